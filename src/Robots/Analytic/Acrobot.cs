@@ -1,0 +1,196 @@
+// Acrobot, identical to Gymnasium Acrobot-v1: the "book" dynamics of Sutton & Barto (1998), two unit links
+// of unit mass, RK4 over dt = 0.2 s, joint angles wrapped to [-pi, pi], speeds clipped to 4 pi and 9 pi,
+// torque {-1, 0, 1} on the second joint, reward -1 per step until the tip rises one link length above the
+// pivot, 500 steps. State (theta1, theta2, dtheta1, dtheta2), theta1 = 0 hanging down.
+using Control.Dynamics;
+using Control.Dynamics.Analytic;
+
+namespace Control.Robots.Analytic;
+
+/// <summary>Continuous-time acrobot ("book" equations, torque on the elbow), shared by acrobot and acrobot-swingup.</summary>
+public readonly record struct AcrobotPhysics() : IContinuousEquations
+{
+    /// <summary>Length of link 1 (m).</summary>
+    public double Length1 { get; init; } = 1.0;
+    /// <summary>Mass of link 1 (kg).</summary>
+    public double Mass1 { get; init; } = 1.0;
+    /// <summary>Mass of link 2 (kg).</summary>
+    public double Mass2 { get; init; } = 1.0;
+    /// <summary>Position of link 1's centre of mass (m).</summary>
+    public double CenterOfMass1 { get; init; } = 0.5;
+    /// <summary>Position of link 2's centre of mass (m).</summary>
+    public double CenterOfMass2 { get; init; } = 0.5;
+    /// <summary>Moment of inertia of each link about its centre (kg m^2).</summary>
+    public double Inertia { get; init; } = 1.0;
+    /// <summary>Gravity (m/s^2).</summary>
+    public double Gravity { get; init; } = 9.8;
+
+    public int StateSize => 4;
+
+    public void Derivative<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> derivative) where T : unmanaged, IScalar<T>
+    {
+        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia, g = Gravity;
+        T theta1 = x[0], theta2 = x[1], dtheta1 = x[2], dtheta2 = x[3], torque = u[0];
+        T cos2 = T.Cos(theta2), sin2 = T.Sin(theta2);
+        T d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2;
+        T d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2;
+        T phi2 = m2 * lc2 * g * T.Cos(theta1 + theta2 - Math.PI / 2.0);
+        T phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin2 - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2
+                 + (m1 * lc1 + m2 * l1) * g * T.Cos(theta1 - Math.PI / 2.0) + phi2;
+        T ddtheta2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin2 - phi2)
+                     / (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
+        T ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+        derivative[0] = dtheta1;
+        derivative[1] = dtheta2;
+        derivative[2] = ddtheta1;
+        derivative[3] = ddtheta2;
+    }
+}
+
+/// <summary>
+/// Acrobot transition as Acrobot-v1 defines it: torque clipped to +-MaxTorque, RK4 over one step, angles
+/// wrapped to [-pi, pi], speeds clipped. Both the discrete and the continuous variant use it.
+/// </summary>
+public readonly record struct AcrobotEquations() : IEquations
+{
+    /// <summary>Physical constants.</summary>
+    public AcrobotPhysics Physics { get; init; } = new();
+    /// <summary>Torque limit (N m).</summary>
+    public double MaxTorque { get; init; } = 1.0;
+    /// <summary>Speed limit of joint 1 (rad/s).</summary>
+    public double MaxSpeed1 { get; init; } = 4 * Math.PI;
+    /// <summary>Speed limit of joint 2 (rad/s).</summary>
+    public double MaxSpeed2 { get; init; } = 9 * Math.PI;
+    /// <summary>Seconds per step.</summary>
+    public double TimeStep { get; init; } = 0.2;
+    /// <summary>Registry name of the variant.</summary>
+    public string Name { get; init; } = "acrobot";
+
+    public int StateSize => 4;
+    public int ControlSize => 1;
+    public Box ControlBounds => Box.Uniform(1, -MaxTorque, MaxTorque);
+
+    public void Step<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> next) where T : unmanaged, IScalar<T>
+    {
+        Span<T> torque = [Scalar.Clamp(u[0], -MaxTorque, MaxTorque)];
+        Integrate.RungeKutta4(Physics, x, torque, TimeStep, next);
+        next[0] = Wrap(next[0]);
+        next[1] = Wrap(next[1]);
+        next[2] = Scalar.Clamp(next[2], -MaxSpeed1, MaxSpeed1);
+        next[3] = Scalar.Clamp(next[3], -MaxSpeed2, MaxSpeed2);
+    }
+
+    // Gymnasium's wrap(x, -pi, pi): shift by whole turns until inside; derivative one.
+    private static T Wrap<T>(T angle) where T : unmanaged, IScalar<T>
+    {
+        double v = angle.Value, shifted = v;
+        while (shifted > Math.PI) shifted -= 2 * Math.PI;
+        while (shifted < -Math.PI) shifted += 2 * Math.PI;
+        return angle + (shifted - v);
+    }
+}
+
+/// <summary>
+/// Acrobot cost: UprightWeight (2 + cos theta1 + cos(theta1 + theta2)), the tip's depth below its highest
+/// point (zero straight up; Acrobot-v1 ends when it falls under 1), plus small speed and torque terms.
+/// </summary>
+public readonly record struct AcrobotCost() : ICostTerms
+{
+    /// <summary>Weight of the tip-depth term.</summary>
+    public double UprightWeight { get; init; } = 1.0;
+    /// <summary>Weight of dtheta1^2 + dtheta2^2.</summary>
+    public double VelocityWeight { get; init; } = 1e-3;
+    /// <summary>Weight of u^2.</summary>
+    public double ControlWeight { get; init; } = 1e-3;
+    /// <summary>Factor on the state part for the terminal cost.</summary>
+    public double TerminalScale { get; init; } = 10.0;
+    /// <summary>Name used in messages.</summary>
+    public string Name { get; init; } = "acrobot";
+
+    public int StateSize => 4;
+    public int ControlSize => 1;
+
+    public T Stage<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u) where T : unmanaged, IScalar<T>
+        => StatePart(x) + ControlWeight * Scalar.Square(u[0]);
+
+    public T Terminal<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T> => TerminalScale * StatePart(x);
+
+    private T StatePart<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
+        => UprightWeight * (2.0 + T.Cos(x[0]) + T.Cos(x[0] + x[1]))
+           + VelocityWeight * (Scalar.Square(x[2]) + Scalar.Square(x[3]));
+}
+
+/// <summary>
+/// The Acrobot-v1 env: observation (cos t1, sin t1, cos t2, sin t2, dt1, dt2), action Discrete(3) = torque
+/// {-1, 0, 1}, reward -1 per step until the tip is above height 1, where the episode terminates.
+/// </summary>
+public sealed class AcrobotEnv : RobotEnv
+{
+    /// <summary>Creates the env with Acrobot-v1's constants unless others are given.</summary>
+    public AcrobotEnv(long seed = 0, AcrobotEquations? equations = null)
+        : this(equations ?? new AcrobotEquations(), seed) { }
+
+    private AcrobotEnv(AcrobotEquations eq, long seed)
+        : base("acrobot", AcrobotObservation.Space(eq), new Discrete(3),
+            new AnalyticDynamics<AcrobotEquations>(eq), new AnalyticCost<AcrobotCost>(new AcrobotCost()), seed) { }
+
+    public override void Observe(ReadOnlySpan<double> x, Span<double> observation) => AcrobotObservation.Write(x, observation);
+
+    protected override void SampleInitialState(Span<double> x) => Random.FillUniform(x, -0.1, 0.1);
+
+    protected override void ActionToControl(ReadOnlySpan<double> action, Span<double> control) => control[0] = action[0] - 1.0;
+
+    protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
+    {
+        bool terminated = AcrobotObservation.TipHeight(next) > 1.0;
+        return (terminated ? 0.0 : -1.0, terminated);
+    }
+}
+
+/// <summary>
+/// Continuous-torque acrobot swing-up: Acrobot-v1's physics with torque in [-4, 4] N m, RK4 at dt = 0.05 s,
+/// reward = -<see cref="AcrobotCost"/> (get the tip straight up and keep it there), no termination, 400 steps.
+/// </summary>
+public sealed class AcrobotSwingUpEnv : RobotEnv
+{
+    /// <summary>The swing-up variant's equations: Acrobot-v1's with a finer step and a larger continuous torque.</summary>
+    public static AcrobotEquations DefaultEquations => new() { MaxTorque = 4.0, TimeStep = 0.05, Name = "acrobot-swingup" };
+
+    /// <summary>Creates the env with the default constants unless others are given.</summary>
+    public AcrobotSwingUpEnv(long seed = 0, AcrobotEquations? equations = null)
+        : this(equations ?? DefaultEquations, seed) { }
+
+    private AcrobotSwingUpEnv(AcrobotEquations eq, long seed)
+        : base("acrobot-swingup", AcrobotObservation.Space(eq), eq.ControlBounds,
+            new AnalyticDynamics<AcrobotEquations>(eq),
+            new AnalyticCost<AcrobotCost>(new AcrobotCost { Name = "acrobot-swingup" }), seed) { }
+
+    public override void Observe(ReadOnlySpan<double> x, Span<double> observation) => AcrobotObservation.Write(x, observation);
+
+    protected override void SampleInitialState(Span<double> x) => Random.FillUniform(x, -0.1, 0.1);
+
+    protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
+        => (NegativeStageCost(x, u), false);
+}
+
+/// <summary>Acrobot-v1's observation and tip height, shared by both variants.</summary>
+public static class AcrobotObservation
+{
+    /// <summary>Box of (cos t1, sin t1, cos t2, sin t2, dt1, dt2).</summary>
+    public static Box Space(AcrobotEquations eq)
+        => new([-1, -1, -1, -1, -eq.MaxSpeed1, -eq.MaxSpeed2], [1, 1, 1, 1, eq.MaxSpeed1, eq.MaxSpeed2]);
+
+    /// <summary>Writes (cos t1, sin t1, cos t2, sin t2, dt1, dt2).</summary>
+    public static void Write(ReadOnlySpan<double> x, Span<double> observation)
+    {
+        observation[0] = Math.Cos(x[0]);
+        observation[1] = Math.Sin(x[0]);
+        observation[2] = Math.Cos(x[1]);
+        observation[3] = Math.Sin(x[1]);
+        observation[4] = x[2];
+        observation[5] = x[3];
+    }
+
+    /// <summary>-cos t1 - cos(t1 + t2): height of the tip above the pivot in link lengths.</summary>
+    public static double TipHeight(ReadOnlySpan<double> x) => -Math.Cos(x[0]) - Math.Cos(x[1] + x[0]);
+}

@@ -1,0 +1,192 @@
+// N copies of an env stepped as one batch, the workhorse of on-policy training. Episodes that end are
+// reset in the same step (Stable-Baselines3's convention): the batch returns the new episode's first
+// observation and keeps the last observation of the one that ended in FinalObservations, so that
+// truncated episodes can be bootstrapped. Copies are stepped on both cores when a batch is slow enough
+// for that to pay; results never depend on it, since each copy has its own seeded generator.
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Control.Dynamics;
+
+namespace Control.Robots;
+
+/// <summary>Settings of a <see cref="VectorEnv"/>.</summary>
+public sealed record VectorEnvOptions
+{
+    /// <summary>Threads that step copies: 0 chooses by measuring a batch (two threads when a batch takes longer than <see cref="ParallelThreshold"/>).</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Batch duration above which automatic mode steps on all cores (default 50 us: thread hand-off costs a few us).</summary>
+    public TimeSpan ParallelThreshold { get; init; } = TimeSpan.FromMicroseconds(50);
+}
+
+/// <summary>A batch of envs with automatic reset. Buffers are owned by the batch and overwritten by each call.</summary>
+public sealed class VectorEnv
+{
+    private const int CalibrationSteps = 8;
+    private readonly IEnv[] envs;
+    private readonly double[] runningReturns;
+    private readonly int[] runningLengths;
+    private readonly VectorEnvOptions options;
+    private int workers;
+    private int calibrated;
+    private long calibrationTicks;
+
+    /// <summary>Makes <paramref name="count"/> envs with <paramref name="factory"/>(i); all must share spaces.</summary>
+    public VectorEnv(Func<int, IEnv> factory, int count, VectorEnvOptions? options = null)
+    {
+        if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "expected at least one env");
+        this.options = options ?? new VectorEnvOptions();
+        if (this.options.Workers < 0) throw new ArgumentOutOfRangeException(nameof(options), this.options.Workers, "expected Workers >= 0");
+        envs = new IEnv[count];
+        for (int i = 0; i < count; i++)
+        {
+            envs[i] = factory(i);
+            if (!Equals(envs[i].ObservationSpace, envs[0].ObservationSpace) || !Equals(envs[i].ActionSpace, envs[0].ActionSpace))
+            {
+                throw new ArgumentException(
+                    $"{envs[i].Name}: copy {i} has spaces {envs[i].ObservationSpace.Describe()} / {envs[i].ActionSpace.Describe()}, "
+                    + $"expected those of copy 0: {envs[0].ObservationSpace.Describe()} / {envs[0].ActionSpace.Describe()}");
+            }
+        }
+        ObservationSize = envs[0].ObservationSpace.FlatSize;
+        ActionSize = envs[0].ActionSpace.FlatSize;
+        Observations = new double[count * ObservationSize];
+        FinalObservations = new double[count * ObservationSize];
+        Rewards = new double[count];
+        Terminated = new bool[count];
+        Truncated = new bool[count];
+        EpisodeReturns = new double[count];
+        EpisodeLengths = new int[count];
+        runningReturns = new double[count];
+        runningLengths = new int[count];
+        workers = Math.Min(this.options.Workers == 0 ? 1 : this.options.Workers, count);
+    }
+
+    /// <summary>N copies of registry env <paramref name="name"/> (with its TimeLimit), copy i made with seed + i.</summary>
+    public static VectorEnv Make(string name, int count, long seed = 0, VectorEnvOptions? options = null)
+        => new(i => Robots.Envs.Make(name, seed + i), count, options);
+
+    /// <summary>Number of copies N.</summary>
+    public int Count => envs.Length;
+
+    /// <summary>The copies (for inspection; stepping them directly breaks the batch's bookkeeping).</summary>
+    public IReadOnlyList<IEnv> Copies => envs;
+
+    /// <summary>Space of one copy's observation.</summary>
+    public Space SingleObservationSpace => envs[0].ObservationSpace;
+
+    /// <summary>Space of one copy's action.</summary>
+    public Space SingleActionSpace => envs[0].ActionSpace;
+
+    /// <summary>Doubles per observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Doubles per action.</summary>
+    public int ActionSize { get; }
+
+    /// <summary>Current observations, N x ObservationSize row-major (after an auto-reset: the new episode's first).</summary>
+    public double[] Observations { get; }
+
+    /// <summary>Last observation of the episode that ended at this step, where Terminated or Truncated is set.</summary>
+    public double[] FinalObservations { get; }
+
+    /// <summary>Rewards of the last step.</summary>
+    public double[] Rewards { get; }
+
+    /// <summary>Which copies terminated at the last step.</summary>
+    public bool[] Terminated { get; }
+
+    /// <summary>Which copies were truncated at the last step.</summary>
+    public bool[] Truncated { get; }
+
+    /// <summary>Return of the episode that ended at the last step, where Terminated or Truncated is set.</summary>
+    public double[] EpisodeReturns { get; }
+
+    /// <summary>Length of the episode that ended at the last step, where Terminated or Truncated is set.</summary>
+    public int[] EpisodeLengths { get; }
+
+    /// <summary>Threads currently used to step.</summary>
+    public int Workers => workers;
+
+    /// <summary>Resets every copy; with a seed, copy i is reseeded with seed + i.</summary>
+    public void Reset(long? seed = null)
+    {
+        for (int i = 0; i < envs.Length; i++)
+        {
+            envs[i].Reset(Observations.AsSpan(i * ObservationSize, ObservationSize), seed + i);
+            runningReturns[i] = 0;
+            runningLengths[i] = 0;
+        }
+    }
+
+    /// <summary>Steps every copy with its row of <paramref name="actions"/> (N x ActionSize), resetting those whose episode ends.</summary>
+    public void Step(ReadOnlySpan<double> actions)
+    {
+        if (actions.Length != envs.Length * ActionSize)
+        {
+            throw new InvalidActionException(envs[0].Name,
+                $"expected {envs.Length} x {ActionSize} = {envs.Length * ActionSize} action values for the batch, got {actions.Length}");
+        }
+        long start = calibrated < CalibrationSteps ? Stopwatch.GetTimestamp() : 0;
+        if (workers <= 1)
+        {
+            StepRange(actions, 0, envs.Length);
+        }
+        else
+        {
+            StepParallel(actions.ToArray());
+        }
+        if (calibrated < CalibrationSteps) Calibrate(Stopwatch.GetTimestamp() - start);
+    }
+
+    private void StepParallel(double[] actions)
+    {
+        int chunks = workers;
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks },
+                c => StepRange(actions, c * envs.Length / chunks, (c + 1) * envs.Length / chunks));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private void StepRange(ReadOnlySpan<double> actions, int from, int to)
+    {
+        int o = ObservationSize, a = ActionSize;
+        for (int i = from; i < to; i++)
+        {
+            Span<double> observation = Observations.AsSpan(i * o, o);
+            StepResult r = envs[i].Step(actions.Slice(i * a, a), observation);
+            Rewards[i] = r.Reward;
+            Terminated[i] = r.Terminated;
+            Truncated[i] = r.Truncated;
+            runningReturns[i] += r.Reward;
+            runningLengths[i]++;
+            if (r.Done)
+            {
+                observation.CopyTo(FinalObservations.AsSpan(i * o, o));
+                EpisodeReturns[i] = runningReturns[i];
+                EpisodeLengths[i] = runningLengths[i];
+                runningReturns[i] = 0;
+                runningLengths[i] = 0;
+                envs[i].Reset(observation);
+            }
+        }
+    }
+
+    // Automatic mode: time the first batches on one thread and move to all cores if a batch is slow enough.
+    private void Calibrate(long ticks)
+    {
+        calibrated++;
+        if (options.Workers != 0) return;
+        calibrationTicks += ticks;
+        if (calibrated == CalibrationSteps)
+        {
+            double perBatch = (double)calibrationTicks / CalibrationSteps / Stopwatch.Frequency;
+            if (perBatch > options.ParallelThreshold.TotalSeconds) workers = Math.Min(Environment.ProcessorCount, envs.Length);
+        }
+    }
+}
