@@ -55,23 +55,30 @@ public interface IWrapper
     IEnv Inner { get; }
 }
 
+/// <summary>An env whose state can be read and set: replay from a given state, debugging, MPC.</summary>
+public interface IStatefulEnv : IEnv
+{
+    /// <summary>Number of doubles in the state.</summary>
+    int StateSize { get; }
+
+    /// <summary>Copies the current state.</summary>
+    void GetState(Span<double> state);
+
+    /// <summary>Sets the state mid-episode (e.g. to replay from a given state); the episode goes on from it.</summary>
+    void SetState(ReadOnlySpan<double> state);
+}
+
 /// <summary>
-/// An env whose physical state can be read and set and which exposes its transition model and cost: what a
-/// planner or an MPC controller needs. Analytic robots and MuJoCo robots implement it.
+/// An env that exposes its transition model and cost: what a planner or an MPC controller needs. Analytic
+/// robots and MuJoCo robots implement it.
 /// </summary>
-public interface IModelEnv : IEnv
+public interface IModelEnv : IStatefulEnv
 {
     /// <summary>The discrete-time model the env steps with (same time step, same equations).</summary>
     IDynamics Dynamics { get; }
 
     /// <summary>A smooth cost whose minimization is the env's task.</summary>
     ICost Cost { get; }
-
-    /// <summary>Copies the current state (size <c>Dynamics.StateSize</c>).</summary>
-    void GetState(Span<double> state);
-
-    /// <summary>Sets the state mid-episode (e.g. to replay from a given state); the episode goes on from it.</summary>
-    void SetState(ReadOnlySpan<double> state);
 
     /// <summary>Writes the observation of state <paramref name="state"/>.</summary>
     void Observe(ReadOnlySpan<double> state, Span<double> observation);

@@ -29,6 +29,9 @@ public abstract class RobotEnv : Env, IModelEnv
     /// <inheritdoc />
     public ICost Cost { get; }
 
+    /// <inheritdoc />
+    public int StateSize => state.Length;
+
     /// <summary>The current state (read-only view).</summary>
     public ReadOnlySpan<double> State => state;
 

@@ -127,6 +127,8 @@ public sealed class VectorEnv
             throw new InvalidActionException(envs[0].Name,
                 $"expected {envs.Length} x {ActionSize} = {envs.Length * ActionSize} action values for the batch, got {actions.Length}");
         }
+        // Check every row before stepping any copy, so that a bad batch leaves all copies as they were.
+        for (int i = 0; i < envs.Length; i++) EnvChecks.Action(envs[i], actions.Slice(i * ActionSize, ActionSize));
         long start = calibrated < CalibrationSteps ? Stopwatch.GetTimestamp() : 0;
         if (workers <= 1)
         {

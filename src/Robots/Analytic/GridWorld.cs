@@ -7,7 +7,7 @@ using Control.Dynamics;
 namespace Control.Robots.Analytic;
 
 /// <summary>The gridworld env and its exact MDP tables. Observation: the cell index as one value (Discrete(S)).</summary>
-public sealed class GridWorldEnv : Env, ITabularMdp
+public sealed class GridWorldEnv : Env, ITabularMdp, IStatefulEnv
 {
     /// <summary>FrozenLake's 4x4 map.</summary>
     public static readonly string[] Map4x4 = ["SFFF", "FHFH", "FFFH", "HFFG"];
@@ -59,6 +59,22 @@ public sealed class GridWorldEnv : Env, ITabularMdp
 
     /// <summary>The current cell (row * columns + column).</summary>
     public int Cell => cell;
+
+    /// <summary>One value: the cell index.</summary>
+    public int StateSize => 1;
+
+    /// <inheritdoc />
+    public void GetState(Span<double> state) => state[0] = cell;
+
+    /// <summary>Moves the agent to cell state[0] (an integer in [0, S)); the episode goes on from there.</summary>
+    public void SetState(ReadOnlySpan<double> state)
+    {
+        EnvChecks.State(Name, 1, state);
+        if (state[0] < 0 || state[0] >= StateCount || state[0] != Math.Floor(state[0]))
+            throw new InvalidStateException(Name, $"expected a cell index in [0, {StateCount - 1}], got {state[0]}");
+        cell = (int)state[0];
+        MarkRunning();
+    }
 
     protected override void ResetCore(Span<double> observation)
     {

@@ -1,0 +1,71 @@
+// The `control` command: its subcommands, shared options and error handling. Each subcommand lives in
+// Commands/; they write to the given writers so that tests run them in-process.
+using System.CommandLine;
+using System.Text.Json;
+using Control.Cli.Commands;
+using Control.Dynamics;
+using Spectre.Console;
+
+namespace Control.Cli;
+
+/// <summary>Builds and runs the command line.</summary>
+public static class ControlCommand
+{
+    /// <summary>JSON settings for every --json output: one object, one line, property names as given.</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen subcommand; returns the exit code (0 ok, 1 usage, 2 bad input).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Control: model-based control and robot learning for .NET.");
+        var context = new CommandContext(output, error);
+        root.Subcommands.Add(EnvsCommand.Create(context));
+        root.Subcommands.Add(RolloutCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        ParseResult parsed = root.Parse(args);
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+}
+
+/// <summary>Where a command writes, and the conversions of its failures into messages and exit codes.</summary>
+public sealed class CommandContext(TextWriter output, TextWriter error)
+{
+    /// <summary>Standard output.</summary>
+    public TextWriter Output { get; } = output;
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; } = error;
+
+    /// <summary>A Spectre console over <see cref="Output"/> (colours only on a terminal; 160 columns when redirected).</summary>
+    public IAnsiConsole Console { get; } = CreateConsole(output);
+
+    private static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!terminal) console.Profile.Width = 160;
+        return console;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as one line of JSON.</summary>
+    public void WriteJson(object value) => Output.WriteLine(JsonSerializer.Serialize(value, ControlCommand.Json));
+
+    /// <summary>Runs <paramref name="body"/>, turning bad input into a one-line message and exit code 2.</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException)
+        {
+            Error.WriteLine($"control: {e.Message}");
+            return 2;
+        }
+    }
+}
