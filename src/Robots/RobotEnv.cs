@@ -55,6 +55,12 @@ public abstract class RobotEnv : Env, IModelEnv
     /// <summary>Maps an env action to the model's control (identity unless overridden, e.g. for discrete pushes).</summary>
     protected virtual void ActionToControl(ReadOnlySpan<double> action, Span<double> control) => action.CopyTo(control);
 
+    /// <summary>
+    /// Rounds the state as the reference stores it after reward and termination were decided (e.g. float32 in
+    /// MountainCarContinuous-v0). The model stays in double precision; only the env's stored state is rounded.
+    /// </summary>
+    protected virtual void RoundStoredState(Span<double> x) { }
+
     /// <summary>Reward of the transition x -u-> next, and whether next is terminal.</summary>
     protected abstract (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next);
 
@@ -82,6 +88,7 @@ public abstract class RobotEnv : Env, IModelEnv
         ActionToControl(action, u);
         Dynamics.Step(workspace, state, u, next);
         (double reward, bool terminated) = Evaluate(state, u, next);
+        RoundStoredState(next);
         next.CopyTo(state);
         Observe(state, observation);
         return new StepResult(reward, terminated, false);

@@ -136,7 +136,12 @@ public sealed class AcrobotEnv : RobotEnv
 
     public override void Observe(ReadOnlySpan<double> x, Span<double> observation) => AcrobotObservation.Write(x, observation);
 
-    protected override void SampleInitialState(Span<double> x) => Random.FillUniform(x, -0.1, 0.1);
+    /// <summary>Uniform in [-0.1, 0.1], rounded to float32 as the reference's <c>.astype(np.float32)</c> does.</summary>
+    protected override void SampleInitialState(Span<double> x)
+    {
+        Random.FillUniform(x, -0.1, 0.1);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)x[i];
+    }
 
     protected override void ActionToControl(ReadOnlySpan<double> action, Span<double> control) => control[0] = action[0] - 1.0;
 

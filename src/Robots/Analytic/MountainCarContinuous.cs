@@ -1,6 +1,7 @@
 // Mountain car with a continuous throttle, identical to Gymnasium MountainCarContinuous-v0 (Moore 1990):
 // power 0.0015, gravity term 0.0025 cos(3 p), |v| <= 0.07, p in [-1.2, 0.6] with an inelastic left wall,
-// goal p >= 0.45; reward +100 at the goal minus 0.1 a^2 per step, 999 steps. State (position, velocity).
+// goal p >= 0.45; reward +100 at the goal minus 0.1 a^2 per step, 999 steps. State (position, velocity),
+// stored in float32 after each step as the reference does; the model itself computes in double.
 using Control.Dynamics;
 using Control.Dynamics.Analytic;
 
@@ -85,6 +86,13 @@ public sealed class MountainCarContinuousEnv : RobotEnv
     {
         x[0] = Random.Uniform(-0.6, -0.4);
         x[1] = 0.0;
+    }
+
+    /// <summary>The reference keeps its state as a float32 array (<c>np.array([position, velocity], dtype=np.float32)</c>).</summary>
+    protected override void RoundStoredState(Span<double> x)
+    {
+        x[0] = (float)x[0];
+        x[1] = (float)x[1];
     }
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)

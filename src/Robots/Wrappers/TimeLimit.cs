@@ -3,7 +3,7 @@ using Control.Dynamics;
 
 namespace Control.Robots.Wrappers;
 
-/// <summary>Sets Truncated on the step that reaches <see cref="MaxSteps"/> (unless the step terminated).</summary>
+/// <summary>Sets Truncated on the step that reaches <see cref="MaxSteps"/>, also when that step terminated (as Gymnasium does).</summary>
 public sealed class TimeLimit : Wrapper
 {
     private bool ended = true;
@@ -36,7 +36,7 @@ public sealed class TimeLimit : Wrapper
             throw new EnvStateException(Name, $"step called after the episode was truncated at {MaxSteps} steps; expected Reset before the next Step");
         StepResult r = Inner.Step(action, observation);
         ElapsedSteps++;
-        if (ElapsedSteps >= MaxSteps && !r.Terminated) r = r with { Truncated = true };
+        if (ElapsedSteps >= MaxSteps) r = r with { Truncated = true };
         ended = r.Done;
         return r;
     }
