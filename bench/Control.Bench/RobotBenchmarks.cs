@@ -86,7 +86,7 @@ public class LinearizeBenchmarks
 /// <summary>A batch step of N envs with automatic reset, on one thread and on two.</summary>
 [ShortRunJob]
 [MemoryDiagnoser]
-public class VectorEnvBenchmarks
+public class VectorEnvBenchmarks : IDisposable
 {
     private VectorEnv batch = null!;
     private double[] actions = null!;
@@ -112,4 +112,7 @@ public class VectorEnvBenchmarks
 
     [Benchmark]
     public void Step() => batch.Step(actions);
+
+    [GlobalCleanup]
+    public void Dispose() => batch.Dispose();
 }

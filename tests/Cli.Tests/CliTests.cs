@@ -115,6 +115,6 @@ public class CliTests
             Assert.True(j.GetProperty("max_error_a").GetDouble() < 1e-6, j.ToString());
             Assert.True(j.GetProperty("max_error_b").GetDouble() < 1e-6, j.ToString());
         }
-        Assert.Equal(2, root.GetProperty("vector").GetArrayLength());
+        Assert.Equal(4, root.GetProperty("vector").GetArrayLength());
     }
 }

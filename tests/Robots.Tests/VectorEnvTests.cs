@@ -72,8 +72,8 @@ public class VectorEnvTests
     [Fact]
     public void TwoWorkersGiveTheSameResultsAsOne()
     {
-        var one = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 1 });
-        var two = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 2 });
+        using var one = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 1 });
+        using var two = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 2 });
         Assert.Equal(2, two.Workers);
         one.Reset(seed: 7);
         two.Reset(seed: 7);
@@ -95,7 +95,7 @@ public class VectorEnvTests
     {
         foreach (int workers in new[] { 1, 2 })
         {
-            var vec = VectorEnv.Make("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = workers });
+            using var vec = VectorEnv.Make("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = workers });
             vec.Reset(seed: 0);
             var e = Assert.Throws<InvalidActionException>(() => vec.Step(new double[3]));
             Assert.Contains("4 x 1 = 4", e.Message);

@@ -47,6 +47,7 @@ public sealed class AnalyticDynamics<TEquations> : IDynamics where TEquations : 
                 $"{equations.Name}: analytic dynamics differentiate at most {Scalar.MaxInputs} inputs, got n + m = {equations.StateSize + equations.ControlSize}.");
         }
         this.equations = equations;
+        ControlBounds = equations.ControlBounds;
     }
 
     /// <summary>The equations (with their constants).</summary>
@@ -55,7 +56,7 @@ public sealed class AnalyticDynamics<TEquations> : IDynamics where TEquations : 
     public int StateSize => equations.StateSize;
     public int ControlSize => equations.ControlSize;
     public double TimeStep => equations.TimeStep;
-    public Box ControlBounds => equations.ControlBounds;
+    public Box ControlBounds { get; }
 
     /// <summary>Analytic models need no scratch memory beyond the stack; every thread may use the same instance.</summary>
     public DynamicsWorkspace CreateWorkspace() => Shared;
