@@ -1,0 +1,104 @@
+// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019) with torch.optim's exact update order.
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Control.Tensors.Optim;
+
+/// <summary>Settings of <see cref="Adam"/> (PyTorch's defaults).</summary>
+public sealed record AdamConfig
+{
+    /// <summary>Step size.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Decay of the first-moment average.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>Decay of the second-moment average.</summary>
+    public double Beta2 { get; init; } = 0.999;
+    /// <summary>Added to the denominator.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+    /// <summary>Weight decay: L2 added to the gradient (Adam) or decoupled shrinkage (AdamW).</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>Decoupled weight decay (AdamW): p *= 1 - lr wd before the Adam step.</summary>
+    public bool Decoupled { get; init; }
+}
+
+/// <summary>
+/// Adam: g += wd p (unless decoupled); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+/// p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). AdamW: p *= 1 - lr wd first, no L2 term.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    private readonly AdamConfig config;
+    private readonly Tensor?[] firstMoments;
+    private readonly Tensor?[] secondMoments;
+
+    /// <summary>Adam over <paramref name="parameters"/>.</summary>
+    public Adam(IReadOnlyList<Tensor> parameters, AdamConfig? config = null) : base(parameters, (config ?? new AdamConfig()).LearningRate)
+    {
+        this.config = config ?? new AdamConfig();
+        firstMoments = new Tensor?[parameters.Count];
+        secondMoments = new Tensor?[parameters.Count];
+    }
+
+    /// <summary>AdamW over <paramref name="parameters"/> (decoupled weight decay, default 0.01 as PyTorch).</summary>
+    public static Adam AdamW(IReadOnlyList<Tensor> parameters, AdamConfig? config = null)
+        => new(parameters, (config ?? new AdamConfig { WeightDecay = 0.01 }) with { Decoupled = true });
+
+    /// <inheritdoc />
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        Tensor m = firstMoments[index] ??= State(parameter);
+        Tensor v = secondMoments[index] ??= State(parameter);
+        if (parameter.DType == DType.Float32) Apply<float>(parameter.Span<float>(), gradient.Span<float>(), m.Span<float>(), v.Span<float>());
+        else Apply<double>(parameter.Span<double>(), gradient.Span<double>(), m.Span<double>(), v.Span<double>());
+    }
+
+    private void Apply<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> m, Span<T> v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double lr = LearningRate, b1 = config.Beta1, b2 = config.Beta2;
+        double bias1 = 1 - Math.Pow(b1, StepCount), bias2 = 1 - Math.Pow(b2, StepCount);
+        T stepSize = T.CreateChecked(lr / bias1), invSqrtBias2 = T.CreateChecked(1 / Math.Sqrt(bias2));
+        T beta1 = T.CreateChecked(b1), beta2 = T.CreateChecked(b2), oneMinusBeta1 = T.CreateChecked(1 - b1), oneMinusBeta2 = T.CreateChecked(1 - b2);
+        T eps = T.CreateChecked(config.Epsilon);
+        T l2 = config.Decoupled ? T.Zero : T.CreateChecked(config.WeightDecay);
+        T shrink = config.Decoupled ? T.CreateChecked(1 - lr * config.WeightDecay) : T.One;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int width = Vector512<T>.Count;
+            for (; i <= p.Length - width; i += width)
+            {
+                Vector512<T> pi = Vector512.Create<T>(p.Slice(i, width)) * shrink;
+                Vector512<T> gi = Vector512.Create<T>(g.Slice(i, width)) + pi * l2;
+                Vector512<T> mi = Vector512.Create<T>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
+                Vector512<T> vi = Vector512.Create<T>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
+                Vector512<T> denominator = Vector512.Sqrt(vi) * invSqrtBias2 + Vector512.Create(eps);
+                (pi - mi / denominator * stepSize).CopyTo(p.Slice(i, width));
+                mi.CopyTo(m.Slice(i, width));
+                vi.CopyTo(v.Slice(i, width));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            int width = Vector256<T>.Count;
+            for (; i <= p.Length - width; i += width)
+            {
+                Vector256<T> pi = Vector256.Create<T>(p.Slice(i, width)) * shrink;
+                Vector256<T> gi = Vector256.Create<T>(g.Slice(i, width)) + pi * l2;
+                Vector256<T> mi = Vector256.Create<T>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
+                Vector256<T> vi = Vector256.Create<T>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
+                Vector256<T> denominator = Vector256.Sqrt(vi) * invSqrtBias2 + Vector256.Create(eps);
+                (pi - mi / denominator * stepSize).CopyTo(p.Slice(i, width));
+                mi.CopyTo(m.Slice(i, width));
+                vi.CopyTo(v.Slice(i, width));
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            T pi = p[i] * shrink;
+            T gi = g[i] + pi * l2;
+            m[i] = m[i] * beta1 + gi * oneMinusBeta1;
+            v[i] = v[i] * beta2 + gi * gi * oneMinusBeta2;
+            p[i] = pi - m[i] / (T.Sqrt(v[i]) * invSqrtBias2 + eps) * stepSize;
+        }
+    }
+}

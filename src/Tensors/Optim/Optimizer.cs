@@ -1,0 +1,88 @@
+// Optimizers update parameters in place from their gradients; the update loops are fused and vectorized,
+// one pass over each parameter per step, and allocate nothing after the first step.
+namespace Control.Tensors.Optim;
+
+/// <summary>Base of optimizers: the parameters, the learning rate, and gradient clearing.</summary>
+public abstract class Optimizer
+{
+    /// <summary>Optimizes <paramref name="parameters"/> with learning rate <paramref name="learningRate"/>.</summary>
+    protected Optimizer(IReadOnlyList<Tensor> parameters, double learningRate)
+    {
+        if (parameters.Count == 0) throw new ArgumentException("optimizer: expected at least one parameter.");
+        if (!(learningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "expected a non-negative learning rate");
+        foreach (Tensor p in parameters)
+        {
+            if (!p.IsLeaf || !p.RequiresGrad)
+                throw new ArgumentException($"optimizer: {p.Describe()} is not a leaf that requires grad.");
+        }
+        Parameters = parameters;
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The optimized tensors.</summary>
+    public IReadOnlyList<Tensor> Parameters { get; }
+
+    /// <summary>Step size (schedules change it between steps).</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Steps taken so far.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>Applies one update from the current gradients (parameters without a gradient are skipped).</summary>
+    public void Step()
+    {
+        StepCount++;
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            Tensor p = Parameters[i];
+            if (p.Grad is null) continue;
+            Update(i, p, p.Grad);
+        }
+    }
+
+    /// <summary>Updates parameter number <paramref name="index"/> from its gradient (StepCount is already the new step).</summary>
+    protected abstract void Update(int index, Tensor parameter, Tensor gradient);
+
+    /// <summary>Zero-fills every gradient (keeping the buffers for the next backward pass).</summary>
+    public void ZeroGrad()
+    {
+        foreach (Tensor p in Parameters) p.Grad?.ClearData();
+    }
+
+    /// <summary>A zero tensor shaped like a parameter, outside any scope (optimizer state).</summary>
+    protected static Tensor State(Tensor like)
+    {
+        using (TensorScope.Suspend()) return Tensor.Zeros(like.DType, like.ShapeArray());
+    }
+}
+
+/// <summary>Gradient utilities.</summary>
+public static class Gradients
+{
+    /// <summary>
+    /// Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/> (PyTorch's
+    /// clip_grad_norm_: factor maxNorm / (norm + 1e-6) when below one). Returns the norm before clipping.
+    /// </summary>
+    public static double ClipByGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        Tensor[] grads = parameters.Select(p => p.Grad).Where(g => g is not null).Select(g => g!).ToArray();
+        double total = 0;
+        foreach (Tensor g in grads)
+        {
+            total += g.DType == DType.Float32
+                ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares<float>(g.Span<float>())
+                : System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(g.Span<double>());
+        }
+        double norm = Math.Sqrt(total);
+        double factor = maxNorm / (norm + 1e-6);
+        if (factor < 1)
+        {
+            foreach (Tensor g in grads)
+            {
+                if (g.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span<float>(), (float)factor, g.Span<float>());
+                else System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span<double>(), factor, g.Span<double>());
+            }
+        }
+        return norm;
+    }
+}
