@@ -4,6 +4,7 @@ Reads one JSON request on stdin, prints one JSON answer on stdout. Run with Debi
 (python3-torch). Tasks:
   mlp:   weights of an MLP (torch.nn.Sequential of Linear/activation), input, target -> output, MSE loss, gradients
   optim: an optimizer, initial parameters, a least-squares problem and a step count -> parameters after each step
+  distributions: log-probabilities, entropies and KL divergences of Normal, Categorical, RelaxedOneHotCategorical
 """
 import json
 import sys
@@ -65,9 +66,32 @@ def optim(request):
     return {"history": history}
 
 
+def distributions(request):
+    logits = tensor(request["logits"], (request["rows"], request["classes"]), torch.float64)
+    values = tensor(request["values"], (request["rows"], request["classes"]), torch.float64)
+    relaxed = torch.distributions.RelaxedOneHotCategorical(torch.tensor(request["temperature"], dtype=torch.float64), logits=logits)
+    mean = torch.tensor(request["mean"], dtype=torch.float64)
+    log_std = torch.tensor(request["log_std"], dtype=torch.float64)
+    mean2 = torch.tensor(request["mean2"], dtype=torch.float64)
+    log_std2 = torch.tensor(request["log_std2"], dtype=torch.float64)
+    point = torch.tensor(request["point"], dtype=torch.float64)
+    normal = torch.distributions.Normal(mean, log_std.exp())
+    normal2 = torch.distributions.Normal(mean2, log_std2.exp())
+    categorical = torch.distributions.Categorical(logits=logits)
+    categorical2 = torch.distributions.Categorical(logits=logits.flip(-1))
+    return {
+        "relaxed_log_prob": relaxed.log_prob(values).tolist(),
+        "normal_log_prob": normal.log_prob(point).sum().item(),
+        "normal_entropy": normal.entropy().sum().item(),
+        "normal_kl": torch.distributions.kl_divergence(normal, normal2).sum().item(),
+        "categorical_entropy": categorical.entropy().tolist(),
+        "categorical_kl": torch.distributions.kl_divergence(categorical, categorical2).tolist(),
+    }
+
+
 def main():
     request = json.load(sys.stdin)
-    answer = {"mlp": mlp, "optim": optim}[request["task"]](request)
+    answer = {"mlp": mlp, "optim": optim, "distributions": distributions}[request["task"]](request)
     json.dump(answer, sys.stdout)
 
 
