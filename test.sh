@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test of the solution (Release build).
-# CI runs exactly this through .ci/run. Today the tests need only the .NET SDK; later capabilities add
-# their native and reference dependencies (MuJoCo, PyTorch, ONNX) here, installed with apt-get as root.
+# CI runs exactly this through .ci/run. Reference libraries for cross-checks come from Debian and are used
+# through /usr/bin/python3: PyTorch (tensor ops, optimizers, distributions).
 set -uo pipefail
 cd "$(dirname "$0")"
+
+packages=()
+/usr/bin/python3 -c "import torch" 2>/dev/null || packages+=(python3-torch)
+if [ ${#packages[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${packages[@]}" || exit 1
+fi
 log=$(mktemp)
 dotnet test Control.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

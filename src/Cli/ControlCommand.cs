@@ -22,6 +22,7 @@ public static class ControlCommand
         root.Subcommands.Add(EnvsCommand.Create(context));
         root.Subcommands.Add(RolloutCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         ParseResult parsed = root.Parse(args);
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }

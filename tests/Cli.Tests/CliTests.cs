@@ -117,4 +117,24 @@ public class CliTests
         }
         Assert.Equal(4, root.GetProperty("vector").GetArrayLength());
     }
+
+    [Fact]
+    public void BenchTensorsReportsBothEnginesAndTheRatio()
+    {
+        (int code, string output, string error) = Run("bench", "tensors", "--seconds", "0.02", "--json");
+        Assert.True(code == 0, error);
+        JsonElement root = LastLineJson(output);
+        Assert.True(root.GetProperty("torch").ValueKind == JsonValueKind.String, root.GetProperty("torch_error").ToString());
+        JsonElement[] rows = root.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(10, rows.Length);
+        Assert.Equal([1, 64, 256, 4096, 1], rows.Take(5).Select(r => r.GetProperty("batch").GetInt32()).ToArray());
+        Assert.Equal("infer", rows[4].GetProperty("kind").GetString());
+        Assert.Equal(2, rows[9].GetProperty("threads").GetInt32());
+        foreach (JsonElement r in rows)
+        {
+            double control = r.GetProperty("control_us").GetDouble(), torch = r.GetProperty("torch_us").GetDouble();
+            Assert.True(control > 0 && torch > 0);
+            Assert.Equal(torch / control, r.GetProperty("ratio").GetDouble(), 9);
+        }
+    }
 }

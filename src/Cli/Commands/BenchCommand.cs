@@ -1,0 +1,149 @@
+// `control bench`: speed figures measured side by side with the peer a user would otherwise pick.
+// `control bench tensors`: one training step (forward, backward, Adam) of an MLP 17 -> 256 -> 256 -> 6 (tanh, MSE)
+// and batch-1 inference, in Control and in PyTorch (bench/torch_mlp.py under /usr/bin/python3), on one thread
+// and then two.
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Control.Tensors;
+using Control.Tensors.NN;
+using Control.Tensors.Optim;
+using Spectre.Console;
+
+namespace Control.Cli.Commands;
+
+/// <summary>The bench command and its suites.</summary>
+public static class BenchCommand
+{
+    private static readonly int[] Batches = [1, 64, 256, 4096];
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure (split in 5 repeats; the median is reported).", DefaultValueFactory = _ => 0.5 };
+        var tensors = new Command("tensors", "MLP training step and inference, Control against PyTorch, one and two threads.") { json, seconds };
+        tensors.SetAction(parse => context.Guard(() => Tensors(context, parse.GetValue(json), parse.GetValue(seconds))));
+        return new Command("bench", "Speed figures, side by side with the peer.") { tensors };
+    }
+
+    private sealed record Row(string kind, int batch, int threads, double control_us, double? torch_us, double? ratio, double control_gflops);
+
+    private static int Tensors(CommandContext context, bool json, double seconds)
+    {
+        var rows = new List<Row>();
+        string? torchVersion = null;
+        string? torchError = null;
+        foreach (int threads in new[] { 1, 2 })
+        {
+            (Dictionary<int, double> Train, double Infer, string Version)? torch = null;
+            try
+            {
+                torch = RunTorch(threads, seconds);
+                torchVersion = torch.Value.Version;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
+            {
+                torchError = e.Message;
+            }
+            Tensor.MatMulThreads = threads;
+            foreach (int batch in Batches)
+            {
+                double us = TrainStepMicroseconds(batch, seconds);
+                double? peer = torch?.Train[batch];
+                rows.Add(new Row("train", batch, threads, us, peer, peer / us, 3 * ForwardFlops(batch) / (us * 1e3)));
+            }
+            double infer = InferenceMicroseconds(seconds);
+            rows.Add(new Row("infer", 1, threads, infer, torch?.Infer, torch?.Infer / infer, ForwardFlops(1) / (infer * 1e3)));
+        }
+        Tensor.MatMulThreads = 1;
+
+        if (json)
+        {
+            context.WriteJson(new { rows, torch = torchVersion, torch_error = torchError });
+            return 0;
+        }
+        var table = new Table().AddColumns("kind", "batch", "threads", "Control (us)", "PyTorch (us)", "PyTorch / Control", "Control GFLOP/s");
+        foreach (Row r in rows)
+        {
+            table.AddRow(r.kind, r.batch.ToString(CultureInfo.InvariantCulture), r.threads.ToString(CultureInfo.InvariantCulture),
+                r.control_us.ToString("F1", CultureInfo.InvariantCulture), r.torch_us?.ToString("F1", CultureInfo.InvariantCulture) ?? "-",
+                r.ratio?.ToString("F1", CultureInfo.InvariantCulture) + "x", r.control_gflops.ToString("F1", CultureInfo.InvariantCulture));
+        }
+        context.Console.Write(table);
+        context.Output.WriteLine(torchVersion is null ? $"PyTorch unavailable: {torchError}" : $"PyTorch {torchVersion} (/usr/bin/python3)");
+        return 0;
+    }
+
+    // Multiply-adds of one forward pass, times two.
+    private static double ForwardFlops(int batch) => 2.0 * batch * (17 * 256 + 256 * 256 + 256 * 6);
+
+    private static double TrainStepMicroseconds(int batch, double seconds)
+    {
+        var rng = new Rng(0);
+        Sequential model = Mlp.Create(17, [256, 256], 6, rng);
+        var optimizer = new Adam(model.Parameters(), new AdamConfig { LearningRate = 1e-4 });
+        Tensor x = Tensor.Normal(rng, DType.Float32, batch, 17), y = Tensor.Normal(rng, DType.Float32, batch, 6);
+        return Median(() =>
+        {
+            using var scope = TensorScope.Begin();
+            optimizer.ZeroGrad();
+            Loss.Mse(model.Forward(x), y).Backward();
+            optimizer.Step();
+        }, seconds);
+    }
+
+    private static double InferenceMicroseconds(double seconds)
+    {
+        var rng = new Rng(0);
+        Sequential model = Mlp.Create(17, [256, 256], 6, rng);
+        Tensor x = Tensor.Normal(rng, DType.Float32, 1, 17);
+        return Median(() =>
+        {
+            using var scope = TensorScope.Begin();
+            using var noGrad = Autograd.NoGrad();
+            model.Forward(x);
+        }, seconds);
+    }
+
+    // Median over 5 repeats of the mean time per call, after a warm-up, in microseconds.
+    private static double Median(Action step, double seconds)
+    {
+        for (int i = 0; i < 20; i++) step();
+        var perCall = new double[5];
+        for (int r = 0; r < perCall.Length; r++)
+        {
+            long count = 0;
+            var clock = Stopwatch.StartNew();
+            do
+            {
+                step();
+                count++;
+            } while (clock.Elapsed.TotalSeconds < seconds / perCall.Length);
+            perCall[r] = clock.Elapsed.TotalMicroseconds / count;
+        }
+        Array.Sort(perCall);
+        return perCall[perCall.Length / 2];
+    }
+
+    private static (Dictionary<int, double> Train, double Infer, string Version) RunTorch(int threads, double seconds)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "bench", "torch_mlp.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString(CultureInfo.InvariantCulture), string.Join(",", Batches), seconds.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"bench/torch_mlp.py failed (is python3-torch installed?): {error.Trim()}");
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        var train = new Dictionary<int, double>();
+        foreach (JsonProperty p in root.GetProperty("train_us").EnumerateObject()) train[int.Parse(p.Name, CultureInfo.InvariantCulture)] = p.Value.GetDouble();
+        return (train, root.GetProperty("infer_us").GetDouble(), root.GetProperty("torch").GetString() ?? "?");
+    }
+}
