@@ -269,12 +269,17 @@ public static class Autograd
         }
     }
 
+    [ThreadStatic] private static HashSet<Tensor>? visitedCache;
+    [ThreadStatic] private static Stack<(Tensor, int)>? stackCache;
+
     // Tensors reachable from the root through recorded inputs, each after all tensors it was computed from.
     private static List<Tensor> TopologicalOrder(Tensor root)
     {
         var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Tensor Tensor, int Next)>();
+        HashSet<Tensor> visited = visitedCache ??= new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        Stack<(Tensor Tensor, int Next)> stack = stackCache ??= new Stack<(Tensor, int)>();
+        visited.Clear();
+        stack.Clear();
         stack.Push((root, 0));
         visited.Add(root);
         while (stack.Count > 0)
@@ -292,6 +297,7 @@ public static class Autograd
                 order.Add(t);
             }
         }
+        visited.Clear();
         return order;
     }
 }

@@ -314,6 +314,7 @@ public sealed partial class Tensor
     /// <summary>This tensor broadcast to <paramref name="target"/> (NumPy rules); the gradient sums back.</summary>
     public Tensor ExpandTo(params int[] target)
     {
+        target = (int[])target.Clone();
         int[] result = BroadcastShape(shape, target, "expand");
         if (!result.AsSpan().SequenceEqual(target))
             throw new TensorException($"expand: shape {Format(shape)} does not broadcast to {Format(target)}.");

@@ -110,7 +110,7 @@ public sealed partial class Tensor
     /// <summary>A tensor of zeros of the given dtype.</summary>
     public static Tensor Zeros(DType dtype, params int[] shape)
     {
-        Tensor t = Empty(dtype, shape);
+        Tensor t = Empty(dtype, (int[])shape.Clone());
         t.ClearData();
         return t;
     }
@@ -121,7 +121,7 @@ public sealed partial class Tensor
     /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
     public static Tensor Full(double value, DType dtype, params int[] shape)
     {
-        Tensor t = Empty(dtype, shape);
+        Tensor t = Empty(dtype, (int[])shape.Clone());
         t.Fill(value);
         return t;
     }
@@ -141,7 +141,7 @@ public sealed partial class Tensor
         if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
         if (ShapeSize(CheckShape(shape, "FromArray")) != data.Length)
             throw new TensorException($"FromArray: shape {Format(shape)} holds {ShapeSize(shape)} elements, the data has {data.Length}.");
-        Tensor t = Empty(dtype, shape);
+        Tensor t = Empty(dtype, (int[])shape.Clone());
         data.AsSpan().CopyTo(t.Span<T>());
         return t;
     }
@@ -149,7 +149,7 @@ public sealed partial class Tensor
     /// <summary>Uniform samples in [low, high) from <paramref name="rng"/>.</summary>
     public static Tensor Uniform(Rng rng, double low, double high, DType dtype, params int[] shape)
     {
-        Tensor t = Empty(dtype, shape);
+        Tensor t = Empty(dtype, (int[])shape.Clone());
         if (dtype == DType.Float32)
         {
             Span<float> s = t.Span<float>();
@@ -165,7 +165,7 @@ public sealed partial class Tensor
     /// <summary>Standard normal samples from <paramref name="rng"/>.</summary>
     public static Tensor Normal(Rng rng, DType dtype, params int[] shape)
     {
-        Tensor t = Empty(dtype, shape);
+        Tensor t = Empty(dtype, (int[])shape.Clone());
         if (dtype == DType.Float32)
         {
             Span<float> s = t.Span<float>();
@@ -178,16 +178,18 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary>An uninitialized tensor (from the current scope's pool when one is open).</summary>
+    /// <summary>
+    /// An uninitialized tensor (from the current scope's pool when one is open). The shape array is taken as is:
+    /// shapes are never mutated once they belong to a tensor, so tensors may share them.
+    /// </summary>
     internal static Tensor Empty(DType dtype, int[] shape)
     {
         CheckShape(shape, "tensor");
-        int size = ShapeSize(shape);
-        return new Tensor(TensorScope.Allocate(dtype, size), 0, (int[])shape.Clone(), dtype);
+        return new Tensor(TensorScope.Allocate(dtype, ShapeSize(shape)), 0, shape, dtype);
     }
 
     /// <summary>An uninitialized tensor with the shape and dtype of <paramref name="like"/>.</summary>
-    internal static Tensor EmptyLike(Tensor like) => new(TensorScope.Allocate(like.DType, like.Size), 0, like.ShapeArray(), like.DType);
+    internal static Tensor EmptyLike(Tensor like) => new(TensorScope.Allocate(like.DType, like.Size), 0, like.shape, like.DType);
 
     // ------------------------------------------------------------------ data access
 

@@ -107,10 +107,11 @@ public static class BenchCommand
         }, seconds);
     }
 
-    // Median over 5 repeats of the mean time per call, after a warm-up, in microseconds.
+    // Median over 5 repeats of the mean time per call, after a warm-up long enough for the JIT's optimized tier.
     private static double Median(Action step, double seconds)
     {
-        for (int i = 0; i < 20; i++) step();
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; i < 20 || warmup.Elapsed.TotalSeconds < Math.Max(0.3, seconds); i++) step();
         var perCall = new double[5];
         for (int r = 0; r < perCall.Length; r++)
         {
