@@ -13,7 +13,7 @@ public class GemmTests
     internal static readonly (int M, int N, int K)[] Sizes =
     [
         (0, 3, 4), (3, 0, 4), (3, 4, 0), (1, 1, 1), (3, 5, 7), (2, 9, 33), (5, 40, 3), (17, 33, 65), (100, 6, 256),
-        (1, 256, 17), (4, 70, 31), (9, 7, 16), (64, 256, 256), (257, 31, 129), (12, 100, 800),
+        (1, 256, 17), (2, 200, 19), (1, 300, 5), (4, 70, 31), (9, 7, 16), (64, 256, 256), (257, 31, 129), (12, 100, 800),
     ];
 
     /// <summary>Sizes run again with padded row strides (NaN in the padding).</summary>

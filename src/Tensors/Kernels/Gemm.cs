@@ -1388,7 +1388,7 @@ internal readonly unsafe struct V256<T> : IVec<Vector256<T>, T> where T : unmana
     public static int Count => Vector256<T>.Count;
     public static int MR => 6;
     public static int NV => 2;
-    public static int DirectNV(int rows) => rows == 1 ? 8 : rows == 2 ? 4 : 2;
+    public static int DirectNV(int rows) => rows == 1 ? 6 : rows == 2 ? 4 : 2;
     public static int DotAccumulators => 8;
     public static Vector256<T> Zero => Vector256<T>.Zero;
 
