@@ -253,20 +253,8 @@ public static class Autograd
 
     private static void AccumulateLeaf(Tensor leaf, Tensor g)
     {
-        if (leaf.Grad is null || leaf.Grad.IsDisposed)
-        {
-            using (TensorScope.Suspend())
-            {
-                Tensor grad = Tensor.EmptyLike(leaf);
-                grad.CopyFrom(g);
-                leaf.Grad = grad;
-            }
-        }
-        else
-        {
-            Tensor.CheckSameShape(leaf.Grad, g, "backward (accumulating into Grad)");
-            leaf.Grad.AddInPlace(g);
-        }
+        Tensor.CheckSameShape(leaf, g, "backward (accumulating into Grad)");
+        leaf.AccumulateGrad(g);
     }
 
     [ThreadStatic] private static HashSet<Tensor>? visitedCache;

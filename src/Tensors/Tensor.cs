@@ -93,8 +93,59 @@ public sealed partial class Tensor
         }
     }
 
+    private Tensor? grad;
+    private bool gradIsZero;
+
     /// <summary>Gradient of the last backward passes (accumulated until cleared), for leaves that require grad.</summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (gradIsZero && grad is not null)
+            {
+                grad.ClearData();
+                gradIsZero = false;
+            }
+            return grad;
+        }
+        set
+        {
+            grad = value;
+            gradIsZero = false;
+        }
+    }
+
+    /// <summary>
+    /// Makes the gradient read as zeros, keeping its buffer. The clearing is deferred: the next backward pass
+    /// writes the gradient instead of adding to it, which saves a pass over memory per step.
+    /// </summary>
+    public void ZeroGrad()
+    {
+        if (grad is not null) gradIsZero = true;
+    }
+
+    /// <summary>Adds <paramref name="g"/> to the gradient (or writes it after <see cref="ZeroGrad"/>), allocating the buffer outside any scope.</summary>
+    internal void AccumulateGrad(Tensor g)
+    {
+        if (grad is null || grad.IsDisposed)
+        {
+            using (TensorScope.Suspend())
+            {
+                Tensor buffer = EmptyLike(this);
+                buffer.CopyFrom(g);
+                Grad = buffer;
+            }
+        }
+        else if (gradIsZero)
+        {
+            grad.CopyFrom(g);
+            gradIsZero = false;
+        }
+        else
+        {
+            grad.AddInPlace(g);
+        }
+    }
 
     /// <summary>Dimension <paramref name="axis"/> (negative counts from the end).</summary>
     public int Dim(int axis) => shape[NormalizeAxis(axis, "Dim")];

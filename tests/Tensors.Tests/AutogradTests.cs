@@ -15,6 +15,20 @@ public class AutogradTests
     }
 
     [Fact]
+    public void ZeroGradMakesTheNextBackwardWriteAndReadsAsZeros()
+    {
+        Tensor x = In(11, 3);
+        (x * 2.0).Sum().Backward();
+        Tensor buffer = x.Grad!;
+        x.ZeroGrad();
+        (x * 5.0).Sum().Backward();
+        Assert.Same(buffer, x.Grad);
+        Assert.All(x.Grad!.ToDoubleArray(), g => Assert.Equal(5.0, g, 12));
+        x.ZeroGrad();
+        Assert.All(x.Grad!.ToDoubleArray(), g => Assert.Equal(0.0, g));
+    }
+
+    [Fact]
     public void UpstreamGradientForNonScalars()
     {
         Tensor x = In(2, 2, 3);

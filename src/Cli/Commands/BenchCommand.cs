@@ -17,6 +17,8 @@ namespace Control.Cli.Commands;
 public static class BenchCommand
 {
     private static readonly int[] Batches = [1, 64, 256, 4096];
+    private const int Ring = 8;
+    private const double LearningRate = 1e-5;
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
@@ -83,13 +85,18 @@ public static class BenchCommand
     {
         var rng = new Rng(0);
         Sequential model = Mlp.Create(17, [256, 256], 6, rng);
-        var optimizer = new Adam(model.Parameters(), new AdamConfig { LearningRate = 1e-4 });
-        Tensor x = Tensor.Normal(rng, DType.Float32, batch, 17), y = Tensor.Normal(rng, DType.Float32, batch, 6);
+        var optimizer = new Adam(model.Parameters(), new AdamConfig { LearningRate = LearningRate });
+        // A ring of batches and a small step keep the network far from fitting its data during the measurement:
+        // a network that fits one batch exactly drives its gradients into subnormal floats, which are slow on
+        // x86 in any engine. bench/torch_mlp.py does the same.
+        Tensor[] xs = Enumerable.Range(0, Ring).Select(_ => Tensor.Normal(rng, DType.Float32, batch, 17)).ToArray();
+        Tensor[] ys = Enumerable.Range(0, Ring).Select(_ => Tensor.Normal(rng, DType.Float32, batch, 6)).ToArray();
+        int next = 0;
         return Median(() =>
         {
             using var scope = TensorScope.Begin();
             optimizer.ZeroGrad();
-            Loss.Mse(model.Forward(x), y).Backward();
+            Loss.Mse(model.Forward(xs[next % Ring]), ys[next++ % Ring]).Backward();
             optimizer.Step();
         }, seconds);
     }
@@ -137,6 +144,7 @@ public static class BenchCommand
             RedirectStandardError = true,
         };
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();

@@ -52,10 +52,10 @@ public abstract class Module
     /// <summary>Total number of parameter elements.</summary>
     public int ParameterCount => NamedParameters().Sum(p => p.Parameter.Size);
 
-    /// <summary>Clears every parameter's gradient (zero-filled, keeping the buffers).</summary>
+    /// <summary>Makes every parameter's gradient zero (keeping the buffers).</summary>
     public void ZeroGrad()
     {
-        foreach ((_, Tensor p) in NamedParameters()) p.Grad?.ClearData();
+        foreach ((_, Tensor p) in NamedParameters()) p.ZeroGrad();
     }
 
     /// <summary>All parameters as one vector (a copy, not recorded), in <see cref="NamedParameters"/> order.</summary>

@@ -43,10 +43,10 @@ public abstract class Optimizer
     /// <summary>Updates parameter number <paramref name="index"/> from its gradient (StepCount is already the new step).</summary>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient);
 
-    /// <summary>Zero-fills every gradient (keeping the buffers for the next backward pass).</summary>
+    /// <summary>Makes every gradient zero (keeping the buffers for the next backward pass).</summary>
     public void ZeroGrad()
     {
-        foreach (Tensor p in Parameters) p.Grad?.ClearData();
+        foreach (Tensor p in Parameters) p.ZeroGrad();
     }
 
     /// <summary>A zero tensor shaped like a parameter, outside any scope (optimizer state).</summary>

@@ -1,0 +1,33 @@
+// Vectorized kernels against the scalar reference functions.
+using Control.Tensors.Kernels;
+
+namespace Control.Tensors.Tests;
+
+public class KernelTests
+{
+    [Fact]
+    public void FloatTanhIsAccurateEverywhere()
+    {
+        var rng = new Rng(1);
+        var x = new float[100_003];
+        for (int i = 0; i < x.Length; i++)
+        {
+            double scale = Math.Pow(10, rng.Uniform(-8, 2));
+            x[i] = (float)(scale * (rng.NextDouble() < 0.5 ? -1 : 1));
+        }
+        x[0] = 0;
+        x[1] = float.PositiveInfinity;
+        x[2] = float.NegativeInfinity;
+        x[3] = 0.4f;
+        x[4] = -0.39999998f;
+        var y = new float[x.Length];
+        Activations.Tanh(x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double exact = Math.Tanh(x[i]);
+            Assert.True(Math.Abs(y[i] - exact) <= 4e-7 * Math.Abs(exact) + 1e-45, $"tanh({x[i]:R}) = {y[i]:R}, expected {exact:R}");
+        }
+        Activations.Tanh([float.NaN], y.AsSpan(0, 1));
+        Assert.True(float.IsNaN(y[0]));
+    }
+}
