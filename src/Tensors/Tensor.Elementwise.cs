@@ -1,6 +1,7 @@
 // Elementwise ops with NumPy broadcasting and their gradients. Each backward is written with tensor ops, so
 // it is itself differentiable (double backward).
 using Control.Tensors.Kernels;
+using FusedGrad = Control.Tensors.Kernels.ActivationGradient;
 
 namespace Control.Tensors;
 
@@ -210,10 +211,20 @@ public sealed partial class Tensor
     }
 
     /// <summary>Hyperbolic tangent.</summary>
-    public Tensor Tanh() => Unary(UnaryOp.Tanh, "tanh", (g, y) => g * (1.0 - y * y));
+    public Tensor Tanh() => Unary(UnaryOp.Tanh, "tanh", (g, y) => Autograd.IsEnabled ? g * (1.0 - y * y) : Fused(FusedGrad.Tanh, g, y));
 
     /// <summary>Logistic sigmoid 1 / (1 + e^-x).</summary>
-    public Tensor Sigmoid() => Unary(UnaryOp.Sigmoid, "sigmoid", (g, y) => g * y * (1.0 - y));
+    public Tensor Sigmoid() => Unary(UnaryOp.Sigmoid, "sigmoid", (g, y) => Autograd.IsEnabled ? g * y * (1.0 - y) : Fused(FusedGrad.Sigmoid, g, y));
+
+    // First-order backward passes (not recorded) compute g f'(x) from the output y in one pass instead of three ops;
+    // when the backward pass is itself recorded (double backward) the composed, differentiable form above is used.
+    private static Tensor Fused(FusedGrad kind, Tensor g, Tensor y)
+    {
+        Tensor result = EmptyLike(y);
+        if (y.DType == DType.Float32) Kernels.Elementwise.Gradient<float>(kind, g.Span<float>(), y.Span<float>(), result.Span<float>());
+        else Kernels.Elementwise.Gradient<double>(kind, g.Span<double>(), y.Span<double>(), result.Span<double>());
+        return result;
+    }
 
     /// <summary>max(x, 0) (gradient 0 at 0, as PyTorch).</summary>
     public Tensor Relu()

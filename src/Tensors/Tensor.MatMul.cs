@@ -42,8 +42,32 @@ public sealed partial class Tensor
     /// <summary>x W^T + b for x (B, in), W (out, in) as PyTorch stores it, and b (out,) or null.</summary>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
     {
-        Tensor y = MatMul(x, weight, transposeA: false, transposeB: true);
-        return bias is null ? y : y + bias;
+        if (bias is null) return MatMul(x, weight, transposeA: false, transposeB: true);
+        CheckSameDType(x, weight, "linear");
+        CheckSameDType(x, bias, "linear");
+        if (x.Rank != 2 || weight.Rank != 2 || bias.Rank != 1 || x.shape[1] != weight.shape[1] || bias.shape[0] != weight.shape[0])
+        {
+            throw new TensorException(
+                $"linear: expected x (B, in), weight (out, in), bias (out,), got {Format(x.shape)}, {Format(weight.shape)}, {Format(bias.shape)}.");
+        }
+        int m = x.shape[0], n = weight.shape[0], k = x.shape[1];
+        // The bias is written into every row first and the product accumulated onto it: one pass over y.
+        Tensor y = Empty(x.DType, [m, n]);
+        if (x.DType == DType.Float32) FillRows<float>(bias.Span<float>(), y.Span<float>(), m);
+        else FillRows<double>(bias.Span<double>(), y.Span<double>(), m);
+        Multiply(x, weight, false, true, m, n, k, y, accumulate: true);
+        if (!Autograd.IsEnabled || !(x.RequiresGrad || weight.RequiresGrad || bias.RequiresGrad)) return Autograd.Check(y, "linear", x, weight);
+        return Autograd.Record(y, "linear", [x, weight, bias], g =>
+        [
+            x.RequiresGrad ? MatMul(g, weight) : null,
+            weight.RequiresGrad ? MatMul(g, x, transposeA: true, transposeB: false) : null,
+            bias.RequiresGrad ? g.Sum(0) : null,
+        ]);
+    }
+
+    private static void FillRows<T>(ReadOnlySpan<T> row, Span<T> destination, int rows) where T : unmanaged
+    {
+        for (int r = 0; r < rows; r++) row.CopyTo(destination.Slice(r * row.Length, row.Length));
     }
 
     private static void Multiply(Tensor a, Tensor b, bool transA, bool transB, int m, int n, int k, Tensor c, bool accumulate)

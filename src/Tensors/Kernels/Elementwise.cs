@@ -3,11 +3,15 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Control.Tensors.Kernels;
 
 /// <summary>Binary elementwise operations.</summary>
 internal enum BinaryOp { Add, Subtract, Multiply, Divide, Pow, Maximum, Minimum }
+
+/// <summary>Activation derivatives computed from the activation's output y: tanh' = 1 - y^2, sigmoid' = y (1 - y).</summary>
+internal enum ActivationGradient { Tanh, Sigmoid }
 
 /// <summary>Unary elementwise operations.</summary>
 internal enum UnaryOp { Negate, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Square, Sign, Reciprocal, Positive }
@@ -142,6 +146,23 @@ internal static class Elementwise
             strides[d] = shape[d] == 1 && target[d] != 1 ? 0 : stride;
             stride *= shape[d];
         }
+    }
+
+    /// <summary>result = g * f'(x) written from y = f(x), in one vectorized pass.</summary>
+    public static void Gradient<T>(ActivationGradient kind, ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int width = Vector512<T>.Count;
+            for (; i <= y.Length - width; i += width)
+            {
+                Vector512<T> yi = Vector512.Create(y.Slice(i, width)), gi = Vector512.Create(g.Slice(i, width));
+                Vector512<T> slope = kind == ActivationGradient.Tanh ? Vector512<T>.One - yi * yi : yi * (Vector512<T>.One - yi);
+                (gi * slope).CopyTo(result.Slice(i, width));
+            }
+        }
+        for (; i < y.Length; i++) result[i] = g[i] * (kind == ActivationGradient.Tanh ? T.One - y[i] * y[i] : y[i] * (T.One - y[i]));
     }
 
     public static void Unary<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
