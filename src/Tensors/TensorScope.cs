@@ -56,8 +56,8 @@ public sealed class TensorScope : IDisposable
         {
             switch (s.Data)
             {
-                case float[] f: Return(ref floatPool, f); break;
-                case double[] d: Return(ref doublePool, d); break;
+                case float[] f: Return(ref floatPool, f, s.Size); break;
+                case double[] d: Return(ref doublePool, d, s.Size); break;
             }
             s.Data = null;
         }
@@ -91,27 +91,28 @@ public sealed class TensorScope : IDisposable
     {
         TensorScope? scope = current;
         if (scope is null || suspended > 0 || size == 0)
-            return new Storage(dtype == DType.Float32 ? new float[size] : new double[size], pooled: false);
-        Array data = dtype == DType.Float32 ? Take(ref floatPool, size) : Take(ref doublePool, size);
-        var storage = new Storage(data, pooled: true);
+            return new Storage(Storage.Allocate(dtype, size), pooled: false, size);
+        Array data = dtype == DType.Float32 ? Take(ref floatPool, size, DType.Float32) : Take(ref doublePool, size, DType.Float64);
+        var storage = new Storage(data, pooled: true, size);
         scope.owned.Add(storage);
         return storage;
     }
 
-    private static T[] Take<T>(ref Dictionary<int, Stack<T[]>>? pool, int size)
+    // Pools are keyed by payload size; a pooled array keeps its (pinned) address, hence its alignment.
+    private static T[] Take<T>(ref Dictionary<int, Stack<T[]>>? pool, int size, DType dtype)
     {
         pool ??= [];
         if (pool.TryGetValue(size, out Stack<T[]>? stack) && stack.Count > 0) return stack.Pop();
-        return new T[size];
+        return (T[])Storage.Allocate(dtype, size);
     }
 
-    private static void Return<T>(ref Dictionary<int, Stack<T[]>>? pool, T[] array)
+    private static void Return<T>(ref Dictionary<int, Stack<T[]>>? pool, T[] array, int size)
     {
         pool ??= [];
-        if (!pool.TryGetValue(array.Length, out Stack<T[]>? stack))
+        if (!pool.TryGetValue(size, out Stack<T[]>? stack))
         {
             stack = new Stack<T[]>();
-            pool[array.Length] = stack;
+            pool[size] = stack;
         }
         stack.Push(array);
     }

@@ -30,4 +30,22 @@ public class KernelTests
         Activations.Tanh([float.NaN], y.AsSpan(0, 1));
         Assert.True(float.IsNaN(y[0]));
     }
+
+    [Fact]
+    public unsafe void TensorDataStartsOnA64ByteBoundary()
+    {
+        static long Address(Tensor t)
+        {
+            fixed (float* p = t.Span<float>()) return (long)p;
+        }
+        Assert.Equal(0, Address(Tensor.Zeros(300)) % 64);
+        using (TensorScope.Begin())
+        {
+            for (int i = 0; i < 5; i++) Assert.Equal(0, Address(Tensor.Zeros(17 + i) * 2.0) % 64);
+        }
+        using (TensorScope.Begin())
+        {
+            Assert.Equal(0, Address(Tensor.Zeros(18) + 1.0) % 64);
+        }
+    }
 }
