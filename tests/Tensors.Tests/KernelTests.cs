@@ -27,8 +27,12 @@ public class KernelTests
             double exact = Math.Tanh(x[i]);
             Assert.True(Math.Abs(y[i] - exact) <= 4e-7 * Math.Abs(exact) + 1e-45, $"tanh({x[i]:R}) = {y[i]:R}, expected {exact:R}");
         }
-        Activations.Tanh([float.NaN], y.AsSpan(0, 1));
-        Assert.True(float.IsNaN(y[0]));
+        float[] withNaN = Enumerable.Repeat(0.7f, 40).ToArray();
+        withNaN[3] = float.NaN;
+        withNaN[39] = float.NaN;
+        Activations.Tanh(withNaN, y.AsSpan(0, 40));
+        Assert.True(float.IsNaN(y[3]) && float.IsNaN(y[39]));
+        Assert.Equal(MathF.Tanh(0.7f), y[4], 6);
     }
 
     [Fact]
