@@ -33,6 +33,7 @@ public sealed class VectorEnv : IDisposable
     private readonly Action firstChunk;
     private WorkerThreads? threads;
     private int workers;
+    private bool disposed;
     private int calibrated;
     private long calibrationTicks;
 
@@ -129,6 +130,7 @@ public sealed class VectorEnv : IDisposable
     /// <summary>Steps every copy with its row of <paramref name="actions"/> (N x ActionSize), resetting those whose episode ends.</summary>
     public void Step(ReadOnlySpan<double> actions)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (actions.Length != envs.Length * ActionSize)
         {
             throw new InvalidActionException(envs[0].Name,
@@ -190,8 +192,12 @@ public sealed class VectorEnv : IDisposable
         }
     }
 
-    /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => threads?.Dispose();
+    /// <summary>Stops the worker threads; the batch cannot be stepped afterwards.</summary>
+    public void Dispose()
+    {
+        disposed = true;
+        threads?.Dispose();
+    }
 }
 
 /// <summary>

@@ -109,6 +109,16 @@ public class VectorEnvTests
     }
 
     [Fact]
+    public void SteppingADisposedBatchFailsInsteadOfWaitingForStoppedThreads()
+    {
+        var vec = VectorEnv.Make("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = 2 });
+        vec.Reset(seed: 0);
+        vec.Step(new double[4]);
+        vec.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => vec.Step(new double[4]));
+    }
+
+    [Fact]
     public void MismatchedCopiesAreRejected()
     {
         var e = Assert.Throws<ArgumentException>(() => new VectorEnv(i => Envs.Make(i == 0 ? "cartpole" : "pendulum"), 2));
