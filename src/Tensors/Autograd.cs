@@ -17,6 +17,13 @@ public static class Autograd
 {
     [ThreadStatic] private static int noGradDepth;
     [ThreadStatic] private static int anomalyDepth;
+    [ThreadStatic] private static bool writingLeafGradients;
+
+    /// <summary>
+    /// True while a first-order <see cref="Tensor.Backward"/> pass runs: an op's backward may then write a leaf's
+    /// gradient straight into its <see cref="Tensor.Grad"/> buffer (the matrix product of a linear layer does).
+    /// </summary>
+    internal static bool WritesLeafGradients => writingLeafGradients && anomalyDepth == 0;
 
     /// <summary>Whether ops on this thread are recorded for backward.</summary>
     public static bool IsEnabled => noGradDepth == 0;
@@ -212,6 +219,8 @@ public static class Autograd
         var requested = new Tensor?[inputs?.Count ?? 0];
         using var mode = createGraph ? Resume() : NoGrad();
         output.PendingGrad = createGraph ? gradOutput : gradOutput.Detach();
+        bool wasWriting = writingLeafGradients;
+        writingLeafGradients = accumulate && !createGraph;
         try
         {
             for (int k = order.Count - 1; k >= 0; k--)
@@ -246,6 +255,7 @@ public static class Autograd
         }
         finally
         {
+            writingLeafGradients = wasWriting;
             foreach (Tensor t in order) t.PendingGrad = null;
         }
         return requested;

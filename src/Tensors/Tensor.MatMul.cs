@@ -60,9 +60,19 @@ public sealed partial class Tensor
         return Autograd.Record(y, "linear", [x, weight, bias], g =>
         [
             x.RequiresGrad ? MatMul(g, weight) : null,
-            weight.RequiresGrad ? MatMul(g, x, transposeA: true, transposeB: false) : null,
+            weight.RequiresGrad ? WeightGradient(g, x, weight) : null,
             bias.RequiresGrad ? g.Sum(0) : null,
         ]);
+    }
+
+    // dW = g^T x. In a first-order Backward into a leaf weight, the product is accumulated straight into the
+    // weight's Grad buffer (no temporary, no second pass) and nothing is returned to the engine.
+    private static Tensor? WeightGradient(Tensor g, Tensor x, Tensor weight)
+    {
+        if (!Autograd.WritesLeafGradients || !weight.IsLeaf) return MatMul(g, x, transposeA: true, transposeB: false);
+        Tensor buffer = weight.GradBufferForWrite(out bool accumulate);
+        Multiply(g, x, true, false, weight.shape[0], weight.shape[1], g.shape[0], buffer, accumulate);
+        return null;
     }
 
     private static void FillRows<T>(ReadOnlySpan<T> row, Span<T> destination, int rows) where T : unmanaged

@@ -165,6 +165,23 @@ public sealed partial class Tensor
         if (grad is not null) gradIsZero = true;
     }
 
+    /// <summary>
+    /// The gradient buffer for an op that writes a gradient directly (allocated outside any scope if missing), and
+    /// whether it must add to it (false when the gradient is new or was zeroed by <see cref="ZeroGrad"/>).
+    /// </summary>
+    internal Tensor GradBufferForWrite(out bool accumulate)
+    {
+        if (grad is null || grad.IsDisposed)
+        {
+            using (TensorScope.Suspend()) Grad = EmptyLike(this);
+            accumulate = false;
+            return grad!;
+        }
+        accumulate = !gradIsZero;
+        gradIsZero = false;
+        return grad;
+    }
+
     /// <summary>Adds <paramref name="g"/> to the gradient (or writes it after <see cref="ZeroGrad"/>), allocating the buffer outside any scope.</summary>
     internal void AccumulateGrad(Tensor g)
     {

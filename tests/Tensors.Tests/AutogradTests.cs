@@ -29,6 +29,27 @@ public class AutogradTests
     }
 
     [Fact]
+    public void LinearWeightGradientsAccumulateZeroAndMatchTheFunctionalGradient()
+    {
+        var layer = new NN.Linear(3, 2, new Rng(4), dtype: DType.Float64);
+        Tensor x = Tensor.Uniform(new Rng(5), -1, 1, DType.Float64, 4, 3);
+        Tensor Loss() => layer.Forward(x).Tanh().Square().Sum();
+        Tensor expected = Autograd.Grad(Loss(), [layer.Weight])[0];
+        Assert.Null(layer.Weight.Grad);
+        Loss().Backward();
+        Assert.Equal(expected.ToDoubleArray(), layer.Weight.Grad!.ToDoubleArray());
+        Loss().Backward();
+        for (int i = 0; i < 6; i++) Assert.Equal(2 * expected[i], layer.Weight.Grad[i], 12);
+        layer.ZeroGrad();
+        Loss().Backward();
+        for (int i = 0; i < 6; i++) Assert.Equal(expected[i], layer.Weight.Grad[i], 12);
+        // A weight used twice: both uses add up.
+        (layer.Forward(x).Sum() + layer.Forward(x * 2.0).Sum()).Backward();
+        Tensor twice = Autograd.Grad(layer.Forward(x).Sum() + layer.Forward(x * 2.0).Sum(), [layer.Weight])[0];
+        for (int i = 0; i < 6; i++) Assert.Equal(expected[i] + twice[i], layer.Weight.Grad[i], 12);
+    }
+
+    [Fact]
     public void UpstreamGradientForNonScalars()
     {
         Tensor x = In(2, 2, 3);
