@@ -1,7 +1,8 @@
 // The environment contract: Gymnasium's reset/step semantics, written so that a training loop allocates
 // nothing per step (observations are written into a caller's span). Env is the base class that every
 // concrete environment derives from: it owns the seeded generator and checks every action and call order,
-// so that no environment can be driven with a wrong-length, NaN or out-of-range action.
+// so that no environment can be driven with a wrong-length or non-finite action, or a Discrete action outside
+// its range. Box actions outside their bounds are the env's to handle (the analytic robots clip, as Gymnasium's do).
 using Control.Tensors;
 
 namespace Control.Dynamics;
@@ -66,6 +67,9 @@ public interface IStatefulEnv : IEnv
 
     /// <summary>Sets the state mid-episode (e.g. to replay from a given state); the episode goes on from it.</summary>
     void SetState(ReadOnlySpan<double> state);
+
+    /// <summary>Writes the observation of state <paramref name="state"/>.</summary>
+    void Observe(ReadOnlySpan<double> state, Span<double> observation);
 }
 
 /// <summary>
@@ -79,9 +83,6 @@ public interface IModelEnv : IStatefulEnv
 
     /// <summary>A smooth cost whose minimization is the env's task.</summary>
     ICost Cost { get; }
-
-    /// <summary>Writes the observation of state <paramref name="state"/>.</summary>
-    void Observe(ReadOnlySpan<double> state, Span<double> observation);
 }
 
 /// <summary>

@@ -14,6 +14,8 @@ public sealed class RunningMeanStd
     public RunningMeanStd(int size, double initialCount = 1e-4)
     {
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "expected a positive size");
+        if (!(initialCount >= 0) || double.IsInfinity(initialCount))
+            throw new ArgumentOutOfRangeException(nameof(initialCount), initialCount, "expected a finite count >= 0");
         mean = new double[size];
         variance = new double[size];
         Array.Fill(variance, 1.0);
@@ -78,6 +80,8 @@ public sealed class RunningMeanStd
     public void Normalize(ReadOnlySpan<double> x, Span<double> destination, double epsilon = 1e-8, double clip = double.PositiveInfinity)
     {
         ModelChecks.Length("RunningMeanStd", "a sample", mean.Length, x.Length);
+        ModelChecks.Length("RunningMeanStd", "a destination", mean.Length, destination.Length);
+        if (!(clip > 0)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "expected a positive clip bound");
         for (int i = 0; i < mean.Length; i++)
             destination[i] = Math.Clamp((x[i] - mean[i]) / Math.Sqrt(variance[i] + epsilon), -clip, clip);
     }

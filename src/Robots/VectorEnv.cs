@@ -1,8 +1,9 @@
 // N copies of an env stepped as one batch, the workhorse of on-policy training. Episodes that end are
 // reset in the same step (Stable-Baselines3's convention): the batch returns the new episode's first
 // observation and keeps the last observation of the one that ended in FinalObservations, so that
-// truncated episodes can be bootstrapped. Copies are stepped on both cores when a batch is slow enough
-// for that to pay; results never depend on it, since each copy has its own seeded generator.
+// truncated episodes can be bootstrapped. Copies are stepped on all cores when a batch is slow enough
+// for that to pay; results never depend on it, since each copy has its own seeded generator. Copies must not
+// share mutable state (e.g. one RunningMeanStd for several NormalizeObservation wrappers): they may run at once.
 using System.Diagnostics;
 using Control.Dynamics;
 
@@ -11,7 +12,7 @@ namespace Control.Robots;
 /// <summary>Settings of a <see cref="VectorEnv"/>.</summary>
 public sealed record VectorEnvOptions
 {
-    /// <summary>Threads that step copies: 0 chooses by measuring a batch (two threads when a batch takes longer than <see cref="ParallelThreshold"/>).</summary>
+    /// <summary>Threads that step copies: 0 chooses by measuring a batch (all cores, at most one per copy, when a batch takes longer than <see cref="ParallelThreshold"/>).</summary>
     public int Workers { get; init; }
 
     /// <summary>Batch duration above which automatic mode steps on all cores (default 50 us: thread hand-off costs a few us).</summary>
@@ -119,6 +120,10 @@ public sealed class VectorEnv : IDisposable
     /// <summary>Resets every copy; with a seed, copy i is reseeded with seed + i.</summary>
     public void Reset(long? seed = null)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Array.Clear(Terminated);
+        Array.Clear(Truncated);
+        Array.Clear(Rewards);
         for (int i = 0; i < envs.Length; i++)
         {
             envs[i].Reset(Observations.AsSpan(i * ObservationSize, ObservationSize), seed + i);

@@ -79,6 +79,16 @@ public class CliTests
     }
 
     [Fact]
+    public void GridworldRolloutFromAGivenCell()
+    {
+        (int code, string output, _) = Run("rollout", "--env", "gridworld", "--state", "14", "--actions", "2", "--seed", "1", "--json");
+        Assert.Equal(0, code);
+        JsonElement root = LastLineJson(output);
+        Assert.Equal(14.0, root.GetProperty("initial_observation")[0].GetDouble());
+        Assert.Single(root.GetProperty("steps").EnumerateArray());
+    }
+
+    [Fact]
     public void MultiDimensionalActionsAreSeparatedBySemicolons()
     {
         (int code, string output, _) = Run("rollout", "--env", "reacher2d", "--actions", "1,-1;0.5,0.5", "--json");

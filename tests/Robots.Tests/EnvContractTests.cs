@@ -160,6 +160,18 @@ public class EnvContractTests
     }
 
     [Fact]
+    public void HugeAnglesAreWrappedWithoutLooping()
+    {
+        var env = Envs.Make("acrobot").Find<RobotEnv>()!;
+        env.Reset(seed: 0);
+        env.SetState([1e17, -3e12, 0, 0]);
+        Transition t = env.Step([1.0]);
+        Assert.InRange(env.State[0], -Math.PI, Math.PI);
+        Assert.InRange(env.State[1], -Math.PI, Math.PI);
+        Assert.All(t.Observation, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void ObservationBufferOfWrongLengthIsRejected()
     {
         IEnv env = Envs.Make("pendulum");

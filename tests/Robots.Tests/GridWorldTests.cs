@@ -73,5 +73,8 @@ public class GridWorldTests
         var e = Assert.Throws<ArgumentException>(() => new GridWorldEnv(map: ["SFX", "FFG"]));
         Assert.Contains("S, F, H, G", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new GridWorldEnv(slip: 1.5));
+        Assert.Contains("exactly one S", Assert.Throws<ArgumentException>(() => new GridWorldEnv(map: ["FFF", "FFG"])).Message);
+        Assert.Contains("exactly one S", Assert.Throws<ArgumentException>(() => new GridWorldEnv(map: ["SFS", "FFG"])).Message);
+        Assert.Contains("non-empty", Assert.Throws<ArgumentException>(() => new GridWorldEnv(map: [])).Message);
     }
 }

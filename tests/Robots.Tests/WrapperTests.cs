@@ -80,6 +80,18 @@ public class WrapperTests
     }
 
     [Fact]
+    public void NormalizationRejectsNonPositiveClipAndBadCounts()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NormalizeObservation(Envs.Make("pendulum"), clip: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NormalizeObservation(Envs.Make("pendulum"), clip: double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RunningMeanStd(3, initialCount: -1));
+        var stats = new RunningMeanStd(2, initialCount: 0);
+        stats.Update([1.0, 2.0]);
+        Assert.Equal([1.0, 2.0], stats.Mean.ToArray());
+        Assert.Equal([0.0, 0.0], stats.Variance.ToArray());
+    }
+
+    [Fact]
     public void LoadingACorruptStatisticsFileFailsClearly()
     {
         string path = Path.Combine(Path.GetTempPath(), $"control-norm-{Guid.NewGuid():N}.json");

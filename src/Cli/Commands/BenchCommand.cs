@@ -45,7 +45,7 @@ public static class BenchCommand
                 torch = RunTorch(threads, seconds);
                 torchVersion = torch.Value.Version;
             }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException or FormatException)
             {
                 torchError = e.Message;
             }
@@ -118,7 +118,7 @@ public static class BenchCommand
     private static double Median(Action step, double seconds)
     {
         var warmup = Stopwatch.StartNew();
-        for (int i = 0; i < 20 || warmup.Elapsed.TotalSeconds < Math.Max(0.3, seconds); i++) step();
+        for (int i = 0; i < 3 || warmup.Elapsed.TotalSeconds < Math.Max(0.3, seconds); i++) step();
         var perCall = new double[5];
         for (int r = 0; r < perCall.Length; r++)
         {

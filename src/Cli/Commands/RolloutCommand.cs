@@ -51,9 +51,11 @@ public static class RolloutCommand
         {
             IStatefulEnv stateful = env.Find<IStatefulEnv>()
                 ?? throw new ArgumentException($"{name}: --state needs an env whose state can be set; this one cannot");
+            if (env.Find<NormalizeObservation>() is not null)
+                throw new ArgumentException($"{name}: --state is not supported through NormalizeObservation (its statistics would see a state it did not produce)");
             double[] x = ParseNumbers(stateText, "--state");
             stateful.SetState(x);
-            initial = Observation(env, stateful, x);
+            stateful.Observe(x, initial);
         }
 
         var rng = new Rng(seed).Fork(1);
@@ -99,18 +101,6 @@ public static class RolloutCommand
     }
 
     private sealed record StepRow(int T, double[] Action, double[] Observation, double Reward, bool Terminated, bool Truncated);
-
-    // The observation after SetState: the model's observation function where there is one.
-    private static double[] Observation(IEnv env, IStatefulEnv stateful, double[] x)
-    {
-        if (stateful is IModelEnv model && env.Find<NormalizeObservation>() is null)
-        {
-            var o = new double[env.ObservationSpace.FlatSize];
-            model.Observe(x, o);
-            return o;
-        }
-        return x;
-    }
 
     // Parses and checks every action before the first step, so that a bad sequence fails before it runs.
     private static List<double[]> ParseActions(IEnv env, string text)

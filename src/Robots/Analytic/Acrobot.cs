@@ -80,10 +80,11 @@ public readonly record struct AcrobotEquations() : IEquations
         next[3] = Scalar.Clamp(next[3], -MaxSpeed2, MaxSpeed2);
     }
 
-    // Gymnasium's wrap(x, -pi, pi): shift by whole turns until inside; derivative one.
+    // Gymnasium's wrap(x, -pi, pi): shift by whole turns until inside; derivative one. Angles beyond a few turns
+    // (only reachable by setting such a state) are first reduced by the IEEE remainder, so the loop always ends.
     private static T Wrap<T>(T angle) where T : unmanaged, IScalar<T>
     {
-        double v = angle.Value, shifted = v;
+        double v = angle.Value, shifted = Math.Abs(v) > 4 * Math.PI ? Math.IEEERemainder(v, 2 * Math.PI) : v;
         while (shifted > Math.PI) shifted -= 2 * Math.PI;
         while (shifted < -Math.PI) shifted += 2 * Math.PI;
         return angle + (shifted - v);

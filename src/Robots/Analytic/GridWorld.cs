@@ -26,13 +26,11 @@ public sealed class GridWorldEnv : Env, ITabularMdp, IStatefulEnv
 
     /// <summary>Creates the gridworld on <paramref name="map"/> (default 4x4) with slip probability <paramref name="slip"/>.</summary>
     public GridWorldEnv(long seed = 0, string[]? map = null, double slip = 2.0 / 3.0, string name = "gridworld")
-        : base(name, new Discrete(CellCount(map ?? Map4x4)), new Discrete(4), seed)
+        : base(name, new Discrete(CellCount(Validate(map ?? Map4x4, name))), new Discrete(4), seed)
     {
         this.map = map ?? Map4x4;
         rows = this.map.Length;
         columns = this.map[0].Length;
-        if (this.map.Any(r => r.Length != columns || r.Any(c => "SFHG".IndexOf(c) < 0)))
-            throw new ArgumentException($"{name}: expected a rectangular map of S, F, H, G, got [{string.Join(", ", this.map)}].");
         if (!(slip >= 0 && slip <= 1))
             throw new ArgumentOutOfRangeException(nameof(slip), slip, $"{name}: expected a slip probability in [0, 1]");
         Slip = slip;
@@ -65,6 +63,9 @@ public sealed class GridWorldEnv : Env, ITabularMdp, IStatefulEnv
 
     /// <inheritdoc />
     public void GetState(Span<double> state) => state[0] = cell;
+
+    /// <summary>The observation of a state is the cell itself.</summary>
+    public void Observe(ReadOnlySpan<double> state, Span<double> observation) => observation[0] = state[0];
 
     /// <summary>Moves the agent to cell state[0] (an integer in [0, S)); the episode goes on from there.</summary>
     public void SetState(ReadOnlySpan<double> state)
@@ -153,5 +154,13 @@ public sealed class GridWorldEnv : Env, ITabularMdp, IStatefulEnv
         return r * columns + col;
     }
 
-    private static int CellCount(string[] map) => map.Length == 0 ? 0 : map.Length * map[0].Length;
+    private static int CellCount(string[] map) => map.Length * map[0].Length;
+
+    private static string[] Validate(string[] map, string name)
+    {
+        bool rectangular = map.Length > 0 && map[0].Length > 0 && map.All(r => r.Length == map[0].Length && r.All(c => "SFHG".Contains(c)));
+        if (!rectangular || map.Sum(r => r.Count(c => c == 'S')) != 1)
+            throw new ArgumentException($"{name}: expected a non-empty rectangular map of S, F, H, G with exactly one S, got [{string.Join(", ", map)}].");
+        return map;
+    }
 }

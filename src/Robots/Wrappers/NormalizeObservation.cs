@@ -16,6 +16,8 @@ public sealed class NormalizeObservation : Wrapper
     {
         if (inner.ObservationSpace is not Box box)
             throw new ArgumentException($"{inner.Name}: NormalizeObservation expects a Box observation space, got {inner.ObservationSpace.Describe()}.");
+        if (!(clip > 0))
+            throw new ArgumentOutOfRangeException(nameof(clip), clip, $"{inner.Name}: NormalizeObservation expects a positive clip bound");
         if (statistics is not null && statistics.Size != box.FlatSize)
             throw new ArgumentException($"{inner.Name}: expected statistics of size {box.FlatSize}, got size {statistics.Size}.");
         Statistics = statistics ?? new RunningMeanStd(box.FlatSize);
@@ -24,7 +26,7 @@ public sealed class NormalizeObservation : Wrapper
         ObservationSpace = Box.Uniform(box.FlatSize, -clip, clip);
     }
 
-    /// <summary>The running statistics (shared object: save and load it with the policy).</summary>
+    /// <summary>The running statistics: save and load them with the policy. Do not share one instance between wrappers stepped on different threads.</summary>
     public RunningMeanStd Statistics { get; }
 
     /// <summary>Bound of normalized values (10 as in Stable-Baselines3's VecNormalize).</summary>
