@@ -104,31 +104,16 @@ public sealed class Adam : Optimizer
         T l2 = config.Decoupled ? T.Zero : T.CreateChecked(config.WeightDecay);
         T shrink = config.Decoupled ? T.CreateChecked(1 - lr * config.WeightDecay) : T.One;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            int width = Vector512<T>.Count;
+            int width = Vector<T>.Count;
             for (; i <= p.Length - width; i += width)
             {
-                Vector512<T> pi = Vector512.Create<T>(p.Slice(i, width)) * shrink;
-                Vector512<T> gi = Vector512.Create<T>(g.Slice(i, width)) + pi * l2;
-                Vector512<T> mi = Vector512.Create<T>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
-                Vector512<T> vi = Vector512.Create<T>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
-                Vector512<T> denominator = Vector512.Sqrt(vi) * invSqrtBias2 + Vector512.Create(eps);
-                (pi - mi / denominator * stepSize).CopyTo(p.Slice(i, width));
-                mi.CopyTo(m.Slice(i, width));
-                vi.CopyTo(v.Slice(i, width));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            int width = Vector256<T>.Count;
-            for (; i <= p.Length - width; i += width)
-            {
-                Vector256<T> pi = Vector256.Create<T>(p.Slice(i, width)) * shrink;
-                Vector256<T> gi = Vector256.Create<T>(g.Slice(i, width)) + pi * l2;
-                Vector256<T> mi = Vector256.Create<T>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
-                Vector256<T> vi = Vector256.Create<T>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
-                Vector256<T> denominator = Vector256.Sqrt(vi) * invSqrtBias2 + Vector256.Create(eps);
+                Vector<T> pi = new Vector<T>(p.Slice(i, width)) * shrink;
+                Vector<T> gi = new Vector<T>(g.Slice(i, width)) + pi * l2;
+                Vector<T> mi = new Vector<T>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
+                Vector<T> vi = new Vector<T>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
+                Vector<T> denominator = Vector.SquareRoot(vi) * invSqrtBias2 + new Vector<T>(eps);
                 (pi - mi / denominator * stepSize).CopyTo(p.Slice(i, width));
                 mi.CopyTo(m.Slice(i, width));
                 vi.CopyTo(v.Slice(i, width));
