@@ -1,0 +1,93 @@
+// A planned trajectory: states x_0..x_H, controls u_0..u_{H-1}, and (for planners that compute them) the
+// time-varying feedback gains of the local linear policy u_t = u_bar_t + K_t (x - x_bar_t).
+namespace Control.Planning;
+
+/// <summary>
+/// States ((H + 1) x n), controls (H x m) and optional gains (H x m x n), all flat and row-major, owned by the
+/// planner that filled them and reused across replans.
+/// </summary>
+public sealed class Trajectory
+{
+    /// <summary>A zero trajectory of horizon <paramref name="horizon"/>; gains are allocated when <paramref name="withGains"/>.</summary>
+    public Trajectory(int horizon, int stateSize, int controlSize, bool withGains = false)
+    {
+        if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "expected a horizon of at least 1 step");
+        if (stateSize <= 0) throw new ArgumentOutOfRangeException(nameof(stateSize), stateSize, "expected at least one state");
+        if (controlSize <= 0) throw new ArgumentOutOfRangeException(nameof(controlSize), controlSize, "expected at least one control");
+        Horizon = horizon;
+        StateSize = stateSize;
+        ControlSize = controlSize;
+        States = new double[(horizon + 1) * stateSize];
+        Controls = new double[horizon * controlSize];
+        Gains = withGains ? new double[horizon * controlSize * stateSize] : null;
+    }
+
+    /// <summary>H: number of controls.</summary>
+    public int Horizon { get; }
+
+    /// <summary>n.</summary>
+    public int StateSize { get; }
+
+    /// <summary>m.</summary>
+    public int ControlSize { get; }
+
+    /// <summary>x_0..x_H, row-major (H + 1) x n.</summary>
+    public double[] States { get; }
+
+    /// <summary>u_0..u_{H-1}, row-major H x m.</summary>
+    public double[] Controls { get; }
+
+    /// <summary>Feedback gains K_t (m x n each, row-major), or null when the planner gives none.</summary>
+    public double[]? Gains { get; }
+
+    /// <summary>Total cost: sum of stage costs plus the terminal cost.</summary>
+    public double Cost { get; set; }
+
+    /// <summary>x_t.</summary>
+    public Span<double> State(int t) => States.AsSpan(t * StateSize, StateSize);
+
+    /// <summary>u_t.</summary>
+    public Span<double> Control(int t) => Controls.AsSpan(t * ControlSize, ControlSize);
+
+    /// <summary>K_t (m x n), or an empty span when there are no gains.</summary>
+    public Span<double> Gain(int t) => Gains is null ? default : Gains.AsSpan(t * ControlSize * StateSize, ControlSize * StateSize);
+
+    /// <summary>
+    /// Drops the first <paramref name="steps"/> controls (and gains) and repeats the last one at the end: the
+    /// warm start of the next receding-horizon replan. States are left for the planner to recompute.
+    /// </summary>
+    public void Shift(int steps)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "expected a non-negative shift");
+        if (steps == 0) return;
+        ShiftRows(Controls, ControlSize, steps);
+        if (Gains is not null) ShiftRows(Gains, ControlSize * StateSize, steps);
+    }
+
+    /// <summary>Copies everything from a trajectory of the same dimensions.</summary>
+    public void CopyFrom(Trajectory other)
+    {
+        if (other.Horizon != Horizon || other.StateSize != StateSize || other.ControlSize != ControlSize)
+        {
+            throw new ArgumentException(
+                $"expected a trajectory with H={Horizon}, n={StateSize}, m={ControlSize}, got H={other.Horizon}, n={other.StateSize}, m={other.ControlSize}.");
+        }
+        other.States.CopyTo(States, 0);
+        other.Controls.CopyTo(Controls, 0);
+        if (Gains is not null)
+        {
+            if (other.Gains is null) Array.Clear(Gains);
+            else other.Gains.CopyTo(Gains, 0);
+        }
+        Cost = other.Cost;
+    }
+
+    private void ShiftRows(double[] rows, int width, int steps)
+    {
+        for (int t = 0; t < Horizon; t++)
+        {
+            int source = Math.Min(t + steps, Horizon - 1);
+            if (source != t) Array.Copy(rows, source * width, rows, t * width, width);
+        }
+    }
+}
