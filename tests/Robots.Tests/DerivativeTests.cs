@@ -1,6 +1,7 @@
 // Every robot's analytic Jacobians and cost derivatives against central finite differences (double
 // precision) at many random states and controls, inside the region where the model is smooth.
 using Control.Dynamics;
+using Control.Dynamics.Analytic;
 using Control.Robots.Analytic;
 using Control.Tensors;
 
@@ -139,5 +140,47 @@ public class DerivativeTests
         double error = Math.Abs(expected - actual);
         Assert.True(error <= tolerance * (1 + Math.Abs(expected)),
             $"{what}: finite differences {expected:R}, analytic {actual:R}, error {error:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelEnvs))]
+    public void ClosedFormCostDerivativesEqualSecondOrderDuals(string name)
+    {
+        ICost cost = Envs.Make(name).Find<IModelEnv>()!.Cost;
+        Type terms = cost.GetType().GetGenericArguments()[0];
+        var reference = typeof(DerivativeTests).GetMethod(nameof(DualReference), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(terms);
+        var rng = new Rng(11);
+        int n = cost.StateSize, m = cost.ControlSize;
+        var fast = new CostDerivatives(n, m);
+        var exact = new CostDerivatives(n, m);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            (double[] x, double[] u) = SmoothPoint(name, rng);
+            cost.StageDerivatives(x, u, fast);
+            reference.Invoke(null, [cost, x, u, exact]);
+            AssertSame(name, fast, exact);
+            Assert.Equal(cost.Stage(x, u), fast.L, 12);
+            cost.TerminalDerivatives(x, fast);
+            reference.Invoke(null, [cost, x, null, exact]);
+            AssertSame(name, fast, exact);
+            Assert.Equal(cost.Terminal(x), fast.L, 12);
+        }
+    }
+
+    private static void DualReference<TTerms>(ICost cost, double[] x, double[]? u, CostDerivatives d) where TTerms : struct, ICostTerms
+    {
+        var analytic = (AnalyticCost<TTerms>)cost;
+        if (u is null) analytic.DualTerminalDerivatives(x, d);
+        else analytic.DualStageDerivatives(x, u, d);
+    }
+
+    private static void AssertSame(string name, CostDerivatives a, CostDerivatives b)
+    {
+        Assert.Equal(b.L, a.L, 12);
+        foreach ((double[] p, double[] q, string what) in new[] { (a.Lx, b.Lx, "Lx"), (a.Lu, b.Lu, "Lu"), (a.Lxx, b.Lxx, "Lxx"), (a.Luu, b.Luu, "Luu"), (a.Lux, b.Lux, "Lux") })
+        {
+            for (int i = 0; i < p.Length; i++)
+                Assert.True(Math.Abs(p[i] - q[i]) <= 1e-12 * (1 + Math.Abs(q[i])), $"{name} {what}[{i}]: closed form {p[i]}, duals {q[i]}");
+        }
     }
 }

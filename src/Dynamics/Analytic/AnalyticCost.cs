@@ -23,10 +23,28 @@ public interface ICostTerms
     T Terminal<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>;
 }
 
-/// <summary>An <see cref="ICost"/> over generic cost terms, with exact gradients and Hessians.</summary>
+/// <summary>
+/// Cost terms that also write their derivatives in closed form: a few multiply-adds where second-order duals over
+/// eight inputs cost microseconds, which matters when iLQR needs them at every step of every iteration.
+/// <see cref="AnalyticCost{TTerms}"/> uses them; tests hold them to the duals' exact values.
+/// </summary>
+public interface IClosedFormCostTerms : ICostTerms
+{
+    /// <summary>Adds the value and derivatives of l(x, u) into zeroed buffers.</summary>
+    void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d);
+
+    /// <summary>Adds the value, Lx and Lxx of lf(x) into zeroed buffers.</summary>
+    void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d);
+}
+
+/// <summary>
+/// An <see cref="ICost"/> over generic cost terms, with exact gradients and Hessians: in closed form when the
+/// terms give them (<see cref="IClosedFormCostTerms"/>), otherwise by second-order duals.
+/// </summary>
 public sealed class AnalyticCost<TTerms> : ICost where TTerms : struct, ICostTerms
 {
     private readonly TTerms terms;
+    private readonly IClosedFormCostTerms? closedForm;
 
     /// <summary>Wraps <paramref name="terms"/>; n + m must not exceed <see cref="Scalar.MaxInputs"/>.</summary>
     public AnalyticCost(TTerms terms)
@@ -37,6 +55,7 @@ public sealed class AnalyticCost<TTerms> : ICost where TTerms : struct, ICostTer
                 $"{terms.Name}: analytic costs differentiate at most {Scalar.MaxInputs} inputs, got n + m = {terms.StateSize + terms.ControlSize}.");
         }
         this.terms = terms;
+        closedForm = terms as IClosedFormCostTerms;
     }
 
     /// <summary>The cost terms (with their weights).</summary>
@@ -59,6 +78,34 @@ public sealed class AnalyticCost<TTerms> : ICost where TTerms : struct, ICostTer
     }
 
     public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        if (closedForm is null)
+        {
+            DualStageDerivatives(x, u, d);
+            return;
+        }
+        ModelChecks.Length(terms.Name, "x", StateSize, x.Length);
+        ModelChecks.Length(terms.Name, "u", ControlSize, u.Length);
+        CheckBuffers(d);
+        Clear(d);
+        closedForm.StageDerivatives(x, u, d);
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d)
+    {
+        if (closedForm is null)
+        {
+            DualTerminalDerivatives(x, d);
+            return;
+        }
+        ModelChecks.Length(terms.Name, "x", StateSize, x.Length);
+        CheckBuffers(d);
+        Clear(d);
+        closedForm.TerminalDerivatives(x, d);
+    }
+
+    /// <summary>The stage derivatives by second-order duals, whatever the terms offer (the reference for closed forms).</summary>
+    public void DualStageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
     {
         ModelChecks.Length(terms.Name, "x", StateSize, x.Length);
         ModelChecks.Length(terms.Name, "u", ControlSize, u.Length);
@@ -83,7 +130,8 @@ public sealed class AnalyticCost<TTerms> : ICost where TTerms : struct, ICostTer
         }
     }
 
-    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d)
+    /// <summary>The terminal derivatives by second-order duals (the reference for closed forms).</summary>
+    public void DualTerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d)
     {
         ModelChecks.Length(terms.Name, "x", StateSize, x.Length);
         CheckBuffers(d);
@@ -98,6 +146,16 @@ public sealed class AnalyticCost<TTerms> : ICost where TTerms : struct, ICostTer
             for (int j = 0; j < n; j++) d.Lxx[i * n + j] = l.SecondDerivative(i, j);
         }
         Array.Clear(d.Lu);
+        Array.Clear(d.Luu);
+        Array.Clear(d.Lux);
+    }
+
+    private static void Clear(CostDerivatives d)
+    {
+        d.L = 0;
+        Array.Clear(d.Lx);
+        Array.Clear(d.Lu);
+        Array.Clear(d.Lxx);
         Array.Clear(d.Luu);
         Array.Clear(d.Lux);
     }

@@ -30,8 +30,11 @@ public interface IEquations
     void Step<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> next) where T : unmanaged, IScalar<T>;
 }
 
-/// <summary>An <see cref="IDynamics"/> over generic equations, with exact Jacobians by forward-mode differentiation.</summary>
-public sealed class AnalyticDynamics<TEquations> : IDynamics where TEquations : struct, IEquations
+/// <summary>
+/// An <see cref="IDynamics"/> over generic equations, with exact Jacobians by forward-mode differentiation and
+/// exact second derivatives (for DDP) by second-order forward mode.
+/// </summary>
+public sealed class AnalyticDynamics<TEquations> : ISecondOrderDynamics where TEquations : struct, IEquations
 {
     private sealed class NoWorkspace : DynamicsWorkspace;
 
@@ -85,6 +88,39 @@ public sealed class AnalyticDynamics<TEquations> : IDynamics where TEquations : 
             next[i] = nd[i].Value;
             for (int j = 0; j < n; j++) fx[i * n + j] = nd[i].Derivative(j);
             for (int j = 0; j < m; j++) fu[i * m + j] = nd[i].Derivative(n + j);
+        }
+    }
+
+    public void AddWeightedHessians(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
+        ReadOnlySpan<double> weights, Span<double> hxx, Span<double> huu, Span<double> hux)
+    {
+        int n = StateSize, m = ControlSize;
+        ModelChecks.Length(equations.Name, "x", n, x.Length);
+        ModelChecks.Length(equations.Name, "u", m, u.Length);
+        ModelChecks.Length(equations.Name, "weights", n, weights.Length);
+        ModelChecks.Length(equations.Name, "Hxx (n x n)", n * n, hxx.Length);
+        ModelChecks.Length(equations.Name, "Huu (m x m)", m * m, huu.Length);
+        ModelChecks.Length(equations.Name, "Hux (m x n)", m * n, hux.Length);
+        Span<Dual2> xd = stackalloc Dual2[n];
+        Span<Dual2> ud = stackalloc Dual2[m];
+        Span<Dual2> nd = stackalloc Dual2[n];
+        for (int i = 0; i < n; i++) xd[i] = Dual2.Variable(x[i], i);
+        for (int j = 0; j < m; j++) ud[j] = Dual2.Variable(u[j], n + j);
+        equations.Step<Dual2>(xd, ud, nd);
+        for (int k = 0; k < n; k++)
+        {
+            double w = weights[k];
+            if (w == 0) continue;
+            Dual2 f = nd[k];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++) hxx[i * n + j] += w * f.SecondDerivative(i, j);
+            }
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < m; j++) huu[i * m + j] += w * f.SecondDerivative(n + i, n + j);
+                for (int j = 0; j < n; j++) hux[i * n + j] += w * f.SecondDerivative(n + i, j);
+            }
         }
     }
 

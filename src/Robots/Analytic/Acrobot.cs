@@ -63,6 +63,9 @@ public readonly record struct AcrobotEquations() : IEquations
     public double MaxSpeed2 { get; init; } = 9 * Math.PI;
     /// <summary>Seconds per step.</summary>
     public double TimeStep { get; init; } = 0.2;
+    /// <summary>Wrap both angles into [-pi, pi] after each step as Acrobot-v1 does (false: continuous angles, so that
+    /// states near upright, where the wrap jumps, stay close to each other for feedback and planning).</summary>
+    public bool WrapAngles { get; init; } = true;
     /// <summary>Registry name of the variant.</summary>
     public string Name { get; init; } = "acrobot";
 
@@ -74,8 +77,11 @@ public readonly record struct AcrobotEquations() : IEquations
     {
         Span<T> torque = [Scalar.Clamp(u[0], -MaxTorque, MaxTorque)];
         Integrate.RungeKutta4(Physics, x, torque, TimeStep, next);
-        next[0] = Wrap(next[0]);
-        next[1] = Wrap(next[1]);
+        if (WrapAngles)
+        {
+            next[0] = Wrap(next[0]);
+            next[1] = Wrap(next[1]);
+        }
         next[2] = Scalar.Clamp(next[2], -MaxSpeed1, MaxSpeed1);
         next[3] = Scalar.Clamp(next[3], -MaxSpeed2, MaxSpeed2);
     }
@@ -95,7 +101,7 @@ public readonly record struct AcrobotEquations() : IEquations
 /// Acrobot cost: UprightWeight (2 + cos theta1 + cos(theta1 + theta2)), the tip's depth below its highest
 /// point (zero straight up; Acrobot-v1 ends when it falls under 1), plus small speed and torque terms.
 /// </summary>
-public readonly record struct AcrobotCost() : ICostTerms
+public readonly record struct AcrobotCost() : IClosedFormCostTerms
 {
     /// <summary>Weight of the tip-depth term.</summary>
     public double UprightWeight { get; init; } = 1.0;
@@ -119,6 +125,32 @@ public readonly record struct AcrobotCost() : ICostTerms
     private T StatePart<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
         => UprightWeight * (2.0 + T.Cos(x[0]) + T.Cos(x[0] + x[1]))
            + VelocityWeight * (Scalar.Square(x[2]) + Scalar.Square(x[3]));
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        StatePartDerivatives(x, 1.0, d);
+        d.L += ControlWeight * u[0] * u[0];
+        d.Lu[0] = 2 * ControlWeight * u[0];
+        d.Luu[0] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => StatePartDerivatives(x, TerminalScale, d);
+
+    private void StatePartDerivatives(ReadOnlySpan<double> x, double scale, CostDerivatives d)
+    {
+        (double sin1, double cos1) = Math.SinCos(x[0]);
+        (double sin12, double cos12) = Math.SinCos(x[0] + x[1]);
+        double w = scale * UprightWeight, v = scale * VelocityWeight;
+        d.L = w * (2 + cos1 + cos12) + v * (x[2] * x[2] + x[3] * x[3]);
+        d.Lx[0] = -w * (sin1 + sin12);
+        d.Lx[1] = -w * sin12;
+        d.Lx[2] = 2 * v * x[2];
+        d.Lx[3] = 2 * v * x[3];
+        d.Lxx[0] = -w * (cos1 + cos12);
+        d.Lxx[1] = d.Lxx[4] = d.Lxx[5] = -w * cos12;
+        d.Lxx[10] = 2 * v;
+        d.Lxx[15] = 2 * v;
+    }
 }
 
 /// <summary>
@@ -157,10 +189,14 @@ public sealed class AcrobotEnv : RobotEnv
 /// Continuous-torque acrobot swing-up: Acrobot-v1's physics with torque in [-4, 4] N m, RK4 at dt = 0.05 s,
 /// reward = -<see cref="AcrobotCost"/> (get the tip straight up and keep it there), no termination, 400 steps.
 /// </summary>
-public sealed class AcrobotSwingUpEnv : RobotEnv
+public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv
 {
+    /// <summary>Both links within about 0.2 rad of straight up (tip depth under 0.04 m) and both joints slower than 1 rad/s.</summary>
+    public bool AtGoal(ReadOnlySpan<double> x)
+        => 2 + Math.Cos(x[0]) + Math.Cos(x[0] + x[1]) < 0.04 && Math.Abs(x[2]) < 1.0 && Math.Abs(x[3]) < 1.0;
+
     /// <summary>The swing-up variant's equations: Acrobot-v1's with a finer step and a larger continuous torque.</summary>
-    public static AcrobotEquations DefaultEquations => new() { MaxTorque = 4.0, TimeStep = 0.05, Name = "acrobot-swingup" };
+    public static AcrobotEquations DefaultEquations => new() { MaxTorque = 4.0, TimeStep = 0.05, WrapAngles = false, Name = "acrobot-swingup" };
 
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public AcrobotSwingUpEnv(long seed = 0, AcrobotEquations? equations = null)

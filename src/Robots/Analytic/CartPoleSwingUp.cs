@@ -31,7 +31,7 @@ public readonly record struct CartPoleSwingUpEquations() : IEquations
 /// Swing-up cost: UprightWeight (1 - cos theta) + PositionWeight x^2 + VelocityWeight (xdot^2 + thetadot^2)
 /// + ControlWeight u^2; terminal: TerminalScale times the state part.
 /// </summary>
-public readonly record struct CartPoleSwingUpCost() : ICostTerms
+public readonly record struct CartPoleSwingUpCost() : IClosedFormCostTerms
 {
     /// <summary>Weight of 1 - cos theta (zero upright, 2 hanging).</summary>
     public double UprightWeight { get; init; } = 1.0;
@@ -56,14 +56,42 @@ public readonly record struct CartPoleSwingUpCost() : ICostTerms
     private T StatePart<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
         => UprightWeight * (1.0 - T.Cos(x[2])) + PositionWeight * Scalar.Square(x[0])
            + VelocityWeight * (Scalar.Square(x[1]) + Scalar.Square(x[3]));
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        StatePartDerivatives(x, 1.0, d);
+        d.L += ControlWeight * u[0] * u[0];
+        d.Lu[0] = 2 * ControlWeight * u[0];
+        d.Luu[0] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => StatePartDerivatives(x, TerminalScale, d);
+
+    private void StatePartDerivatives(ReadOnlySpan<double> x, double scale, CostDerivatives d)
+    {
+        (double sin, double cos) = Math.SinCos(x[2]);
+        d.L = scale * (UprightWeight * (1 - cos) + PositionWeight * x[0] * x[0] + VelocityWeight * (x[1] * x[1] + x[3] * x[3]));
+        d.Lx[0] = scale * 2 * PositionWeight * x[0];
+        d.Lx[1] = scale * 2 * VelocityWeight * x[1];
+        d.Lx[2] = scale * UprightWeight * sin;
+        d.Lx[3] = scale * 2 * VelocityWeight * x[3];
+        d.Lxx[0] = scale * 2 * PositionWeight;
+        d.Lxx[5] = scale * 2 * VelocityWeight;
+        d.Lxx[10] = scale * UprightWeight * cos;
+        d.Lxx[15] = scale * 2 * VelocityWeight;
+    }
 }
 
 /// <summary>
 /// The swing-up env: observation (x, xdot, cos theta, sin theta, thetadot), action force in [-10, 10] N,
 /// reward = -stage cost, no termination.
 /// </summary>
-public sealed class CartPoleSwingUpEnv : RobotEnv
+public sealed class CartPoleSwingUpEnv : RobotEnv, IGoalEnv
 {
+    /// <summary>Pole within 0.1 rad of upright and turning slower than 0.5 rad/s, cart within 1 m of the origin and slower than 0.5 m/s.</summary>
+    public bool AtGoal(ReadOnlySpan<double> x)
+        => Math.Abs(Math.IEEERemainder(x[2], 2 * Math.PI)) < 0.1 && Math.Abs(x[3]) < 0.5 && Math.Abs(x[0]) < 1.0 && Math.Abs(x[1]) < 0.5;
+
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public CartPoleSwingUpEnv(long seed = 0, CartPoleSwingUpEquations? equations = null)
         : this(equations ?? new CartPoleSwingUpEquations(), seed) { }

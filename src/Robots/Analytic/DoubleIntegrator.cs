@@ -27,7 +27,7 @@ public readonly record struct DoubleIntegratorEquations() : IEquations
 }
 
 /// <summary>Quadratic cost p^2 + VelocityWeight v^2 + ControlWeight u^2; terminal TerminalScale (p^2 + VelocityWeight v^2).</summary>
-public readonly record struct DoubleIntegratorCost() : ICostTerms
+public readonly record struct DoubleIntegratorCost() : IClosedFormCostTerms
 {
     /// <summary>Weight of v^2.</summary>
     public double VelocityWeight { get; init; } = 0.1;
@@ -47,11 +47,33 @@ public readonly record struct DoubleIntegratorCost() : ICostTerms
 
     private T StatePart<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
         => Scalar.Square(x[0]) + VelocityWeight * Scalar.Square(x[1]);
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        StatePartDerivatives(x, 1.0, d);
+        d.L += ControlWeight * u[0] * u[0];
+        d.Lu[0] = 2 * ControlWeight * u[0];
+        d.Luu[0] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => StatePartDerivatives(x, TerminalScale, d);
+
+    private void StatePartDerivatives(ReadOnlySpan<double> x, double scale, CostDerivatives d)
+    {
+        d.L = scale * (x[0] * x[0] + VelocityWeight * x[1] * x[1]);
+        d.Lx[0] = scale * 2 * x[0];
+        d.Lx[1] = scale * 2 * VelocityWeight * x[1];
+        d.Lxx[0] = scale * 2;
+        d.Lxx[3] = scale * 2 * VelocityWeight;
+    }
 }
 
 /// <summary>Bring the mass to rest at the origin: observation (p, v), action force in [-1, 1], reward -cost, 100 steps.</summary>
-public sealed class DoubleIntegratorEnv : RobotEnv
+public sealed class DoubleIntegratorEnv : RobotEnv, IGoalEnv
 {
+    /// <summary>Within 0.05 of the origin and slower than 0.05.</summary>
+    public bool AtGoal(ReadOnlySpan<double> x) => Math.Abs(x[0]) < 0.05 && Math.Abs(x[1]) < 0.05;
+
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public DoubleIntegratorEnv(long seed = 0, DoubleIntegratorEquations? equations = null)
         : this(equations ?? new DoubleIntegratorEquations(), seed) { }

@@ -38,7 +38,7 @@ public readonly record struct PendulumEquations() : IEquations
 }
 
 /// <summary>Pendulum-v1 cost: normalized angle^2 + 0.1 thdot^2 + 0.001 u^2 (the negated reward); terminal: the state part.</summary>
-public readonly record struct PendulumCost() : ICostTerms
+public readonly record struct PendulumCost() : IClosedFormCostTerms
 {
     /// <summary>Weight of thdot^2.</summary>
     public double VelocityWeight { get; init; } = 0.1;
@@ -54,11 +54,32 @@ public readonly record struct PendulumCost() : ICostTerms
 
     public T Terminal<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
         => Scalar.Square(Scalar.NormalizeAngle(x[0])) + VelocityWeight * Scalar.Square(x[1]);
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        TerminalDerivatives(x, d);
+        d.L += ControlWeight * u[0] * u[0];
+        d.Lu[0] = 2 * ControlWeight * u[0];
+        d.Luu[0] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d)
+    {
+        double angle = Scalar.NormalizeAngle(new Real(x[0])).Value;
+        d.L = angle * angle + VelocityWeight * x[1] * x[1];
+        d.Lx[0] = 2 * angle;
+        d.Lx[1] = 2 * VelocityWeight * x[1];
+        d.Lxx[0] = 2;
+        d.Lxx[3] = 2 * VelocityWeight;
+    }
 }
 
 /// <summary>The Pendulum-v1 env: observation (cos theta, sin theta, thdot), action torque in [-2, 2].</summary>
-public sealed class PendulumEnv : RobotEnv
+public sealed class PendulumEnv : RobotEnv, IGoalEnv
 {
+    /// <summary>Within 0.1 rad of upright and turning slower than 0.5 rad/s.</summary>
+    public bool AtGoal(ReadOnlySpan<double> x) => Math.Abs(Math.IEEERemainder(x[0], 2 * Math.PI)) < 0.1 && Math.Abs(x[1]) < 0.5;
+
     /// <summary>Creates the env with Pendulum-v1's constants unless others are given.</summary>
     public PendulumEnv(long seed = 0, PendulumEquations? equations = null)
         : this(equations ?? new PendulumEquations(), seed) { }

@@ -62,7 +62,7 @@ public readonly record struct Quadrotor2DEquations() : IEquations
 /// Hover cost: PositionWeight |e|^2 + AngleWeight (1 - cos phi) + VelocityWeight |v|^2 + ControlWeight
 /// |u - hover|^2; terminal: TerminalScale times the state part.
 /// </summary>
-public readonly record struct Quadrotor2DCost() : ICostTerms
+public readonly record struct Quadrotor2DCost() : IClosedFormCostTerms
 {
     /// <summary>Weight of the squared distance to the target (m^-2).</summary>
     public double PositionWeight { get; init; } = 1.0;
@@ -89,14 +89,45 @@ public readonly record struct Quadrotor2DCost() : ICostTerms
     private T StatePart<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
         => PositionWeight * (Scalar.Square(x[0]) + Scalar.Square(x[1])) + AngleWeight * (1.0 - T.Cos(x[2]))
            + VelocityWeight * (Scalar.Square(x[3]) + Scalar.Square(x[4]) + Scalar.Square(x[5]));
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        StatePartDerivatives(x, 1.0, d);
+        double e0 = u[0] - HoverThrust, e1 = u[1] - HoverThrust;
+        d.L += ControlWeight * (e0 * e0 + e1 * e1);
+        d.Lu[0] = 2 * ControlWeight * e0;
+        d.Lu[1] = 2 * ControlWeight * e1;
+        d.Luu[0] = d.Luu[3] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => StatePartDerivatives(x, TerminalScale, d);
+
+    private void StatePartDerivatives(ReadOnlySpan<double> x, double scale, CostDerivatives d)
+    {
+        (double sin, double cos) = Math.SinCos(x[2]);
+        double p = scale * PositionWeight, a = scale * AngleWeight, v = scale * VelocityWeight;
+        d.L = p * (x[0] * x[0] + x[1] * x[1]) + a * (1 - cos) + v * (x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
+        d.Lx[0] = 2 * p * x[0];
+        d.Lx[1] = 2 * p * x[1];
+        d.Lx[2] = a * sin;
+        for (int i = 3; i < 6; i++) d.Lx[i] = 2 * v * x[i];
+        d.Lxx[0] = d.Lxx[7] = 2 * p;
+        d.Lxx[14] = a * cos;
+        d.Lxx[21] = d.Lxx[28] = d.Lxx[35] = 2 * v;
+    }
 }
 
 /// <summary>
 /// Fly to a random target up to 1 m away in x and z and hover there: observation (ex, ez, cos phi, sin phi,
 /// xdot, zdot, phidot) relative to the target, action the two thrusts, reward -cost, 250 steps (5 s).
 /// </summary>
-public sealed class Quadrotor2DEnv : RobotEnv
+public sealed class Quadrotor2DEnv : RobotEnv, IGoalEnv
 {
+    /// <summary>Within 0.1 m of the target, tilted less than 0.1 rad, and every velocity under 0.2 (m/s, rad/s).</summary>
+    public bool AtGoal(ReadOnlySpan<double> x)
+        => Math.Sqrt(x[0] * x[0] + x[1] * x[1]) < 0.1 && Math.Abs(Math.IEEERemainder(x[2], 2 * Math.PI)) < 0.1
+           && Math.Abs(x[3]) < 0.2 && Math.Abs(x[4]) < 0.2 && Math.Abs(x[5]) < 0.2;
+
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public Quadrotor2DEnv(long seed = 0, Quadrotor2DEquations? equations = null)
         : this(equations ?? new Quadrotor2DEquations(), seed) { }

@@ -82,7 +82,7 @@ public readonly record struct Reacher2DEquations() : IEquations
 /// Reaching cost: DistanceWeight |tip - target|^2 + VelocityWeight |qd|^2 + ControlWeight |tau|^2;
 /// terminal: TerminalScale times the state part.
 /// </summary>
-public readonly record struct Reacher2DCost() : ICostTerms
+public readonly record struct Reacher2DCost() : IClosedFormCostTerms
 {
     /// <summary>Arm geometry (for the fingertip).</summary>
     public Reacher2DPhysics Physics { get; init; } = new();
@@ -110,15 +110,70 @@ public readonly record struct Reacher2DCost() : ICostTerms
         return DistanceWeight * (Scalar.Square(tipX - x[4]) + Scalar.Square(tipY - x[5]))
                + VelocityWeight * (Scalar.Square(x[2]) + Scalar.Square(x[3]));
     }
+
+    public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+    {
+        StatePartDerivatives(x, 1.0, d);
+        d.L += ControlWeight * (u[0] * u[0] + u[1] * u[1]);
+        d.Lu[0] = 2 * ControlWeight * u[0];
+        d.Lu[1] = 2 * ControlWeight * u[1];
+        d.Luu[0] = d.Luu[3] = 2 * ControlWeight;
+    }
+
+    public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => StatePartDerivatives(x, TerminalScale, d);
+
+    // Distance term w |p(q) - t|^2 over z = (q1, q2, tx, ty) = state entries (0, 1, 4, 5): gradient 2 w J'e and
+    // Hessian 2 w (J'J + e_x Hess(p_x) + e_y Hess(p_y)), with J = d(p - t)/dz.
+    private void StatePartDerivatives(ReadOnlySpan<double> x, double scale, CostDerivatives d)
+    {
+        double l1 = Physics.Length1, l2 = Physics.Length2;
+        (double s1, double c1) = Math.SinCos(x[0]);
+        (double s12, double c12) = Math.SinCos(x[0] + x[1]);
+        double ex = l1 * c1 + l2 * c12 - x[4], ey = l1 * s1 + l2 * s12 - x[5];
+        double w = scale * DistanceWeight, v = scale * VelocityWeight;
+        d.L = w * (ex * ex + ey * ey) + v * (x[2] * x[2] + x[3] * x[3]);
+
+        ReadOnlySpan<int> z = [0, 1, 4, 5];
+        ReadOnlySpan<double> jx = [-l1 * s1 - l2 * s12, -l2 * s12, -1, 0];
+        ReadOnlySpan<double> jy = [l1 * c1 + l2 * c12, l2 * c12, 0, -1];
+        // Second derivatives of p_x and p_y in (q1, q2); zero in the target coordinates.
+        double hx11 = -l1 * c1 - l2 * c12, hx12 = -l2 * c12;
+        double hy11 = -l1 * s1 - l2 * s12, hy12 = -l2 * s12;
+        for (int a = 0; a < 4; a++)
+        {
+            d.Lx[z[a]] = 2 * w * (jx[a] * ex + jy[a] * ey);
+            for (int b = 0; b < 4; b++)
+            {
+                double h = jx[a] * jx[b] + jy[a] * jy[b];
+                if (a < 2 && b < 2)
+                {
+                    bool both1 = a == 0 && b == 0;
+                    h += ex * (both1 ? hx11 : hx12) + ey * (both1 ? hy11 : hy12);
+                }
+                d.Lxx[z[a] * 6 + z[b]] = 2 * w * h;
+            }
+        }
+        d.Lx[2] = 2 * v * x[2];
+        d.Lx[3] = 2 * v * x[3];
+        d.Lxx[14] = d.Lxx[21] = 2 * v;
+    }
 }
 
 /// <summary>
 /// Reach a random target in the arm's workspace: observation (cos q1, cos q2, sin q1, sin q2, tx, ty, qd1,
 /// qd2, tip x - tx, tip y - ty), action the two torques, reward -cost, 100 steps (5 s).
 /// </summary>
-public sealed class Reacher2DEnv : RobotEnv
+public sealed class Reacher2DEnv : RobotEnv, IGoalEnv
 {
     private readonly Reacher2DPhysics physics;
+
+    /// <summary>Fingertip within 0.02 m of the target and both joints slower than 0.5 rad/s.</summary>
+    public bool AtGoal(ReadOnlySpan<double> x)
+    {
+        (Real tipX, Real tipY) = physics.Fingertip(new Real(x[0]), new Real(x[1]));
+        double dx = tipX.Value - x[4], dy = tipY.Value - x[5];
+        return Math.Sqrt(dx * dx + dy * dy) < 0.02 && Math.Abs(x[2]) < 0.5 && Math.Abs(x[3]) < 0.5;
+    }
 
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public Reacher2DEnv(long seed = 0, Reacher2DEquations? equations = null)

@@ -1,0 +1,612 @@
+// Iterative LQR and DDP with control limits (Li and Todorov 2004; Tassa, Erez and Todorov 2012; Tassa, Mansard
+// and Todorov 2014). Each iteration:
+//   1. derivatives: Fx, Fu of the dynamics and Lx, Lu, Lxx, Luu, Lux of the cost along the nominal trajectory;
+//   2. backward pass: the LQR recursion of the seed (002) on the local quadratic model of the value function,
+//      Q_t = l_t + V_{t+1}(f(x, u)) expanded to second order, with the control limits handled by a box QP on
+//      the feed-forward k_t (clamped controls get no feedback), and Levenberg-Marquardt regularization mu on V_xx;
+//      DDP adds the dynamics' second derivatives contracted with V_x;
+//   3. line search: roll out u_t = u_bar_t + alpha k_t + K_t (x_t - x_bar_t) on the true model for decreasing alpha,
+//      accepting only when the actual decrease is at least a fraction of the decrease the quadratic model expects.
+// An accepted step lowers mu, a rejected one (or a non-finite rollout, or a failed backward pass) raises it.
+using System.Diagnostics;
+using Control.Dynamics;
+
+namespace Control.Planning;
+
+/// <summary>Settings of <see cref="Ilqr"/>; defaults follow Tassa et al. (2012, 2014).</summary>
+public sealed record IlqrConfig
+{
+    /// <summary>Number of controls planned. Default 50.</summary>
+    public int Horizon { get; init; } = 50;
+
+    /// <summary>Iteration budget per <see cref="Ilqr.Plan"/>. Default 100.</summary>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>DDP: add the dynamics' second derivatives (needs <see cref="ISecondOrderDynamics"/>). Default false (iLQR).</summary>
+    public bool SecondOrderDynamics { get; init; }
+
+    /// <summary>Handle the model's control bounds by a box QP in the backward pass (false: ignore them). Default true.</summary>
+    public bool ControlLimits { get; init; } = true;
+
+    /// <summary>Stop when a full (alpha = 1) step lowers the cost by less than this fraction of it. Default 1e-6.</summary>
+    public double CostTolerance { get; init; } = 1e-6;
+
+    /// <summary>Stop when mean_t max_i |k_t,i| / (|u_t,i| + 1) falls below this (with small regularization). Default 1e-4.</summary>
+    public double GradientTolerance { get; init; } = 1e-4;
+
+    /// <summary>Accept a step when actual / expected decrease exceeds this. Default 0.1.</summary>
+    public double AcceptanceRatio { get; init; } = 0.1;
+
+    /// <summary>Step sizes tried: 10^(-3 i / (LineSearchSteps - 1)), i = 0..LineSearchSteps-1. Default 11 (1 down to 0.001).</summary>
+    public int LineSearchSteps { get; init; } = 11;
+
+    /// <summary>Regularization mu at the first iteration. Default 1.</summary>
+    public double InitialRegularization { get; init; } = 1.0;
+
+    /// <summary>Below this mu is set to zero. Default 1e-6.</summary>
+    public double MinRegularization { get; init; } = 1e-6;
+
+    /// <summary>Above this the solve stops (no descent found). Default 1e10.</summary>
+    public double MaxRegularization { get; init; } = 1e10;
+
+    /// <summary>Base of the geometric growth and decay of mu. Default 1.6.</summary>
+    public double RegularizationFactor { get; init; } = 1.6;
+}
+
+/// <summary>Diagnostics of one iLQR iteration, with its wall-clock time split by phase.</summary>
+/// <param name="Cost">Cost after the iteration.</param>
+/// <param name="ExpectedReduction">Decrease the quadratic model predicted for the accepted (or last tried) step.</param>
+/// <param name="ActualReduction">Decrease obtained (zero when rejected).</param>
+/// <param name="StepSize">Accepted alpha (zero when rejected).</param>
+/// <param name="Regularization">mu used by the backward pass.</param>
+/// <param name="GradientNorm">mean_t max_i |k_t,i| / (|u_t,i| + 1).</param>
+/// <param name="Accepted">Whether a step was taken.</param>
+/// <param name="RolloutSeconds">Initial rollout (first iteration only).</param>
+/// <param name="DerivativeSeconds">Dynamics and cost derivatives.</param>
+/// <param name="BackwardSeconds">Backward passes (including retries with more regularization).</param>
+/// <param name="LineSearchSeconds">Forward rollouts of the line search.</param>
+public readonly record struct IlqrIteration(
+    double Cost, double ExpectedReduction, double ActualReduction, double StepSize, double Regularization,
+    double GradientNorm, bool Accepted, double RolloutSeconds, double DerivativeSeconds, double BackwardSeconds,
+    double LineSearchSeconds);
+
+/// <summary>
+/// iLQR / DDP planner with box control limits. <see cref="Plan"/> leaves the optimized trajectory with its
+/// feedback gains K_t in <see cref="Current"/>, the feed-forward terms k_t in <see cref="FeedForward"/> and the
+/// per-iteration diagnostics in <see cref="Iterations"/>. Allocates nothing per call after construction.
+/// </summary>
+public sealed class Ilqr : IPlanner
+{
+    private readonly IlqrConfig config;
+    private readonly ISecondOrderDynamics? secondOrder;
+    private readonly DynamicsWorkspace workspace;
+    private readonly int n, m, horizon;
+    private readonly double[] alphas;
+    private readonly double[] lower, upper;
+
+    private Trajectory nominal, candidate;
+    private readonly double[] fx, fu;
+    private readonly double[] lx, lu, lxx, luu, lux;
+    private readonly double[] feedForward;
+    private readonly CostDerivatives costDerivatives;
+    private readonly List<IlqrIteration> iterations = [];
+
+    // Backward-pass scratch.
+    private readonly double[] vx, vxx, qx, qu, qxx, quu, qux, quuReg, quxReg, vxxFx, vxxFu, kScratch, factor;
+    private readonly double[] boxLower, boxUpper, hxx, huu, hux, scratchX;
+    private readonly BoxQp boxQp;
+
+    private double regularization, regularizationStep;
+    private bool warmGains;
+    private double expectedLinear, expectedQuadratic;
+
+    /// <summary>A planner for <paramref name="dynamics"/> and <paramref name="cost"/>.</summary>
+    public Ilqr(IDynamics dynamics, ICost cost, IlqrConfig? config = null)
+    {
+        this.config = config ?? new IlqrConfig();
+        CheckConfig(this.config);
+        PlannerChecks.Model(Name, dynamics, cost);
+        if (this.config.SecondOrderDynamics)
+        {
+            secondOrder = dynamics as ISecondOrderDynamics ?? throw new ArgumentException(
+                $"{Name}: DDP needs second derivatives of the dynamics ({nameof(ISecondOrderDynamics)}); {dynamics.GetType().Name} gives only first derivatives. Use iLQR (SecondOrderDynamics = false).");
+        }
+        Dynamics = dynamics;
+        Cost = cost;
+        workspace = dynamics.CreateWorkspace();
+        n = dynamics.StateSize;
+        m = dynamics.ControlSize;
+        horizon = this.config.Horizon;
+
+        alphas = new double[this.config.LineSearchSteps];
+        for (int i = 0; i < alphas.Length; i++) alphas[i] = alphas.Length == 1 ? 1.0 : Math.Pow(10, -3.0 * i / (alphas.Length - 1));
+        lower = dynamics.ControlBounds.Low.ToArray();
+        upper = dynamics.ControlBounds.High.ToArray();
+        ModelChecks.Length(Name, "control bounds", m, lower.Length);
+
+        nominal = new Trajectory(horizon, n, m, withGains: true);
+        candidate = new Trajectory(horizon, n, m, withGains: true);
+        fx = new double[horizon * n * n];
+        fu = new double[horizon * n * m];
+        lx = new double[(horizon + 1) * n];
+        lu = new double[horizon * m];
+        lxx = new double[(horizon + 1) * n * n];
+        luu = new double[horizon * m * m];
+        lux = new double[horizon * m * n];
+        feedForward = new double[horizon * m];
+        costDerivatives = new CostDerivatives(n, m);
+
+        vx = new double[n];
+        vxx = new double[n * n];
+        qx = new double[n];
+        qu = new double[m];
+        qxx = new double[n * n];
+        quu = new double[m * m];
+        qux = new double[m * n];
+        quuReg = new double[m * m];
+        quxReg = new double[m * n];
+        vxxFx = new double[n * n];
+        vxxFu = new double[n * m];
+        kScratch = new double[m];
+        factor = new double[m * m];
+        boxLower = new double[m];
+        boxUpper = new double[m];
+        hxx = new double[n * n];
+        huu = new double[m * m];
+        hux = new double[m * n];
+        scratchX = new double[n];
+        boxQp = new BoxQp(m);
+        Reset();
+    }
+
+    private string Name => config.SecondOrderDynamics ? "DDP" : "iLQR";
+
+    /// <inheritdoc />
+    public IDynamics Dynamics { get; }
+
+    /// <inheritdoc />
+    public ICost Cost { get; }
+
+    /// <inheritdoc />
+    public int Horizon => horizon;
+
+    /// <summary>The settings.</summary>
+    public IlqrConfig Config => config;
+
+    /// <inheritdoc />
+    public Trajectory Current => nominal;
+
+    /// <summary>Feed-forward terms k_t (H x m) of the last backward pass.</summary>
+    public ReadOnlySpan<double> FeedForward => feedForward;
+
+    /// <summary>Diagnostics of every iteration of the last <see cref="Plan"/>.</summary>
+    public IReadOnlyList<IlqrIteration> Iterations => iterations;
+
+    /// <summary>Sets the controls the next <see cref="Plan"/> starts from (H x m), dropping the feedback of earlier plans.</summary>
+    public void SetInitialControls(ReadOnlySpan<double> controls)
+    {
+        ModelChecks.Length(Name, "initial controls (H x m)", horizon * m, controls.Length);
+        controls.CopyTo(nominal.Controls);
+        warmGains = false;
+    }
+
+    /// <inheritdoc />
+    public void ShiftWarmStart(int steps)
+    {
+        nominal.Shift(steps);
+        ShiftStates(nominal, steps);
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        Array.Clear(nominal.Controls);
+        Array.Clear(nominal.Gains!);
+        Array.Clear(feedForward);
+        warmGains = false;
+        regularization = config.InitialRegularization;
+        regularizationStep = 1.0;
+    }
+
+    /// <inheritdoc />
+    public PlanResult Plan(ReadOnlySpan<double> x0)
+    {
+        PlannerChecks.InitialState(Name, n, x0);
+        iterations.Clear();
+
+        // ---- initial rollout: the warm start's feedback policy, or open loop
+        long start = Stopwatch.GetTimestamp();
+        bool finite = Rollout(x0, nominal, candidate, alpha: 0, useGains: warmGains);
+        if (!finite && warmGains) finite = Rollout(x0, nominal, candidate, alpha: 0, useGains: false);
+        if (!finite)
+        {
+            throw new PlanningException(
+                $"{Name}: the rollout of the initial controls from x0 produced a non-finite state or cost; expected a model that is finite along the warm start.");
+        }
+        (nominal, candidate) = (candidate, nominal);
+        double rolloutSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        bool converged = false;
+        for (int iteration = 0; iteration < config.MaxIterations && !converged; iteration++)
+        {
+            // ---- derivatives along the nominal trajectory
+            start = Stopwatch.GetTimestamp();
+            ComputeDerivatives();
+            double derivativeSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            // ---- backward pass, raising mu until Q_uu is positive definite
+            start = Stopwatch.GetTimestamp();
+            bool backwardDone = false;
+            while (!backwardDone)
+            {
+                backwardDone = BackwardPass();
+                if (!backwardDone && !IncreaseRegularization()) break;
+            }
+            double backwardSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (!backwardDone)
+            {
+                iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, double.NaN, false,
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0));
+                break;
+            }
+
+            double gradientNorm = GradientNorm();
+            if (gradientNorm < config.GradientTolerance && regularization < 1e-5)
+            {
+                DecreaseRegularization();
+                iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, gradientNorm, false,
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0));
+                converged = true;
+                break;
+            }
+
+            // ---- line search on the true model
+            start = Stopwatch.GetTimestamp();
+            bool accepted = false;
+            double expected = 0, actual = 0, alphaTaken = 0;
+            foreach (double alpha in alphas)
+            {
+                expected = -alpha * (expectedLinear + alpha * expectedQuadratic);
+                if (!Rollout(x0, nominal, candidate, alpha, useGains: true)) continue;
+                actual = nominal.Cost - candidate.Cost;
+                double ratio = expected > 0 ? actual / expected : Math.Sign(actual);
+                if (ratio > config.AcceptanceRatio)
+                {
+                    accepted = true;
+                    alphaTaken = alpha;
+                    break;
+                }
+            }
+            double lineSearchSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            if (accepted)
+            {
+                (nominal, candidate) = (candidate, nominal);
+                DecreaseRegularization();
+                converged = alphaTaken == 1.0 && actual < config.CostTolerance * Math.Abs(nominal.Cost);
+            }
+            iterations.Add(new IlqrIteration(nominal.Cost, expected, accepted ? actual : 0, alphaTaken, regularization,
+                gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds));
+            rolloutSeconds = 0;
+            if (!accepted && !IncreaseRegularization()) break;
+        }
+
+        warmGains = true;
+        return new PlanResult(nominal, nominal.Cost, iterations.Count, converged);
+    }
+
+    // Rolls out from x0 along `from` (controls u_bar, states x_bar, gains K) with u = u_bar + alpha k + K (x - x_bar),
+    // clipped to the bounds, writing states, controls, gains and cost into `to`. False when a state or cost is not finite.
+    private bool Rollout(ReadOnlySpan<double> x0, Trajectory from, Trajectory to, double alpha, bool useGains)
+    {
+        x0.CopyTo(to.State(0));
+        double total = 0;
+        for (int t = 0; t < horizon; t++)
+        {
+            Span<double> x = to.State(t);
+            Span<double> u = to.Control(t);
+            from.Control(t).CopyTo(u);
+            if (useGains)
+            {
+                ReadOnlySpan<double> gain = from.Gain(t);
+                ReadOnlySpan<double> xBar = from.State(t);
+                for (int j = 0; j < n; j++) scratchX[j] = x[j] - xBar[j];
+                for (int i = 0; i < m; i++)
+                {
+                    double value = u[i] + alpha * feedForward[t * m + i];
+                    for (int j = 0; j < n; j++) value += gain[i * n + j] * scratchX[j];
+                    u[i] = value;
+                }
+            }
+            if (config.ControlLimits)
+            {
+                for (int i = 0; i < m; i++) u[i] = Math.Clamp(u[i], lower[i], upper[i]);
+            }
+            double stage = Cost.Stage(x, u);
+            if (!double.IsFinite(stage)) return false;
+            total += stage;
+            Span<double> next = to.State(t + 1);
+            Dynamics.Step(workspace, x, u, next);
+            for (int j = 0; j < n; j++)
+            {
+                if (!double.IsFinite(next[j])) return false;
+            }
+        }
+        double terminal = Cost.Terminal(to.State(horizon));
+        if (!double.IsFinite(terminal)) return false;
+        to.Cost = total + terminal;
+        from.Gains.AsSpan().CopyTo(to.Gains);
+        return double.IsFinite(to.Cost);
+    }
+
+    private void ComputeDerivatives()
+    {
+        int nn = n * n, nm = n * m, mm = m * m;
+        for (int t = 0; t < horizon; t++)
+        {
+            ReadOnlySpan<double> x = nominal.State(t);
+            ReadOnlySpan<double> u = nominal.Control(t);
+            Dynamics.Linearize(workspace, x, u, scratchX, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
+            Cost.StageDerivatives(x, u, costDerivatives);
+            costDerivatives.Lx.CopyTo(lx, t * n);
+            costDerivatives.Lu.CopyTo(lu, t * m);
+            costDerivatives.Lxx.CopyTo(lxx, t * nn);
+            costDerivatives.Luu.CopyTo(luu, t * mm);
+            costDerivatives.Lux.CopyTo(lux, t * m * n);
+        }
+        Cost.TerminalDerivatives(nominal.State(horizon), costDerivatives);
+        costDerivatives.Lx.CopyTo(lx, horizon * n);
+        costDerivatives.Lxx.CopyTo(lxx, horizon * nn);
+    }
+
+    // The LQR recursion on the local model (Tassa et al. 2012, eqs. 5-11, with the regularization on V_xx of eq. 10).
+    // False when Q_uu + mu Fu'Fu is not positive definite at some step.
+    private bool BackwardPass()
+    {
+        int nn = n * n, nm = n * m, mm = m * m;
+        double mu = regularization;
+        lx.AsSpan(horizon * n, n).CopyTo(vx);
+        lxx.AsSpan(horizon * nn, nn).CopyTo(vxx);
+        expectedLinear = 0;
+        expectedQuadratic = 0;
+
+        for (int t = horizon - 1; t >= 0; t--)
+        {
+            ReadOnlySpan<double> a = fx.AsSpan(t * nn, nn);
+            ReadOnlySpan<double> b = fu.AsSpan(t * nm, nm);
+
+            // Vxx Fx (n x n) and Vxx Fu (n x m).
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < n; p++) s += vxx[i * n + p] * a[p * n + j];
+                    vxxFx[i * n + j] = s;
+                }
+                for (int j = 0; j < m; j++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < n; p++) s += vxx[i * n + p] * b[p * m + j];
+                    vxxFu[i * m + j] = s;
+                }
+            }
+
+            // Qx = lx + Fx' Vx, Qu = lu + Fu' Vx.
+            for (int j = 0; j < n; j++)
+            {
+                double s = lx[t * n + j];
+                for (int p = 0; p < n; p++) s += a[p * n + j] * vx[p];
+                qx[j] = s;
+            }
+            for (int j = 0; j < m; j++)
+            {
+                double s = lu[t * m + j];
+                for (int p = 0; p < n; p++) s += b[p * m + j] * vx[p];
+                qu[j] = s;
+            }
+
+            // Qxx = lxx + Fx' Vxx Fx, Quu = luu + Fu' Vxx Fu, Qux = lux + Fu' Vxx Fx; regularized copies add mu Fu'Fu, mu Fu'Fx.
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = lxx[t * nn + i * n + j];
+                    for (int p = 0; p < n; p++) s += a[p * n + i] * vxxFx[p * n + j];
+                    qxx[i * n + j] = s;
+                }
+            }
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    double s = luu[t * mm + i * m + j], r = 0;
+                    for (int p = 0; p < n; p++)
+                    {
+                        s += b[p * m + i] * vxxFu[p * m + j];
+                        r += b[p * m + i] * b[p * m + j];
+                    }
+                    quu[i * m + j] = s;
+                    quuReg[i * m + j] = s + mu * r;
+                }
+                for (int j = 0; j < n; j++)
+                {
+                    double s = lux[t * m * n + i * n + j], r = 0;
+                    for (int p = 0; p < n; p++)
+                    {
+                        s += b[p * m + i] * vxxFx[p * n + j];
+                        r += b[p * m + i] * a[p * n + j];
+                    }
+                    qux[i * n + j] = s;
+                    quxReg[i * n + j] = s + mu * r;
+                }
+            }
+
+            // DDP: the dynamics' curvature weighted by the value gradient.
+            if (secondOrder is not null)
+            {
+                Array.Clear(hxx);
+                Array.Clear(huu);
+                Array.Clear(hux);
+                secondOrder.AddWeightedHessians(workspace, nominal.State(t), nominal.Control(t), vx, hxx, huu, hux);
+                for (int i = 0; i < nn; i++) qxx[i] += hxx[i];
+                for (int i = 0; i < mm; i++)
+                {
+                    quu[i] += huu[i];
+                    quuReg[i] += huu[i];
+                }
+                for (int i = 0; i < m * n; i++)
+                {
+                    qux[i] += hux[i];
+                    quxReg[i] += hux[i];
+                }
+            }
+
+            // Feed-forward k and gains K: a box QP when the controls are limited, a Cholesky solve otherwise.
+            Span<double> k = feedForward.AsSpan(t * m, m);
+            Span<double> gain = nominal.Gain(t);
+            if (!SolveControl(t, k, gain)) return false;
+
+            // Expected decrease and the value function at t.
+            for (int i = 0; i < m; i++)
+            {
+                expectedLinear += k[i] * qu[i];
+                double s = 0;
+                for (int j = 0; j < m; j++) s += quu[i * m + j] * k[j];
+                expectedQuadratic += 0.5 * k[i] * s;
+                kScratch[i] = s;
+            }
+            // Vx = Qx + K' Quu k + K' Qu + Qux' k.
+            for (int j = 0; j < n; j++)
+            {
+                double s = qx[j];
+                for (int i = 0; i < m; i++) s += gain[i * n + j] * (kScratch[i] + qu[i]) + qux[i * n + j] * k[i];
+                vx[j] = s;
+            }
+            // Vxx = Qxx + K' Quu K + K' Qux + Qux' K: the lower triangle, mirrored (keeps it exactly symmetric).
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    double s = qxx[i * n + j];
+                    for (int p = 0; p < m; p++)
+                    {
+                        double quuKj = 0;
+                        for (int q = 0; q < m; q++) quuKj += quu[p * m + q] * gain[q * n + j];
+                        s += gain[p * n + i] * (quuKj + qux[p * n + j]) + qux[p * n + i] * gain[p * n + j];
+                    }
+                    vxx[i * n + j] = s;
+                    if (i != j) vxx[j * n + i] = s;
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(vx[i]) || !double.IsFinite(vxx[i * n + i])) return false;
+            }
+        }
+        return true;
+    }
+
+    private bool SolveControl(int t, Span<double> k, Span<double> gain)
+    {
+        if (config.ControlLimits)
+        {
+            ReadOnlySpan<double> u = nominal.Control(t);
+            for (int i = 0; i < m; i++)
+            {
+                boxLower[i] = lower[i] - u[i];
+                boxUpper[i] = upper[i] - u[i];
+            }
+            BoxQpStatus status = boxQp.Solve(quuReg, qu, boxLower, boxUpper, k);
+            if (status == BoxQpStatus.HessianNotPositiveDefinite) return false;
+            gain.Clear();
+            if (status == BoxQpStatus.AllClamped) return true;
+            // Free rows: K_f = -Quu_ff^-1 Qux_f (through the factor the QP left); clamped rows stay zero.
+            int free = boxQp.FreeCount;
+            Span<double> column = stackalloc double[free];
+            for (int j = 0; j < n; j++)
+            {
+                int a = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    if (boxQp.Free[i]) column[a++] = -quxReg[i * n + j];
+                }
+                Cholesky.Solve(boxQp.FreeCholesky.AsSpan(0, free * free), free, column);
+                a = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    if (boxQp.Free[i]) gain[i * n + j] = column[a++];
+                }
+            }
+            return true;
+        }
+
+        if (!Cholesky.Factor(quuReg, m, factor)) return false;
+        for (int i = 0; i < m; i++) k[i] = -qu[i];
+        Cholesky.Solve(factor, m, k);
+        Span<double> col = stackalloc double[m];
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < m; i++) col[i] = -quxReg[i * n + j];
+            Cholesky.Solve(factor, m, col);
+            for (int i = 0; i < m; i++) gain[i * n + j] = col[i];
+        }
+        return true;
+    }
+
+    private double GradientNorm()
+    {
+        double sum = 0;
+        for (int t = 0; t < horizon; t++)
+        {
+            double worst = 0;
+            for (int i = 0; i < m; i++)
+                worst = Math.Max(worst, Math.Abs(feedForward[t * m + i]) / (Math.Abs(nominal.Controls[t * m + i]) + 1));
+            sum += worst;
+        }
+        return sum / horizon;
+    }
+
+    // Tassa et al. 2012, Sec. II-F: mu grows and shrinks geometrically with an accelerating factor.
+    private bool IncreaseRegularization()
+    {
+        double factor0 = config.RegularizationFactor;
+        regularizationStep = Math.Max(factor0, regularizationStep * factor0);
+        regularization = Math.Max(config.MinRegularization, regularization * regularizationStep);
+        return regularization <= config.MaxRegularization;
+    }
+
+    private void DecreaseRegularization()
+    {
+        double factor0 = config.RegularizationFactor;
+        regularizationStep = Math.Min(regularizationStep / factor0, 1 / factor0);
+        regularization *= regularizationStep;
+        if (regularization < config.MinRegularization) regularization = 0;
+    }
+
+    private static void ShiftStates(Trajectory trajectory, int steps)
+    {
+        int h = trajectory.Horizon, width = trajectory.StateSize;
+        for (int t = 0; t <= h; t++)
+        {
+            int source = Math.Min(t + steps, h);
+            if (source != t) Array.Copy(trajectory.States, source * width, trajectory.States, t * width, width);
+        }
+    }
+
+    private static void CheckConfig(IlqrConfig c)
+    {
+        PlannerChecks.Horizon("iLQR", c.Horizon);
+        if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
+        if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");
+        if (!(c.AcceptanceRatio >= 0 && c.AcceptanceRatio < 1)) throw new ArgumentOutOfRangeException(nameof(c.AcceptanceRatio), c.AcceptanceRatio, "iLQR: expected an acceptance ratio in [0, 1).");
+        if (!(c.RegularizationFactor > 1)) throw new ArgumentOutOfRangeException(nameof(c.RegularizationFactor), c.RegularizationFactor, "iLQR: expected a regularization factor > 1.");
+        if (!(c.MinRegularization > 0 && c.MinRegularization <= c.MaxRegularization))
+            throw new ArgumentOutOfRangeException(nameof(c.MinRegularization), c.MinRegularization, "iLQR: expected 0 < MinRegularization <= MaxRegularization.");
+        if (!(c.InitialRegularization >= 0)) throw new ArgumentOutOfRangeException(nameof(c.InitialRegularization), c.InitialRegularization, "iLQR: expected a non-negative initial regularization.");
+        if (!(c.CostTolerance >= 0) || !(c.GradientTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(c.CostTolerance), "iLQR: expected non-negative tolerances.");
+    }
+}
+
+/// <summary>A planner could not do its job (e.g. the model is not finite along the initial guess).</summary>
+public sealed class PlanningException(string message) : Exception(message);
