@@ -283,7 +283,7 @@ public sealed class Ilqr : IPlanner
             {
                 (nominal, candidate) = (candidate, nominal);
                 DecreaseRegularization();
-                converged = alphaTaken == 1.0 && actual < config.CostTolerance * Math.Abs(nominal.Cost);
+                converged = actual < config.CostTolerance * Math.Abs(nominal.Cost);
             }
             iterations.Add(new IlqrIteration(nominal.Cost, expected, accepted ? actual : 0, alphaTaken, regularization,
                 gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds));
@@ -427,7 +427,7 @@ public sealed class Ilqr : IPlanner
                         r += b[p * m + i] * b[p * m + j];
                     }
                     quu[i * m + j] = s;
-                    quuReg[i * m + j] = s + mu * r;
+                    quuReg[i * m + j] = s + (i == j ? mu : 0);
                 }
                 for (int j = 0; j < n; j++)
                 {
@@ -438,7 +438,7 @@ public sealed class Ilqr : IPlanner
                         r += b[p * m + i] * a[p * n + j];
                     }
                     qux[i * n + j] = s;
-                    quxReg[i * n + j] = s + mu * r;
+                    quxReg[i * n + j] = s;
                 }
             }
 

@@ -1,0 +1,236 @@
+// iLQR and DDP against things they must reproduce exactly: the unconstrained optimum of a linear-quadratic
+// problem (the batch least-squares solution), the optimality conditions of a box-constrained problem, DDP's
+// agreement with iLQR at a converged trajectory, and robustness to a model that returns NaN.
+using Control.Dynamics;
+using Control.Robots;
+using Control.Tensors;
+
+namespace Control.Planning.Tests;
+
+public class IlqrTests
+{
+    private static (LinearDynamics Dynamics, QuadraticCost Cost) RandomLinearQuadratic(int n, int m, long seed, Box? bounds = null)
+    {
+        var rng = new Rng(seed);
+        var a = new double[n * n];
+        var b = new double[n * m];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++) a[i * n + j] = (i == j ? 1.0 : 0.0) + 0.1 * rng.Normal();
+            for (int j = 0; j < m; j++) b[i * m + j] = 0.5 * rng.Normal();
+        }
+        double[] q = SpdMatrix(rng, n, 0.5), r = SpdMatrix(rng, m, 0.1), qf = SpdMatrix(rng, n, 2.0);
+        var cross = new double[m * n];
+        for (int i = 0; i < cross.Length; i++) cross[i] = 0.05 * rng.Normal();
+        return (new LinearDynamics(a, b, n, bounds: bounds), new QuadraticCost(q, r, qf, cross));
+    }
+
+    private static double[] SpdMatrix(Rng rng, int size, double ridge)
+    {
+        var l = new double[size * size];
+        for (int i = 0; i < l.Length; i++) l[i] = rng.Normal();
+        var s = new double[size * size];
+        for (int i = 0; i < size; i++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                double v = i == j ? ridge : 0;
+                for (int p = 0; p < size; p++) v += 0.2 * l[i * size + p] * l[j * size + p];
+                s[i * size + j] = v;
+            }
+        }
+        return s;
+    }
+
+    // Total cost as a function of the stacked controls: J(U) = 1/2 U'HU + g'U + const for a linear system. The
+    // exact minimizer comes from the normal equations H U = -g, with H and g found by probing J (it is quadratic).
+    private static double[] BatchLeastSquaresControls(IDynamics dynamics, ICost cost, double[] x0, int horizon)
+    {
+        int k = horizon * dynamics.ControlSize;
+        double J(double[] u) => Rollout(dynamics, cost, x0, u, horizon);
+        var zero = new double[k];
+        double j0 = J(zero);
+        var g = new double[k];
+        var h = new double[k * k];
+        var diag = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            var e = new double[k];
+            e[i] = 1;
+            double plus = J(e);
+            e[i] = -1;
+            double minus = J(e);
+            g[i] = 0.5 * (plus - minus);
+            diag[i] = plus + minus - 2 * j0;
+        }
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                if (i == j) { h[i * k + i] = diag[i]; continue; }
+                var e = new double[k];
+                e[i] = 1;
+                e[j] = 1;
+                h[i * k + j] = J(e) - j0 - g[i] - g[j] - 0.5 * diag[i] - 0.5 * diag[j];
+            }
+        }
+        var solution = g.Select(v => -v).ToArray();
+        var factor = new double[k * k];
+        Assert.True(Cholesky.Factor(h, k, factor));
+        Cholesky.Solve(factor, k, solution);
+        return solution;
+    }
+
+    private static double Rollout(IDynamics dynamics, ICost cost, double[] x0, double[] u, int horizon)
+    {
+        int n = dynamics.StateSize, m = dynamics.ControlSize;
+        var x = (double[])x0.Clone();
+        var next = new double[n];
+        var ws = dynamics.CreateWorkspace();
+        double total = 0;
+        for (int t = 0; t < horizon; t++)
+        {
+            var ut = u.AsSpan(t * m, m);
+            total += cost.Stage(x, ut);
+            dynamics.Step(ws, x, ut, next);
+            next.CopyTo(x, 0);
+        }
+        return total + cost.Terminal(x);
+    }
+
+    [Fact]
+    public void OnALinearQuadraticProblemOneIterationReachesTheLqrOptimum()
+    {
+        (LinearDynamics dynamics, QuadraticCost cost) = RandomLinearQuadratic(4, 2, seed: 3);
+        double[] x0 = [1.0, -0.5, 0.3, 2.0];
+        const int horizon = 12;
+        double[] optimum = BatchLeastSquaresControls(dynamics, cost, x0, horizon);
+        double optimalCost = Rollout(dynamics, cost, x0, optimum, horizon);
+
+        foreach (bool secondOrder in new[] { false, true })
+        {
+            var planner = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, InitialRegularization = 0, SecondOrderDynamics = secondOrder });
+            PlanResult result = planner.Plan(x0);
+            Assert.True(result.Converged);
+            Assert.True(planner.Iterations[0].Accepted);
+            Assert.Equal(1.0, planner.Iterations[0].StepSize);
+            Assert.True(Math.Abs(planner.Iterations[0].Cost - optimalCost) <= 1e-9 * Math.Abs(optimalCost), $"first iteration cost {planner.Iterations[0].Cost} vs optimum {optimalCost}");
+            Assert.True(planner.Iterations.Skip(1).All(i => i.ActualReduction <= 1e-9 * Math.Abs(optimalCost)));
+            for (int i = 0; i < optimum.Length; i++) Assert.Equal(optimum[i], result.Trajectory.Controls[i], 7);
+        }
+    }
+
+    [Fact]
+    public void ControlLimitsAreNeverViolatedAndTheSolutionIsOptimalInTheBox()
+    {
+        (LinearDynamics dynamics, QuadraticCost cost) = RandomLinearQuadratic(3, 2, seed: 5, bounds: Box.Uniform(2, -0.4, 0.3));
+        double[] x0 = [3.0, -2.0, 1.5];
+        const int horizon = 15;
+        var planner = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, GradientTolerance = 1e-9, CostTolerance = 1e-14, MaxIterations = 200 });
+        PlanResult result = planner.Plan(x0);
+        double[] u = result.Trajectory.Controls;
+        Assert.True(result.Converged, string.Join("\n", planner.Iterations));
+        Assert.All(u, v => Assert.InRange(v, -0.4, 0.3));
+        Assert.Contains(u, v => v == -0.4 || v == 0.3);
+
+        // KKT by finite differences of the rollout cost (one-sided into the box at a bound): zero gradient at free
+        // controls, and at a bound no decrease by moving inward.
+        double j0 = Rollout(dynamics, cost, x0, u, horizon);
+        Assert.Equal(j0, result.Cost, 9);
+        const double h = 1e-6;
+        double J(int i, double delta)
+        {
+            var moved = (double[])u.Clone();
+            moved[i] += delta;
+            return Rollout(dynamics, cost, x0, moved, horizon);
+        }
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] == -0.4) Assert.True((J(i, h) - j0) / h >= -1e-5, $"u[{i}] at the lower bound could move up and lower the cost");
+            else if (u[i] == 0.3) Assert.True((J(i, -h) - j0) / h >= -1e-5, $"u[{i}] at the upper bound could move down and lower the cost");
+            else Assert.True(Math.Abs(J(i, h) - J(i, -h)) / (2 * h) <= 1e-5, $"free u[{i}] = {u[i]} has a nonzero gradient");
+        }
+    }
+
+    [Fact]
+    public void CostNeverIncreasesAcrossAcceptedIterations()
+    {
+        IModelEnv env = Envs.Make("cartpole-swingup", 2).Find<IModelEnv>()!;
+        var planner = new Ilqr(env.Dynamics, env.Cost, new IlqrConfig { Horizon = 80, MaxIterations = 60 });
+        PlanResult result = planner.Plan([0.02, -0.01, Math.PI - 0.03, 0.01]);
+        double previous = double.PositiveInfinity;
+        foreach (IlqrIteration iteration in planner.Iterations)
+        {
+            Assert.True(iteration.Cost <= previous, $"cost rose from {previous} to {iteration.Cost}");
+            previous = iteration.Cost;
+        }
+        Assert.True(result.Cost < planner.Iterations[0].Cost + planner.Iterations[0].ActualReduction);
+        Assert.All(result.Trajectory.Controls, u => Assert.InRange(u, -10, 10));
+    }
+
+    [Fact]
+    public void DdpAndIlqrAgreeAtConvergence()
+    {
+        IModelEnv env = Envs.Make("pendulum").Find<IModelEnv>()!;
+        double[] x0 = [2.5, 0.0];
+        var config = new IlqrConfig { Horizon = 40, MaxIterations = 300, GradientTolerance = 1e-7, CostTolerance = 1e-13 };
+        var ilqr = new Ilqr(env.Dynamics, env.Cost, config);
+        var ddp = new Ilqr(env.Dynamics, env.Cost, config with { SecondOrderDynamics = true });
+        PlanResult a = ilqr.Plan(x0);
+        PlanResult b = ddp.Plan(x0);
+        Assert.True(Math.Abs(a.Cost - b.Cost) <= 1e-6 * Math.Abs(a.Cost), $"iLQR {a.Cost} vs DDP {b.Cost}");
+        for (int i = 0; i < a.Trajectory.Controls.Length; i++) Assert.Equal(a.Trajectory.Controls[i], b.Trajectory.Controls[i], 3);
+    }
+
+    private sealed class NaNAboveSpeed(IDynamics inner, double limit) : IDynamics
+    {
+        public int StateSize => inner.StateSize;
+        public int ControlSize => inner.ControlSize;
+        public double TimeStep => inner.TimeStep;
+        public Box ControlBounds => inner.ControlBounds;
+        public int NaNs { get; private set; }
+        public DynamicsWorkspace CreateWorkspace() => inner.CreateWorkspace();
+
+        public void Step(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next)
+        {
+            inner.Step(workspace, x, u, next);
+            if (Math.Abs(next[1]) > limit)
+            {
+                next.Fill(double.NaN);
+                NaNs++;
+            }
+        }
+
+        public void Linearize(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next, Span<double> fx, Span<double> fu)
+            => inner.Linearize(workspace, x, u, next, fx, fu);
+    }
+
+    [Fact]
+    public void AModelReturningNaNMakesIlqrRejectTheStepAndRaiseRegularization()
+    {
+        IModelEnv env = Envs.Make("pendulum").Find<IModelEnv>()!;
+        var dynamics = new NaNAboveSpeed(env.Dynamics, limit: 2.0);
+        var planner = new Ilqr(dynamics, env.Cost, new IlqrConfig { Horizon = 40, MaxIterations = 30, InitialRegularization = 1e-3 });
+        PlanResult result = planner.Plan([Math.PI - 0.5, 0.0]);
+        Assert.True(dynamics.NaNs > 0, "the test needs the line search to reach the NaN region");
+        Assert.True(double.IsFinite(result.Cost));
+        Assert.All(result.Trajectory.States, v => Assert.True(double.IsFinite(v)));
+        Assert.All(result.Trajectory.Controls, v => Assert.True(double.IsFinite(v)));
+        Assert.Contains(planner.Iterations.Zip(planner.Iterations.Skip(1)), p => !p.First.Accepted || p.Second.Regularization > p.First.Regularization);
+    }
+
+    [Fact]
+    public void BadInputGetsClearErrors()
+    {
+        IModelEnv env = Envs.Make("pendulum").Find<IModelEnv>()!;
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Ilqr(env.Dynamics, env.Cost, new IlqrConfig { Horizon = 0 }));
+        IModelEnv other = Envs.Make("cartpole-swingup").Find<IModelEnv>()!;
+        var mismatch = Assert.Throws<ArgumentException>(() => new Ilqr(env.Dynamics, other.Cost));
+        Assert.Contains("n=2", mismatch.Message);
+        var planner = new Ilqr(env.Dynamics, env.Cost);
+        Assert.Throws<ArgumentException>(() => planner.Plan([1.0]));
+        var nan = Assert.Throws<ArgumentException>(() => planner.Plan([double.NaN, 0]));
+        Assert.Contains("finite", nan.Message);
+        Assert.Throws<ArgumentException>(() => new Ilqr(new NaNAboveSpeed(env.Dynamics, 1), env.Cost, new IlqrConfig { SecondOrderDynamics = true }));
+    }
+}
