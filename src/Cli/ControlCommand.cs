@@ -21,6 +21,7 @@ public static class ControlCommand
         var context = new CommandContext(output, error);
         root.Subcommands.Add(EnvsCommand.Create(context));
         root.Subcommands.Add(RolloutCommand.Create(context));
+        root.Subcommands.Add(PlanCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         ParseResult parsed = root.Parse(args);

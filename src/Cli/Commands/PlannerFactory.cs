@@ -1,0 +1,39 @@
+// Builds the planners `control plan`, `control bench planners` and the demo run, with the horizons and budgets
+// tuned per robot (documented here, in one place). Everything else is each planner's own documented default.
+using Control.Dynamics;
+using Control.Planning;
+
+namespace Control.Cli.Commands;
+
+/// <summary>Named planners with per-env settings.</summary>
+public static class PlannerFactory
+{
+    /// <summary>Planner names accepted by --planner.</summary>
+    public static readonly string[] Names = ["lqr", "ilqr", "ddp", "cem", "mppi", "shooting"];
+
+    /// <summary>Envs of the planner benchmark.</summary>
+    public static readonly string[] BenchEnvs = ["pendulum", "cartpole-swingup", "acrobot-swingup", "quadrotor2d", "reacher2d"];
+
+    /// <summary>Default horizon (steps) of a planner on an env: long enough to see the goal, short enough to replan fast.</summary>
+    public static int DefaultHorizon(string planner, string env) => (planner, env) switch
+    {
+        ("ilqr" or "ddp" or "lqr", "reacher2d") => 30,
+        ("ilqr" or "ddp" or "lqr", "pendulum") => 60,
+        ("ilqr" or "ddp" or "lqr", _) => 100,
+        (_, "cartpole-swingup" or "acrobot-swingup" or "quadrotor2d") => 50,
+        _ => 30,
+    };
+
+    /// <summary>Makes planner <paramref name="name"/> for <paramref name="model"/>.</summary>
+    public static IPlanner Create(string name, string env, IModelEnv model, int? horizon, long seed)
+    {
+        int h = horizon ?? DefaultHorizon(name, env);
+        if (h <= 0) throw new ArgumentException($"expected a positive --horizon, got {h}");
+        return name switch
+        {
+            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 20 }),
+            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 20, SecondOrderDynamics = true }),
+            _ => throw new ArgumentException($"unknown planner '{name}'; expected one of {string.Join(", ", Names)}"),
+        };
+    }
+}
