@@ -140,6 +140,11 @@ public class TabularGridTests
         for (int s = 0; s < grid.VertexCount; s++) Assert.True(Math.Abs(piSolution.Values[s] - solution.Values[s]) <= bound, $"V({s})");
 
         GridPolicy policy = grid.CreatePolicy(solution);
+        double[] probe = [0.3, 1.0], torque = new double[1];
+        policy.Act(probe, torque);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) policy.Act(probe, torque);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < 1000, "Act should allocate nothing per call");
         foreach (long seed in new long[] { 0, 1, 2 })
         {
             IEnv env = Envs.Make("pendulum", seed);

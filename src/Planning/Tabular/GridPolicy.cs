@@ -47,12 +47,14 @@ public sealed class GridPolicy : IPolicy
     public int SelectAction(ReadOnlySpan<double> state)
     {
         grid.Interpolate(state, vertices, weights);
+        ReadOnlySpan<double> q = solution.QValues;
+        int actions = grid.ControlCount;
         int best = 0;
         double bestValue = double.NegativeInfinity;
-        for (int a = 0; a < grid.ControlCount; a++)
+        for (int a = 0; a < actions; a++)
         {
             double value = 0;
-            for (int c = 0; c < vertices.Length; c++) value += weights[c] * solution.Q(vertices[c], a);
+            for (int c = 0; c < vertices.Length; c++) value += weights[c] * q[vertices[c] * actions + a];
             if (value > bestValue)
             {
                 bestValue = value;

@@ -49,6 +49,12 @@ public sealed class PolicyIteration
         var policy = new int[states];
         var greedy = new int[states];
         bool exact = EvaluatesExactly(states);
+        if (exact && (long)states * states > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"{Name}: exact evaluation of {states} states needs a {states} x {states} matrix, more than an array holds; expected Evaluation = Iterative for this model.",
+                nameof(model));
+        }
         double[] matrix = exact ? new double[states * states] : [];
         double[] rightSide = exact ? new double[states] : [];
 

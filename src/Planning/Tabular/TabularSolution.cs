@@ -110,8 +110,15 @@ public sealed class TabularSolution
     /// <summary>Whether the residual reached the tolerance (or policy iteration found a stable policy) within the budget.</summary>
     public bool Converged { get; }
 
-    /// <summary>Q(s, a).</summary>
-    public double Q(int state, int action) => qValues[state * ActionCount + action];
+    /// <summary>Q(s, a); throws <see cref="ArgumentOutOfRangeException"/> for a state or action out of range.</summary>
+    public double Q(int state, int action)
+    {
+        if ((uint)state >= (uint)StateCount)
+            throw new ArgumentOutOfRangeException(nameof(state), state, $"Tabular solution: expected a state in [0, {StateCount - 1}].");
+        if ((uint)action >= (uint)ActionCount)
+            throw new ArgumentOutOfRangeException(nameof(action), action, $"Tabular solution: expected an action in [0, {ActionCount - 1}].");
+        return qValues[state * ActionCount + action];
+    }
 }
 
 /// <summary>The Bellman backup and the greedy policy, shared by the solvers.</summary>
