@@ -1,0 +1,117 @@
+// `control bench planners`: the task x planner table (success over seeds, return, time per replan, iterations)
+// and the planning speed figures: warm-started iLQR-MPC replans per second, the cold iLQR swing-up solve with its
+// time split by phase, and sampling-planner replans per second on one and two cores.
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Control.Dynamics;
+using Control.Planning;
+using Control.Robots;
+using Spectre.Console;
+
+namespace Control.Cli.Commands;
+
+/// <summary>Planner benchmarks.</summary>
+public static class PlannerBench
+{
+    /// <summary>Builds the subcommand.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var seeds = new Option<int>("--seeds") { Description = "Episodes (seeds 1..N) per env and planner.", DefaultValueFactory = _ => 5 };
+        var planners = new Option<string?>("--planners") { Description = $"Comma-separated subset of {string.Join(", ", PlannerFactory.Names)} (default: all)." };
+        var envs = new Option<string?>("--envs") { Description = $"Comma-separated subset of {string.Join(", ", PlannerFactory.BenchEnvs)} (default: all)." };
+        var command = new Command("planners", "Task x planner table over seeds, and the planning speed figures.") { json, seeds, planners, envs };
+        command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(json), parse.GetValue(seeds),
+            parse.GetValue(planners), parse.GetValue(envs))));
+        return command;
+    }
+
+    private sealed record TableRow(string env, string planner, int horizon, int seeds, int successes, double return_mean,
+        double replan_ms_mean, double replan_ms_p95, double iterations_mean);
+
+    private sealed record ColdSolve(string env, int horizon, int seeds, double solve_ms_mean, double iterations_mean,
+        double cost_mean, double rollout_ms, double derivatives_ms, double backward_ms, double line_search_ms, double per_iteration_ms);
+
+    private static int Execute(CommandContext context, bool json, int seeds, string? plannerList, string? envList)
+    {
+        if (seeds < 1) throw new ArgumentException($"expected --seeds >= 1, got {seeds}");
+        string[] planners = Subset(plannerList, PlannerFactory.Names, "--planners");
+        string[] envs = Subset(envList, PlannerFactory.BenchEnvs, "--envs");
+
+        var rows = new List<TableRow>();
+        foreach (string env in envs)
+        {
+            foreach (string planner in planners)
+            {
+                var runs = Enumerable.Range(1, seeds).Select(seed => PlanCommand.Run(env, planner, null, null, seed)).ToList();
+                rows.Add(new TableRow(env, planner, runs[0].Horizon, seeds, runs.Count(r => r.Success), runs.Average(r => r.Return),
+                    runs.Average(r => r.ReplanMsMean), runs.Max(r => r.ReplanMsP95), runs.Average(r => r.IterationsMean)));
+                if (!json) context.Error.WriteLine($"{env} / {planner}: {rows[^1].successes}/{seeds} successes");
+            }
+        }
+        ColdSolve cold = ColdIlqr("cartpole-swingup", 100, seeds);
+
+        if (json)
+        {
+            context.WriteJson(new { table = rows, cold_ilqr = cold });
+            return 0;
+        }
+        string F(double v, string f = "F2") => v.ToString(f, CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("env", "planner", "horizon", "success", "return", "replan ms (mean)", "replan ms (p95)", "replans/s", "iterations");
+        foreach (TableRow r in rows)
+        {
+            table.AddRow(r.env, r.planner, r.horizon.ToString(CultureInfo.InvariantCulture), $"{r.successes}/{r.seeds}", F(r.return_mean),
+                F(r.replan_ms_mean, "F3"), F(r.replan_ms_p95, "F3"), F(1000 / r.replan_ms_mean, "F0"), F(r.iterations_mean));
+        }
+        context.Console.Write(table);
+        context.Output.WriteLine(
+            $"cold iLQR solve, {cold.env} (horizon {cold.horizon}, zero initial controls, {cold.seeds} seeds): {F(cold.solve_ms_mean)} ms, " +
+            $"{F(cold.iterations_mean, "F1")} iterations, cost {F(cold.cost_mean)}; per iteration {F(cold.per_iteration_ms, "F3")} ms = " +
+            $"derivatives {F(cold.derivatives_ms, "F3")} + backward {F(cold.backward_ms, "F3")} + line search {F(cold.line_search_ms, "F3")} (+ initial rollout {F(cold.rollout_ms, "F3")} ms)");
+        return 0;
+    }
+
+    // Cold solves from the env's standard initial states: the planner is built fresh, starts from zero controls and
+    // runs to its own convergence test (iteration budget 500). Phase times are means per iteration.
+    private static ColdSolve ColdIlqr(string envName, int horizon, int seeds)
+    {
+        double total = 0, iterations = 0, cost = 0, rollout = 0, derivatives = 0, backward = 0, lineSearch = 0;
+        for (int seed = 1; seed <= seeds; seed++)
+        {
+            IEnv env = Envs.Make(envName, seed);
+            IModelEnv model = env.Find<IModelEnv>()!;
+            env.Reset(new double[env.ObservationSpace.FlatSize], seed);
+            var x0 = new double[model.StateSize];
+            model.GetState(x0);
+            var planner = new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = horizon, MaxIterations = 500 });
+            planner.Plan(x0);
+            planner.Reset();
+            long start = Stopwatch.GetTimestamp();
+            PlanResult result = planner.Plan(x0);
+            total += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            iterations += result.Iterations;
+            cost += result.Cost;
+            foreach (IlqrIteration it in planner.Iterations)
+            {
+                rollout += 1e3 * it.RolloutSeconds;
+                derivatives += 1e3 * it.DerivativeSeconds;
+                backward += 1e3 * it.BackwardSeconds;
+                lineSearch += 1e3 * it.LineSearchSeconds;
+            }
+        }
+        return new ColdSolve(envName, horizon, seeds, total / seeds, iterations / seeds, cost / seeds, rollout / seeds,
+            derivatives / iterations, backward / iterations, lineSearch / iterations, total / iterations);
+    }
+
+    private static string[] Subset(string? list, string[] all, string option)
+    {
+        if (list is null) return all;
+        string[] chosen = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (string name in chosen)
+        {
+            if (!all.Contains(name)) throw new ArgumentException($"{option}: unknown '{name}'; expected some of {string.Join(", ", all)}");
+        }
+        return chosen;
+    }
+}
