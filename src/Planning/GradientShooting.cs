@@ -1,8 +1,11 @@
-// Gradient shooting: the open-loop control sequence U (H x m) is the only unknown. Each iteration rolls the
-// model out from x0 on the autodiff tape, sums the stage costs and the terminal cost, backpropagates that sum to
-// U (through time, as in backpropagation through a learned model; see the trajectory-optimization lecture), takes
-// an Adam step and projects U back onto the control bounds (projected gradient). The model may be any IDynamics
-// (bridged onto the tape by its exact Jacobians) or a model that is a tensor graph itself (a learned model).
+// Gradient shooting: the trajectory-optimization problem min over u_0..u_{H-1} of sum_t l(x_t, u_t) + lf(x_H)
+// with x_{t+1} = f(x_t, u_t) (seeds/002), solved with the control sequence U (H x m) as the only unknown. Each
+// iteration rolls the model out from x0 on the autodiff tape, sums the stage costs and the terminal cost,
+// backpropagates that sum to U through time, takes an Adam step and projects U back onto the control bounds
+// (projected gradient). Nesting f(f(...)) makes the problem poorly conditioned over long horizons and through
+// unstable dynamics (the lecture's point), hence Adam's per-coordinate step sizes, gradient-norm clipping and
+// keeping the best iterate. The model may be any IDynamics (bridged onto the tape by its exact Jacobians) or a
+// model that is a tensor graph itself (a learned model).
 using Control.Dynamics;
 using Control.Tensors;
 using Control.Tensors.Optim;

@@ -154,6 +154,29 @@ public class GradientShootingTests
         }
     }
 
+    /// <summary>The double integrator written as a tensor graph, x' = x A' + u B' (the way a learned model runs).</summary>
+    private sealed class TensorDoubleIntegrator : IDifferentiableDynamics
+    {
+        private readonly Tensor transitionT = Tensor.FromArray(new[] { 1.0, 0.0, Dt, 1.0 }, 2, 2);
+        private readonly Tensor inputT = Tensor.FromArray(new[] { Dt * Dt / 2, Dt }, 1, 2);
+
+        public int StateSize => 2;
+        public int ControlSize => 1;
+        public Tensor Step(Tensor x, Tensor u) => Tensor.MatMul(x, transitionT) + Tensor.MatMul(u, inputT);
+    }
+
+    [Fact]
+    public void TensorGraphModelPlansLikeTheBridge()
+    {
+        double[] x0 = [1.0, -0.5];
+        var config = new GradientShootingConfig { Iterations = 100 };
+        PlanResult bridged = new GradientShooting(DoubleIntegrator(100), DoubleIntegratorCost(), 25, config).Plan(x0);
+        PlanResult graph = new GradientShooting(DoubleIntegrator(100), new TensorDoubleIntegrator(), DoubleIntegratorCost(), 25, config).Plan(x0);
+        Assert.Equal(bridged.Iterations, graph.Iterations);
+        for (int k = 0; k < 25; k++) Assert.Equal(bridged.Trajectory.Controls[k], graph.Trajectory.Controls[k], 9);
+        Assert.Equal(bridged.Cost, graph.Cost, 9);
+    }
+
     [Fact]
     public void BindingBoundsAreNeverLeft()
     {
