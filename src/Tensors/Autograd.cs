@@ -103,6 +103,46 @@ public static class Autograd
         return output;
     }
 
+    /// <summary>
+    /// Records a custom op, like <c>torch.autograd.Function</c>: compute <paramref name="output"/> from the values of
+    /// <paramref name="inputs"/> by any means (plain loops, a simulator, native code), then call this to put it on the
+    /// tape. During backward, <paramref name="backward"/> receives the gradient of the output (same shape) and
+    /// returns one gradient per input, shaped like that input, or null for an input that gets none. It runs under
+    /// NoGrad in a first-order pass; when a caller asks for second derivatives (createGraph) it runs with recording
+    /// on, so only a backward written with tensor ops is differentiable again. Returns <paramref name="output"/>,
+    /// which records the op only when gradients are enabled and an input requires grad.
+    /// </summary>
+    /// <exception cref="TensorException">The output is already on the tape, is a leaf that requires grad, or is one of the inputs;
+    /// later, during backward, when a returned gradient has the wrong count, shape or dtype.</exception>
+    public static Tensor Function(Tensor output, string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentException.ThrowIfNullOrWhiteSpace(op);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(backward);
+        if (!output.IsLeaf || output.RequiresGrad)
+            throw new TensorException($"Function '{op}': expected a fresh output tensor, got {output.Describe()}, which is {(output.IsLeaf ? "a leaf that requires grad" : "already the result of a recorded op")}.");
+        foreach (Tensor input in inputs)
+        {
+            ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+            if (ReferenceEquals(input, output))
+                throw new TensorException($"Function '{op}': the output {output.Describe()} is also one of its inputs; return a new tensor.");
+        }
+        Tensor[] saved = (Tensor[])inputs.Clone();
+        return Record(output, op, saved, g =>
+        {
+            Tensor?[] grads = backward(g);
+            if (grads is null || grads.Length != saved.Length)
+                throw new TensorException($"Function '{op}': backward returned {grads?.Length.ToString() ?? "null"} gradients for {saved.Length} inputs.");
+            for (int i = 0; i < saved.Length; i++)
+            {
+                if (grads[i] is Tensor gi && (gi.DType != saved[i].DType || !gi.Shape.SequenceEqual(saved[i].Shape)))
+                    throw new TensorException($"Function '{op}': backward returned a gradient {gi.Describe()} for input {i} of {saved[i].Describe()}; expected the input's dtype and shape.");
+            }
+            return grads;
+        });
+    }
+
     /// <summary>Anomaly check of an op's output when detection is on (for ops that record nothing).</summary>
     internal static Tensor Check(Tensor output, string op, Tensor a, Tensor? b = null)
     {
