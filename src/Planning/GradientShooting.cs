@@ -123,7 +123,7 @@ public sealed class GradientShooting : IPlanner
     public int RejectedIterations { get; private set; }
 
     /// <inheritdoc />
-    /// <exception cref="NotFiniteNumberException">The warm start's cost is not finite, so there is no sequence to improve on.</exception>
+    /// <exception cref="PlanningException">The warm start's cost is not finite, so there is no sequence to improve on.</exception>
     public PlanResult Plan(ReadOnlySpan<double> x0)
     {
         PlannerChecks.InitialState("GradientShooting", Dynamics.StateSize, x0);
@@ -146,7 +146,7 @@ public sealed class GradientShooting : IPlanner
             Tensor total = RolloutCost();
             double cost = total.Item();
             if (!double.IsFinite(cost) && double.IsPositiveInfinity(bestCost))
-                throw new NotFiniteNumberException($"GradientShooting: the cost of the starting control sequence is {cost}; the model gives no finite rollout to improve on (try Reset for a cold start).", cost);
+                throw new PlanningException($"GradientShooting: the cost of the starting control sequence is {cost}; the model gives no finite rollout to improve on (try Reset for a cold start).");
             bool improved = cost < bestCost;
             if (improved)
             {
@@ -254,7 +254,7 @@ public sealed class GradientShooting : IPlanner
         }
         total += Cost.Terminal(Current.State(Horizon));
         if (!double.IsFinite(total))
-            throw new NotFiniteNumberException($"GradientShooting: the dynamics' rollout of the planned controls has cost {total}; the differentiable model and the dynamics disagree.", total);
+            throw new PlanningException($"GradientShooting: the dynamics' rollout of the planned controls has cost {total}; the differentiable model and the dynamics disagree.");
         Current.Cost = total;
     }
 

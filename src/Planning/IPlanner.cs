@@ -70,3 +70,6 @@ public static class PlannerChecks
         if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"{planner}: expected a horizon of at least 1 step.");
     }
 }
+
+/// <summary>A planner could not do its job (e.g. the model is not finite along the initial guess).</summary>
+public sealed class PlanningException(string message) : Exception(message);

@@ -607,6 +607,3 @@ public sealed class Ilqr : IPlanner
         if (!(c.CostTolerance >= 0) || !(c.GradientTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(c.CostTolerance), "iLQR: expected non-negative tolerances.");
     }
 }
-
-/// <summary>A planner could not do its job (e.g. the model is not finite along the initial guess).</summary>
-public sealed class PlanningException(string message) : Exception(message);
