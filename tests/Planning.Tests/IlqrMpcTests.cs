@@ -8,7 +8,7 @@ public class IlqrMpcTests(ITestOutputHelper output)
 {
     public static IlqrConfig ConfigFor(string env) => env switch
     {
-        "pendulum" => new IlqrConfig { Horizon = 30, MaxIterations = 20 },
+        "pendulum" => new IlqrConfig { Horizon = 40, MaxIterations = 20 },
         "cartpole-swingup" => new IlqrConfig { Horizon = 30, MaxIterations = 20 },
         "acrobot-swingup" => new IlqrConfig { Horizon = 100, MaxIterations = 20 },
         "quadrotor2d" => new IlqrConfig { Horizon = 50, MaxIterations = 20 },

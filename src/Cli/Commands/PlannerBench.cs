@@ -51,10 +51,17 @@ public static class PlannerBench
             }
         }
         ColdSolve cold = ColdIlqr("cartpole-swingup", 100, seeds);
+        var warm = Enumerable.Range(1, seeds).Select(seed => PlanCommand.Run("cartpole-swingup", "ilqr", 100, null, seed)).ToList();
+        var warmFigure = new
+        {
+            env = "cartpole-swingup", horizon = 100, seeds, successes = warm.Count(r => r.Success),
+            replan_ms_mean = warm.Average(r => r.ReplanMsMean), replans_per_second = 1000 / warm.Average(r => r.ReplanMsMean),
+            iterations_mean = warm.Average(r => r.IterationsMean),
+        };
 
         if (json)
         {
-            context.WriteJson(new { table = rows, cold_ilqr = cold });
+            context.WriteJson(new { table = rows, cold_ilqr = cold, warm_ilqr_mpc = warmFigure });
             return 0;
         }
         string F(double v, string f = "F2") => v.ToString(f, CultureInfo.InvariantCulture);
@@ -65,6 +72,9 @@ public static class PlannerBench
                 F(r.replan_ms_mean, "F3"), F(r.replan_ms_p95, "F3"), F(1000 / r.replan_ms_mean, "F0"), F(r.iterations_mean));
         }
         context.Console.Write(table);
+        context.Output.WriteLine(
+            $"warm-started iLQR-MPC, cartpole-swingup (horizon 100, {seeds} episodes): {F(warmFigure.replans_per_second, "F0")} replans/s " +
+            $"({F(warmFigure.replan_ms_mean, "F3")} ms mean, {F(warmFigure.iterations_mean)} iterations per replan), {warmFigure.successes}/{seeds} successes");
         context.Output.WriteLine(
             $"cold iLQR solve, {cold.env} (horizon {cold.horizon}, zero initial controls, {cold.seeds} seeds): {F(cold.solve_ms_mean)} ms, " +
             $"{F(cold.iterations_mean, "F1")} iterations, cost {F(cold.cost_mean)}; per iteration {F(cold.per_iteration_ms, "F3")} ms = " +

@@ -23,6 +23,7 @@ public static class PlannerFactory
     {
         ("ilqr" or "ddp" or "lqr", "acrobot-swingup") => 100,
         ("ilqr" or "ddp" or "lqr", "quadrotor2d") => 50,
+        ("ilqr" or "ddp" or "lqr", "pendulum") => 40,
         ("ilqr" or "ddp" or "lqr", _) => 30,
         ("shooting", _) => 30,
         (_, "cartpole-swingup" or "acrobot-swingup" or "quadrotor2d") => 50,
