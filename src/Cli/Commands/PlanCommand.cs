@@ -27,8 +27,20 @@ public static class PlanCommand
     }
 
     /// <summary>What one MPC episode gave.</summary>
+    /// <param name="Env">Env name.</param>
+    /// <param name="Planner">Planner name.</param>
+    /// <param name="Horizon">Planning horizon (steps).</param>
+    /// <param name="Seed">Seed of the episode.</param>
+    /// <param name="Success">The episode ended at the env's goal.</param>
+    /// <param name="Return">Sum of rewards.</param>
+    /// <param name="Steps">Env steps taken.</param>
+    /// <param name="ReplanMsMean">Mean wall-clock time per replan (ms).</param>
+    /// <param name="ReplanMsP95">95th percentile of the replan times (ms).</param>
+    /// <param name="IterationsMean">Mean planner iterations per replan.</param>
+    /// <param name="WarmReplanMsMean">Mean over the replans after the first (the first starts cold).</param>
+    /// <param name="WarmIterationsMean">Mean iterations over the replans after the first.</param>
     public sealed record PlanRun(string Env, string Planner, int Horizon, long Seed, bool Success, double Return, int Steps,
-        double ReplanMsMean, double ReplanMsP95, double IterationsMean)
+        double ReplanMsMean, double ReplanMsP95, double IterationsMean, double WarmReplanMsMean, double WarmIterationsMean)
     {
         /// <summary>Replans per second of planner time.</summary>
         public double ReplansPerSecond => 1000.0 / ReplanMsMean;
@@ -47,8 +59,11 @@ public static class PlanCommand
         var mpc = new MpcController(planner);
         ClosedLoopResult result = ClosedLoop.Run(env, mpc, seed, steps ?? int.MaxValue);
         double[] ms = mpc.ReplanSeconds.Select(s => 1e3 * s).Order().ToArray();
+        if (ms.Length == 0) throw new ArgumentException($"{envName}: the episode ended before the first replan");
         return new PlanRun(envName, plannerName, planner.Horizon, seed, result.Success, result.Return, result.Steps,
-            ms.Average(), ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(0.95 * ms.Length) - 1)], mpc.ReplanIterations.Average());
+            ms.Average(), ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(0.95 * ms.Length) - 1)], mpc.ReplanIterations.Average(),
+            mpc.ReplanSeconds.Count > 1 ? 1e3 * mpc.ReplanSeconds.Skip(1).Average() : double.NaN,
+            mpc.ReplanIterations.Count > 1 ? mpc.ReplanIterations.Skip(1).Average() : double.NaN);
     }
 
     private static int Execute(CommandContext context, string envName, string plannerName, int? horizon, int? steps, long seed, bool json)

@@ -37,8 +37,8 @@ public static class PlannerFactory
         if (h <= 0) throw new ArgumentException($"expected a positive --horizon, got {h}");
         return name switch
         {
-            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 20 }),
-            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 20, SecondOrderDynamics = true }),
+            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100 }),
+            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, SecondOrderDynamics = true }),
             "shooting" => new GradientShooting(model.Dynamics, model.Cost, h, new GradientShootingConfig { Iterations = 50 }),
             _ => throw new ArgumentException($"unknown planner '{name}'; expected one of {string.Join(", ", Names)}"),
         };

@@ -509,6 +509,25 @@ public sealed class Ilqr : IPlanner
 
     private bool SolveControl(int t, Span<double> k, Span<double> gain)
     {
+        if (m == 1)
+        {
+            // One control: the box QP is a clamp of the Newton step; a clamped control gets no feedback.
+            double curvature = quuReg[0];
+            if (!(curvature > 0) || !double.IsFinite(curvature)) return false;
+            double step = -qu[0] / curvature;
+            bool clamped = false;
+            if (config.ControlLimits)
+            {
+                double u = nominal.Controls[t];
+                double clippedStep = Math.Clamp(step, lower[0] - u, upper[0] - u);
+                clamped = clippedStep != step;
+                step = clippedStep;
+            }
+            k[0] = step;
+            for (int j = 0; j < n; j++) gain[j] = clamped ? 0 : -quxReg[j] / curvature;
+            return true;
+        }
+
         if (config.ControlLimits)
         {
             ReadOnlySpan<double> u = nominal.Control(t);
