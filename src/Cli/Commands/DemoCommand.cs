@@ -17,7 +17,7 @@ public static class DemoCommand
     {
         var seed = new Option<long>("--seed") { Description = "Seed of every random choice in the demo.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping.") { seed, json };
+        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups.") { seed, json };
         command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(seed), parse.GetValue(json))));
         return command;
     }
@@ -27,10 +27,12 @@ public static class DemoCommand
         var episodes = Envs.Names.Select((name, i) => RandomEpisode(name, seed + i)).ToList();
         var jacobians = Envs.Names.Select(name => JacobianCheck(name, seed)).Where(r => r is not null).Select(r => r!).ToList();
         var batches = new[] { "cartpole", "reacher2d" }.SelectMany(name => new[] { 1, 2 }.Select(workers => BatchThroughput(name, 256, workers, seed))).ToList();
+        var swingUps = new[] { "pendulum", "cartpole-swingup", "acrobot-swingup" }.Select(name => PlanCommand.Run(name, "ilqr", null, null, seed + 1))
+            .Select(r => new SwingUpRow(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
 
         if (json)
         {
-            context.WriteJson(new { episodes, jacobians, vector = batches });
+            context.WriteJson(new { episodes, jacobians, vector = batches, ilqr_mpc = swingUps });
             return 0;
         }
         IAnsiConsole console = context.Console;
@@ -48,12 +50,22 @@ public static class DemoCommand
         var t3 = new Table().AddColumns("env", "workers", "env steps", "env steps/s");
         foreach (BatchRow b in batches) t3.AddRow(b.env, b.workers.ToString(), b.env_steps.ToString("N0"), b.env_steps_per_second.ToString("N0"));
         console.Write(t3);
+        console.Write(new Rule("4. Swing-up by iLQR-MPC on the true model (box-constrained, warm-started, replanning every step)"));
+        var t4 = new Table().AddColumns("env", "horizon", "upright and still at the end", "return", "steps", "ms per replan", "iterations per replan");
+        foreach (SwingUpRow r in swingUps)
+        {
+            t4.AddRow(r.env, r.horizon.ToString(), r.success ? "yes" : "no", r.@return.ToString("F1"), r.steps.ToString(),
+                r.replan_ms_mean.ToString("F3"), r.iterations_per_replan.ToString("F2"));
+        }
+        console.Write(t4);
         return 0;
     }
 
     private sealed record EpisodeRow(string env, int steps, double @return, bool terminated, bool truncated, double steps_per_second);
 
     private sealed record JacobianRow(string env, int n, int m, int points, double max_error_a, double max_error_b);
+
+    private sealed record SwingUpRow(string env, int horizon, bool success, double @return, int steps, double replan_ms_mean, double iterations_per_replan);
 
     private sealed record BatchRow(string env, int copies, int workers, long env_steps, double env_steps_per_second);
 
