@@ -40,7 +40,7 @@ public class LqrFiniteHorizonTests
             DareCase c = RandomDare(rng, 4, 2, cross);
             InfiniteHorizonLqrSolution infinite = InfiniteHorizonLqr.Solve(c.A, c.B, c.Q, c.R, c.N);
             // Same problem in the 1/2-scaled form: 1/2 x'Qx + 1/2 u'Ru + u'(N')x has the same minimizer and P.
-            LqrSolution finite = FiniteHorizonLqr.Solve(c.A, c.B, c.Q, c.R, c.Q, horizon: 400, n: c.N is null ? null : Transpose(c.N));
+            LqrSolution finite = FiniteHorizonLqr.Solve(c.A, c.B, c.Q, c.R, c.Q, horizon: 400, crossWeight: c.N is null ? null : Transpose(c.N));
             double[,] k0 = DenseMatrix.ToArray(finite.K(0), 2, 4);
             double[,] p0 = DenseMatrix.ToArray(finite.P(0), 4, 4);
             Assert.True(RelativeError(Scale(k0, -1), infinite.K) <= 1e-8, $"cross={cross}: K_0 vs -K differ by {RelativeError(Scale(k0, -1), infinite.K)}");
@@ -70,7 +70,7 @@ public class LqrFiniteHorizonTests
 
         var mismatch = Assert.Throws<LqrInputException>(() => FiniteHorizonLqr.Solve(a, b, q, r, Identity(3), 5));
         Assert.Contains("Qf is 3 x 3; expected 2 x 2", mismatch.Message);
-        var crossShape = Assert.Throws<LqrInputException>(() => FiniteHorizonLqr.Solve(a, b, q, r, q, 5, n: new double[2, 1]));
+        var crossShape = Assert.Throws<LqrInputException>(() => FiniteHorizonLqr.Solve(a, b, q, r, q, 5, crossWeight: new double[2, 1]));
         Assert.Equal("N", crossShape.Matrix);
 
         var problem = LqrProblem.TimeInvariant(a, b, q, r, q, 4);

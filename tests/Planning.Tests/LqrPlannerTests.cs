@@ -82,6 +82,28 @@ public class LqrPlannerTests
     }
 
     [Fact]
+    public void ARidgeMakesAMissingOrIndefiniteControlCostSolvable()
+    {
+        IModelEnv model = Envs.Make("double-integrator").Find<IModelEnv>()!;
+
+        // No control cost at all: Luu = 0 needs the ridge, and the plan still heads for the origin.
+        var noControlCost = new LqrPlanner(model.Dynamics, new DiagonalCost(1, 0.1, control: 0), new LqrPlannerConfig { Horizon = 30 });
+        PlanResult plan = noControlCost.Plan([0.2, 0]);
+        Assert.True(noControlCost.LastRidge > 0);
+        Assert.True(Math.Abs(plan.Trajectory.State(30)[0]) < 0.05);
+
+        // A rewarded (negative-weight) position makes R + B'PB indefinite: the ridge grows until it is not, or the
+        // planner gives up with a typed error when it may not grow.
+        var indefinite = new DiagonalCost(-5, 0.1, control: 0.01);
+        var growing = new LqrPlanner(model.Dynamics, indefinite, new LqrPlannerConfig { Horizon = 30 });
+        Assert.True(double.IsFinite(growing.Plan([0.2, 0]).Cost));
+        Assert.True(growing.LastRidge > 0);
+        var capped = new LqrPlanner(model.Dynamics, indefinite, new LqrPlannerConfig { Horizon = 30, MaxRidgeIncreases = 0 });
+        var error = Assert.Throws<LqrException>(() => capped.Plan([0.2, 0]));
+        Assert.Equal(LqrFailure.ControlHessianNotPositiveDefinite, error.Failure);
+    }
+
+    [Fact]
     public void BadConfigurationsAndStatesAreRejected()
     {
         IModelEnv model = Envs.Make("double-integrator").Find<IModelEnv>()!;
@@ -92,5 +114,35 @@ public class LqrPlannerTests
         var planner = new LqrPlanner(model.Dynamics, model.Cost);
         Assert.Throws<ArgumentException>(() => planner.Plan([double.NaN, 0]));
         Assert.Throws<ArgumentException>(() => planner.Plan([0, 0, 0]));
+    }
+
+    // l = position p^2 + velocity v^2 + control u^2 (same state part as terminal cost), with exact derivatives.
+    private sealed class DiagonalCost(double position, double velocity, double control) : ICost
+    {
+        public int StateSize => 2;
+        public int ControlSize => 1;
+
+        public double Stage(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => Terminal(x) + control * u[0] * u[0];
+
+        public double Terminal(ReadOnlySpan<double> x) => position * x[0] * x[0] + velocity * x[1] * x[1];
+
+        public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d)
+        {
+            TerminalDerivatives(x, d);
+            d.L = Stage(x, u);
+            d.Lu[0] = 2 * control * u[0];
+            d.Luu[0] = 2 * control;
+        }
+
+        public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d)
+        {
+            d.L = Terminal(x);
+            d.Lx[0] = 2 * position * x[0];
+            d.Lx[1] = 2 * velocity * x[1];
+            d.Lxx[0] = 2 * position;
+            d.Lxx[1] = d.Lxx[2] = 0;
+            d.Lxx[3] = 2 * velocity;
+            d.Lu[0] = d.Luu[0] = d.Lux[0] = d.Lux[1] = 0;
+        }
     }
 }

@@ -9,6 +9,9 @@ public static class Eigenvalues
 {
     private const int MaxStepsPerEigenvalue = 60;
 
+    // Unit roundoff of double (2^-52): a subdiagonal entry this small relative to its neighbours is zero.
+    private const double MachineEpsilon = 2.220446049250313e-16;
+
     /// <summary>Length of the workspace <see cref="Compute(ReadOnlySpan{double}, int, Span{double}, Span{double}, Span{double})"/> needs.</summary>
     public static int WorkspaceLength(int n) => n * n + n;
 
@@ -109,7 +112,7 @@ public static class Eigenvalues
             {
                 double size = Math.Abs(h[(low - 1) * n + low - 1]) + Math.Abs(h[low * n + low]);
                 if (size == 0) size = norm;
-                if (Math.Abs(h[low * n + low - 1]) <= double.Epsilon + 2.220446049250313e-16 * size)
+                if (Math.Abs(h[low * n + low - 1]) <= double.Epsilon + MachineEpsilon * size)
                 {
                     h[low * n + low - 1] = 0;
                     break;

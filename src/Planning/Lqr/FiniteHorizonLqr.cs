@@ -56,9 +56,9 @@ public sealed class FiniteHorizonLqr
     /// <summary>
     /// Solves the time-invariant problem of <see cref="LqrProblem.TimeInvariant"/> (allocating a problem and a solver).
     /// </summary>
-    public static LqrSolution Solve(double[,] a, double[,] b, double[,] q, double[,] r, double[,] finalQ, int horizon, double[,]? n = null)
+    public static LqrSolution Solve(double[,] a, double[,] b, double[,] q, double[,] r, double[,] finalQ, int horizon, double[,]? crossWeight = null)
     {
-        LqrProblem problem = LqrProblem.TimeInvariant(a, b, q, r, finalQ, horizon, n);
+        LqrProblem problem = LqrProblem.TimeInvariant(a, b, q, r, finalQ, horizon, crossWeight);
         return new FiniteHorizonLqr(problem.StateSize, problem.ControlSize, horizon).Solve(problem);
     }
 

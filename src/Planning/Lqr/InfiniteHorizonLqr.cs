@@ -56,6 +56,9 @@ public static class InfiniteHorizonLqr
 {
     private const string Solver = "InfiniteHorizonLqr";
 
+    // Riccati-iteration steps without a new smallest step after which the fallback counts as converged.
+    private const int StallWindow = 100;
+
     // Modes within this distance of the unit circle count as on it (eigenvalues carry rounding error).
     private const double UnitCircleMargin = 1e-8;
 
@@ -80,7 +83,7 @@ public static class InfiniteHorizonLqr
         LqrChecks.Shape(Solver, "B", b, n, m, $"n x m, n = {n} from A");
         LqrChecks.Shape(Solver, "Q", q, n, n, $"n x n, n = {n} from A");
         LqrChecks.Shape(Solver, "R", r, m, m, $"m x m, m = {m} from B");
-        if (crossWeight is not null) LqrChecks.Shape(Solver, "N", crossWeight, n, m, $"n x m, the cross weight of x'N u");
+        if (crossWeight is not null) LqrChecks.Shape(Solver, "N", crossWeight, n, m, "n x m, the cross weight of x'N u");
 
         double[] A = DenseMatrix.Flatten(a), B = DenseMatrix.Flatten(b), Q = DenseMatrix.Flatten(q), R = DenseMatrix.Flatten(r);
         double[] N = crossWeight is null ? new double[n * m] : DenseMatrix.Flatten(crossWeight);
@@ -233,7 +236,8 @@ public static class InfiniteHorizonLqr
 
             double norm = DenseMatrix.FrobeniusNorm(h);
             if (!double.IsFinite(norm) || !double.IsFinite(DenseMatrix.MaxAbs(g)) || !double.IsFinite(DenseMatrix.MaxAbs(a))) return -1;
-            if (Converged(change, previousChange, norm, config.Tolerance))
+            // Quadratic convergence: a step that no longer shrinks once below sqrt(tolerance) is rounding noise.
+            if (change <= config.Tolerance * norm || (change <= Math.Sqrt(config.Tolerance) * norm && change >= previousChange))
             {
                 h.CopyTo(p, 0);
                 return iteration;
@@ -244,12 +248,15 @@ public static class InfiniteHorizonLqr
     }
 
     // P <- Q + A'PA - A'PB (R + B'PB)^-1 B'PA from P = Q; returns the steps taken, or -1 without convergence.
+    // Converges linearly (after a transient in which steps may grow), so a stall is judged over a window: once the
+    // steps are below sqrt(tolerance), no new smallest step in StallWindow steps means the rounding floor is reached.
     private static int RiccatiIteration(double[] a, double[] b, double[] q, double[] r, int n, int m, DareConfig config, double[] p)
     {
         double[] pa = new double[n * n], pb = new double[n * m], s = new double[m * m], x = new double[m * n], y = new double[m * n];
         double[] next = new double[n * n];
         q.CopyTo(p, 0);
-        double previousChange = double.PositiveInfinity;
+        double smallestChange = double.PositiveInfinity;
+        int smallestAt = 0;
         for (int iteration = 1; iteration <= config.MaxRiccatiIterations; iteration++)
         {
             DenseMatrix.Gemm(false, false, n, n, n, 1, p, a, 0, pa);
@@ -268,16 +275,16 @@ public static class InfiniteHorizonLqr
             next.CopyTo(p, 0);
             double norm = DenseMatrix.FrobeniusNorm(p);
             if (!double.IsFinite(norm)) return -1;
-            if (Converged(change, previousChange, norm, config.Tolerance)) return iteration;
-            previousChange = change;
+            if (change <= config.Tolerance * norm) return iteration;
+            if (change < smallestChange)
+            {
+                smallestChange = change;
+                smallestAt = iteration;
+            }
+            else if (iteration - smallestAt >= StallWindow && smallestChange <= Math.Sqrt(config.Tolerance) * norm) return iteration;
         }
         return -1;
     }
-
-    // Converged when the step is below tolerance, or when it stalls at rounding level (no longer shrinking
-    // although already below sqrt(tolerance)).
-    private static bool Converged(double change, double previousChange, double norm, double tolerance)
-        => change <= tolerance * norm || (change <= Math.Sqrt(tolerance) * norm && change >= previousChange);
 
     private static double Distance(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {

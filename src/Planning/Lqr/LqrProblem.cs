@@ -77,9 +77,9 @@ public sealed class LqrProblem
 
     /// <summary>
     /// The time-invariant problem x' = A x + B u over <paramref name="horizon"/> steps with stage cost
-    /// 1/2 x'Qx + 1/2 u'Ru + u'N x (N: m x n, optional) and terminal cost 1/2 x'Q_f x.
+    /// 1/2 x'Qx + 1/2 u'Ru + u'N x (N = <paramref name="crossWeight"/>: m x n, optional) and terminal cost 1/2 x'Q_f x.
     /// </summary>
-    public static LqrProblem TimeInvariant(double[,] a, double[,] b, double[,] q, double[,] r, double[,] finalQ, int horizon, double[,]? n = null)
+    public static LqrProblem TimeInvariant(double[,] a, double[,] b, double[,] q, double[,] r, double[,] finalQ, int horizon, double[,]? crossWeight = null)
     {
         const string solver = "LqrProblem.TimeInvariant";
         ArgumentNullException.ThrowIfNull(a);
@@ -92,12 +92,12 @@ public sealed class LqrProblem
         LqrChecks.Shape(solver, "Q", q, states, states, $"n x n, n = {states} from A");
         LqrChecks.Shape(solver, "R", r, controls, controls, $"m x m, m = {controls} from B");
         LqrChecks.Shape(solver, "Qf", finalQ, states, states, $"n x n, n = {states} from A");
-        if (n is not null) LqrChecks.Shape(solver, "N", n, controls, states, "m x n, the cross weight of u'N x");
+        if (crossWeight is not null) LqrChecks.Shape(solver, "N", crossWeight, controls, states, "m x n, the cross weight of u'N x");
         PlannerChecks.Horizon(solver, horizon);
 
         var problem = new LqrProblem(states, controls, horizon);
         double[] aFlat = DenseMatrix.Flatten(a), bFlat = DenseMatrix.Flatten(b), qFlat = DenseMatrix.Flatten(q), rFlat = DenseMatrix.Flatten(r);
-        double[]? nFlat = n is null ? null : DenseMatrix.Flatten(n);
+        double[]? nFlat = crossWeight is null ? null : DenseMatrix.Flatten(crossWeight);
         for (int t = 0; t < horizon; t++)
         {
             aFlat.CopyTo(problem.A(t));
