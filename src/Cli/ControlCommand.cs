@@ -69,5 +69,10 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
             Error.WriteLine($"control: {e.Message}");
             return 2;
         }
+        catch (Control.Planning.PlanningException e)
+        {
+            Error.WriteLine($"control: planning failed: {e.Message}");
+            return 1;
+        }
     }
 }

@@ -72,4 +72,4 @@ public static class PlannerChecks
 }
 
 /// <summary>A planner could not do its job (e.g. the model is not finite along the initial guess).</summary>
-public sealed class PlanningException(string message) : Exception(message);
+public class PlanningException(string message) : Exception(message);

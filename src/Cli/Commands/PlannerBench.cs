@@ -27,6 +27,7 @@ public static class PlannerBench
         return command;
     }
 
+    /// <summary>One row of the task x planner table; means are over the episodes whose planning did not fail.</summary>
     private sealed record TableRow(string env, string planner, int horizon, int seeds, int successes, double return_mean,
         double replan_ms_mean, double replan_ms_p95, double iterations_mean);
 
@@ -44,9 +45,10 @@ public static class PlannerBench
         {
             foreach (string planner in planners)
             {
-                var runs = Enumerable.Range(1, seeds).Select(seed => PlanCommand.Run(env, planner, null, null, seed)).ToList();
-                rows.Add(new TableRow(env, planner, runs[0].Horizon, seeds, runs.Count(r => r.Success), runs.Average(r => r.Return),
-                    runs.Average(r => r.ReplanMsMean), runs.Max(r => r.ReplanMsP95), runs.Average(r => r.IterationsMean)));
+                var runs = Enumerable.Range(1, seeds).Select(seed => RunOrFail(context, env, planner, seed)).ToList();
+                rows.Add(new TableRow(env, planner, runs[0].Horizon, seeds, runs.Count(r => r.Success), FiniteMean(runs.Select(r => r.Return)),
+                    FiniteMean(runs.Select(r => r.ReplanMsMean)), runs.Select(r => r.ReplanMsP95).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max(),
+                    FiniteMean(runs.Select(r => r.IterationsMean))));
                 if (!json) context.Error.WriteLine($"{env} / {planner}: {rows[^1].successes}/{seeds} successes");
             }
         }
@@ -113,6 +115,24 @@ public static class PlannerBench
         return new ColdSolve(envName, horizon, seeds, total / seeds, iterations / seeds, cost / seeds, rollout / seeds,
             derivatives / iterations, backward / iterations, lineSearch / iterations, total / iterations);
     }
+
+    // A planner that gives up (e.g. LQR on a cost that stays non-convex) fails that episode; the reason goes to stderr.
+    private static PlanCommand.PlanRun RunOrFail(CommandContext context, string env, string planner, long seed)
+    {
+        try
+        {
+            return PlanCommand.Run(env, planner, null, null, seed);
+        }
+        catch (PlanningException e)
+        {
+            context.Error.WriteLine($"{env} / {planner} / seed {seed}: planning failed: {e.Message}");
+            return new PlanCommand.PlanRun(env, planner, PlannerFactory.DefaultHorizon(planner, env), seed, false, double.NaN, 0,
+                double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+    }
+
+    // Mean over the episodes that ran (a failed plan leaves NaN); NaN when none did.
+    private static double FiniteMean(IEnumerable<double> values) => values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
 
     private static string[] Subset(string? list, string[] all, string option)
     {

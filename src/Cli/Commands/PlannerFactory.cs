@@ -2,6 +2,7 @@
 // tuned per robot (documented here, in one place). Everything else is each planner's own documented default.
 using Control.Dynamics;
 using Control.Planning;
+using Control.Planning.Lqr;
 
 namespace Control.Cli.Commands;
 
@@ -39,6 +40,7 @@ public static class PlannerFactory
         {
             "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100 }),
             "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, SecondOrderDynamics = true }),
+            "lqr" => new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = h }),
             "shooting" => new GradientShooting(model.Dynamics, model.Cost, h, new GradientShootingConfig { Iterations = 50 }),
             _ => throw new ArgumentException($"unknown planner '{name}'; expected one of {string.Join(", ", Names)}"),
         };
