@@ -1,7 +1,8 @@
 // The cross-entropy method as a trajectory planner: keep a Gaussian over the H x m control sequence (a mean
 // and a standard deviation per step and control), sample a population, roll it out, refit the Gaussian to the
-// elites (the lowest-cost fraction), and repeat. The answer is the best sequence seen: the final mean or the
-// best sample, whichever costs less. Between replans the plan is shifted by the steps taken and becomes the
+// elites (the lowest-cost fraction), and repeat. Sample 0 of every population is the mean itself, so a good
+// warm start is never lost. The answer is the best sequence seen: the final mean or the best sample, whichever
+// costs less. Between replans the plan is shifted by the steps taken and becomes the
 // next mean; the standard deviation starts afresh.
 //
 // Bounds: samples are drawn from the Gaussian and then clipped to Dynamics.ControlBounds (not truncated). A
