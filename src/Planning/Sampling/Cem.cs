@@ -1,0 +1,240 @@
+// The cross-entropy method as a trajectory planner: keep a Gaussian over the H x m control sequence (a mean
+// and a standard deviation per step and control), sample a population, roll it out, refit the Gaussian to the
+// elites (the lowest-cost fraction), and repeat. Sample 0 of every population is the mean itself, so a good
+// warm start is never lost. The answer is the best sequence seen: the final mean or the best sample, whichever
+// costs less. Between replans the plan is shifted by the steps taken and becomes the
+// next mean; the standard deviation starts afresh.
+//
+// Bounds: samples are drawn from the Gaussian and then clipped to Dynamics.ControlBounds (not truncated). A
+// clipped Gaussian puts mass exactly on the bounds, where bang-bang swing-ups want it, and the mean and the
+// elites are then always inside the bounds.
+using Control.Dynamics;
+using Control.Tensors;
+
+namespace Control.Planning.Sampling;
+
+/// <summary>Settings of <see cref="Cem"/>. The defaults swing up "pendulum" and "cartpole-swingup" under MPC.</summary>
+public sealed record CemConfig
+{
+    /// <summary>H, steps planned ahead. Default 30.</summary>
+    public int Horizon { get; init; } = 30;
+
+    /// <summary>Control sequences sampled per iteration. Default 400.</summary>
+    public int Population { get; init; } = 400;
+
+    /// <summary>Fraction of the population refitted to, when <see cref="EliteCount"/> is not set. Default 0.1.</summary>
+    public double EliteFraction { get; init; } = 0.1;
+
+    /// <summary>Number of elites; overrides <see cref="EliteFraction"/> when set. Default null.</summary>
+    public int? EliteCount { get; init; }
+
+    /// <summary>Sample-and-refit iterations per plan. Default 5.</summary>
+    public int Iterations { get; init; } = 5;
+
+    /// <summary>Initial standard deviation per control (m entries); null: <see cref="InitialStdFraction"/> times each bound range. Default null.</summary>
+    public double[]? InitialStd { get; init; }
+
+    /// <summary>Initial standard deviation as a fraction of each control's range (high - low), when <see cref="InitialStd"/> is null. Default 0.5.</summary>
+    public double InitialStdFraction { get; init; } = 0.5;
+
+    /// <summary>Floor on the standard deviation, as a fraction of the initial one. Default 0.05.</summary>
+    public double MinStdFraction { get; init; } = 0.05;
+
+    /// <summary>Weight of the previous mean and standard deviation when refitting (0: take the elites' statistics as they are). Default 0.1.</summary>
+    public double Smoothing { get; init; } = 0.1;
+
+    /// <summary>Threads for the rollouts: 0 automatic, otherwise the count. Results do not depend on it. Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seed of the sampling noise. Default 0.</summary>
+    public long Seed { get; init; }
+}
+
+/// <summary>Cross-entropy-method planner over the controls of a horizon (see <see cref="CemConfig"/>).</summary>
+public sealed class Cem : IPlanner
+{
+    private const string Name = "CEM";
+    private readonly CemConfig config;
+    private readonly int m, horizon, eliteCount;
+    private readonly double[] lower, upper, initialStd, minStd;
+    private readonly double[] mean, std, best, eliteMean, eliteSquares;
+    private readonly int[] order;
+    private readonly double[] sortedCosts;
+    private readonly Trajectory plan, meanPlan;
+    private readonly GaussianSampler sampler;
+
+    /// <summary>A planner for <paramref name="dynamics"/> and <paramref name="cost"/>.</summary>
+    public Cem(IDynamics dynamics, ICost cost, CemConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(dynamics);
+        ArgumentNullException.ThrowIfNull(cost);
+        this.config = config ?? new CemConfig();
+        PlannerChecks.Model(Name, dynamics, cost);
+        PlannerChecks.Horizon(Name, this.config.Horizon);
+        Dynamics = dynamics;
+        Cost = cost;
+        m = dynamics.ControlSize;
+        horizon = this.config.Horizon;
+        eliteCount = CheckConfig(this.config);
+        lower = dynamics.ControlBounds.Low.ToArray();
+        upper = dynamics.ControlBounds.High.ToArray();
+        ModelChecks.Length(Name, "control bounds", m, lower.Length);
+        initialStd = SamplingSetup.NoiseStd(Name, dynamics.ControlBounds, this.config.InitialStd, this.config.InitialStdFraction);
+        minStd = initialStd.Select(s => s * this.config.MinStdFraction).ToArray();
+
+        Rollouts = new SampledRollouts(dynamics, cost, horizon, this.config.Population, this.config.Threads, this.config.Seed);
+        mean = new double[horizon * m];
+        std = new double[horizon * m];
+        best = new double[horizon * m];
+        eliteMean = new double[horizon * m];
+        eliteSquares = new double[horizon * m];
+        order = new int[this.config.Population];
+        sortedCosts = new double[this.config.Population];
+        plan = new Trajectory(horizon, dynamics.StateSize, m);
+        meanPlan = new Trajectory(horizon, dynamics.StateSize, m);
+        sampler = new GaussianSampler(mean, std, lower, upper, m);
+        Reset();
+    }
+
+    /// <inheritdoc />
+    public IDynamics Dynamics { get; }
+
+    /// <inheritdoc />
+    public ICost Cost { get; }
+
+    /// <inheritdoc />
+    public int Horizon => horizon;
+
+    /// <summary>The settings.</summary>
+    public CemConfig Config => config;
+
+    /// <inheritdoc />
+    public Trajectory Current => plan;
+
+    /// <summary>The samples and costs of the last iteration.</summary>
+    public SampledRollouts Rollouts { get; }
+
+    /// <summary>The standard deviation (H x m) the last iteration ended with.</summary>
+    public ReadOnlySpan<double> Std => std;
+
+    /// <inheritdoc />
+    public void ShiftWarmStart(int steps) => plan.Shift(steps);
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        SamplingSetup.ColdStart(plan.Controls, lower, upper);
+        Rollouts.Reseed(config.Seed);
+    }
+
+    /// <inheritdoc />
+    public PlanResult Plan(ReadOnlySpan<double> x0)
+    {
+        PlannerChecks.InitialState(Name, Dynamics.StateSize, x0);
+        plan.Controls.CopyTo(mean, 0);
+        for (int i = 0; i < std.Length; i++) std[i] = initialStd[i % m];
+        double bestCost = double.PositiveInfinity;
+        int iterations = 0;
+
+        for (int iteration = 0; iteration < config.Iterations; iteration++)
+        {
+            // Sample and score the population (sample 0 is the mean itself, so a good warm start is never lost).
+            Rollouts.Evaluate(x0, sampler);
+            iterations++;
+            int finite = SortByCost();
+            if (finite == 0) break;
+            if (sortedCosts[0] < bestCost)
+            {
+                bestCost = sortedCosts[0];
+                Rollouts.SampleControls(order[0]).CopyTo(best);
+            }
+
+            // Refit the Gaussian to the elites, smoothed with the previous one.
+            Refit(Math.Min(eliteCount, finite));
+        }
+
+        // The answer: the final mean or the best sample seen, whichever costs less.
+        for (int i = 0; i < mean.Length; i++) meanPlan.Controls[i] = Math.Clamp(mean[i], lower[i % m], upper[i % m]);
+        double meanCost = Rollouts.Rollout(x0, meanPlan);
+        if (bestCost < meanCost)
+        {
+            best.CopyTo(plan.Controls, 0);
+            Rollouts.Rollout(x0, plan);
+        }
+        else
+        {
+            plan.CopyFrom(meanPlan);
+        }
+        return new PlanResult(plan, plan.Cost, iterations, Converged: false);
+    }
+
+    // Sorts sample indices by cost into `order` (costs into `sortedCosts`); returns how many costs are finite.
+    private int SortByCost()
+    {
+        for (int k = 0; k < order.Length; k++) order[k] = k;
+        Rollouts.Costs.CopyTo(sortedCosts, 0);
+        Array.Sort(sortedCosts, order);
+        int finite = 0;
+        while (finite < sortedCosts.Length && double.IsFinite(sortedCosts[finite])) finite++;
+        return finite;
+    }
+
+    private void Refit(int elites)
+    {
+        Array.Clear(eliteMean);
+        Array.Clear(eliteSquares);
+        for (int e = 0; e < elites; e++)
+        {
+            ReadOnlySpan<double> u = Rollouts.SampleControls(order[e]);
+            for (int i = 0; i < u.Length; i++) eliteMean[i] += u[i];
+        }
+        for (int i = 0; i < eliteMean.Length; i++) eliteMean[i] /= elites;
+        for (int e = 0; e < elites; e++)
+        {
+            ReadOnlySpan<double> u = Rollouts.SampleControls(order[e]);
+            for (int i = 0; i < u.Length; i++) eliteSquares[i] += (u[i] - eliteMean[i]) * (u[i] - eliteMean[i]);
+        }
+        double alpha = config.Smoothing;
+        for (int i = 0; i < mean.Length; i++)
+        {
+            double eliteStd = Math.Sqrt(eliteSquares[i] / elites);
+            mean[i] = alpha * mean[i] + (1 - alpha) * eliteMean[i];
+            std[i] = Math.Max(alpha * std[i] + (1 - alpha) * eliteStd, minStd[i % m]);
+        }
+    }
+
+    private static int CheckConfig(CemConfig c)
+    {
+        if (c.Population < 2) throw new ArgumentOutOfRangeException(nameof(c.Population), c.Population, $"{Name}: expected a population of at least 2.");
+        if (c.Iterations < 1) throw new ArgumentOutOfRangeException(nameof(c.Iterations), c.Iterations, $"{Name}: expected at least 1 iteration.");
+        if (!(c.Smoothing >= 0 && c.Smoothing < 1)) throw new ArgumentOutOfRangeException(nameof(c.Smoothing), c.Smoothing, $"{Name}: expected Smoothing in [0, 1).");
+        if (!(c.MinStdFraction >= 0 && c.MinStdFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(c.MinStdFraction), c.MinStdFraction, $"{Name}: expected MinStdFraction in [0, 1].");
+        int elites;
+        if (c.EliteCount is int count)
+        {
+            elites = count;
+        }
+        else
+        {
+            if (!(c.EliteFraction > 0 && c.EliteFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(c.EliteFraction), c.EliteFraction, $"{Name}: expected EliteFraction in (0, 1].");
+            elites = Math.Max(1, (int)Math.Round(c.EliteFraction * c.Population));
+        }
+        if (elites < 1 || elites > c.Population)
+            throw new ArgumentOutOfRangeException(nameof(c.EliteCount), elites, $"{Name}: expected between 1 and Population = {c.Population} elites.");
+        return elites;
+    }
+
+    // Sample k: clip(mean + std * N(0, 1)), except sample 0, which is the mean itself.
+    private sealed class GaussianSampler(double[] mean, double[] std, double[] lower, double[] upper, int m) : IControlSampler
+    {
+        public double Sample(int sample, Rng random, Span<double> controls)
+        {
+            for (int i = 0; i < controls.Length; i++)
+            {
+                double u = sample == 0 ? mean[i] : mean[i] + std[i] * random.Normal();
+                controls[i] = Math.Clamp(u, lower[i % m], upper[i % m]);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+// The shared engine of the sampling planners (CEM, MPPI, random shooting): draw K control sequences, roll each
+// out from x0 on the model, and score it by the sum of its stage costs plus the terminal cost. A NaN or an
+// infinity anywhere in a rollout scores +Infinity, so a diverging sample is simply never chosen.
+//
+// Sample k always draws from its own random stream (stream k of the seed, continued across evaluations) and
+// writes only its own row of controls and its own cost. Samples are handed out to threads in chunks claimed on
+// the fly, and the planners reduce the costs afterwards in sample order on the calling thread, so the result is
+// bitwise the same whatever the thread count. The helper threads come from the thread pool through
+// preallocated work items: nothing is allocated per evaluation, nothing needs disposing, and if the pool is
+// busy the calling thread simply claims every chunk itself.
+using System.Diagnostics;
+using Control.Dynamics;
+using Control.Tensors;
+
+namespace Control.Planning.Sampling;
+
+/// <summary>Draws the controls of one sample. Called concurrently from several threads, once per sample per evaluation.</summary>
+public interface IControlSampler
+{
+    /// <summary>
+    /// Writes the H x m controls of sample <paramref name="sample"/>, drawing random numbers only from
+    /// <paramref name="random"/> (the sample's own stream), and returns an extra cost the planner adds to the
+    /// rollout's cost (0 for none).
+    /// </summary>
+    double Sample(int sample, Rng random, Span<double> controls);
+}
+
+/// <summary>
+/// K rollouts of H steps from one state, evaluated in parallel and deterministically: the sampled controls
+/// (K x H x m) and their costs (K) stay in buffers owned by this object and are overwritten by each evaluation.
+/// </summary>
+public sealed class SampledRollouts
+{
+    /// <summary>In automatic thread mode, evaluations that take longer than this on one thread are spread over all cores (waking a pool thread costs a few microseconds).</summary>
+    public static readonly TimeSpan ParallelThreshold = TimeSpan.FromMicroseconds(50);
+
+    private const int CalibrationEvaluations = 4;
+    private const int ChunksPerThread = 8;
+
+    private readonly IDynamics dynamics;
+    private readonly ICost cost;
+    private readonly int n, m;
+    private readonly double[] start;
+    private readonly Participant[] participants;
+    private readonly Helper[] helpers;
+    private readonly int chunkSize, chunkCount;
+    private Rng[] streams;
+    private IControlSampler? sampler;
+    private int threadsInUse;
+    private int calibrated;
+    private long calibrationTicks;
+    private int nextChunk, completedChunks;
+    private Exception? error;
+
+    /// <summary>
+    /// Buffers for <paramref name="samples"/> rollouts of <paramref name="horizon"/> steps on
+    /// <paramref name="dynamics"/> and <paramref name="cost"/>. <paramref name="threads"/>: 0 chooses by timing
+    /// the first evaluations (all cores when one takes longer than <see cref="ParallelThreshold"/>), otherwise
+    /// the number of threads to use (the caller's included).
+    /// </summary>
+    public SampledRollouts(IDynamics dynamics, ICost cost, int horizon, int samples, int threads, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(dynamics);
+        ArgumentNullException.ThrowIfNull(cost);
+        PlannerChecks.Model("SampledRollouts", dynamics, cost);
+        PlannerChecks.Horizon("SampledRollouts", horizon);
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "SampledRollouts: expected at least 1 sample.");
+        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "SampledRollouts: expected Threads = 0 (automatic) or a positive thread count.");
+        this.dynamics = dynamics;
+        this.cost = cost;
+        n = dynamics.StateSize;
+        m = dynamics.ControlSize;
+        Horizon = horizon;
+        Samples = samples;
+        RequestedThreads = threads;
+        Controls = new double[samples * horizon * m];
+        Costs = new double[samples];
+        start = new double[n];
+
+        int maxThreads = Math.Clamp(threads == 0 ? Environment.ProcessorCount : threads, 1, samples);
+        participants = new Participant[maxThreads];
+        for (int i = 0; i < maxThreads; i++) participants[i] = new Participant(dynamics.CreateWorkspace(), (horizon + 1) * n);
+        helpers = new Helper[maxThreads - 1];
+        for (int i = 0; i < helpers.Length; i++) helpers[i] = new Helper(this, participants[i + 1]);
+        chunkSize = Math.Max(1, samples / (maxThreads * ChunksPerThread));
+        chunkCount = (samples + chunkSize - 1) / chunkSize;
+        threadsInUse = threads == 0 ? 1 : maxThreads;
+        streams = MakeStreams(seed, samples);
+    }
+
+    /// <summary>H.</summary>
+    public int Horizon { get; }
+
+    /// <summary>K.</summary>
+    public int Samples { get; }
+
+    /// <summary>Threads asked for (0: automatic).</summary>
+    public int RequestedThreads { get; }
+
+    /// <summary>Threads the next evaluation will use (in automatic mode: 1 until the first evaluations were timed).</summary>
+    public int ThreadsInUse => threadsInUse;
+
+    /// <summary>The controls of every sample of the last evaluation, K x H x m row-major.</summary>
+    public double[] Controls { get; }
+
+    /// <summary>The cost of every sample of the last evaluation (+Infinity for a rollout that was not finite).</summary>
+    public double[] Costs { get; }
+
+    /// <summary>Sample <paramref name="sample"/>'s H x m controls.</summary>
+    public Span<double> SampleControls(int sample) => Controls.AsSpan(sample * Horizon * m, Horizon * m);
+
+    /// <summary>Restarts every sample's random stream from <paramref name="seed"/> (allocates; not for the hot path).</summary>
+    public void Reseed(long seed) => streams = MakeStreams(seed, Samples);
+
+    /// <summary>
+    /// Fills every sample's controls with <paramref name="controlSampler"/> and its cost with the rollout's cost
+    /// from <paramref name="x0"/> plus the sampler's extra cost.
+    /// </summary>
+    public void Evaluate(ReadOnlySpan<double> x0, IControlSampler controlSampler)
+    {
+        ArgumentNullException.ThrowIfNull(controlSampler);
+        PlannerChecks.InitialState("SampledRollouts", n, x0);
+        x0.CopyTo(start);
+        sampler = controlSampler;
+        error = null;
+        Volatile.Write(ref completedChunks, 0);
+        bool timing = RequestedThreads == 0 && calibrated < CalibrationEvaluations;
+        long begin = timing ? Stopwatch.GetTimestamp() : 0;
+
+        // Publishing the first chunk starts the evaluation: everything above is visible to whoever claims it.
+        Interlocked.Exchange(ref nextChunk, 0);
+        for (int i = 0; i < threadsInUse - 1; i++) ThreadPool.UnsafeQueueUserWorkItem(helpers[i], preferLocal: false);
+        ClaimChunks(participants[0]);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref completedChunks) < chunkCount) spinner.SpinOnce(sleep1Threshold: -1);
+        sampler = null;
+
+        if (timing) Calibrate(Stopwatch.GetTimestamp() - begin);
+        if (error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+    }
+
+    /// <summary>
+    /// Rolls <paramref name="trajectory"/>'s controls out from <paramref name="x0"/> on the calling thread,
+    /// writing its states and its <see cref="Trajectory.Cost"/> (+Infinity when not finite); returns the cost.
+    /// </summary>
+    public double Rollout(ReadOnlySpan<double> x0, Trajectory trajectory)
+    {
+        ArgumentNullException.ThrowIfNull(trajectory);
+        if (trajectory.Horizon != Horizon || trajectory.StateSize != n || trajectory.ControlSize != m)
+        {
+            throw new ArgumentException(
+                $"SampledRollouts: expected a trajectory with H={Horizon}, n={n}, m={m}, got H={trajectory.Horizon}, n={trajectory.StateSize}, m={trajectory.ControlSize}.");
+        }
+        PlannerChecks.InitialState("SampledRollouts", n, x0);
+        x0.CopyTo(trajectory.States);
+        trajectory.Cost = Rollout(participants[0].Workspace, trajectory.Controls, trajectory.States);
+        return trajectory.Cost;
+    }
+
+    // Stage costs along the rollout plus the terminal cost; states[0] holds x0 on entry and x_0..x_H on exit.
+    private double Rollout(DynamicsWorkspace workspace, ReadOnlySpan<double> controls, Span<double> states)
+    {
+        double total = 0;
+        for (int t = 0; t < Horizon; t++)
+        {
+            ReadOnlySpan<double> x = states.Slice(t * n, n);
+            ReadOnlySpan<double> u = controls.Slice(t * m, m);
+            total += cost.Stage(x, u);
+            if (!double.IsFinite(total)) return double.PositiveInfinity;
+            dynamics.Step(workspace, x, u, states.Slice((t + 1) * n, n));
+        }
+        total += cost.Terminal(states.Slice(Horizon * n, n));
+        return double.IsFinite(total) ? total : double.PositiveInfinity;
+    }
+
+    // Runs chunks until none is left; a chunk's failure is recorded for the caller and still counts as done.
+    private void ClaimChunks(Participant participant)
+    {
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref nextChunk) - 1;
+            if (chunk >= chunkCount) return;
+            try
+            {
+                int first = chunk * chunkSize, end = Math.Min(Samples, first + chunkSize);
+                for (int k = first; k < end; k++) EvaluateSample(participant, k);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref error, e, null);
+            }
+            Interlocked.Increment(ref completedChunks);
+        }
+    }
+
+    private void EvaluateSample(Participant participant, int k)
+    {
+        Span<double> controls = SampleControls(k);
+        double extra = sampler!.Sample(k, streams[k], controls);
+        start.CopyTo(participant.States);
+        double total = Rollout(participant.Workspace, controls, participant.States) + extra;
+        Costs[k] = double.IsFinite(total) ? total : double.PositiveInfinity;
+    }
+
+    // Automatic mode: time the first evaluations on one thread and move to all cores if one is slow enough.
+    private void Calibrate(long ticks)
+    {
+        calibrated++;
+        calibrationTicks += ticks;
+        if (calibrated < CalibrationEvaluations) return;
+        double perEvaluation = (double)calibrationTicks / CalibrationEvaluations / Stopwatch.Frequency;
+        if (perEvaluation > ParallelThreshold.TotalSeconds) threadsInUse = participants.Length;
+    }
+
+    private static Rng[] MakeStreams(long seed, int samples)
+    {
+        var root = new Rng(seed);
+        var result = new Rng[samples];
+        for (int k = 0; k < samples; k++) result[k] = root.Fork(k);
+        return result;
+    }
+
+    // What one thread needs to roll out: its own model workspace and state buffer.
+    private sealed class Participant(DynamicsWorkspace workspace, int stateBufferLength)
+    {
+        public DynamicsWorkspace Workspace { get; } = workspace;
+        public double[] States { get; } = new double[stateBufferLength];
+        public int Busy;
+    }
+
+    // A pool work item that helps claim chunks with its own participant. The same item may be queued again while
+    // a late run of it is still finishing; the busy flag keeps two runs from sharing a participant.
+    private sealed class Helper(SampledRollouts owner, Participant participant) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            if (Interlocked.CompareExchange(ref participant.Busy, 1, 0) != 0) return;
+            owner.ClaimChunks(participant);
+            Volatile.Write(ref participant.Busy, 0);
+        }
+    }
+}
