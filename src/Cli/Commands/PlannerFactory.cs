@@ -3,6 +3,7 @@
 using Control.Dynamics;
 using Control.Planning;
 using Control.Planning.Lqr;
+using Control.Planning.Sampling;
 
 namespace Control.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace Control.Cli.Commands;
 public static class PlannerFactory
 {
     /// <summary>Planner names accepted by --planner.</summary>
-    public static readonly string[] Names = ["lqr", "ilqr", "ddp", "cem", "mppi", "shooting"];
+    public static readonly string[] Names = ["lqr", "ilqr", "ddp", "cem", "mppi", "random", "shooting"];
 
     /// <summary>Envs of the planner benchmark.</summary>
     public static readonly string[] BenchEnvs = ["pendulum", "cartpole-swingup", "acrobot-swingup", "quadrotor2d", "reacher2d"];
@@ -26,8 +27,7 @@ public static class PlannerFactory
         ("ilqr" or "ddp" or "lqr", "quadrotor2d") => 50,
         ("ilqr" or "ddp" or "lqr", "pendulum") => 40,
         ("ilqr" or "ddp" or "lqr", _) => 30,
-        ("shooting", _) => 30,
-        (_, "cartpole-swingup" or "acrobot-swingup" or "quadrotor2d") => 50,
+        (_, "quadrotor2d") => 50,
         _ => 30,
     };
 
@@ -41,6 +41,9 @@ public static class PlannerFactory
             "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100 }),
             "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, SecondOrderDynamics = true }),
             "lqr" => new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = h }),
+            "cem" => new Cem(model.Dynamics, model.Cost, new CemConfig { Horizon = h, Seed = seed }),
+            "mppi" => new Mppi(model.Dynamics, model.Cost, new MppiConfig { Horizon = h, Seed = seed }),
+            "random" => new RandomShooting(model.Dynamics, model.Cost, new RandomShootingConfig { Horizon = h, Seed = seed }),
             "shooting" => new GradientShooting(model.Dynamics, model.Cost, h, new GradientShootingConfig { Iterations = 50 }),
             _ => throw new ArgumentException($"unknown planner '{name}'; expected one of {string.Join(", ", Names)}"),
         };
