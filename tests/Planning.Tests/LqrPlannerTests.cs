@@ -92,15 +92,27 @@ public class LqrPlannerTests
         Assert.True(noControlCost.LastRidge > 0);
         Assert.True(Math.Abs(plan.Trajectory.State(30)[0]) < 0.05);
 
-        // A rewarded (negative-weight) position makes R + B'PB indefinite: the ridge grows until it is not, or the
-        // planner gives up with a typed error when it may not grow.
-        var indefinite = new DiagonalCost(-5, 0.1, control: 0.01);
+        // A rewarded (negative-weight) control makes R + B'PB indefinite: the ridge grows until it is not, or the
+        // planner gives up with a typed error when it may not grow. (A negative state weight is no longer a case:
+        // the state Hessian is projected onto the PSD cone, see the next test.)
+        var indefinite = new DiagonalCost(1, 0.1, control: -0.01);
         var growing = new LqrPlanner(model.Dynamics, indefinite, new LqrPlannerConfig { Horizon = 30 });
         Assert.True(double.IsFinite(growing.Plan([0.2, 0]).Cost));
         Assert.True(growing.LastRidge > 0);
         var capped = new LqrPlanner(model.Dynamics, indefinite, new LqrPlannerConfig { Horizon = 30, MaxRidgeIncreases = 0 });
         var error = Assert.Throws<LqrException>(() => capped.Plan([0.2, 0]));
         Assert.Equal(LqrFailure.ControlHessianNotPositiveDefinite, error.Failure);
+    }
+
+    [Fact]
+    public void AnIndefiniteStateCostIsConvexifiedInsteadOfFailing()
+    {
+        // Acrobot's 1 + cos terms curve downward near the hanging state: the quadratized model would be unbounded.
+        IModelEnv model = Envs.Make("acrobot-swingup").Find<IModelEnv>()!;
+        var planner = new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = 50 });
+        PlanResult plan = planner.Plan([0.05, -0.02, 0, 0]);
+        Assert.True(double.IsFinite(plan.Cost));
+        Assert.All(plan.Trajectory.Controls, u => Assert.InRange(u, -4, 4));
     }
 
     [Fact]

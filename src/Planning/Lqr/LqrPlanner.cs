@@ -39,7 +39,8 @@ public sealed class LqrPlanner : IPlanner
     private readonly LqrProblem problem;
     private readonly FiniteHorizonLqr solver;
     private readonly CostDerivatives stage, terminal;
-    private readonly double[] a, b, drift, u0, q, r, luuFactor, stateFactor;
+    private readonly double[] a, b, drift, u0, q, r, luuFactor;
+    private readonly PsdProjection psd;
 
     /// <summary>A planner on <paramref name="dynamics"/> and <paramref name="cost"/>; <paramref name="config"/> defaults to <see cref="LqrPlannerConfig"/>'s.</summary>
     public LqrPlanner(IDynamics dynamics, ICost cost, LqrPlannerConfig? config = null)
@@ -69,7 +70,7 @@ public sealed class LqrPlanner : IPlanner
         q = new double[n];
         r = new double[m];
         luuFactor = new double[m * m];
-        stateFactor = new double[n * n];
+        psd = new PsdProjection(n);
         Current = new Trajectory(this.config.Horizon, n, m, withGains: true);
     }
 
@@ -115,8 +116,8 @@ public sealed class LqrPlanner : IPlanner
         DenseMatrix.Symmetrize(stage.Lxx, n);
         DenseMatrix.Symmetrize(stage.Luu, m);
         DenseMatrix.Symmetrize(terminal.Lxx, n);
-        Convexify(stage.Lxx, n);
-        Convexify(terminal.Lxx, n);
+        Convexify(stage.Lxx);
+        Convexify(terminal.Lxx);
         stage.Lx.CopyTo(q, 0);
         DenseMatrix.Gemv(false, n, n, -1, stage.Lxx, x0, 1, q);
         DenseMatrix.Gemv(true, n, m, -1, stage.Lux, u0, 1, q);
@@ -202,26 +203,9 @@ public sealed class LqrPlanner : IPlanner
     }
 
     // A state Hessian that is not positive semidefinite (1 - cos terms far from their minimum) would make the
-    // quadratic model unbounded below; shift its diagonal by the Gershgorin bound on its most negative eigenvalue.
-    // The linear terms are formed from the shifted matrix, so the model keeps the cost's value and gradient at x0.
-    private void Convexify(Span<double> lxx, int n)
-    {
-        double scale = 1 + DenseMatrix.MaxAbs(lxx);
-        lxx.CopyTo(stateFactor);
-        DenseMatrix.AddToDiagonal(stateFactor, n, 1e-9 * scale);
-        if (DenseMatrix.CholeskyFactor(stateFactor, n) < 0) return;
-        double shift = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double offDiagonal = 0;
-            for (int j = 0; j < n; j++)
-            {
-                if (j != i) offDiagonal += Math.Abs(lxx[i * n + j]);
-            }
-            shift = Math.Max(shift, offDiagonal - lxx[i * n + i]);
-        }
-        DenseMatrix.AddToDiagonal(lxx, n, shift + 1e-9 * scale);
-    }
+    // quadratic model unbounded below: its negative eigenvalues are set to zero. The linear terms are formed from the
+    // projected matrix, so the model keeps the cost's value and gradient at x0.
+    private void Convexify(Span<double> lxx) => psd.Project(lxx);
 
     private bool IsPositiveDefinite(ReadOnlySpan<double> matrix, int m)
     {
