@@ -229,10 +229,14 @@ public sealed class Cem : IPlanner
     {
         public double Sample(int sample, Rng random, Span<double> controls)
         {
-            for (int i = 0; i < controls.Length; i++)
+            for (int t = 0; t < controls.Length; t += m)
             {
-                double u = sample == 0 ? mean[i] : mean[i] + std[i] * random.Normal();
-                controls[i] = Math.Clamp(u, lower[i % m], upper[i % m]);
+                for (int j = 0; j < m; j++)
+                {
+                    int i = t + j;
+                    double u = sample == 0 ? mean[i] : mean[i] + std[i] * random.Normal();
+                    controls[i] = Math.Clamp(u, lower[j], upper[j]);
+                }
             }
             return 0;
         }

@@ -202,12 +202,15 @@ public sealed class Mppi : IPlanner
         public double Sample(int sample, Rng random, Span<double> controls)
         {
             double controlCost = 0;
-            for (int i = 0; i < controls.Length; i++)
+            for (int t = 0; t < controls.Length; t += m)
             {
-                int j = i % m;
-                double u = Math.Clamp(mean[i] + std[j] * random.Normal(), lower[j], upper[j]);
-                controls[i] = u;
-                controlCost += mean[i] * (u - mean[i]) / (std[j] * std[j]);
+                for (int j = 0; j < m; j++)
+                {
+                    int i = t + j;
+                    double u = Math.Clamp(mean[i] + std[j] * random.Normal(), lower[j], upper[j]);
+                    controls[i] = u;
+                    controlCost += mean[i] * (u - mean[i]) / (std[j] * std[j]);
+                }
             }
             return gamma * controlCost;
         }

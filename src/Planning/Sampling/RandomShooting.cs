@@ -114,7 +114,10 @@ public sealed class RandomShooting : IPlanner
                 return 0;
             }
             int m = lower.Length;
-            for (int i = 0; i < controls.Length; i++) controls[i] = random.Uniform(lower[i % m], upper[i % m]);
+            for (int t = 0; t < controls.Length; t += m)
+            {
+                for (int j = 0; j < m; j++) controls[t + j] = random.Uniform(lower[j], upper[j]);
+            }
             return 0;
         }
     }

@@ -31,7 +31,7 @@ public interface IControlSampler
 /// </summary>
 public sealed class SampledRollouts
 {
-    /// <summary>In automatic thread mode, evaluations that take longer than this on one thread are spread over all cores (waking a pool thread costs a few microseconds).</summary>
+    /// <summary>In automatic thread mode, evaluations that take longer than this on one thread are spread over all cores (waking a pool thread costs several microseconds).</summary>
     public static readonly TimeSpan ParallelThreshold = TimeSpan.FromMicroseconds(50);
 
     private const int CalibrationEvaluations = 4;
@@ -48,14 +48,14 @@ public sealed class SampledRollouts
     private IControlSampler? sampler;
     private int threadsInUse;
     private int calibrated;
-    private long calibrationTicks;
+    private long fastestTicks = long.MaxValue;
     private int nextChunk, completedChunks;
     private Exception? error;
 
     /// <summary>
     /// Buffers for <paramref name="samples"/> rollouts of <paramref name="horizon"/> steps on
     /// <paramref name="dynamics"/> and <paramref name="cost"/>. <paramref name="threads"/>: 0 chooses by timing
-    /// the first evaluations (all cores when one takes longer than <see cref="ParallelThreshold"/>), otherwise
+    /// the first evaluations (all cores when the fastest takes longer than <see cref="ParallelThreshold"/>), otherwise
     /// the number of threads to use (the caller's included).
     /// </summary>
     public SampledRollouts(IDynamics dynamics, ICost cost, int horizon, int samples, int threads, long seed)
@@ -202,14 +202,14 @@ public sealed class SampledRollouts
         Costs[k] = double.IsFinite(total) ? total : double.PositiveInfinity;
     }
 
-    // Automatic mode: time the first evaluations on one thread and move to all cores if one is slow enough.
+    // Automatic mode: time the first evaluations on one thread and move to all cores if the fastest of them is
+    // slow enough (the fastest, so that JIT compilation of the first one and preemption do not count).
     private void Calibrate(long ticks)
     {
         calibrated++;
-        calibrationTicks += ticks;
-        if (calibrated < CalibrationEvaluations) return;
-        double perEvaluation = (double)calibrationTicks / CalibrationEvaluations / Stopwatch.Frequency;
-        if (perEvaluation > ParallelThreshold.TotalSeconds) threadsInUse = participants.Length;
+        fastestTicks = Math.Min(fastestTicks, ticks);
+        if (calibrated == CalibrationEvaluations && (double)fastestTicks / Stopwatch.Frequency > ParallelThreshold.TotalSeconds)
+            threadsInUse = participants.Length;
     }
 
     private static Rng[] MakeStreams(long seed, int samples)
