@@ -19,8 +19,14 @@ public sealed record IlqrConfig
     /// <summary>Number of controls planned. Default 50.</summary>
     public int Horizon { get; init; } = 50;
 
-    /// <summary>Iteration budget per <see cref="Ilqr.Plan"/>. Default 100.</summary>
+    /// <summary>Iteration budget of a <see cref="Ilqr.Plan"/> from a cold start. Default 100.</summary>
     public int MaxIterations { get; init; } = 100;
+
+    /// <summary>
+    /// Iteration budget when warm-started from the previous plan (receding-horizon MPC, where a few iterations per
+    /// replan track the optimum as it moves); null: <see cref="MaxIterations"/>. Default null.
+    /// </summary>
+    public int? WarmMaxIterations { get; init; }
 
     /// <summary>DDP: add the dynamics' second derivatives (needs <see cref="ISecondOrderDynamics"/>). Default false (iLQR).</summary>
     public bool SecondOrderDynamics { get; init; }
@@ -227,7 +233,8 @@ public sealed class Ilqr : IPlanner
         double rolloutSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         bool converged = false;
-        for (int iteration = 0; iteration < config.MaxIterations && !converged; iteration++)
+        int budget = warmGains ? config.WarmMaxIterations ?? config.MaxIterations : config.MaxIterations;
+        for (int iteration = 0; iteration < budget && !converged; iteration++)
         {
             // ---- derivatives along the nominal trajectory
             start = Stopwatch.GetTimestamp();
@@ -617,6 +624,7 @@ public sealed class Ilqr : IPlanner
     {
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
+        if (c.WarmMaxIterations is < 1) throw new ArgumentOutOfRangeException(nameof(c.WarmMaxIterations), c.WarmMaxIterations, "iLQR: expected at least one warm iteration.");
         if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");
         if (!(c.AcceptanceRatio >= 0 && c.AcceptanceRatio < 1)) throw new ArgumentOutOfRangeException(nameof(c.AcceptanceRatio), c.AcceptanceRatio, "iLQR: expected an acceptance ratio in [0, 1).");
         if (!(c.RegularizationFactor > 1)) throw new ArgumentOutOfRangeException(nameof(c.RegularizationFactor), c.RegularizationFactor, "iLQR: expected a regularization factor > 1.");
