@@ -59,3 +59,17 @@ public interface ISecondOrderDynamics : IDynamics
     void AddWeightedHessians(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
         ReadOnlySpan<double> weights, Span<double> hxx, Span<double> huu, Span<double> hux);
 }
+
+/// <summary>
+/// Dynamics that linearize a whole trajectory at once faster than step by step (a learned model does all T rows in
+/// one batched network pass). Planners use it for their derivative phase when the model offers it.
+/// </summary>
+public interface IBatchLinearization : IDynamics
+{
+    /// <summary>
+    /// <see cref="IDynamics.Linearize"/> for T rows: <paramref name="states"/> (T x n), <paramref name="controls"/>
+    /// (T x m) give <paramref name="next"/> (T x n), <paramref name="fx"/> (T x n x n) and <paramref name="fu"/> (T x n x m).
+    /// </summary>
+    void LinearizeBatch(DynamicsWorkspace workspace, ReadOnlySpan<double> states, ReadOnlySpan<double> controls,
+        Span<double> next, Span<double> fx, Span<double> fu);
+}

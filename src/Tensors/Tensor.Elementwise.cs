@@ -183,6 +183,20 @@ public sealed partial class Tensor
     /// <summary>e^x.</summary>
     public Tensor Exp() => Unary(UnaryOp.Exp, "exp", (g, y) => g * y);
 
+    /// <summary>Sine (angle features of policies and models).</summary>
+    public Tensor Sin()
+    {
+        Tensor a = this;
+        return Unary(UnaryOp.Sin, "sin", (g, _) => g * a.Cos());
+    }
+
+    /// <summary>Cosine.</summary>
+    public Tensor Cos()
+    {
+        Tensor a = this;
+        return Unary(UnaryOp.Cos, "cos", (g, _) => g * a.Sin().Neg());
+    }
+
     /// <summary>Natural logarithm.</summary>
     public Tensor Log()
     {

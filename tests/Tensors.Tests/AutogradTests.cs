@@ -110,7 +110,7 @@ public class AutogradTests
     {
         Func<Tensor, Tensor>[] ops =
         [
-            t => t.Exp(), t => (t + 3.0).Log(), t => (t + 3.0).Sqrt(), t => t.Tanh(), t => t.Sigmoid(), t => t.Softplus(),
+            t => t.Exp(), t => (t + 3.0).Log(), t => (t + 3.0).Sqrt(), t => t.Tanh(), t => t.Sigmoid(), t => t.Softplus(), t => t.Sin(), t => t.Cos(),
             t => t.Elu(), t => t.Square(), t => t.Pow(3), t => t.Softmax(0), t => t.LogSoftmax(0), t => t.LogSumExp(0),
             t => (t * 2.0) / (t.Square() + 1.0), t => Tensor.Maximum(t, t.Square() - 0.5),
         ];

@@ -35,6 +35,8 @@ public class OpGradientTests
     {
         GradCheck.Check(x => x[0].Neg(), [In(1, 3, 4)]);
         GradCheck.Check(x => x[0].Exp(), [In(2, 3, 4)]);
+        GradCheck.Check(x => (x[0] * 3.0).Sin(), [In(21, 3, 4)]);
+        GradCheck.Check(x => (x[0] * 3.0).Cos(), [In(22, 3, 4)]);
         GradCheck.Check(x => x[0].Log(), [Positive(3, 3, 4)]);
         GradCheck.Check(x => x[0].Sqrt(), [Positive(4, 3, 4)]);
         GradCheck.Check(x => x[0].Abs(), [In(5, 3, 4)]);

@@ -1,6 +1,7 @@
 // Iterative LQR and DDP with control limits (Li and Todorov 2004; Tassa, Erez and Todorov 2012; Tassa, Mansard
 // and Todorov 2014). Each iteration:
-//   1. derivatives: Fx, Fu of the dynamics and Lx, Lu, Lxx, Luu, Lux of the cost along the nominal trajectory;
+//   1. derivatives: Fx, Fu of the dynamics (in one batched call when the model offers it) and Lx, Lu, Lxx, Luu, Lux
+//      of the cost along the nominal trajectory;
 //   2. backward pass: the LQR recursion of the seed (002) on the local quadratic model of the value function,
 //      Q_t = l_t + V_{t+1}(f(x, u)) expanded to second order, with the control limits handled by a box QP on
 //      the feed-forward k_t (clamped controls get no feedback), and Levenberg-Marquardt regularization mu on V_xx;
@@ -85,6 +86,8 @@ public sealed class Ilqr : IPlanner
 {
     private readonly IlqrConfig config;
     private readonly ISecondOrderDynamics? secondOrder;
+    private readonly IBatchLinearization? batchLinearization;
+    private readonly double[]? batchNext;
     private readonly DynamicsWorkspace workspace;
     private readonly int n, m, horizon;
     private readonly double[] alphas;
@@ -120,6 +123,7 @@ public sealed class Ilqr : IPlanner
         Dynamics = dynamics;
         Cost = cost;
         workspace = dynamics.CreateWorkspace();
+        batchLinearization = dynamics as IBatchLinearization;
         n = dynamics.StateSize;
         m = dynamics.ControlSize;
         horizon = this.config.Horizon;
@@ -133,6 +137,7 @@ public sealed class Ilqr : IPlanner
         nominal = new Trajectory(horizon, n, m, withGains: true);
         candidate = new Trajectory(horizon, n, m, withGains: true);
         fx = new double[horizon * n * n];
+        batchNext = batchLinearization is null ? null : new double[horizon * n];
         fu = new double[horizon * n * m];
         lx = new double[(horizon + 1) * n];
         lu = new double[horizon * m];
@@ -349,11 +354,15 @@ public sealed class Ilqr : IPlanner
     private void ComputeDerivatives()
     {
         int nn = n * n, nm = n * m, mm = m * m;
+        if (batchLinearization is not null)
+        {
+            batchLinearization.LinearizeBatch(workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls, batchNext, fx, fu);
+        }
         for (int t = 0; t < horizon; t++)
         {
             ReadOnlySpan<double> x = nominal.State(t);
             ReadOnlySpan<double> u = nominal.Control(t);
-            Dynamics.Linearize(workspace, x, u, scratchX, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
+            if (batchLinearization is null) Dynamics.Linearize(workspace, x, u, scratchX, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
             Cost.StageDerivatives(x, u, costDerivatives);
             costDerivatives.Lx.CopyTo(lx, t * n);
             costDerivatives.Lu.CopyTo(lu, t * m);

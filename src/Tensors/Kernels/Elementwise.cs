@@ -14,7 +14,7 @@ internal enum BinaryOp { Add, Subtract, Multiply, Divide, Pow, Maximum, Minimum 
 internal enum ActivationGradient { Tanh, Sigmoid }
 
 /// <summary>Unary elementwise operations.</summary>
-internal enum UnaryOp { Negate, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Square, Sign, Reciprocal, Positive }
+internal enum UnaryOp { Negate, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Square, Sign, Reciprocal, Positive, Sin, Cos }
 
 internal static class Elementwise
 {
@@ -171,6 +171,8 @@ internal static class Elementwise
         {
             case UnaryOp.Negate: TensorPrimitives.Negate(x, y); break;
             case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
             case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
