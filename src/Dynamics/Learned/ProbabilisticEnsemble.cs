@@ -123,8 +123,8 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
     /// <inheritdoc />
     protected override Tensor MeanDelta(Tensor z)
     {
-        Tensor sum = members[elites[0]].PredictFrozen(z).Mean;
-        for (int k = 1; k < elites.Length; k++) sum = sum + members[elites[k]].PredictFrozen(z).Mean;
+        Tensor sum = members[elites[0]].MeanFrozen(z);
+        for (int k = 1; k < elites.Length; k++) sum = sum + members[elites[k]].MeanFrozen(z);
         return elites.Length == 1 ? sum : sum * (1.0 / elites.Length);
     }
 
@@ -410,6 +410,9 @@ internal sealed class GaussianMember : Module
 
     /// <summary>Mean and bounded log-variance (B, n) over detached parameters (inference, Jacobians).</summary>
     public (Tensor Mean, Tensor LogVariance) PredictFrozen(Tensor z) => Split(frozen.Forward(z), frozenMax, frozenMin);
+
+    /// <summary>Only the mean (B, n) over detached parameters: the elite mean needs no variances (and their soft clamps cost most of the small ops).</summary>
+    public Tensor MeanFrozen(Tensor z) => frozen.Forward(z).Narrow(1, 0, stateSize);
 
     /// <summary>sum(max) - sum(min) of the bounds, the quantity the bound penalty weighs.</summary>
     public Tensor BoundWidth() => maxLogVariance.Sum() - minLogVariance.Sum();
