@@ -22,6 +22,7 @@ public static class ControlCommand
         root.Subcommands.Add(EnvsCommand.Create(context));
         root.Subcommands.Add(RolloutCommand.Create(context));
         root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(MbrlCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         ParseResult parsed = root.Parse(args);
