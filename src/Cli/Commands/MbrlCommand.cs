@@ -58,10 +58,10 @@ public static class MbrlCommand
 
         IModelLearner learner = method switch
         {
-            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(seed), dt), model => Planner(method, model, truth.Cost, seed)),
-            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(seed), dt), model => Planner(method, model, truth.Cost, seed)),
-            "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
-            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(seed), dt), truth.Cost, new BpttConfig { Seed = seed }),
+            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(method, model, truth.Cost, seed)),
+            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(method, model, truth.Cost, seed)),
+            "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
+            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, new BpttConfig { Seed = seed }),
         };
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
@@ -101,9 +101,20 @@ public static class MbrlCommand
         ? new Ilqr(model, cost, new IlqrConfig { Horizon = 30, MaxIterations = 50, WarmMaxIterations = 3 })
         : new Cem(model, cost, new CemConfig { Horizon = 30, Population = 200, Iterations = 3, Seed = seed });
 
-    private static MlpDynamicsConfig MlpConfig(long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed };
+    private static MlpDynamicsConfig MlpConfig(string env, long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 
-    private static ProbabilisticEnsembleConfig EnsembleConfig(long seed) => new() { Members = 5, Elites = 5, Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed };
+    // Which state entries of each robot are angles (the learned models wrap them at their input).
+    private static int[] Angles(string env) => env switch
+    {
+        "pendulum" => [0],
+        "cartpole-swingup" or "cartpole" => [2],
+        "acrobot-swingup" or "acrobot" => [0, 1],
+        "quadrotor2d" => [2],
+        "reacher2d" => [0, 1],
+        _ => [],
+    };
+
+    private static ProbabilisticEnsembleConfig EnsembleConfig(string env, long seed) => new() { Members = 5, Elites = 5, Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 
     private static int Execute(CommandContext context, string envName, string method, int steps, long seed, bool json)
     {

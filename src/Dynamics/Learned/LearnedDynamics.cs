@@ -23,7 +23,13 @@ public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDyna
     private readonly Tensor lowTensor, highTensor;
 
     /// <summary>A model of n = <paramref name="stateSize"/> states and m = <paramref name="controlSize"/> controls.</summary>
-    protected LearnedDynamics(string name, int stateSize, int controlSize, Box controlBounds, double timeStep, DType precision)
+    /// <remarks>
+    /// Entries of <paramref name="periodicStates"/> are angles: the network sees them wrapped into (-pi, pi], so that a
+    /// pendulum that has turned twice is the same input as one that has not (without it a state outside the range of
+    /// the data is an extrapolation). The wrap has derivative one, so Jacobians are unchanged by it.
+    /// </remarks>
+    protected LearnedDynamics(string name, int stateSize, int controlSize, Box controlBounds, double timeStep, DType precision,
+        IReadOnlyList<int>? periodicStates = null)
     {
         ArgumentNullException.ThrowIfNull(controlBounds);
         if (stateSize < 1) throw new ArgumentOutOfRangeException(nameof(stateSize), stateSize, $"{name}: expected n >= 1.");
@@ -32,6 +38,12 @@ public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDyna
         if (!(timeStep > 0) || double.IsInfinity(timeStep))
             throw new ArgumentOutOfRangeException(nameof(timeStep), timeStep, $"{name}: expected a finite positive time step.");
         this.name = name;
+        Periodic = new bool[stateSize];
+        foreach (int i in periodicStates ?? [])
+        {
+            if (i < 0 || i >= stateSize) throw new ArgumentOutOfRangeException(nameof(periodicStates), i, $"{name}: expected periodic state indices in [0, {stateSize}).");
+            Periodic[i] = true;
+        }
         StateSize = stateSize;
         ControlSize = controlSize;
         ControlBounds = controlBounds;
@@ -57,6 +69,12 @@ public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDyna
 
     /// <inheritdoc />
     public Box ControlBounds { get; }
+
+    /// <summary>Which state entries are angles, wrapped into (-pi, pi] at the network's input.</summary>
+    public bool[] Periodic { get; }
+
+    /// <summary>The angle <paramref name="value"/> wrapped into (-pi, pi].</summary>
+    public static double Wrap(double value) => Math.IEEERemainder(value, 2 * Math.PI);
 
     /// <summary>Element type of the network (float32 by default; float64 for precise derivative checks).</summary>
     public DType Precision { get; }
@@ -184,9 +202,23 @@ public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDyna
         DifferentiableChecks.Matrix(name, "x", x, -1, StateSize);
         DifferentiableChecks.Matrix(name, "u", u, x.Dim(0), ControlSize);
         Tensor clipped = Tensor.Minimum(Tensor.Maximum(u, lowTensor), highTensor);
-        Tensor z = (Tensor.Concat([x, clipped], 1) - inputMeanTensor!) / inputStdTensor!;
+        Tensor z = (Tensor.Concat([WrapPeriodic(x), clipped], 1) - inputMeanTensor!) / inputStdTensor!;
         Tensor d = Cast(MeanDelta(Cast(z, Precision)), DType.Float64);
         return x + outputMeanTensor! + outputStdTensor! * d;
+    }
+
+    // x with its periodic entries wrapped: x plus a constant (detached) offset of whole turns, so the gradient is one.
+    private Tensor WrapPeriodic(Tensor x)
+    {
+        if (!Periodic.Contains(true)) return x;
+        Tensor values = x.Detach().To(DType.Float64);
+        var offsets = new double[values.Size];
+        ReadOnlySpan<double> v = values.Span<double>();
+        for (int k = 0; k < offsets.Length; k++)
+        {
+            if (Periodic[k % StateSize]) offsets[k] = Wrap(v[k]) - v[k];
+        }
+        return x + Tensor.FromArray(offsets, x.Dim(0), StateSize).To(x.DType);
     }
 
     // A dtype conversion on the tape: the gradient is converted back.
@@ -238,6 +270,10 @@ public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDyna
                 throw new ArgumentException($"{name}: expected finite {(j < n ? "x" : "u")}, got {row[j]} at index {(j < n ? j : j - n)}.");
         }
         ControlBounds.Clip(row[n..]);
+        for (int j = 0; j < n; j++)
+        {
+            if (Periodic[j]) row[j] = Wrap(row[j]);
+        }
         for (int j = 0; j < n + m; j++) row[j] = (row[j] - inputMean[j]) / inputStd[j];
         TensorRows.Write(row, z, start);
     }

@@ -43,6 +43,9 @@ public sealed record MlpDynamicsConfig
     /// <summary>Seed of the initial weights, the holdout split and the minibatch order. Default 0.</summary>
     public long Seed { get; init; }
 
+    /// <summary>State entries that are angles, wrapped into (-pi, pi] at the network's input (e.g. [0] for the pendulum). Default none.</summary>
+    public int[] PeriodicStates { get; init; } = [];
+
     /// <summary>Element type of the network. Default float32 (fast); float64 for precise derivative checks.</summary>
     public DType Precision { get; init; } = DType.Float32;
 
@@ -70,7 +73,7 @@ public sealed class MlpDynamics : LearnedDynamics
 
     /// <summary>An unfitted model of n = <paramref name="stateSize"/> states and m = <paramref name="controlSize"/> controls, clipping controls to <paramref name="controlBounds"/>.</summary>
     public MlpDynamics(int stateSize, int controlSize, Box controlBounds, MlpDynamicsConfig? config = null, double timeStep = 1.0)
-        : base(Name, stateSize, controlSize, controlBounds, timeStep, (config ?? new MlpDynamicsConfig()).Precision)
+        : base(Name, stateSize, controlSize, controlBounds, timeStep, (config ?? new MlpDynamicsConfig()).Precision, (config ?? new MlpDynamicsConfig()).PeriodicStates)
     {
         this.config = config ?? new MlpDynamicsConfig();
         this.config.Validate(Name);
@@ -98,7 +101,7 @@ public sealed class MlpDynamics : LearnedDynamics
         var clock = Stopwatch.StartNew();
         Rng rng = new Rng(config.Seed).Fork(1 + fits++);
         var data = new TransitionSet(Name, states, controls, nextStates, count, StateSize, ControlSize, ControlBounds,
-            config.HoldoutFraction, config.MinimumStd, rng.Split());
+            config.HoldoutFraction, config.MinimumStd, rng.Split(), Periodic);
         var optimizer = Adam.AdamW(network.Parameters(), new AdamConfig { LearningRate = config.LearningRate, WeightDecay = config.WeightDecay });
         var batches = new MinibatchTensors(data, config.BatchSize, Precision);
         var stopping = new EarlyStopping(network, config.Patience);

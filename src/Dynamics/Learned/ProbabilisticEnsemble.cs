@@ -66,6 +66,9 @@ public sealed record ProbabilisticEnsembleConfig
     /// <summary>Seed of the initial weights, split, bootstrap resamples and minibatch order. Default 0.</summary>
     public long Seed { get; init; }
 
+    /// <summary>State entries that are angles, wrapped into (-pi, pi] at the network's input (e.g. [0] for the pendulum). Default none.</summary>
+    public int[] PeriodicStates { get; init; } = [];
+
     /// <summary>Element type of the networks. Default float32.</summary>
     public DType Precision { get; init; } = DType.Float32;
 
@@ -98,7 +101,7 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
 
     /// <summary>An unfitted ensemble of n = <paramref name="stateSize"/> states and m = <paramref name="controlSize"/> controls, clipping controls to <paramref name="controlBounds"/>.</summary>
     public ProbabilisticEnsemble(int stateSize, int controlSize, Box controlBounds, ProbabilisticEnsembleConfig? config = null, double timeStep = 1.0)
-        : base(Name, stateSize, controlSize, controlBounds, timeStep, (config ?? new ProbabilisticEnsembleConfig()).Precision)
+        : base(Name, stateSize, controlSize, controlBounds, timeStep, (config ?? new ProbabilisticEnsembleConfig()).Precision, (config ?? new ProbabilisticEnsembleConfig()).PeriodicStates)
     {
         this.config = config ?? new ProbabilisticEnsembleConfig();
         this.config.Validate(Name);
@@ -141,7 +144,7 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         var clock = Stopwatch.StartNew();
         Rng rng = new Rng(config.Seed).Fork(1000 + fits++);
         var data = new TransitionSet(Name, states, controls, nextStates, count, StateSize, ControlSize, ControlBounds,
-            config.HoldoutFraction, config.MinimumStd, rng.Split());
+            config.HoldoutFraction, config.MinimumStd, rng.Split(), Periodic);
         var batches = new MinibatchTensors(data, config.BatchSize, Precision);
         int train = data.TrainRows.Length;
         var optimizers = new Adam[members.Length];

@@ -77,7 +77,7 @@ internal sealed class TransitionSet
     private readonly double[] targets;
 
     public TransitionSet(string model, ReadOnlySpan<double> states, ReadOnlySpan<double> controls, ReadOnlySpan<double> nextStates,
-        int count, int n, int m, Box bounds, double holdoutFraction, double stdFloor, Rng rng)
+        int count, int n, int m, Box bounds, double holdoutFraction, double stdFloor, Rng rng, bool[] periodic)
     {
         Check(model, states, controls, nextStates, count, n, m);
         int holdout = (int)Math.Round(count * holdoutFraction);
@@ -102,7 +102,17 @@ internal sealed class TransitionSet
             controls.Slice(r * m, m).CopyTo(u);
             bounds.Clip(u);
             u.CopyTo(raw.AsSpan(r * width + n, m));
-            for (int i = 0; i < n; i++) delta[r * n + i] = nextStates[r * n + i] - states[r * n + i];
+            for (int i = 0; i < n; i++)
+            {
+                double change = nextStates[r * n + i] - states[r * n + i];
+                // Angles: the input is wrapped, and so is the change (an env that wraps its state jumps by a turn).
+                if (periodic[i])
+                {
+                    raw[r * width + i] = LearnedDynamics.Wrap(raw[r * width + i]);
+                    change = LearnedDynamics.Wrap(change);
+                }
+                delta[r * n + i] = change;
+            }
         }
         InputScaling = Standardization.Of(raw, width, TrainRows, stdFloor);
         OutputScaling = Standardization.Of(delta, n, TrainRows, stdFloor);
