@@ -19,7 +19,7 @@ public static class MbrlCommand
     public static readonly string[] Methods = ["mpc-ilqr", "mpc-cem", "pets", "bptt"];
 
     /// <summary>Evaluation episodes (seeds) per controller at the end.</summary>
-    public const int EvaluationEpisodes = 3;
+    public const int EvaluationEpisodes = 5;
 
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CommandContext context)
