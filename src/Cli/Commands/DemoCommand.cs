@@ -17,7 +17,7 @@ public static class DemoCommand
     {
         var seed = new Option<long>("--seed") { Description = "Seed of every random choice in the demo.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups.") { seed, json };
+        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups, a learned-model loop.") { seed, json };
         command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(seed), parse.GetValue(json))));
         return command;
     }
@@ -29,10 +29,13 @@ public static class DemoCommand
         var batches = new[] { "cartpole", "reacher2d" }.SelectMany(name => new[] { 1, 2 }.Select(workers => BatchThroughput(name, 256, workers, seed))).ToList();
         var swingUps = new[] { "pendulum", "cartpole-swingup", "acrobot-swingup" }.Select(name => PlanCommand.Run(name, "ilqr", null, null, seed + 1))
             .Select(r => new SwingUpRow(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+        MbrlCommand.MbrlRun learned = MbrlCommand.Run("pendulum", "mpc-ilqr", 2000, seed + 1);
+        var learnedRow = new LearnedRow(learned.Env, learned.Method, learned.EnvSteps, learned.Iterations[^1].HoldoutLoss,
+            learned.Iterations[^1].MultiStepError, learned.ReturnLearned, learned.ReturnTrueModel, learned.ReturnRandom, learned.Score);
 
         if (json)
         {
-            context.WriteJson(new { episodes, jacobians, vector = batches, ilqr_mpc = swingUps });
+            context.WriteJson(new { episodes, jacobians, vector = batches, ilqr_mpc = swingUps, learned_model = learnedRow });
             return 0;
         }
         IAnsiConsole console = context.Console;
@@ -58,12 +61,20 @@ public static class DemoCommand
                 r.replan_ms_mean.ToString("F3"), r.iterations_per_replan.ToString("F2"));
         }
         console.Write(t4);
+        console.Write(new Rule("5. Learned dynamics: fit an MLP on real transitions, iLQR-MPC through it, append, refit"));
+        var t5 = new Table().AddColumns("env", "loop", "real steps", "holdout loss", "10-step error", "return (learned model)", "return (true model)", "return (random)", "score");
+        t5.AddRow(learnedRow.env, learnedRow.method, learnedRow.env_steps.ToString(), learnedRow.holdout_loss.ToString("G3"), learnedRow.multi_step_error.ToString("G3"),
+            learnedRow.return_learned.ToString("F1"), learnedRow.return_true_model.ToString("F1"), learnedRow.return_random.ToString("F1"), learnedRow.score.ToString("F3"));
+        console.Write(t5);
         return 0;
     }
 
     private sealed record EpisodeRow(string env, int steps, double @return, bool terminated, bool truncated, double steps_per_second);
 
     private sealed record JacobianRow(string env, int n, int m, int points, double max_error_a, double max_error_b);
+
+    private sealed record LearnedRow(string env, string method, int env_steps, double holdout_loss, double multi_step_error,
+        double return_learned, double return_true_model, double return_random, double score);
 
     private sealed record SwingUpRow(string env, int horizon, bool success, double @return, int steps, double replan_ms_mean, double iterations_per_replan);
 
