@@ -66,7 +66,7 @@ public static class MbrlCommand
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
 
-        long evalSeed = seed + 1_000_000;
+        long evalSeed = 1_000_000 + 1000 * seed;
         double learned = ModelBasedLoop.Evaluate(env, learner.Controller(loop.Data), EvaluationEpisodes, evalSeed);
         double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(method, truth, loop, seed), EvaluationEpisodes, evalSeed);
         double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);
