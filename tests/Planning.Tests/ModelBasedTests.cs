@@ -4,7 +4,10 @@
 using Control.Dynamics;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
+using Control.Planning.Lqr;
 using Control.Planning.ModelBased;
+using Control.Tensors;
+using Control.Tensors.NN;
 using Control.Robots;
 
 namespace Control.Planning.Tests;
@@ -59,5 +62,43 @@ public class ModelBasedTests
         Assert.Equal(0.0, ModelBasedLoop.MultiStepError(truth.Dynamics, data, 0, 10), 12);
         var biased = new LinearDynamics([1, 0.1, 0, 1], [0.0, 0.1], 2, offset: [0.01, 0]);
         Assert.True(ModelBasedLoop.MultiStepError(biased, data, 0, 10) > 0);
+    }
+
+    [Fact]
+    public void LqrOnAModelLearnedFromALinearSystemMatchesLqrOnTheTruth()
+    {
+        double[] a = [1.0, 0.1, -0.2, 0.95], b = [0.0, 0.1];
+        var truth = new LinearDynamics(a, b, 2, bounds: Box.Uniform(1, -5, 5));
+        var rng = new Rng(8);
+        const int count = 3000;
+        var x = new double[count * 2];
+        var u = new double[count];
+        var next = new double[count * 2];
+        rng.FillUniform(x, -1, 1);
+        rng.FillUniform(u, -1, 1);
+        DynamicsWorkspace w = truth.CreateWorkspace();
+        for (int r = 0; r < count; r++) truth.Step(w, x.AsSpan(2 * r, 2), u.AsSpan(r, 1), next.AsSpan(2 * r, 2));
+        var model = new MlpDynamics(2, 1, truth.ControlBounds,
+            new MlpDynamicsConfig { Hidden = [16], Activation = Activation.Identity, Epochs = 150, Seed = 1, Precision = DType.Float64 });
+        model.Fit(x, u, next, count);
+
+        var fx = new double[4];
+        var fu = new double[2];
+        model.Linearize(model.CreateWorkspace(), [0.3, -0.2], [0.1], new double[2], fx, fu);
+        double[,] q = { { 1, 0 }, { 0, 0.1 } }, rr = { { 0.01 } };
+        double[,] kTrue = InfiniteHorizonLqr.Solve(To(a, 2, 2), To(b, 2, 1), q, rr).K;
+        double[,] kLearned = InfiniteHorizonLqr.Solve(To(fx, 2, 2), To(fu, 2, 1), q, rr).K;
+        for (int j = 0; j < 2; j++)
+            Assert.True(Math.Abs(kLearned[0, j] - kTrue[0, j]) <= 0.02 * (1 + Math.Abs(kTrue[0, j])), $"K[0,{j}]: learned {kLearned[0, j]}, truth {kTrue[0, j]}");
+    }
+
+    private static double[,] To(double[] values, int rows, int columns)
+    {
+        var matrix = new double[rows, columns];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++) matrix[i, j] = values[i * columns + j];
+        }
+        return matrix;
     }
 }
