@@ -147,4 +147,26 @@ public class CliTests
             Assert.Equal(torch / control, r.GetProperty("ratio").GetDouble(), 9);
         }
     }
+
+    [Fact]
+    public void BenchModelsTrainsTheSameEnsembleInBothEngines()
+    {
+        (int code, string output, string error) = Run("bench", "models", "--epochs", "1", "--json");
+        Assert.True(code == 0, error);
+        JsonElement root = LastLineJson(output);
+        Assert.True(root.GetProperty("torch").ValueKind == JsonValueKind.String, root.GetProperty("torch_error").ToString());
+        JsonElement[] rows = root.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal([1, 2], rows.Select(r => r.GetProperty("threads").GetInt32()).ToArray());
+        foreach (JsonElement r in rows)
+        {
+            double control = r.GetProperty("control_transitions_per_second").GetDouble();
+            double torch = r.GetProperty("torch_transitions_per_second").GetDouble();
+            Assert.True(control > 0 && torch > 0);
+            Assert.Equal(control / torch, r.GetProperty("ratio").GetDouble(), 9);
+            // Same data, loss and optimizer from different random initial weights: the first epoch's mean
+            // Gaussian NLL (plus bound penalty) lands close on both sides.
+            double controlLoss = r.GetProperty("control_final_loss").GetDouble(), torchLoss = r.GetProperty("torch_final_loss").GetDouble();
+            Assert.True(Math.Abs(controlLoss - torchLoss) < 0.5, $"first-epoch losses {controlLoss} (Control) and {torchLoss} (PyTorch)");
+        }
+    }
 }

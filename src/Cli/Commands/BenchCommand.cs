@@ -1,7 +1,7 @@
 // `control bench`: speed figures measured side by side with the peer a user would otherwise pick.
 // `control bench tensors`: one training step (forward, backward, Adam) of an MLP 17 -> 256 -> 256 -> 6 (tanh, MSE)
 // and batch-1 inference, in Control and in PyTorch (bench/torch_mlp.py under /usr/bin/python3), on one thread
-// and then two.
+// and then two. `control bench models` (ModelBench.cs) and `control bench planners` (PlannerBench.cs) are the other suites.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,7 +27,7 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure (split in 5 repeats; the median is reported).", DefaultValueFactory = _ => 0.5 };
         var tensors = new Command("tensors", "MLP training step and inference, Control against PyTorch, one and two threads.") { json, seconds };
         tensors.SetAction(parse => context.Guard(() => Tensors(context, parse.GetValue(json), parse.GetValue(seconds))));
-        return new Command("bench", "Speed figures, side by side with the peer.") { tensors, PlannerBench.Create(context) };
+        return new Command("bench", "Speed figures, side by side with the peer.") { tensors, ModelBench.Create(context), PlannerBench.Create(context) };
     }
 
     private sealed record Row(string kind, int batch, int threads, double control_us, double? torch_us, double? ratio, double control_gflops);
