@@ -220,6 +220,24 @@ public class IlqrTests
     }
 
     [Fact]
+    public void ColdStartsKeepTheCheapestSolutionAndWarmPlansUseOneStart()
+    {
+        IModelEnv env = Envs.Make("pendulum").Find<IModelEnv>()!;
+        double[] x0 = [-0.03, -0.6];
+        var single = new Ilqr(env.Dynamics, env.Cost, new IlqrConfig { Horizon = 40 });
+        var multi = new Ilqr(env.Dynamics, env.Cost, new IlqrConfig { Horizon = 40, ColdStarts = 3 });
+        PlanResult one = single.Plan(x0);
+        PlanResult three = multi.Plan(x0);
+        Assert.True(three.Cost <= one.Cost + 1e-9, $"three starts {three.Cost} vs one {one.Cost}");
+        Assert.True(three.Iterations > multi.Iterations.Count, "the reported work counts every start");
+        Assert.Equal(three.Cost, multi.Current.Cost);
+        Assert.Equal(multi.Iterations[^1].Cost, three.Cost);
+        PlanResult warm = multi.Plan(x0);
+        Assert.Equal(multi.Iterations.Count, warm.Iterations);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Ilqr(env.Dynamics, env.Cost, new IlqrConfig { ColdStarts = 0 }));
+    }
+
+    [Fact]
     public void BadInputGetsClearErrors()
     {
         IModelEnv env = Envs.Make("pendulum").Find<IModelEnv>()!;

@@ -58,8 +58,8 @@ public static class MbrlCommand
 
         IModelLearner learner = method switch
         {
-            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(method, model, truth.Cost, seed)),
-            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(method, model, truth.Cost, seed)),
+            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
+            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
             "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
             _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, new BpttConfig { Seed = seed }),
         };
@@ -68,7 +68,7 @@ public static class MbrlCommand
 
         long evalSeed = 1_000_000 + 1000 * seed;
         double learned = ModelBasedLoop.Evaluate(env, learner.Controller(loop.Data), EvaluationEpisodes, evalSeed);
-        double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(method, truth, loop, seed), EvaluationEpisodes, evalSeed);
+        double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(envName, method, truth, loop, seed), EvaluationEpisodes, evalSeed);
         double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);
         return new MbrlRun(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random);
     }
@@ -76,7 +76,7 @@ public static class MbrlCommand
     // The same controller on the true model: the same planner on the env's dynamics, or (bptt) a policy trained the
     // same way through the true dynamics from the same visited states. PETS' ensemble-specific CEM becomes plain CEM
     // with its population, elites and iterations on the deterministic true model.
-    private static IPolicy TrueModelController(string method, IModelEnv truth, ModelBasedLoop loop, long seed)
+    private static IPolicy TrueModelController(string env, string method, IModelEnv truth, ModelBasedLoop loop, long seed)
     {
         switch (method)
         {
@@ -93,13 +93,14 @@ public static class MbrlCommand
                     Horizon = pets.Horizon, Population = pets.Population, EliteCount = pets.Elites, Iterations = pets.Iterations, Seed = seed,
                 }));
             default:
-                return new MpcController(Planner(method, truth.Dynamics, truth.Cost, seed));
+                return new MpcController(Planner(env, method, truth.Dynamics, truth.Cost, seed));
         }
     }
 
-    private static IPlanner Planner(string method, IDynamics model, ICost cost, long seed) => method == "mpc-ilqr"
-        ? new Ilqr(model, cost, new IlqrConfig { Horizon = 30, MaxIterations = 50, WarmMaxIterations = 3 })
-        : new Cem(model, cost, new CemConfig { Horizon = 30, Population = 200, Iterations = 3, Seed = seed });
+    // The planners of `control plan` on the env (horizons tuned there), with CEM's population halved for speed on a network.
+    private static IPlanner Planner(string env, string method, IDynamics model, ICost cost, long seed) => method == "mpc-ilqr"
+        ? new Ilqr(model, cost, new IlqrConfig { Horizon = PlannerFactory.DefaultHorizon("ilqr", env), MaxIterations = 50, WarmMaxIterations = 3, ColdStarts = 3 })
+        : new Cem(model, cost, new CemConfig { Horizon = PlannerFactory.DefaultHorizon("cem", env), Population = 200, Iterations = 3, Seed = seed });
 
     private static MlpDynamicsConfig MlpConfig(string env, long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 

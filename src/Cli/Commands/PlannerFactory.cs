@@ -38,8 +38,8 @@ public static class PlannerFactory
         if (h <= 0) throw new ArgumentException($"expected a positive --horizon, got {h}");
         return name switch
         {
-            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3 }),
-            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, SecondOrderDynamics = true }),
+            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3 }),
+            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, SecondOrderDynamics = true }),
             "lqr" => new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = h }),
             "cem" => new Cem(model.Dynamics, model.Cost, new CemConfig { Horizon = h, Seed = seed }),
             "mppi" => new Mppi(model.Dynamics, model.Cost, new MppiConfig { Horizon = h, Seed = seed }),

@@ -32,6 +32,14 @@ public sealed record IlqrConfig
     /// <summary>DDP: add the dynamics' second derivatives (needs <see cref="ISecondOrderDynamics"/>). Default false (iLQR).</summary>
     public bool SecondOrderDynamics { get; init; }
 
+    /// <summary>
+    /// Initial guesses tried by a cold plan (no warm start), keeping the cheapest result: the given controls, then
+    /// constant controls at +-1/2 of each bound's half-range, alternating (guess 1: +1/2, 2: -1/2, 3: +1/4 ...). A cold
+    /// solve from rest often settles in a poor local optimum (the pendulum let through a full turn); a few starts avoid
+    /// most of them. Default 1 (the given controls only).
+    /// </summary>
+    public int ColdStarts { get; init; } = 1;
+
     /// <summary>Handle the model's control bounds by a box QP in the backward pass (false: ignore them). Default true.</summary>
     public bool ControlLimits { get; init; } = true;
 
@@ -100,6 +108,12 @@ public sealed class Ilqr : IPlanner
     private readonly CostDerivatives costDerivatives;
     private readonly List<IlqrIteration> iterations = [];
 
+    // Cold-start search: the given initial controls and the best solution so far.
+    private readonly double[] guess, bestFeedForward;
+    private readonly Trajectory bestPlan;
+    private readonly List<IlqrIteration> bestIterations = [];
+    private (double, double) bestRegularization;
+
     // Backward-pass scratch.
     private readonly double[] vx, vxx, qx, qu, qxx, quu, qux, quuReg, quxReg, vxxFx, vxxFu, kScratch, factor;
     private readonly double[] boxLower, boxUpper, hxx, huu, hux, scratchX;
@@ -145,6 +159,9 @@ public sealed class Ilqr : IPlanner
         luu = new double[horizon * m * m];
         lux = new double[horizon * m * n];
         feedForward = new double[horizon * m];
+        guess = new double[horizon * m];
+        bestFeedForward = new double[horizon * m];
+        bestPlan = new Trajectory(horizon, n, m, withGains: true);
         costDerivatives = new CostDerivatives(n, m);
 
         vx = new double[n];
@@ -223,6 +240,62 @@ public sealed class Ilqr : IPlanner
     public PlanResult Plan(ReadOnlySpan<double> x0)
     {
         PlannerChecks.InitialState(Name, n, x0);
+        if (warmGains || config.ColdStarts == 1) return Solve(x0);
+
+        // Cold: solve from each initial guess and keep the cheapest solution with its diagnostics.
+        nominal.Controls.CopyTo(guess, 0);
+        int work = 0;
+        PlanResult best = default;
+        for (int start = 0; start < config.ColdStarts; start++)
+        {
+            ColdGuess(start);
+            PlanResult result = Solve(x0);
+            work += result.Iterations;
+            if (start == 0 || result.Cost < best.Cost)
+            {
+                best = result;
+                bestPlan.CopyFrom(nominal);
+                feedForward.CopyTo(bestFeedForward, 0);
+                bestIterations.Clear();
+                bestIterations.AddRange(iterations);
+                bestRegularization = (regularization, regularizationStep);
+            }
+        }
+        nominal.CopyFrom(bestPlan);
+        bestFeedForward.CopyTo(feedForward, 0);
+        iterations.Clear();
+        iterations.AddRange(bestIterations);
+        (regularization, regularizationStep) = bestRegularization;
+        warmGains = true;
+        return best with { Trajectory = nominal, Iterations = work };
+    }
+
+    // Initial controls of cold start `start`: the given ones, then constants alternating above and below the middle of the box.
+    private void ColdGuess(int start)
+    {
+        warmGains = false;
+        Array.Clear(nominal.Gains!);
+        regularization = config.InitialRegularization;
+        regularizationStep = 1.0;
+        if (start == 0)
+        {
+            guess.CopyTo(nominal.Controls, 0);
+            return;
+        }
+        double fraction = (start % 2 == 1 ? 1 : -1) * 0.5 / ((start + 1) / 2);
+        for (int t = 0; t < horizon; t++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                double low = double.IsFinite(lower[i]) ? lower[i] : -1, high = double.IsFinite(upper[i]) ? upper[i] : 1;
+                nominal.Controls[t * m + i] = 0.5 * (low + high) + fraction * 0.5 * (high - low);
+            }
+        }
+    }
+
+    // One iLQR solve from the current nominal controls (and gains, when warm).
+    private PlanResult Solve(ReadOnlySpan<double> x0)
+    {
         iterations.Clear();
 
         // ---- initial rollout: the warm start's feedback policy, or open loop
@@ -633,6 +706,7 @@ public sealed class Ilqr : IPlanner
     {
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
+        if (c.ColdStarts < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStarts), c.ColdStarts, "iLQR: expected at least one cold start.");
         if (c.WarmMaxIterations is < 1) throw new ArgumentOutOfRangeException(nameof(c.WarmMaxIterations), c.WarmMaxIterations, "iLQR: expected at least one warm iteration.");
         if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");
         if (!(c.AcceptanceRatio >= 0 && c.AcceptanceRatio < 1)) throw new ArgumentOutOfRangeException(nameof(c.AcceptanceRatio), c.AcceptanceRatio, "iLQR: expected an acceptance ratio in [0, 1).");
