@@ -61,7 +61,7 @@ public static class MbrlCommand
             "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
             "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
             "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
-            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, new BpttConfig { Seed = seed }),
+            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, new BpttConfig { Seed = seed, PeriodicStates = Angles(envName) }),
         };
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
@@ -81,7 +81,7 @@ public static class MbrlCommand
         switch (method)
         {
             case "bptt":
-                var policy = new BpttPolicy(truth.StateSize, truth.Dynamics.ControlBounds, new BpttConfig { Seed = seed });
+                var policy = new BpttPolicy(truth.StateSize, truth.Dynamics.ControlBounds, new BpttConfig { Seed = seed, PeriodicStates = Angles(env) });
                 var differentiable = new DifferentiableDynamics(truth.Dynamics);
                 int rounds = Math.Max(1, loop.Config.TotalSteps / loop.Config.StepsPerIteration);
                 for (int r = 0; r < rounds; r++) policy.Train(differentiable, new DifferentiableCost(truth.Cost), loop.Data.States, loop.Data.Count);

@@ -32,11 +32,15 @@ public sealed record BpttConfig
 
     /// <summary>Seed of the weights and of the start-state draws. Default 0.</summary>
     public long Seed { get; init; }
+
+    /// <summary>State entries that are angles: the policy sees only their sine and cosine (a raw angle grows without bound as a pendulum spins). Default none.</summary>
+    public int[] PeriodicStates { get; init; } = [];
 }
 
 /// <summary>
 /// A deterministic policy u = mid + half * tanh(net([x, sin x, cos x])) over the model's control box, trained through
-/// a differentiable model. The sin/cos features make angles periodic without knowing which states are angles.
+/// a differentiable model; the raw value of an angle (<see cref="BpttConfig.PeriodicStates"/>) is masked out, so only
+/// its sine and cosine reach the network.
 /// </summary>
 public sealed class BpttPolicy : IPolicy
 {
@@ -45,7 +49,7 @@ public sealed class BpttPolicy : IPolicy
     private readonly Adam optimizer;
     private readonly Rng rng;
     private readonly int n, m;
-    private readonly Tensor mid, half;
+    private readonly Tensor mid, half, rawMask;
     private readonly double[] row;
 
     /// <summary>An untrained policy for a model with <paramref name="stateSize"/> states and the given control box.</summary>
@@ -64,6 +68,13 @@ public sealed class BpttPolicy : IPolicy
         mid = Tensor.FromArray(low.Select((l, i) => 0.5 * (l + high[i])).ToArray(), 1, m);
         half = Tensor.FromArray(low.Select((l, i) => 0.5 * (high[i] - l)).ToArray(), 1, m);
         row = new double[n];
+        var mask = Enumerable.Repeat(1.0, n).ToArray();
+        foreach (int i in this.config.PeriodicStates)
+        {
+            if (i < 0 || i >= n) throw new ArgumentOutOfRangeException(nameof(config), i, $"BPTT policy: expected periodic state indices in [0, {n}).");
+            mask[i] = 0;
+        }
+        rawMask = Tensor.FromArray(mask, 1, n);
     }
 
     /// <inheritdoc />
@@ -78,7 +89,7 @@ public sealed class BpttPolicy : IPolicy
     /// <summary>The actions of a batch of states (B, n) on the tape.</summary>
     public Tensor Forward(Tensor states)
     {
-        Tensor features = Tensor.Concat([states, states.Sin(), states.Cos()], axis: 1);
+        Tensor features = Tensor.Concat([states * rawMask, states.Sin(), states.Cos()], axis: 1);
         return mid + half * network.Forward(features);
     }
 
