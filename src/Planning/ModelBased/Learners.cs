@@ -36,8 +36,11 @@ public sealed class PetsLearner(ProbabilisticEnsemble ensemble, ICost cost, Pets
     public IPolicy Controller(TransitionDataset data) => new MpcController(new PetsCem(ensemble, cost, config));
 }
 
-/// <summary>BPTT: a policy trained through the learned MLP from the visited states; the policy keeps learning across iterations.</summary>
-public sealed class BpttLearner(MlpDynamics model, ICost cost, BpttConfig? config = null) : IModelLearner
+/// <summary>
+/// BPTT: a policy trained through the learned model (an MLP, or an ensemble's elite mean, which the policy exploits
+/// less) from the visited states; the policy keeps learning across iterations.
+/// </summary>
+public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? config = null) : IModelLearner
 {
     private readonly BpttPolicy policy = new(model.StateSize, model.ControlBounds, config);
     private readonly DifferentiableCost differentiableCost = new(cost);
@@ -49,7 +52,12 @@ public sealed class BpttLearner(MlpDynamics model, ICost cost, BpttConfig? confi
     public BpttPolicy Policy => policy;
 
     /// <inheritdoc />
-    public ModelFit Fit(TransitionDataset data) => MlpMpcLearner.Report(model.Fit(data.States, data.Controls, data.NextStates, data.Count));
+    public ModelFit Fit(TransitionDataset data) => MlpMpcLearner.Report(model switch
+    {
+        MlpDynamics mlp => mlp.Fit(data.States, data.Controls, data.NextStates, data.Count),
+        ProbabilisticEnsemble ensemble => ensemble.Fit(data.States, data.Controls, data.NextStates, data.Count),
+        _ => throw new ArgumentException($"BPTT: expected an MlpDynamics or a ProbabilisticEnsemble, got {model.GetType().Name}."),
+    });
 
     /// <inheritdoc />
     public IPolicy Controller(TransitionDataset data)
