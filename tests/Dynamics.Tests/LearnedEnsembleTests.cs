@@ -63,8 +63,12 @@ public class LearnedEnsembleTests
         (ProbabilisticEnsemble first, _) = FitPendulum(config);
         (ProbabilisticEnsemble second, _) = FitPendulum(config);
         (ProbabilisticEnsemble other, _) = FitPendulum(config with { Seed = 8 });
+        (ProbabilisticEnsemble parallel, _) = FitPendulum(config with { Threads = 2 });
         for (int e = 0; e < first.MemberCount; e++)
+        {
             Assert.Equal(first.Member(e).FlattenParameters().ToFloatArray(), second.Member(e).FlattenParameters().ToFloatArray());
+            Assert.Equal(first.Member(e).FlattenParameters().ToFloatArray(), parallel.Member(e).FlattenParameters().ToFloatArray());
+        }
         Assert.NotEqual(first.Member(0).FlattenParameters().ToFloatArray(), other.Member(0).FlattenParameters().ToFloatArray());
 
         double[] Predict(ProbabilisticEnsemble model)

@@ -66,6 +66,13 @@ public sealed record ProbabilisticEnsembleConfig
     /// <summary>Seed of the initial weights, split, bootstrap resamples and minibatch order. Default 0.</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Threads training members in parallel (members are independent; results do not depend on it); 0: as many as
+    /// <see cref="Tensor.MatMulThreads"/>, the engine's thread budget. While members train in parallel each matrix
+    /// product uses one thread. Default 0.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>State entries that are angles, wrapped into (-pi, pi] at the network's input (e.g. [0] for the pendulum). Default none.</summary>
     public int[] PeriodicStates { get; init; } = [];
 
@@ -77,6 +84,7 @@ public sealed record ProbabilisticEnsembleConfig
     {
         ArgumentNullException.ThrowIfNull(Hidden);
         if (Members < 1) throw new ArgumentException($"{model}: expected at least one member, got {Members}.");
+        if (Threads < 0) throw new ArgumentException($"{model}: expected Threads >= 0 (0: the engine's thread budget), got {Threads}.");
         if (Elites < 1 || Elites > Members) throw new ArgumentException($"{model}: expected elites in [1, {Members}], got {Elites}.");
         if (Hidden.Any(h => h < 1)) throw new ArgumentException($"{model}: expected hidden widths >= 1, got [{string.Join(", ", Hidden)}].");
         if (!(InitialMinLogVariance < InitialMaxLogVariance) || !double.IsFinite(InitialMinLogVariance) || !double.IsFinite(InitialMaxLogVariance))
@@ -161,27 +169,37 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         var trainLoss = new List<double>();
         var holdoutLoss = new List<double>();
         var holdoutMse = new List<double>();
+        int workers = Math.Clamp(config.Threads > 0 ? config.Threads : Tensor.MatMulThreads, 1, members.Length);
+        MinibatchTensors[] workerBatches = workers == 1 ? [batches] : [batches, .. Enumerable.Range(1, workers - 1).Select(_ => new MinibatchTensors(data, config.BatchSize, Precision))];
+        var memberLoss = new double[members.Length];
 
         for (int epoch = 1; epoch <= config.Epochs; epoch++)
         {
-            // ---- one pass of every member over its own resample, in shuffled minibatches
+            // ---- one pass of every member over its own resample, in shuffled minibatches. Members are independent,
+            //      so they train in parallel (each worker with its own batch buffers) with results identical to one thread.
             foreach (int[] order in orders) TransitionSet.Shuffle(order, rng);
-            double sum = 0;
-            for (int start = 0; start < train; start += config.BatchSize)
+            if (workers == 1)
             {
-                int size = Math.Min(config.BatchSize, train - start);
-                for (int e = 0; e < members.Length; e++)
+                for (int e = 0; e < members.Length; e++) memberLoss[e] = TrainEpoch(e, batches, orders[e], optimizers[e], train);
+            }
+            else
+            {
+                int saved = Tensor.MatMulThreads;
+                Tensor.MatMulThreads = 1;
+                try
                 {
-                    (Tensor z, Tensor y) = batches.Load(orders[e].AsSpan(start, size));
-                    using TensorScope scope = TensorScope.Begin();
-                    (Tensor mean, Tensor logVariance) = members[e].Predict(z);
-                    Tensor loss = GaussianNll(mean, logVariance, y) + config.BoundPenalty * members[e].BoundWidth();
-                    optimizers[e].ZeroGrad();
-                    loss.Backward();
-                    optimizers[e].Step();
-                    sum += loss.Item() * size;
+                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                    {
+                        for (int e = w; e < members.Length; e += workers) memberLoss[e] = TrainEpoch(e, workerBatches[w], orders[e], optimizers[e], train);
+                    });
+                }
+                finally
+                {
+                    Tensor.MatMulThreads = saved;
                 }
             }
+            double sum = 0;
+            foreach (double loss in memberLoss) sum += loss;
             trainLoss.Add(sum / ((double)train * members.Length));
             if (!double.IsFinite(trainLoss[^1]))
                 throw new InvalidOperationException($"{Name}: the training loss became {trainLoss[^1]} in epoch {epoch}; lower the learning rate (now {config.LearningRate}).");
@@ -229,6 +247,25 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
             HoldoutCount = data.HoldoutRows.Length,
             WallTime = clock.Elapsed,
         };
+    }
+
+    // One epoch of member e over its resample `order`, in minibatches; returns the loss summed over rows.
+    private double TrainEpoch(int e, MinibatchTensors batches, int[] order, Adam optimizer, int train)
+    {
+        double sum = 0;
+        for (int start = 0; start < train; start += config.BatchSize)
+        {
+            int size = Math.Min(config.BatchSize, train - start);
+            (Tensor z, Tensor y) = batches.Load(order.AsSpan(start, size));
+            using TensorScope scope = TensorScope.Begin();
+            (Tensor mean, Tensor logVariance) = members[e].Predict(z);
+            Tensor loss = GaussianNll(mean, logVariance, y) + config.BoundPenalty * members[e].BoundWidth();
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            sum += loss.Item() * size;
+        }
+        return sum;
     }
 
     // Gaussian negative log-likelihood without its constant, summed over state dimensions, averaged over rows:
