@@ -15,7 +15,7 @@ namespace Control.Dynamics.Learned;
 /// <see cref="InvalidOperationException"/>. After fitting, the model is read-only and may be shared by threads,
 /// each with its own workspace.
 /// </summary>
-public abstract class LearnedDynamics : IBatchLinearization, IDifferentiableDynamics
+public abstract class LearnedDynamics : IBatchDynamics, IDifferentiableDynamics
 {
     private readonly string name;
     private readonly double[] inputMean, inputStd, outputMean, outputStd;

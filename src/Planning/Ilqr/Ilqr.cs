@@ -94,7 +94,7 @@ public sealed class Ilqr : IPlanner
 {
     private readonly IlqrConfig config;
     private readonly ISecondOrderDynamics? secondOrder;
-    private readonly IBatchLinearization? batchLinearization;
+    private readonly IBatchDynamics? batchLinearization;
     private readonly double[]? batchNext;
     private readonly DynamicsWorkspace workspace;
     private readonly int n, m, horizon;
@@ -137,7 +137,7 @@ public sealed class Ilqr : IPlanner
         Dynamics = dynamics;
         Cost = cost;
         workspace = dynamics.CreateWorkspace();
-        batchLinearization = dynamics as IBatchLinearization;
+        batchLinearization = dynamics as IBatchDynamics;
         n = dynamics.StateSize;
         m = dynamics.ControlSize;
         horizon = this.config.Horizon;

@@ -38,6 +38,8 @@ public sealed class SampledRollouts
     private const int ChunksPerThread = 8;
 
     private readonly IDynamics dynamics;
+    private readonly IBatchDynamics? batchDynamics;
+    private readonly double[]? batchStates, batchNext, batchControls;
     private readonly ICost cost;
     private readonly int n, m;
     private readonly double[] start;
@@ -76,6 +78,13 @@ public sealed class SampledRollouts
         Controls = new double[samples * horizon * m];
         Costs = new double[samples];
         start = new double[n];
+        batchDynamics = dynamics as IBatchDynamics;
+        if (batchDynamics is not null)
+        {
+            batchStates = new double[samples * n];
+            batchNext = new double[samples * n];
+            batchControls = new double[samples * m];
+        }
 
         int maxThreads = Math.Clamp(threads == 0 ? Environment.ProcessorCount : threads, 1, samples);
         participants = new Participant[maxThreads];
@@ -121,6 +130,11 @@ public sealed class SampledRollouts
         ArgumentNullException.ThrowIfNull(controlSampler);
         PlannerChecks.InitialState("SampledRollouts", n, x0);
         x0.CopyTo(start);
+        if (batchDynamics is not null)
+        {
+            EvaluateBatched(controlSampler);
+            return;
+        }
         sampler = controlSampler;
         error = null;
         Volatile.Write(ref completedChunks, 0);
@@ -190,6 +204,44 @@ public sealed class SampledRollouts
                 Interlocked.CompareExchange(ref error, e, null);
             }
             Interlocked.Increment(ref completedChunks);
+        }
+    }
+
+    // A model that steps many rows at once (a learned network) rolls all K samples forward together, one batched call
+    // per time step, on the calling thread. Sampling is the same per-sample streams as the threaded path. A sample
+    // whose state or cost stops being finite is frozen at x0 for the rest of the batch and costs +Infinity.
+    private void EvaluateBatched(IControlSampler controlSampler)
+    {
+        int samples = Samples;
+        for (int k = 0; k < samples; k++) Costs[k] = controlSampler.Sample(k, streams[k], SampleControls(k));
+        for (int k = 0; k < samples; k++) start.CopyTo(batchStates.AsSpan(k * n, n));
+        for (int t = 0; t < Horizon; t++)
+        {
+            for (int k = 0; k < samples; k++)
+            {
+                ReadOnlySpan<double> u = Controls.AsSpan((k * Horizon + t) * m, m);
+                u.CopyTo(batchControls.AsSpan(k * m, m));
+                if (double.IsPositiveInfinity(Costs[k])) continue;
+                Costs[k] += cost.Stage(batchStates.AsSpan(k * n, n), u);
+            }
+            batchDynamics!.StepBatch(participants[0].Workspace, batchStates, batchControls, batchNext);
+            for (int k = 0; k < samples; k++)
+            {
+                Span<double> next = batchNext.AsSpan(k * n, n);
+                bool finite = double.IsFinite(Costs[k]);
+                for (int i = 0; i < n && finite; i++) finite = double.IsFinite(next[i]);
+                if (finite) next.CopyTo(batchStates.AsSpan(k * n, n));
+                else
+                {
+                    Costs[k] = double.PositiveInfinity;
+                    start.CopyTo(batchStates.AsSpan(k * n, n));
+                }
+            }
+        }
+        for (int k = 0; k < samples; k++)
+        {
+            double total = Costs[k] + cost.Terminal(batchStates.AsSpan(k * n, n));
+            Costs[k] = double.IsFinite(total) ? total : double.PositiveInfinity;
         }
     }
 
