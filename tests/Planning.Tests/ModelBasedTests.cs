@@ -6,6 +6,7 @@ using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
 using Control.Planning.Lqr;
 using Control.Planning.ModelBased;
+using Control.Planning.Sampling;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Robots;
@@ -53,6 +54,42 @@ public class ModelBasedTests
         policy.Train(model, cost, data.States, data.Count);
         double after = ModelBasedLoop.Evaluate(env, policy, 3, seed: 10);
         Assert.True(after > before + 1, $"return {before} before training, {after} after");
+    }
+
+    // Hides a model's batch interface, so that the sampling engine steps it one row at a time.
+    private sealed class RowByRow(IDynamics inner) : IDynamics
+    {
+        public int StateSize => inner.StateSize;
+        public int ControlSize => inner.ControlSize;
+        public double TimeStep => inner.TimeStep;
+        public Box ControlBounds => inner.ControlBounds;
+        public DynamicsWorkspace CreateWorkspace() => inner.CreateWorkspace();
+        public void Step(DynamicsWorkspace w, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next) => inner.Step(w, x, u, next);
+        public void Linearize(DynamicsWorkspace w, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next, Span<double> fx, Span<double> fu)
+            => inner.Linearize(w, x, u, next, fx, fu);
+    }
+
+    private sealed class Uniform(double low, double high) : IControlSampler
+    {
+        public double Sample(int sample, Rng random, Span<double> controls)
+        {
+            random.FillUniform(controls, low, high);
+            return 0;
+        }
+    }
+
+    [Fact]
+    public void BatchedRolloutsOfALearnedModelEqualRowByRowRollouts()
+    {
+        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
+        var model = new MlpDynamics(2, 1, truth.Dynamics.ControlBounds, new MlpDynamicsConfig { Hidden = [16], Epochs = 5, Seed = 1, Precision = DType.Float64 });
+        model.Fit(data.States, data.Controls, data.NextStates, data.Count);
+        var batched = new SampledRollouts(model, truth.Cost, horizon: 12, samples: 20, threads: 1, seed: 3);
+        var rows = new SampledRollouts(new RowByRow(model), truth.Cost, horizon: 12, samples: 20, threads: 2, seed: 3);
+        batched.Evaluate([0.5, -0.2], new Uniform(-1, 1));
+        rows.Evaluate([0.5, -0.2], new Uniform(-1, 1));
+        Assert.Equal(rows.Controls, batched.Controls);
+        for (int k = 0; k < 20; k++) Assert.Equal(rows.Costs[k], batched.Costs[k], 9);
     }
 
     [Fact]
