@@ -187,4 +187,21 @@ public class LearnedEnsembleTests
         model.DrawElites(new Rng(4), drawn);
         Assert.All(drawn, e => Assert.Contains(e, model.Elites));
     }
+
+    [Fact]
+    public void AMembersTensorStepIsItsMeanPrediction()
+    {
+        (ProbabilisticEnsemble model, _) = FitPendulum(Small with { Epochs = 3 });
+        DynamicsWorkspace w = model.CreateWorkspace();
+        var mean = new double[2];
+        var variance = new double[2];
+        for (int e = 0; e < model.MemberCount; e++)
+        {
+            model.PredictMember(w, e, [0.3, -0.4], [0.2], mean, variance);
+            double[] step = model.StepMember(Tensor.FromArray([0.3, -0.4], 1, 2), Tensor.FromArray([0.2], 1, 1), e).ToDoubleArray();
+            Assert.Equal(mean[0], step[0], 5);
+            Assert.Equal(mean[1], step[1], 5);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.StepMember(Tensor.FromArray([0.3, -0.4], 1, 2), Tensor.FromArray([0.2], 1, 1), model.MemberCount));
+    }
 }

@@ -196,14 +196,17 @@ public abstract class LearnedDynamics : IBatchDynamics, IDifferentiableDynamics
     /// the tape: gradients flow to x and u (not to the weights, which are fixed once fitted). The network runs in
     /// <see cref="Precision"/>; the casts pass gradients through.
     /// </summary>
-    public Tensor Step(Tensor x, Tensor u)
+    public Tensor Step(Tensor x, Tensor u) => StepWith(x, u, MeanDelta);
+
+    /// <summary><see cref="Step(Tensor, Tensor)"/> with the standardized state change computed by <paramref name="delta"/>.</summary>
+    private protected Tensor StepWith(Tensor x, Tensor u, Func<Tensor, Tensor> delta)
     {
         CheckFitted();
         DifferentiableChecks.Matrix(name, "x", x, -1, StateSize);
         DifferentiableChecks.Matrix(name, "u", u, x.Dim(0), ControlSize);
         Tensor clipped = Tensor.Minimum(Tensor.Maximum(u, lowTensor), highTensor);
         Tensor z = (Tensor.Concat([WrapPeriodic(x), clipped], 1) - inputMeanTensor!) / inputStdTensor!;
-        Tensor d = Cast(MeanDelta(Cast(z, Precision)), DType.Float64);
+        Tensor d = Cast(delta(Cast(z, Precision)), DType.Float64);
         return x + outputMeanTensor! + outputStdTensor! * d;
     }
 

@@ -139,6 +139,16 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         return elites.Length == 1 ? sum : sum * (1.0 / elites.Length);
     }
 
+    /// <summary>
+    /// The tensor step (as <see cref="LearnedDynamics.Step(Tensor, Tensor)"/>) of member <paramref name="member"/>'s mean
+    /// alone: a policy trained through randomly drawn members cannot exploit the errors of any one of them (ME-TRPO).
+    /// </summary>
+    public Tensor StepMember(Tensor x, Tensor u, int member)
+    {
+        GaussianMember network = members[CheckMember(member)];
+        return StepWith(x, u, network.MeanFrozen);
+    }
+
     // ------------------------------------------------------------------ fitting
 
     /// <summary>

@@ -5,6 +5,7 @@
 using Control.Dynamics;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
+using Control.Tensors;
 
 namespace Control.Planning.ModelBased;
 
@@ -37,8 +38,8 @@ public sealed class PetsLearner(ProbabilisticEnsemble ensemble, ICost cost, Pets
 }
 
 /// <summary>
-/// BPTT: a policy trained through the learned model (an MLP, or an ensemble's elite mean, which the policy exploits
-/// less) from the visited states; the policy keeps learning across iterations.
+/// BPTT: a policy trained through the learned model from the visited states (through an ensemble, each model step
+/// goes through an elite member drawn at random); the policy keeps learning across iterations.
 /// </summary>
 public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? config = null) : IModelLearner
 {
@@ -62,7 +63,25 @@ public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? c
     /// <inheritdoc />
     public IPolicy Controller(TransitionDataset data)
     {
-        policy.Train(model, differentiableCost, data.States, data.Count);
+        IDifferentiableDynamics through = model is ProbabilisticEnsemble ensemble ? new SampledMembers(ensemble, new Rng(seed)) : model;
+        policy.Train(through, differentiableCost, data.States, data.Count);
         return policy;
+    }
+
+    private readonly long seed = (config ?? new BpttConfig()).Seed;
+
+    // Every model step through an elite member drawn anew (TS1 over the tape), seeded.
+    private sealed class SampledMembers(ProbabilisticEnsemble ensemble, Rng rng) : IDifferentiableDynamics
+    {
+        private readonly int[] member = new int[1];
+
+        public int StateSize => ensemble.StateSize;
+        public int ControlSize => ensemble.ControlSize;
+
+        public Tensor Step(Tensor x, Tensor u)
+        {
+            ensemble.DrawElites(rng, member);
+            return ensemble.StepMember(x, u, member[0]);
+        }
     }
 }
