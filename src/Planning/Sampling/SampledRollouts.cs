@@ -7,7 +7,9 @@
 // the fly, and the planners reduce the costs afterwards in sample order on the calling thread, so the result is
 // bitwise the same whatever the thread count. The helper threads come from the thread pool through
 // preallocated work items: nothing is allocated per evaluation, nothing needs disposing, and if the pool is
-// busy the calling thread simply claims every chunk itself.
+// busy the calling thread simply claims every chunk itself. A helper lingers (spinning, yielding) for up to
+// HelperLinger after its last chunk, so the back-to-back evaluations of CEM and MPPI iterations and of
+// consecutive MPC replans do not pay the pool's wake-up latency each time.
 using System.Diagnostics;
 using Control.Dynamics;
 using Control.Tensors;
@@ -34,6 +36,7 @@ public sealed class SampledRollouts
     /// <summary>In automatic thread mode, evaluations that take longer than this on one thread are spread over all cores (waking a pool thread costs several microseconds).</summary>
     public static readonly TimeSpan ParallelThreshold = TimeSpan.FromMicroseconds(50);
 
+    private static readonly TimeSpan HelperLinger = TimeSpan.FromMicroseconds(100);
     private const int CalibrationEvaluations = 4;
     private const int ChunksPerThread = 8;
 
@@ -51,7 +54,7 @@ public sealed class SampledRollouts
     private int threadsInUse;
     private int calibrated;
     private long fastestTicks = long.MaxValue;
-    private int nextChunk, completedChunks;
+    private int nextChunk, completedChunks, generation;
     private Exception? error;
 
     /// <summary>
@@ -143,7 +146,12 @@ public sealed class SampledRollouts
 
         // Publishing the first chunk starts the evaluation: everything above is visible to whoever claims it.
         Interlocked.Exchange(ref nextChunk, 0);
-        for (int i = 0; i < threadsInUse - 1; i++) ThreadPool.UnsafeQueueUserWorkItem(helpers[i], preferLocal: false);
+        Interlocked.Increment(ref generation);
+        for (int i = 0; i < threadsInUse - 1; i++)
+        {
+            // A helper still lingering from the last evaluation picks this one up by itself.
+            if (Volatile.Read(ref participants[i + 1].Busy) == 0) ThreadPool.UnsafeQueueUserWorkItem(helpers[i], preferLocal: false);
+        }
         ClaimChunks(participants[0]);
         var spinner = new SpinWait();
         while (Volatile.Read(ref completedChunks) < chunkCount) spinner.SpinOnce(sleep1Threshold: -1);
@@ -280,15 +288,40 @@ public sealed class SampledRollouts
         public int Busy;
     }
 
-    // A pool work item that helps claim chunks with its own participant. The same item may be queued again while
-    // a late run of it is still finishing; the busy flag keeps two runs from sharing a participant.
+    // A helper thread's turn: claim chunks, then linger a little for the next evaluation (the planners run
+    // several back to back) rather than going back to the pool and paying its wake-up latency every time.
+    private void HelpWhileBusy(Participant participant)
+    {
+        long lingerTicks = (long)(HelperLinger.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            int seen = Volatile.Read(ref generation);
+            ClaimChunks(participant);
+            long idleSince = Stopwatch.GetTimestamp();
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref generation) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - idleSince > lingerTicks) return;
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+
+    // A pool work item that helps with its own participant. The item may be queued while an earlier run of it is
+    // still finishing; the busy flag keeps two runs from sharing a participant.
     private sealed class Helper(SampledRollouts owner, Participant participant) : IThreadPoolWorkItem
     {
         public void Execute()
         {
-            if (Interlocked.CompareExchange(ref participant.Busy, 1, 0) != 0) return;
-            owner.ClaimChunks(participant);
-            Volatile.Write(ref participant.Busy, 0);
+            do
+            {
+                if (Interlocked.CompareExchange(ref participant.Busy, 1, 0) != 0) return;
+                owner.HelpWhileBusy(participant);
+                Interlocked.Exchange(ref participant.Busy, 0);
+            }
+            // An evaluation published just as this run stopped lingering was not queued (the flag was still set):
+            // the full fences on both sides guarantee that this check or the caller's sees the other's write.
+            while (Volatile.Read(ref owner.nextChunk) < owner.chunkCount);
         }
     }
 }
