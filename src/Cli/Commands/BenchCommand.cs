@@ -145,6 +145,8 @@ public static class BenchCommand
         };
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        // Idle OpenMP workers sleep instead of spinning for a core the other worker needs (see bench/RESULTS.md, issue 5).
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
