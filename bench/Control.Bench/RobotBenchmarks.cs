@@ -103,7 +103,7 @@ public class VectorEnvBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        batch = VectorEnv.Make(Env, Copies, 0, new VectorEnvOptions { Workers = Workers });
+        batch = Envs.MakeVector(Env, Copies, 0, new VectorEnvOptions { Workers = Workers });
         batch.Reset(0);
         actions = new double[Copies * batch.ActionSize];
         var rng = new Rng(3);

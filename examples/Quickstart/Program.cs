@@ -30,7 +30,7 @@ model.Dynamics.Linearize(model.Dynamics.CreateWorkspace(), [0.0, 0.0], [0.0], ne
 Console.WriteLine($"A = [[{fx[0]:F4}, {fx[1]:F4}], [{fx[2]:F4}, {fx[3]:F4}]], B = [{fu[0]:F4}, {fu[1]:F4}]");
 
 // 4. A batch of 8 cartpoles with automatic reset, the way on-policy learners collect experience.
-var batch = VectorEnv.Make("cartpole", 8, seed: 1);
+var batch = Envs.MakeVector("cartpole", 8, seed: 1);
 batch.Reset(seed: 1);
 var actions = new double[8];
 int finished = 0;

@@ -49,6 +49,20 @@ public interface IEnv
     StepResult Step(ReadOnlySpan<double> action, Span<double> observation);
 }
 
+/// <summary>
+/// An env whose whole run state (physical state, generator, episode bookkeeping, wrapper counters) can be written
+/// and read back, so that training resumed from a checkpoint continues exactly as if it had not stopped.
+/// </summary>
+public interface ISnapshotEnv : IEnv
+{
+    /// <summary>Writes the run state.</summary>
+    void WriteSnapshot(BinaryWriter writer);
+
+    /// <summary>Restores a run state written by <see cref="WriteSnapshot"/> of an env made the same way.</summary>
+    /// <exception cref="InvalidDataException">The snapshot was not written by this kind of env.</exception>
+    void ReadSnapshot(BinaryReader reader);
+}
+
 /// <summary>An env that wraps another (a wrapper); <see cref="EnvExtensions.Find{T}"/> walks the chain.</summary>
 public interface IWrapper
 {
@@ -89,7 +103,7 @@ public interface IModelEnv : IStatefulEnv
 /// Base of concrete environments: seeding, call-order checks and action validation live here once.
 /// Subclasses implement <see cref="ResetCore"/> and <see cref="StepCore"/>, which only see valid actions.
 /// </summary>
-public abstract class Env : IEnv
+public abstract class Env : ISnapshotEnv
 {
     private bool needsReset = true;
     private bool everReset;
@@ -149,6 +163,55 @@ public abstract class Env : IEnv
 
     /// <summary>Steps with a validated action and writes the observation.</summary>
     protected abstract StepResult StepCore(ReadOnlySpan<double> action, Span<double> observation);
+
+    /// <inheritdoc />
+    public void WriteSnapshot(BinaryWriter writer)
+    {
+        writer.Write(Name);
+        Random.GetState().Write(writer);
+        writer.Write(needsReset);
+        writer.Write(everReset);
+        WriteState(writer);
+    }
+
+    /// <inheritdoc />
+    public void ReadSnapshot(BinaryReader reader)
+    {
+        string name = reader.ReadString();
+        if (name != Name) throw new InvalidDataException($"{Name}: expected a snapshot of env '{Name}', got one of '{name}'.");
+        Rng random = Rng.FromState(RngState.Read(reader));
+        bool savedNeedsReset = reader.ReadBoolean(), savedEverReset = reader.ReadBoolean();
+        ReadState(reader);
+        Random = random;
+        needsReset = savedNeedsReset;
+        everReset = savedEverReset;
+    }
+
+    /// <summary>
+    /// Writes the env's own state for <see cref="WriteSnapshot"/>: by default the <see cref="IStatefulEnv"/> state.
+    /// Envs that keep more (targets, counters) override this and <see cref="ReadState"/>.
+    /// </summary>
+    protected virtual void WriteState(BinaryWriter writer)
+    {
+        if (this is not IStatefulEnv stateful)
+            throw new NotSupportedException($"{Name}: this env cannot be snapshotted (it is not an IStatefulEnv and does not override WriteState).");
+        var state = new double[stateful.StateSize];
+        stateful.GetState(state);
+        writer.Write(state.Length);
+        foreach (double v in state) writer.Write(v);
+    }
+
+    /// <summary>Reads what <see cref="WriteState"/> wrote.</summary>
+    protected virtual void ReadState(BinaryReader reader)
+    {
+        if (this is not IStatefulEnv stateful)
+            throw new NotSupportedException($"{Name}: this env cannot be snapshotted (it is not an IStatefulEnv and does not override ReadState).");
+        int length = reader.ReadInt32();
+        if (length != stateful.StateSize) throw new InvalidDataException($"{Name}: expected a snapshot state of length {stateful.StateSize}, got {length}.");
+        var state = new double[length];
+        for (int i = 0; i < length; i++) state[i] = reader.ReadDouble();
+        stateful.SetState(state);
+    }
 
     /// <summary>Marks an episode as running, e.g. after its state was set from outside with SetState.</summary>
     protected void MarkRunning()

@@ -86,6 +86,32 @@ public sealed class RunningMeanStd
             destination[i] = Math.Clamp((x[i] - mean[i]) / Math.Sqrt(variance[i] + epsilon), -clip, clip);
     }
 
+    /// <summary>Writes count, mean and variance (binary, for checkpoints).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(mean.Length);
+        writer.Write(Count);
+        foreach (double v in mean) writer.Write(v);
+        foreach (double v in variance) writer.Write(v);
+    }
+
+    /// <summary>Replaces these statistics with ones written by <see cref="Write"/>; the size must match.</summary>
+    public void Read(BinaryReader reader)
+    {
+        int size = reader.ReadInt32();
+        if (size != mean.Length) throw new InvalidDataException($"RunningMeanStd: expected statistics of size {mean.Length}, got size {size}.");
+        double count = reader.ReadDouble();
+        var m = new double[size];
+        var v = new double[size];
+        for (int i = 0; i < size; i++) m[i] = reader.ReadDouble();
+        for (int i = 0; i < size; i++) v[i] = reader.ReadDouble();
+        if (!(count > 0) || m.Any(x => !double.IsFinite(x)) || v.Any(x => !double.IsFinite(x) || x < 0))
+            throw new InvalidDataException("RunningMeanStd: expected a positive count, finite means and non-negative variances in the stored statistics.");
+        m.CopyTo(mean, 0);
+        v.CopyTo(variance, 0);
+        Count = count;
+    }
+
     private sealed record Snapshot(int Version, double Count, double[] Mean, double[] Variance);
 
     /// <summary>Writes the statistics as JSON to <paramref name="path"/> atomically (a temporary file, then a rename).</summary>

@@ -73,4 +73,11 @@ public static class Envs
         IEnv env = spec.Create(seed);
         return timeLimit ? new TimeLimit(env, spec.Horizon) : env;
     }
+
+    /// <summary>N copies of env <paramref name="name"/> (each inside its TimeLimit) stepped as one batch; copy i is made with seed + i.</summary>
+    public static VectorEnv MakeVector(string name, int count, long seed = 0, VectorEnvOptions? options = null)
+    {
+        Spec(name);
+        return new VectorEnv(i => Make(name, seed + i), count, options);
+    }
 }

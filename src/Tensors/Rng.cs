@@ -36,6 +36,21 @@ public sealed class Rng
     /// <summary>The seed this generator was created with.</summary>
     public ulong Seed { get; }
 
+    /// <summary>The generator's whole state (seed, stream position, pending normal), for checkpoints.</summary>
+    public RngState GetState() => new(Seed, s0, s1, s2, s3, spareNormal, hasSpareNormal);
+
+    /// <summary>A generator that continues exactly where the one that gave <paramref name="state"/> was.</summary>
+    public static Rng FromState(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+            throw new ArgumentException("Rng.FromState: expected a state with at least one non-zero word (an all-zero xoshiro state never leaves zero).", nameof(state));
+        return new Rng(state.Seed)
+        {
+            s0 = state.S0, s1 = state.S1, s2 = state.S2, s3 = state.S3,
+            spareNormal = state.SpareNormal, hasSpareNormal = state.HasSpareNormal,
+        };
+    }
+
     /// <summary>
     /// A child generator for stream <paramref name="index"/>, determined by this generator's seed and the index
     /// only (not by how many numbers were drawn): <c>new Rng(s).Fork(3)</c> is always the same stream.
@@ -147,4 +162,24 @@ public sealed class Rng
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
     }
+}
+
+/// <summary>A snapshot of an <see cref="Rng"/>: its seed, the four xoshiro words and the pending normal sample.</summary>
+public readonly record struct RngState(ulong Seed, ulong S0, ulong S1, ulong S2, ulong S3, double SpareNormal, bool HasSpareNormal)
+{
+    /// <summary>Writes the state (little-endian).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(Seed);
+        writer.Write(S0);
+        writer.Write(S1);
+        writer.Write(S2);
+        writer.Write(S3);
+        writer.Write(SpareNormal);
+        writer.Write(HasSpareNormal);
+    }
+
+    /// <summary>Reads a state written by <see cref="Write"/>.</summary>
+    public static RngState Read(BinaryReader reader)
+        => new(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadDouble(), reader.ReadBoolean());
 }

@@ -14,7 +14,7 @@ public class VectorEnvTests
     public void MatchesSingleEnvsSteppedByHand(string name)
     {
         const int n = 4;
-        var vec = VectorEnv.Make(name, n, seed: 10);
+        var vec = Envs.MakeVector(name, n, seed: 10);
         var singles = Enumerable.Range(0, n).Select(i => Envs.Make(name, 10 + i)).ToArray();
         vec.Reset(seed: 100);
         var obs = singles.Select((e, i) => e.Reset(100 + i)).ToArray();
@@ -52,7 +52,7 @@ public class VectorEnvTests
     [Fact]
     public void EpisodeStatisticsOfEndedEpisodes()
     {
-        var vec = VectorEnv.Make("pendulum", 3, seed: 0);
+        var vec = Envs.MakeVector("pendulum", 3, seed: 0);
         vec.Reset(seed: 0);
         var actions = new double[3];
         double[] sums = new double[3];
@@ -72,8 +72,8 @@ public class VectorEnvTests
     [Fact]
     public void TwoWorkersGiveTheSameResultsAsOne()
     {
-        using var one = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 1 });
-        using var two = VectorEnv.Make("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 2 });
+        using var one = Envs.MakeVector("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 1 });
+        using var two = Envs.MakeVector("cartpole-swingup", 16, seed: 1, new VectorEnvOptions { Workers = 2 });
         Assert.Equal(2, two.Workers);
         one.Reset(seed: 7);
         two.Reset(seed: 7);
@@ -95,7 +95,7 @@ public class VectorEnvTests
     {
         foreach (int workers in new[] { 1, 2 })
         {
-            using var vec = VectorEnv.Make("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = workers });
+            using var vec = Envs.MakeVector("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = workers });
             vec.Reset(seed: 0);
             var e = Assert.Throws<InvalidActionException>(() => vec.Step(new double[3]));
             Assert.Contains("4 x 1 = 4", e.Message);
@@ -111,7 +111,7 @@ public class VectorEnvTests
     [Fact]
     public void SteppingADisposedBatchFailsInsteadOfWaitingForStoppedThreads()
     {
-        var vec = VectorEnv.Make("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = 2 });
+        var vec = Envs.MakeVector("cartpole", 4, seed: 0, new VectorEnvOptions { Workers = 2 });
         vec.Reset(seed: 0);
         vec.Step(new double[4]);
         vec.Dispose();

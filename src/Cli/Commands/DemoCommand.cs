@@ -146,7 +146,7 @@ public static class DemoCommand
 
     private static BatchRow BatchThroughput(string name, int copies, int workers, long seed)
     {
-        using var vec = VectorEnv.Make(name, copies, seed, new VectorEnvOptions { Workers = workers });
+        using var vec = Envs.MakeVector(name, copies, seed, new VectorEnvOptions { Workers = workers });
         vec.Reset(seed);
         var rng = new Rng(seed).Fork(3);
         var actions = new double[copies * vec.ActionSize];

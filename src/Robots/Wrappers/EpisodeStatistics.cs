@@ -49,4 +49,31 @@ public sealed class EpisodeStatistics(IEnv inner, int capacity = 100) : Wrapper(
         }
         return r;
     }
+
+    /// <inheritdoc />
+    protected override void WriteState(BinaryWriter writer)
+    {
+        writer.Write(episodeReturn);
+        writer.Write(episodeLength);
+        writer.Write(EpisodeCount);
+        writer.Write(recent.Count);
+        foreach (EpisodeSummary e in recent)
+        {
+            writer.Write(e.Return);
+            writer.Write(e.Length);
+            writer.Write(e.Terminated);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ReadState(BinaryReader reader)
+    {
+        episodeReturn = reader.ReadDouble();
+        episodeLength = reader.ReadInt32();
+        EpisodeCount = reader.ReadInt32();
+        int count = reader.ReadInt32();
+        recent.Clear();
+        for (int i = 0; i < count; i++) recent.Enqueue(new EpisodeSummary(reader.ReadDouble(), reader.ReadInt32(), reader.ReadBoolean()));
+        LastEpisode = recent.Count > 0 ? recent.Last() : null;
+    }
 }

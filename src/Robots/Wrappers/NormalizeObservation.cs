@@ -60,4 +60,18 @@ public sealed class NormalizeObservation : Wrapper
         if (Training) Statistics.Update(raw);
         Statistics.Normalize(raw, observation, clip: Clip);
     }
+
+    /// <inheritdoc />
+    protected override void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Training);
+        Statistics.Write(writer);
+    }
+
+    /// <inheritdoc />
+    protected override void ReadState(BinaryReader reader)
+    {
+        Training = reader.ReadBoolean();
+        Statistics.Read(reader);
+    }
 }

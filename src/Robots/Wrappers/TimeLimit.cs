@@ -40,4 +40,18 @@ public sealed class TimeLimit : Wrapper
         ended = r.Done;
         return r;
     }
+
+    /// <inheritdoc />
+    protected override void WriteState(BinaryWriter writer)
+    {
+        writer.Write(ElapsedSteps);
+        writer.Write(ended);
+    }
+
+    /// <inheritdoc />
+    protected override void ReadState(BinaryReader reader)
+    {
+        ElapsedSteps = reader.ReadInt32();
+        ended = reader.ReadBoolean();
+    }
 }

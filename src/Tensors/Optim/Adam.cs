@@ -45,6 +45,9 @@ public sealed class Adam : Optimizer
         => new(parameters, (config ?? new AdamConfig { WeightDecay = 0.01 }) with { Decoupled = true });
 
     /// <inheritdoc />
+    protected override IReadOnlyList<(string Slot, Tensor?[] Buffers)> StateSlots => [("exp_avg", firstMoments), ("exp_avg_sq", secondMoments)];
+
+    /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         Tensor m = firstMoments[index] ??= State(parameter);

@@ -49,6 +49,54 @@ public abstract class Optimizer
         foreach (Tensor p in Parameters) p.ZeroGrad();
     }
 
+    /// <summary>Per-parameter state buffers by slot name ("exp_avg", ...), entry i for parameter i; null until first used.</summary>
+    protected abstract IReadOnlyList<(string Slot, Tensor?[] Buffers)> StateSlots { get; }
+
+    /// <summary>The optimizer's state tensors named "slot.index" (e.g. "exp_avg.3"), for checkpoints.</summary>
+    public IReadOnlyList<(string Name, Tensor Value)> StateTensors()
+    {
+        var state = new List<(string, Tensor)>();
+        foreach ((string slot, Tensor?[] buffers) in StateSlots)
+        {
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                if (buffers[i] is Tensor t) state.Add(($"{slot}.{i}", t));
+            }
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// Restores the step count and the state tensors of <see cref="StateTensors"/> (copied in; shapes and dtypes
+    /// must match the parameters). Checks everything before changing anything.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name, or a tensor that does not fit its parameter.</exception>
+    public void LoadState(int stepCount, IReadOnlyList<(string Name, Tensor Value)> state)
+    {
+        if (stepCount < 0) throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, "expected a non-negative step count");
+        var slots = StateSlots;
+        var parsed = new List<(Tensor?[] Buffers, int Index, Tensor Value)>();
+        foreach ((string name, Tensor value) in state)
+        {
+            int dot = name.LastIndexOf('.');
+            var match = dot > 0 ? slots.FirstOrDefault(s => s.Slot == name[..dot]) : default;
+            if (match.Buffers is null || !int.TryParse(name.AsSpan(dot + 1), out int index) || index < 0 || index >= Parameters.Count)
+                throw new ArgumentException($"{GetType().Name}: unknown state tensor '{name}'; expected one of the slots {string.Join(", ", slots.Select(s => s.Slot))} with a parameter index below {Parameters.Count}.");
+            Tensor p = Parameters[index];
+            if (value.DType != p.DType || !value.Shape.SequenceEqual(p.Shape))
+                throw new ArgumentException($"{GetType().Name}: state tensor '{name}' is {value.Describe()}, expected {p.DType.Name()} {Tensor.Format(p.Shape)} like parameter {index}.");
+            parsed.Add((match.Buffers, index, value));
+        }
+        foreach ((_, Tensor?[] buffers) in slots) Array.Clear(buffers);
+        foreach ((Tensor?[] buffers, int index, Tensor value) in parsed)
+        {
+            Tensor buffer = State(Parameters[index]);
+            buffer.CopyFrom(value);
+            buffers[index] = buffer;
+        }
+        StepCount = stepCount;
+    }
+
     /// <summary>A zero tensor shaped like a parameter, outside any scope (optimizer state).</summary>
     protected static Tensor State(Tensor like)
     {

@@ -37,6 +37,9 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<(string Slot, Tensor?[] Buffers)> StateSlots => [("momentum_buffer", buffers)];
+
+    /// <inheritdoc />
     protected override void Update(int index, Tensor parameter, Tensor gradient)
     {
         bool first = buffers[index] is null;

@@ -5,9 +5,8 @@
 // for that to pay; results never depend on it, since each copy has its own seeded generator. Copies must not
 // share mutable state (e.g. one RunningMeanStd for several NormalizeObservation wrappers): they may run at once.
 using System.Diagnostics;
-using Control.Dynamics;
 
-namespace Control.Robots;
+namespace Control.Dynamics;
 
 /// <summary>Settings of a <see cref="VectorEnv"/>.</summary>
 public sealed record VectorEnvOptions
@@ -70,10 +69,6 @@ public sealed class VectorEnv : IDisposable
         firstChunk = () => StepChunk(0);
         workers = Math.Min(this.options.Workers == 0 ? 1 : this.options.Workers, count);
     }
-
-    /// <summary>N copies of registry env <paramref name="name"/> (with its TimeLimit), copy i made with seed + i.</summary>
-    public static VectorEnv Make(string name, int count, long seed = 0, VectorEnvOptions? options = null)
-        => new(i => Robots.Envs.Make(name, seed + i), count, options);
 
     /// <summary>Number of copies N.</summary>
     public int Count => envs.Length;
@@ -196,6 +191,60 @@ public sealed class VectorEnv : IDisposable
             if (perBatch > options.ParallelThreshold.TotalSeconds) workers = Math.Min(Environment.ProcessorCount, envs.Length);
         }
     }
+
+    /// <summary>
+    /// Writes every copy's snapshot (<see cref="ISnapshotEnv"/>), the current observations and the running episode
+    /// counters and the last step's results, so that a training run restored from a checkpoint steps on exactly as it would have.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A copy cannot be snapshotted.</exception>
+    public void WriteSnapshot(BinaryWriter writer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        writer.Write(envs.Length);
+        writer.Write(ObservationSize);
+        for (int i = 0; i < envs.Length; i++)
+        {
+            Snapshottable(i).WriteSnapshot(writer);
+            writer.Write(runningReturns[i]);
+            writer.Write(runningLengths[i]);
+            writer.Write(Rewards[i]);
+            writer.Write(Terminated[i]);
+            writer.Write(Truncated[i]);
+            writer.Write(EpisodeReturns[i]);
+            writer.Write(EpisodeLengths[i]);
+        }
+        foreach (double v in Observations) writer.Write(v);
+        foreach (double v in FinalObservations) writer.Write(v);
+    }
+
+    /// <summary>Restores what <see cref="WriteSnapshot"/> wrote into a batch made the same way.</summary>
+    /// <exception cref="InvalidDataException">The snapshot is of a batch with a different size or observation length.</exception>
+    public void ReadSnapshot(BinaryReader reader)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int count = reader.ReadInt32(), observationSize = reader.ReadInt32();
+        if (count != envs.Length || observationSize != ObservationSize)
+        {
+            throw new InvalidDataException(
+                $"{envs[0].Name}: expected a snapshot of {envs.Length} copies with observations of length {ObservationSize}, got {count} copies of length {observationSize}.");
+        }
+        for (int i = 0; i < envs.Length; i++)
+        {
+            Snapshottable(i).ReadSnapshot(reader);
+            runningReturns[i] = reader.ReadDouble();
+            runningLengths[i] = reader.ReadInt32();
+            Rewards[i] = reader.ReadDouble();
+            Terminated[i] = reader.ReadBoolean();
+            Truncated[i] = reader.ReadBoolean();
+            EpisodeReturns[i] = reader.ReadDouble();
+            EpisodeLengths[i] = reader.ReadInt32();
+        }
+        for (int i = 0; i < Observations.Length; i++) Observations[i] = reader.ReadDouble();
+        for (int i = 0; i < FinalObservations.Length; i++) FinalObservations[i] = reader.ReadDouble();
+    }
+
+    private ISnapshotEnv Snapshottable(int copy) => envs[copy] as ISnapshotEnv
+        ?? throw new NotSupportedException($"{envs[copy].Name}: copy {copy} ({envs[copy].GetType().Name}) cannot be snapshotted; it does not implement ISnapshotEnv.");
 
     /// <summary>Stops the worker threads; the batch cannot be stepped afterwards.</summary>
     public void Dispose()
