@@ -23,6 +23,8 @@ public static class ControlCommand
         root.Subcommands.Add(RolloutCommand.Create(context));
         root.Subcommands.Add(PlanCommand.Create(context));
         root.Subcommands.Add(MbrlCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.CreateTrain(context));
+        root.Subcommands.Add(TrainCommand.CreateEval(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         ParseResult parsed = root.Parse(args);
@@ -65,7 +67,8 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
         {
             return body();
         }
-        catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException)
+        catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
+            or Control.Policies.CheckpointException)
         {
             Error.WriteLine($"control: {e.Message}");
             return 2;
