@@ -126,6 +126,8 @@ public class CliTests
             Assert.True(j.GetProperty("max_error_b").GetDouble() < 1e-6, j.ToString());
         }
         Assert.Equal(4, root.GetProperty("vector").GetArrayLength());
+        JsonElement ppo = root.GetProperty("model_free");
+        Assert.True(ppo.GetProperty("eval_return").GetDouble() >= 475, ppo.ToString());
     }
 
     [Fact]

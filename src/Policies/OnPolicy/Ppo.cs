@@ -6,6 +6,7 @@
 //                    KL > 1.5 target, beta <- beta / 2 when KL < target / 1.5.
 // Implementation details follow Engstrom et al. 2020 / SB3: per-minibatch advantage normalization, optional value
 // clipping, global-norm gradient clipping, linear learning-rate annealing, and an optional target-KL early stop.
+using System.Diagnostics;
 using Control.Dynamics;
 using Control.Tensors;
 using Control.Tensors.Optim;
@@ -198,9 +199,11 @@ public sealed class Ppo : IAlgorithm
         if (c.AnnealSteps > 0) optimizer.LearningRate = c.LearningRate * Math.Max(0, 1 - (double)EnvSteps / c.AnnealSteps);
 
         // Sample {tau_i} from pi_old and estimate advantages.
+        long started = Stopwatch.GetTimestamp();
         collector.Collect(buffer, policy, critic, actionRng, c.Gamma, c.RewardScale);
         buffer.ComputeAdvantages(c.Gamma, c.GaeLambda);
         oldPolicy?.CopyParametersFrom(policy);
+        TimeSpan collecting = Stopwatch.GetElapsedTime(started);
 
         // K epochs of minibatch Adam on the surrogate.
         int size = buffer.Count / c.Minibatches;
@@ -232,8 +235,7 @@ public sealed class Ppo : IAlgorithm
         if (c.Objective == PpoObjective.AdaptiveKl)
         {
             klAfter = RolloutKl();
-            if (klAfter > 1.5 * c.KlTarget) beta *= 2;
-            else if (klAfter < c.KlTarget / 1.5) beta /= 2;
+            beta = AdaptKlBeta(beta, klAfter, c.KlTarget);
         }
         Iterations++;
         double n = Math.Max(updates, 1);
@@ -251,7 +253,26 @@ public sealed class Ppo : IAlgorithm
             ["train/learning_rate"] = optimizer.LearningRate,
             ["train/updates"] = updates,
             ["train/explained_variance"] = ExplainedVariance(),
+            ["time/collect_ms"] = collecting.TotalMilliseconds,
+            ["time/update_ms"] = (Stopwatch.GetElapsedTime(started) - collecting).TotalMilliseconds,
         };
+    }
+
+    /// <summary>
+    /// L_CLIP = mean(min(r A, clip(r, 1 - eps, 1 + eps) A)) for importance ratios <paramref name="ratio"/> and
+    /// advantages <paramref name="advantages"/> (both (B,)). Its gradient in r is A where the ratio is inside the
+    /// clip range or on the side that worsens the objective, and zero where clipping removes the incentive to move
+    /// further (r > 1 + eps with A > 0, r &lt; 1 - eps with A &lt; 0).
+    /// </summary>
+    public static Tensor ClippedSurrogate(Tensor ratio, Tensor advantages, double clipRange)
+        => Tensor.Minimum(ratio * advantages, ratio.Clamp(1 - clipRange, 1 + clipRange) * advantages).Mean();
+
+    /// <summary>The seed's rule: beta doubled when the KL exceeds 1.5 x target, halved when below target / 1.5, else kept.</summary>
+    public static double AdaptKlBeta(double beta, double kl, double target)
+    {
+        if (kl > 1.5 * target) return beta * 2;
+        if (kl < target / 1.5) return beta / 2;
+        return beta;
     }
 
     private readonly record struct StepStatistics(double PolicyLoss, double ValueLoss, double Entropy, double ApproxKl, double ClipFraction);
@@ -274,7 +295,7 @@ public sealed class Ppo : IAlgorithm
         Tensor surrogate;
         if (c.Objective == PpoObjective.Clip)
         {
-            surrogate = Tensor.Minimum(ratio * advantages, ratio.Clamp(1 - c.ClipRange, 1 + c.ClipRange) * advantages).Mean();
+            surrogate = ClippedSurrogate(ratio, advantages, c.ClipRange);
         }
         else
         {
