@@ -196,8 +196,6 @@ public sealed class RolloutCollector
                 for (int k = 0; k < taken.Length; k++) taken[k] = (float)actions[k];
                 taken.CopyTo(buffer.Actions.AsSpan(row * a, n * a));
                 pi.LogProb(Tensor.FromArray(taken, n, a)).Span<float>().CopyTo(buffer.LogProbs.AsSpan(row, n));
-                if (critic is not null) critic.Values(x).Span<float>().CopyTo(buffer.Values.AsSpan(row, n));
-                else buffer.Values.AsSpan(row, n).Clear();
             }
             env.Step(actions);
             EnvSteps += n;
@@ -211,13 +209,18 @@ public sealed class RolloutCollector
                 if (end) RecordEpisode(env.EpisodeReturns[i]);
             }
         }
+        // V_old of every stored observation in one batched pass (the critic does not change during collection),
+        // and V of the observations after the last step.
         if (critic is not null)
         {
             Observe(env.Observations, observation, update: false);
-            using (TensorScope.Begin()) critic.Values(Tensor.FromArray(observation, n, o)).Span<float>().CopyTo(buffer.LastValues);
+            using var scope = TensorScope.Begin();
+            critic.Values(buffer.All(buffer.Observations, o)).Span<float>().CopyTo(buffer.Values);
+            critic.Values(Tensor.FromArray(observation, n, o)).Span<float>().CopyTo(buffer.LastValues);
         }
         else
         {
+            Array.Clear(buffer.Values);
             Array.Clear(buffer.LastValues);
         }
     }
