@@ -123,6 +123,31 @@ public class TrpoTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void VTransposeFvEqualsTheSecondFiniteDifferenceOfTheKlAlongV(bool gaussian)
+    {
+        var rng = new Rng(15);
+        Space actions = gaussian ? new Box([-1, -1], [1, 1]) : new Discrete(3);
+        var policy = StochasticPolicy.Create(3, actions, Tiny, rng);
+        PolicyUpdateBatch batch = Batch(policy, RandomRows(rng, 8, 3));
+        double[] theta = NaturalGradient.GetParameters(policy);
+        double[] v = RandomVector(rng, theta.Length);
+        double vFv = NaturalGradient.Dot(v, batch.FisherVectorProduct(v, damping: 0));
+
+        // KL(pi_old || pi_{theta + t v}) = t^2 / 2 v^T F v + O(t^3): its central second difference at t = 0 (where KL = 0).
+        double KlAt(double t)
+        {
+            NaturalGradient.SetParameters(policy, NaturalGradient.AddScaled(theta, t, v));
+            return batch.Evaluate().Kl;
+        }
+        const double h = 3e-3;
+        double secondDifference = (KlAt(h) + KlAt(-h)) / (h * h);
+        NaturalGradient.SetParameters(policy, theta);
+        Assert.True(Math.Abs(secondDifference - vFv) <= 2e-2 * vFv, $"expected v^T F v = {vFv}, got the finite difference {secondDifference}");
+    }
+
     [Fact]
     public void TheKlIsZeroWithZeroGradientAtThetaOld()
     {
