@@ -166,9 +166,6 @@ public sealed class PolicyUpdateBatch
         using (Autograd.NoGrad()) old = Freeze(policy.Distribution(observations));
     }
 
-    /// <summary>Parameters of the policy.</summary>
-    public int ParameterCount => policy.ParameterCount;
-
     /// <summary>L(theta) = mean(exp(log pi_theta - log pi_old) A), on the tape.</summary>
     public Tensor Surrogate() => ((policy.Distribution(observations).LogProb(actions) - oldLogProbs).Exp() * advantages).Mean();
 
