@@ -294,6 +294,23 @@ public class TrpoTests
     }
 
     [Fact]
+    public void NpgStepsToTheKlRadiusOrByTheFixedStepSize()
+    {
+        using var env = Envs.MakeVector("cartpole", 2, seed: 6);
+        var normalized = new Npg(env, new NpgConfig { StepsPerEnv = 256, CriticEpochs = 1, MaxKl = 0.01 }, seed: 6);
+        IReadOnlyDictionary<string, double> m = normalized.Iterate();
+        // The quadratic model of the KL equals MaxKl (with damping it overestimates F, so the true KL is a little smaller).
+        Assert.InRange(m["train/kl"], 0.003, 0.015);
+        Assert.True(m["train/surrogate_improvement"] > 0);
+
+        using var env2 = Envs.MakeVector("cartpole", 2, seed: 6);
+        var fixedStep = new Npg(env2, new NpgConfig { StepsPerEnv = 256, CriticEpochs = 1, StepRule = NaturalStepRule.Fixed, StepSize = 0.02 }, seed: 6);
+        double[] before = NaturalGradient.GetParameters(fixedStep.PolicyNetwork);
+        Assert.Equal(0.02, fixedStep.Iterate()["train/step_size"]);
+        Assert.NotEqual(before, NaturalGradient.GetParameters(fixedStep.PolicyNetwork));
+    }
+
+    [Fact]
     public void TheSameSeedGivesTheSameRun()
     {
         double[] Run()
