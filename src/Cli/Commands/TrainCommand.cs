@@ -63,7 +63,32 @@ public static class Algorithms
             (v, c, s) => new Ppo(v, c, s)),
         AlgorithmEntry.For<PpoConfig>("ppo-kl", "PPO with the adaptive KL penalty", (env, steps) => PpoPresets.For(env, steps, PpoObjective.AdaptiveKl), c => c.Envs,
             (v, c, s) => new Ppo(v, c, s)),
+        AlgorithmEntry.For("trpo", "Trust Region Policy Optimization (natural gradient by CG, KL line search)", TrpoPreset, c => c.Envs,
+            (env, config, seed) => new Trpo(env, config, seed)),
+        AlgorithmEntry.For("npg", "Natural policy gradient (CG on Fisher-vector products, KL-normalized step)", NpgPreset, c => c.Envs,
+            (env, config, seed) => new Npg(env, config, seed)),
     ];
+
+    // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.
+    private static TrpoConfig TrpoPreset(string env) => env switch
+    {
+        "cartpole" => new TrpoConfig { StepsPerEnv = 512, GaeLambda = 0.98, CriticEpochs = 20 },
+        "pendulum" => new TrpoConfig { StepsPerEnv = 1024, Gamma = 0.9, GaeLambda = 0.95, CriticEpochs = 20 },
+        "acrobot" => new TrpoConfig { StepsPerEnv = 1024, GaeLambda = 0.98, CriticEpochs = 20, NormalizeObservations = true },
+        _ => new TrpoConfig(),
+    };
+
+    // NPG takes the TRPO preset's rollout and critic, with the KL-normalized step of the same radius.
+    private static NpgConfig NpgPreset(string env)
+    {
+        TrpoConfig t = TrpoPreset(env);
+        return new NpgConfig
+        {
+            Envs = t.Envs, StepsPerEnv = t.StepsPerEnv, Gamma = t.Gamma, GaeLambda = t.GaeLambda, MaxKl = t.MaxKl, CgIterations = t.CgIterations,
+            CgDamping = t.CgDamping, CriticEpochs = t.CriticEpochs, CriticBatchSize = t.CriticBatchSize, CriticLearningRate = t.CriticLearningRate,
+            NormalizeObservations = t.NormalizeObservations, InitialLogStd = t.InitialLogStd,
+        };
+    }
 
     /// <summary>Names in order.</summary>
     public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
