@@ -52,7 +52,31 @@ public sealed class AlgorithmEntry
 /// <summary>The algorithms `control train` knows.</summary>
 public static class Algorithms
 {
-    private static readonly AlgorithmEntry[] Entries = [];
+    private static readonly AlgorithmEntry[] Entries =
+    [
+        AlgorithmEntry.For<ReinforceConfig>("reinforce", "REINFORCE with reward-to-go and a baseline (default: a learned state value), batches of whole episodes",
+            env => env switch
+            {
+                "cartpole" => new ReinforceConfig { BatchSteps = 2000, LearningRate = 1e-2 },
+                "pendulum" => new ReinforceConfig { BatchSteps = 10_000, Gamma = 0.95, LearningRate = 3e-3, NormalizeObservations = true },
+                "acrobot" => new ReinforceConfig { BatchSteps = 5000, LearningRate = 3e-3, NormalizeObservations = true },
+                _ => new ReinforceConfig(),
+            },
+            c => c.Envs, (e, c, s) => new Reinforce(e, c, s)),
+        AlgorithmEntry.For<A2cConfig>("a2c", "synchronous advantage actor-critic with GAE(lambda), RMSprop (SB3's A2C defaults)",
+            env => env switch
+            {
+                "cartpole" => new A2cConfig(),
+                "pendulum" => new A2cConfig
+                {
+                    StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true,
+                    AnnealLearningRate = true, AnnealSteps = 1_000_000, InitialLogStd = -1,
+                },
+                "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true },
+                _ => new A2cConfig(),
+            },
+            c => c.Envs, (e, c, s) => new A2c(e, c, s)),
+    ];
 
     /// <summary>Names in order.</summary>
     public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
