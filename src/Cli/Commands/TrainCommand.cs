@@ -57,7 +57,7 @@ public static class Algorithms
         AlgorithmEntry.For<ReinforceConfig>("reinforce", "REINFORCE with reward-to-go and a baseline (default: a learned state value), batches of whole episodes",
             env => env switch
             {
-                "cartpole" => new ReinforceConfig { BatchSteps = 2000, LearningRate = 1e-2 },
+                "cartpole" => new ReinforceConfig { BatchSteps = 2000, LearningRate = 5e-3 },
                 "pendulum" => new ReinforceConfig { BatchSteps = 10_000, Gamma = 0.95, LearningRate = 3e-3, NormalizeObservations = true },
                 "acrobot" => new ReinforceConfig { BatchSteps = 5000, LearningRate = 3e-3, NormalizeObservations = true },
                 _ => new ReinforceConfig(),

@@ -61,8 +61,8 @@ public sealed record ReinforceConfig
     /// </summary>
     public bool NormalizeAdvantages { get; init; } = true;
 
-    /// <summary>Adam step size of the policy (default 1e-2).</summary>
-    public double LearningRate { get; init; } = 1e-2;
+    /// <summary>Adam step size of the policy (default 5e-3).</summary>
+    public double LearningRate { get; init; } = 5e-3;
 
     /// <summary>Clip the policy gradient's global L2 norm to this (default null: no clipping).</summary>
     public double? MaxGradNorm { get; init; }
