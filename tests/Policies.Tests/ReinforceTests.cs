@@ -43,7 +43,7 @@ public class ReinforceTests
     public void ScoreSquaredNormIsTheNormOfTheSummedPerStepScores()
     {
         var policy = StochasticPolicy.Create(3, new Discrete(3), new NetworkConfig { Hidden = [8] }, new Rng(5));
-        Episode episode = RandomEpisode(new Rng(6), 4, 3, 3);
+        SampledEpisode episode = RandomEpisode(new Rng(6), 4, 3, 3);
         double[] summed = new double[policy.ParameterCount];
         for (int t = 0; t < episode.Length; t++)
         {
@@ -193,11 +193,11 @@ public class ReinforceTests
         Assert.True(result.Mean >= 150, $"expected a mean evaluation return of at least 150 after 100k steps, got {result.Mean}");
     }
 
-    private static Episode RandomEpisode(Rng rng, int length, int observationSize, int classes)
+    private static SampledEpisode RandomEpisode(Rng rng, int length, int observationSize, int classes)
     {
         float[] observations = Enumerable.Range(0, length * observationSize).Select(_ => (float)rng.Normal()).ToArray();
         float[] actions = Enumerable.Range(0, length).Select(_ => (float)rng.NextInt(classes)).ToArray();
-        return new Episode(observations, actions, Enumerable.Repeat(1.0, length).ToArray(), length);
+        return new SampledEpisode(observations, actions, Enumerable.Repeat(1.0, length).ToArray(), length);
     }
 
     // grad_theta log pi(a | s) of one row by its own backward pass, flattened in parameter order.

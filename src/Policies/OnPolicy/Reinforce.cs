@@ -121,7 +121,7 @@ public sealed record ReinforceConfig
 /// <param name="Actions">T x ActionSize values.</param>
 /// <param name="Rewards">T rewards.</param>
 /// <param name="Return">The undiscounted return as the env reported it.</param>
-public sealed record Episode(float[] Observations, float[] Actions, double[] Rewards, double Return)
+public sealed record SampledEpisode(float[] Observations, float[] Actions, double[] Rewards, double Return)
 {
     /// <summary>Steps T.</summary>
     public int Length => Rewards.Length;
@@ -229,7 +229,7 @@ public sealed class Reinforce : IAlgorithm
     public IReadOnlyDictionary<string, double> Iterate()
     {
         // 1. Sample whole episodes with the current policy.
-        (List<Episode> episodes, long discarded) = CollectEpisodes();
+        (List<SampledEpisode> episodes, long discarded) = CollectEpisodes();
 
         // 2. Reward-to-go and baseline: the weight of every step.
         int total = episodes.Sum(e => e.Length);
@@ -264,9 +264,7 @@ public sealed class Reinforce : IAlgorithm
             Tensor loss = PseudoLoss(pi.LogProb(a), Tensor.FromArray(weights, total), episodes.Count);
             optimizer.ZeroGrad();
             loss.Backward();
-            gradNorm = config.MaxGradNorm is double maxNorm
-                ? Gradients.ClipByGlobalNorm(policy.Parameters(), maxNorm)
-                : Gradients.ClipByGlobalNorm(policy.Parameters(), double.MaxValue);
+            gradNorm = Gradients.ClipByGlobalNorm(policy.Parameters(), config.MaxGradNorm ?? double.PositiveInfinity);
             optimizer.Step();
             policyLoss = loss.Item();
             entropy = pi.Entropy().Mean().Item();
@@ -303,7 +301,7 @@ public sealed class Reinforce : IAlgorithm
     }
 
     /// <summary>|grad_theta sum_t log pi(a_t | s_t)|^2 over the policy's parameters for one episode (the optimal constant baseline's weight).</summary>
-    public static double ScoreSquaredNorm(StochasticPolicy policy, Episode episode)
+    public static double ScoreSquaredNorm(StochasticPolicy policy, SampledEpisode episode)
     {
         using var scope = TensorScope.Begin();
         IReadOnlyList<Tensor> parameters = policy.Parameters();
@@ -316,7 +314,7 @@ public sealed class Reinforce : IAlgorithm
     }
 
     // The baseline of every step of the batch, in the batch's row order.
-    private double[] Baseline(List<Episode> episodes, List<double[]> rewardToGo, float[] observations)
+    private double[] Baseline(List<SampledEpisode> episodes, List<double[]> rewardToGo, float[] observations)
     {
         int total = observations.Length / env.ObservationSize;
         var baseline = new double[total];
@@ -377,10 +375,10 @@ public sealed class Reinforce : IAlgorithm
     }
 
     // Runs every copy from a fresh episode; keeps finished episodes until BatchSteps steps are kept.
-    private (List<Episode> Episodes, long Discarded) CollectEpisodes()
+    private (List<SampledEpisode> Episodes, long Discarded) CollectEpisodes()
     {
         int n = env.Count, o = env.ObservationSize, a = env.ActionSize;
-        var episodes = new List<Episode>();
+        var episodes = new List<SampledEpisode>();
         var running = Enumerable.Range(0, n).Select(_ => (Observations: new List<float>(), Actions: new List<float>(), Rewards: new List<double>())).ToArray();
         var input = new float[n * o];
         var sampled = new double[n * a];
@@ -403,7 +401,7 @@ public sealed class Reinforce : IAlgorithm
                 if (!env.Terminated[i] && !env.Truncated[i]) continue;
                 if (kept < config.BatchSteps)
                 {
-                    episodes.Add(new Episode([.. episode.Observations], [.. episode.Actions], [.. episode.Rewards], env.EpisodeReturns[i]));
+                    episodes.Add(new SampledEpisode([.. episode.Observations], [.. episode.Actions], [.. episode.Rewards], env.EpisodeReturns[i]));
                     kept += episode.Rewards.Count;
                 }
                 episode.Observations.Clear();
@@ -426,11 +424,11 @@ public sealed class Reinforce : IAlgorithm
         }
     }
 
-    private static float[] Concatenate(List<Episode> episodes, Func<Episode, float[]> part)
+    private static float[] Concatenate(List<SampledEpisode> episodes, Func<SampledEpisode, float[]> part)
     {
         var result = new float[episodes.Sum(e => part(e).Length)];
         int offset = 0;
-        foreach (Episode e in episodes)
+        foreach (SampledEpisode e in episodes)
         {
             part(e).CopyTo(result, offset);
             offset += part(e).Length;
