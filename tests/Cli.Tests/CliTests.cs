@@ -126,6 +126,8 @@ public class CliTests
             Assert.True(j.GetProperty("max_error_b").GetDouble() < 1e-6, j.ToString());
         }
         Assert.Equal(4, root.GetProperty("vector").GetArrayLength());
+        JsonElement ppo = root.GetProperty("model_free");
+        Assert.True(ppo.GetProperty("eval_return").GetDouble() >= 475, ppo.ToString());
     }
 
     [Fact]
@@ -167,37 +169,6 @@ public class CliTests
             // Gaussian NLL (plus bound penalty) lands close on both sides.
             double controlLoss = r.GetProperty("control_final_loss").GetDouble(), torchLoss = r.GetProperty("torch_final_loss").GetDouble();
             Assert.True(Math.Abs(controlLoss - torchLoss) < 0.5, $"first-epoch losses {controlLoss} (Control) and {torchLoss} (PyTorch)");
-        }
-    }
-
-    [Theory]
-    [InlineData("reinforce", 2000, 4000)]
-    [InlineData("a2c", 2000, 4000)]
-    public void TrainResumedFromItsCheckpointEndsWhereTheUninterruptedRunEnds(string algo, int half, int full)
-    {
-        string straight = Path.Combine(Path.GetTempPath(), $"ctl-cli-{Guid.NewGuid():N}");
-        string split = Path.Combine(Path.GetTempPath(), $"ctl-cli-{Guid.NewGuid():N}");
-        try
-        {
-            (int code, string output, string error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--seed", "4", "--out", straight, "--json");
-            Assert.True(code == 0, error);
-            JsonElement expected = LastLineJson(output);
-            Assert.Equal(0, Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{half}", "--seed", "4", "--out", split, "--json").Code);
-            (code, output, error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--resume", Path.Combine(split, "checkpoint.ctl"), "--out", split, "--json");
-            Assert.True(code == 0, error);
-            JsonElement resumed = LastLineJson(output);
-            Assert.Equal(expected.GetProperty("env_steps").GetInt64(), resumed.GetProperty("env_steps").GetInt64());
-            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), resumed.GetProperty("eval_return").GetDouble());
-            (code, output, error) = Run("eval", "--checkpoint", Path.Combine(split, "checkpoint.ctl"), "--seed", "1004000", "--json");
-            Assert.True(code == 0, error);
-            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), LastLineJson(output).GetProperty("eval_return").GetDouble());
-        }
-        finally
-        {
-            foreach (string dir in new[] { straight, split })
-            {
-                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-            }
         }
     }
 }

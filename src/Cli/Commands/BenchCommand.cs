@@ -27,7 +27,7 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure (split in 5 repeats; the median is reported).", DefaultValueFactory = _ => 0.5 };
         var tensors = new Command("tensors", "MLP training step and inference, Control against PyTorch, one and two threads.") { json, seconds };
         tensors.SetAction(parse => context.Guard(() => Tensors(context, parse.GetValue(json), parse.GetValue(seconds))));
-        return new Command("bench", "Speed figures, side by side with the peer.") { tensors, ModelBench.Create(context), PlannerBench.Create(context) };
+        return new Command("bench", "Speed figures, side by side with the peer.") { tensors, ModelBench.Create(context), PlannerBench.Create(context), PpoBench.Create(context) };
     }
 
     private sealed record Row(string kind, int batch, int threads, double control_us, double? torch_us, double? ratio, double control_gflops);

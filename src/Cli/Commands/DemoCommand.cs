@@ -12,12 +12,15 @@ namespace Control.Cli.Commands;
 /// <summary>Runs the demo stages and prints a summary of each.</summary>
 public static class DemoCommand
 {
+    /// <summary>Env steps of the demo's PPO run (the RL Zoo's CartPole budget).</summary>
+    public const long PpoSteps = 100_000;
+
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CommandContext context)
     {
         var seed = new Option<long>("--seed") { Description = "Seed of every random choice in the demo.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups, a learned-model loop.") { seed, json };
+        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups, a learned-model loop, PPO on CartPole.") { seed, json };
         command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(seed), parse.GetValue(json))));
         return command;
     }
@@ -33,9 +36,13 @@ public static class DemoCommand
         var learnedRow = new LearnedRow(learned.Env, learned.Method, learned.EnvSteps, learned.Iterations[^1].HoldoutLoss,
             learned.Iterations[^1].MultiStepError, learned.ReturnLearned, learned.ReturnTrueModel, learned.ReturnRandom, learned.Score);
 
+        TrainCommand.TrainRun ppo = TrainCommand.Train("cartpole", "ppo", PpoSteps, seed + 1);
+        var ppoRow = new PpoRow(ppo.Run.Env, ppo.Run.Algorithm, ppo.Training.EnvSteps, ppo.Evaluation.Mean, ppo.Evaluation.Std, ppo.Training.StepsPerSecond,
+            ppo.Training.Elapsed.TotalSeconds);
+
         if (json)
         {
-            context.WriteJson(new { episodes, jacobians, vector = batches, ilqr_mpc = swingUps, learned_model = learnedRow });
+            context.WriteJson(new { episodes, jacobians, vector = batches, ilqr_mpc = swingUps, learned_model = learnedRow, model_free = ppoRow });
             return 0;
         }
         IAnsiConsole console = context.Console;
@@ -66,8 +73,15 @@ public static class DemoCommand
         t5.AddRow(learnedRow.env, learnedRow.method, learnedRow.env_steps.ToString(), learnedRow.holdout_loss.ToString("G3"), learnedRow.multi_step_error.ToString("G3"),
             learnedRow.return_learned.ToString("F1"), learnedRow.return_true_model.ToString("F1"), learnedRow.return_random.ToString("F1"), learnedRow.score.ToString("F3"));
         console.Write(t5);
+        console.Write(new Rule($"6. Model-free: PPO (clipped) on CartPole-v1 for {PpoSteps / 1000}k env steps, then 20 deterministic episodes"));
+        var t6 = new Table().AddColumns("env", "algo", "env steps", "eval return (20 episodes)", "env steps/s", "seconds");
+        t6.AddRow(ppoRow.env, ppoRow.algo, ppoRow.env_steps.ToString(), $"{ppoRow.eval_return:F1} +- {ppoRow.eval_return_std:F1}", ppoRow.steps_per_second.ToString("N0"),
+            ppoRow.seconds.ToString("F1"));
+        console.Write(t6);
         return 0;
     }
+
+    private sealed record PpoRow(string env, string algo, long env_steps, double eval_return, double eval_return_std, double steps_per_second, double seconds);
 
     private sealed record EpisodeRow(string env, int steps, double @return, bool terminated, bool truncated, double steps_per_second);
 

@@ -14,7 +14,7 @@ namespace Control.Cli.Commands;
 /// <summary>How the CLI makes one algorithm: its presets per env, its env count, its constructor.</summary>
 public sealed class AlgorithmEntry
 {
-    private AlgorithmEntry(string name, string description, Type configType, Func<string, object> preset, Func<object, int> envs,
+    private AlgorithmEntry(string name, string description, Type configType, Func<string, long, object> preset, Func<object, int> envs,
         Func<VectorEnv, object, long, IAlgorithm> create)
     {
         Name = name;
@@ -34,8 +34,8 @@ public sealed class AlgorithmEntry
     /// <summary>The config record's type (the checkpoint stores the config as JSON of this type).</summary>
     public Type ConfigType { get; }
 
-    /// <summary>The tuned config for an env.</summary>
-    public Func<string, object> Preset { get; }
+    /// <summary>The tuned config for an env and a step budget (schedules that anneal over the run read the budget).</summary>
+    public Func<string, long, object> Preset { get; }
 
     /// <summary>Parallel envs a config asks for.</summary>
     public Func<object, int> Envs { get; }
@@ -46,7 +46,12 @@ public sealed class AlgorithmEntry
     /// <summary>An entry with a typed config.</summary>
     public static AlgorithmEntry For<TConfig>(string name, string description, Func<string, TConfig> preset, Func<TConfig, int> envs,
         Func<VectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
-        => new(name, description, typeof(TConfig), env => preset(env), c => envs((TConfig)c), (v, c, s) => create(v, (TConfig)c, s));
+        => new(name, description, typeof(TConfig), (env, _) => preset(env), c => envs((TConfig)c), (v, c, s) => create(v, (TConfig)c, s));
+
+    /// <summary>An entry with a typed config whose preset depends on the step budget too.</summary>
+    public static AlgorithmEntry For<TConfig>(string name, string description, Func<string, long, TConfig> preset, Func<TConfig, int> envs,
+        Func<VectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
+        => new(name, description, typeof(TConfig), (env, steps) => preset(env, steps), c => envs((TConfig)c), (v, c, s) => create(v, (TConfig)c, s));
 }
 
 /// <summary>The algorithms `control train` knows.</summary>
@@ -64,18 +69,22 @@ public static class Algorithms
             },
             c => c.Envs, (e, c, s) => new Reinforce(e, c, s)),
         AlgorithmEntry.For<A2cConfig>("a2c", "synchronous advantage actor-critic with GAE(lambda), RMSprop (SB3's A2C defaults)",
-            env => env switch
+            (env, steps) => env switch
             {
                 "cartpole" => new A2cConfig(),
                 "pendulum" => new A2cConfig
                 {
                     StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true,
-                    AnnealLearningRate = true, AnnealSteps = 1_000_000, InitialLogStd = -1,
+                    AnnealLearningRate = true, AnnealSteps = steps, InitialLogStd = -1,
                 },
                 "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true },
                 _ => new A2cConfig(),
             },
             c => c.Envs, (e, c, s) => new A2c(e, c, s)),
+        AlgorithmEntry.For<PpoConfig>("ppo", "PPO with the clipped surrogate", (env, steps) => PpoPresets.For(env, steps, PpoObjective.Clip), c => c.Envs,
+            (v, c, s) => new Ppo(v, c, s)),
+        AlgorithmEntry.For<PpoConfig>("ppo-kl", "PPO with the adaptive KL penalty", (env, steps) => PpoPresets.For(env, steps, PpoObjective.AdaptiveKl), c => c.Envs,
+            (v, c, s) => new Ppo(v, c, s)),
     ];
 
     /// <summary>Names in order.</summary>
@@ -176,7 +185,7 @@ public static class TrainCommand
         {
             AlgorithmEntry entry = Algorithms.Get(algoName);
             Envs.Spec(envName);
-            object config = entry.Preset(envName);
+            object config = entry.Preset(envName, steps);
             run = new RunDescription(algoName, envName, seed, JsonSerializer.Serialize(config, entry.ConfigType));
             algorithm = entry.Create(Envs.MakeVector(envName, entry.Envs(config), seed), config, seed);
         }

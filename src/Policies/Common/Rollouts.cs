@@ -117,9 +117,10 @@ public sealed class RolloutBuffer
     /// <summary>Rows <paramref name="indices"/> of a per-transition array with <paramref name="width"/> values per row, as a (B, width) tensor.</summary>
     public static Tensor Gather(float[] source, int width, ReadOnlySpan<int> indices)
     {
-        var data = new float[indices.Length * width];
-        for (int r = 0; r < indices.Length; r++) source.AsSpan(indices[r] * width, width).CopyTo(data.AsSpan(r * width, width));
-        return Tensor.FromArray(data, indices.Length, width);
+        Tensor rows = Tensor.Zeros(DType.Float32, indices.Length, width);
+        Span<float> data = rows.Span<float>();
+        for (int r = 0; r < indices.Length; r++) source.AsSpan(indices[r] * width, width).CopyTo(data.Slice(r * width, width));
+        return rows;
     }
 
     /// <summary>A whole per-transition array with <paramref name="width"/> values per row as a (T N, width) tensor.</summary>
@@ -195,8 +196,6 @@ public sealed class RolloutCollector
                 for (int k = 0; k < taken.Length; k++) taken[k] = (float)actions[k];
                 taken.CopyTo(buffer.Actions.AsSpan(row * a, n * a));
                 pi.LogProb(Tensor.FromArray(taken, n, a)).Span<float>().CopyTo(buffer.LogProbs.AsSpan(row, n));
-                if (critic is not null) critic.Values(x).Span<float>().CopyTo(buffer.Values.AsSpan(row, n));
-                else buffer.Values.AsSpan(row, n).Clear();
             }
             env.Step(actions);
             EnvSteps += n;
@@ -210,13 +209,18 @@ public sealed class RolloutCollector
                 if (end) RecordEpisode(env.EpisodeReturns[i]);
             }
         }
+        // V_old of every stored observation in one batched pass (the critic does not change during collection),
+        // and V of the observations after the last step.
         if (critic is not null)
         {
             Observe(env.Observations, observation, update: false);
-            using (TensorScope.Begin()) critic.Values(Tensor.FromArray(observation, n, o)).Span<float>().CopyTo(buffer.LastValues);
+            using var scope = TensorScope.Begin();
+            critic.Values(buffer.All(buffer.Observations, o)).Span<float>().CopyTo(buffer.Values);
+            critic.Values(Tensor.FromArray(observation, n, o)).Span<float>().CopyTo(buffer.LastValues);
         }
         else
         {
+            Array.Clear(buffer.Values);
             Array.Clear(buffer.LastValues);
         }
     }
@@ -233,6 +237,30 @@ public sealed class RolloutCollector
         Filter.Training = training && update;
         Filter.Apply(raw, destination);
         Filter.Training = training;
+    }
+
+    /// <summary>Writes the counters and recent returns (for checkpoints; the env and filter are saved on their own).</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(EnvSteps);
+        writer.Write(Episodes);
+        writer.Write(recentReturns.Count);
+        foreach (double r in recentReturns) writer.Write(r);
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The stored count of recent returns is out of range.</exception>
+    public void ReadState(BinaryReader reader)
+    {
+        long steps = reader.ReadInt64(), episodes = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count < 0 || count > 100) throw new InvalidDataException($"RolloutCollector: expected 0 to 100 recent returns, got {count}.");
+        var returns = new double[count];
+        for (int i = 0; i < count; i++) returns[i] = reader.ReadDouble();
+        EnvSteps = steps;
+        Episodes = episodes;
+        recentReturns.Clear();
+        foreach (double r in returns) recentReturns.Enqueue(r);
     }
 
     private double FinalValue(ValueNetwork critic, int copy)

@@ -217,15 +217,15 @@ public sealed class A2c : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("policy", policy);
-        checkpoint.PutModule("critic", critic);
-        checkpoint.PutOptimizer("optimizer", optimizer);
-        checkpoint.PutFilter("filter", collector.Filter);
-        checkpoint.PutRng("rng", rng);
-        checkpoint.PutEnv("env", env);
-        checkpoint.Put("counters", w =>
+        checkpoint.PutModule("a2c/policy", policy);
+        checkpoint.PutModule("a2c/critic", critic);
+        checkpoint.PutOptimizer("a2c/optimizer", optimizer);
+        checkpoint.PutFilter("a2c/filter", collector.Filter);
+        checkpoint.PutRng("a2c/rng", rng);
+        checkpoint.PutEnv("a2c/env", env);
+        checkpoint.Put("a2c/counters", w =>
         {
-            w.Write(collector.EnvSteps);
+            collector.WriteState(w);
             w.Write(Iterations);
         });
     }
@@ -233,15 +233,15 @@ public sealed class A2c : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("policy", policy);
-        checkpoint.ReadModule("critic", critic);
-        checkpoint.ReadOptimizer("optimizer", optimizer);
-        checkpoint.ReadFilter("filter", collector.Filter);
-        rng = checkpoint.GetRng("rng");
-        checkpoint.ReadEnv("env", env);
-        checkpoint.Read("counters", r =>
+        checkpoint.ReadModule("a2c/policy", policy);
+        checkpoint.ReadModule("a2c/critic", critic);
+        checkpoint.ReadOptimizer("a2c/optimizer", optimizer);
+        checkpoint.ReadFilter("a2c/filter", collector.Filter);
+        rng = checkpoint.GetRng("a2c/rng");
+        checkpoint.ReadEnv("a2c/env", env);
+        checkpoint.Read("a2c/counters", r =>
         {
-            collector.EnvSteps = r.ReadInt64();
+            collector.ReadState(r);
             Iterations = r.ReadInt32();
         });
     }

@@ -451,17 +451,17 @@ public sealed class Reinforce : IAlgorithm
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("policy", policy);
-        checkpoint.PutOptimizer("optimizer", optimizer);
+        checkpoint.PutModule("reinforce/policy", policy);
+        checkpoint.PutOptimizer("reinforce/optimizer", optimizer);
         if (value is not null)
         {
-            checkpoint.PutModule("value", value);
-            checkpoint.PutOptimizer("value_optimizer", valueOptimizer!);
+            checkpoint.PutModule("reinforce/value", value);
+            checkpoint.PutOptimizer("reinforce/value_optimizer", valueOptimizer!);
         }
-        checkpoint.PutFilter("filter", filter);
-        checkpoint.PutRng("rng", rng);
-        checkpoint.PutEnv("env", env);
-        checkpoint.Put("counters", w =>
+        checkpoint.PutFilter("reinforce/filter", filter);
+        checkpoint.PutRng("reinforce/rng", rng);
+        checkpoint.PutEnv("reinforce/env", env);
+        checkpoint.Put("reinforce/counters", w =>
         {
             w.Write(EnvSteps);
             w.Write(Iterations);
@@ -471,17 +471,17 @@ public sealed class Reinforce : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("policy", policy);
-        checkpoint.ReadOptimizer("optimizer", optimizer);
+        checkpoint.ReadModule("reinforce/policy", policy);
+        checkpoint.ReadOptimizer("reinforce/optimizer", optimizer);
         if (value is not null)
         {
-            checkpoint.ReadModule("value", value);
-            checkpoint.ReadOptimizer("value_optimizer", valueOptimizer!);
+            checkpoint.ReadModule("reinforce/value", value);
+            checkpoint.ReadOptimizer("reinforce/value_optimizer", valueOptimizer!);
         }
-        checkpoint.ReadFilter("filter", filter);
-        rng = checkpoint.GetRng("rng");
-        checkpoint.ReadEnv("env", env);
-        checkpoint.Read("counters", r =>
+        checkpoint.ReadFilter("reinforce/filter", filter);
+        rng = checkpoint.GetRng("reinforce/rng");
+        checkpoint.ReadEnv("reinforce/env", env);
+        checkpoint.Read("reinforce/counters", r =>
         {
             EnvSteps = r.ReadInt64();
             Iterations = r.ReadInt32();

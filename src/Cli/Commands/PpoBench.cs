@@ -1,0 +1,119 @@
+// `control bench ppo`: training throughput of PPO on CartPole in CleanRL's configuration (8 envs, 128 steps per env
+// per update, 4 epochs of 4 minibatches, 64-64 tanh policy and value networks, clipped surrogate with entropy
+// bonus), in Control and in a straightforward PyTorch PPO of the same configuration with the same env written in
+// Python (bench/torch_ppo.py under /usr/bin/python3), one thread each, in the same run. Throughput counts env steps
+// per second of wall time over whole iterations (collection and updates) after one untimed warm-up iteration.
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Control.Dynamics;
+using Control.Policies;
+using Control.Robots;
+using Control.Tensors;
+using Spectre.Console;
+
+namespace Control.Cli.Commands;
+
+/// <summary>PPO training throughput benchmark.</summary>
+public static class PpoBench
+{
+    /// <summary>The benchmarked configuration (the issue's and CleanRL's CartPole settings).</summary>
+    public static PpoConfig BenchConfig { get; } = new()
+    {
+        Envs = 8, StepsPerEnv = 128, Epochs = 4, Minibatches = 4, Gamma = 0.99, GaeLambda = 0.95, LearningRate = 2.5e-4,
+        ClipRange = 0.2, EntropyCoefficient = 0.01, ValueCoefficient = 0.5, MaxGradNorm = 0.5,
+    };
+
+    /// <summary>Builds the subcommand.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var steps = new Option<long>("--steps") { Description = "Timed env steps for Control (after one warm-up iteration).", DefaultValueFactory = _ => 200_000 };
+        var torchSteps = new Option<long>("--torch-steps") { Description = "Timed env steps for PyTorch.", DefaultValueFactory = _ => 20_480 };
+        var command = new Command("ppo", "PPO on CartPole (8 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh): env steps per second, Control against PyTorch.")
+        {
+            json, steps, torchSteps,
+        };
+        command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(json), parse.GetValue(steps), parse.GetValue(torchSteps))));
+        return command;
+    }
+
+    /// <summary>Env steps per second of Control's PPO over at least <paramref name="steps"/> steps, and the recent episode return.</summary>
+    public static (double StepsPerSecond, double EpisodeReturn) MeasureControl(long steps, long seed = 0)
+    {
+        if (steps <= 0) throw new ArgumentException($"expected a positive --steps, got {steps}");
+        int threads = Tensor.MatMulThreads;
+        Tensor.MatMulThreads = 1;
+        try
+        {
+            using VectorEnv env = Envs.MakeVector("cartpole", BenchConfig.Envs, seed, new VectorEnvOptions { Workers = 1 });
+            var ppo = new Ppo(env, BenchConfig, seed);
+            ppo.Iterate();
+            long start = ppo.EnvSteps;
+            IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+            var clock = Stopwatch.StartNew();
+            while (ppo.EnvSteps - start < steps) metrics = ppo.Iterate();
+            return ((ppo.EnvSteps - start) / clock.Elapsed.TotalSeconds, metrics["rollout/episode_return"]);
+        }
+        finally
+        {
+            Tensor.MatMulThreads = threads;
+        }
+    }
+
+    private static int Execute(CommandContext context, bool json, long steps, long torchSteps)
+    {
+        (double control, double controlReturn) = MeasureControl(steps);
+        double? torch = null, torchReturn = null;
+        string? torchVersion = null, torchError = null;
+        try
+        {
+            (torch, torchReturn, torchVersion) = RunTorch(torchSteps);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException)
+        {
+            torchError = e.Message;
+        }
+        double? ratio = control / torch;
+        if (json)
+        {
+            context.WriteJson(new
+            {
+                control_steps_per_second = control, torch_steps_per_second = torch, ratio, control_episode_return = controlReturn,
+                torch_episode_return = torchReturn, torch = torchVersion, torch_error = torchError, threads = 1,
+            });
+            return 0;
+        }
+        var table = new Table().AddColumns("engine", "env steps/s (1 thread)", "recent episode return");
+        table.AddRow("Control", F(control), F(controlReturn));
+        table.AddRow($"PyTorch {torchVersion ?? "(unavailable)"}", torch is double t ? F(t) : "-", torchReturn is double r ? F(r) : "-");
+        context.Console.Write(table);
+        context.Output.WriteLine(torch is null ? $"PyTorch unavailable: {torchError}" : $"Control / PyTorch: {ratio:F1}x");
+        return 0;
+    }
+
+    private static (double StepsPerSecond, double? EpisodeReturn, string Version) RunTorch(long steps)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "bench", "torch_ppo.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, "1", steps.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        start.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"bench/torch_ppo.py failed (is python3-torch installed?): {error.Trim()}");
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        JsonElement episodeReturn = root.GetProperty("episode_return");
+        return (root.GetProperty("steps_per_second").GetDouble(), episodeReturn.ValueKind == JsonValueKind.Number ? episodeReturn.GetDouble() : null,
+            root.GetProperty("torch").GetString() ?? "?");
+    }
+
+    private static string F(double v) => v.ToString("F0", CultureInfo.InvariantCulture);
+}

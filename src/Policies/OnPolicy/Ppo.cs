@@ -1,0 +1,417 @@
+// Proximal policy optimization (Schulman et al. 2017; seed 001). Each iteration collects T steps of N envs with
+// pi_old, estimates advantages by GAE(lambda), then takes K epochs of minibatch Adam steps on one of the seed's two
+// surrogates, with a value loss and an entropy bonus:
+//   clipped:         L_CLIP = E[min(r A, clip(r, 1 - eps, 1 + eps) A)],   r = pi(a|s) / pi_old(a|s)
+//   adaptive KL:     L_KL   = E[r A] - beta KL(pi_old || pi), and after the update beta <- 2 beta when
+//                    KL > 1.5 target, beta <- beta / 2 when KL < target / 1.5.
+// Implementation details follow Engstrom et al. 2020 / SB3: per-minibatch advantage normalization, optional value
+// clipping, global-norm gradient clipping, linear learning-rate annealing, and an optional target-KL early stop.
+using System.Diagnostics;
+using Control.Dynamics;
+using Control.Tensors;
+using Control.Tensors.Optim;
+
+namespace Control.Policies;
+
+/// <summary>Which surrogate PPO maximizes.</summary>
+public enum PpoObjective
+{
+    /// <summary>The clipped surrogate L_CLIP.</summary>
+    Clip,
+
+    /// <summary>The KL-penalized surrogate with the adaptive beta of the seed.</summary>
+    AdaptiveKl,
+}
+
+/// <summary>PPO's settings. Defaults are CleanRL's and SB3's for classic control with 8 envs.</summary>
+public sealed record PpoConfig
+{
+    /// <summary>Parallel envs N (default 8).</summary>
+    public int Envs { get; init; } = 8;
+
+    /// <summary>Steps per env per iteration T (default 128); an iteration collects N T transitions.</summary>
+    public int StepsPerEnv { get; init; } = 128;
+
+    /// <summary>Passes over each rollout K (default 4).</summary>
+    public int Epochs { get; init; } = 4;
+
+    /// <summary>Minibatches per epoch (default 4); N T must be divisible by it.</summary>
+    public int Minibatches { get; init; } = 4;
+
+    /// <summary>Discount gamma (default 0.99).</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>GAE lambda (default 0.95).</summary>
+    public double GaeLambda { get; init; } = 0.95;
+
+    /// <summary>Adam step size (default 2.5e-4).</summary>
+    public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>Anneal the learning rate linearly to 0 over this many env steps (default 0: constant).</summary>
+    public long AnnealSteps { get; init; }
+
+    /// <summary>The surrogate (default clipped).</summary>
+    public PpoObjective Objective { get; init; } = PpoObjective.Clip;
+
+    /// <summary>Clip range eps of L_CLIP (default 0.2).</summary>
+    public double ClipRange { get; init; } = 0.2;
+
+    /// <summary>Clip the value prediction to V_old +- this (default null: no value clipping).</summary>
+    public double? ValueClipRange { get; init; }
+
+    /// <summary>Target KL(pi_old || pi) of the adaptive penalty (default 0.01).</summary>
+    public double KlTarget { get; init; } = 0.01;
+
+    /// <summary>Initial penalty coefficient beta (default 1).</summary>
+    public double InitialKlBeta { get; init; } = 1.0;
+
+    /// <summary>Stop an iteration's epochs once the approximate KL exceeds 1.5 x this (default null: never).</summary>
+    public double? TargetKl { get; init; }
+
+    /// <summary>Weight of the entropy bonus (default 0).</summary>
+    public double EntropyCoefficient { get; init; }
+
+    /// <summary>Weight of the value loss E[(V - R)^2] (default 0.5).</summary>
+    public double ValueCoefficient { get; init; } = 0.5;
+
+    /// <summary>Global gradient-norm bound (default 0.5).</summary>
+    public double MaxGradNorm { get; init; } = 0.5;
+
+    /// <summary>Normalize advantages within each minibatch (default true).</summary>
+    public bool NormalizeAdvantages { get; init; } = true;
+
+    /// <summary>Normalize observations by running statistics (default false).</summary>
+    public bool NormalizeObservations { get; init; }
+
+    /// <summary>Multiply rewards by this before learning (default 1; returns are reported unscaled).</summary>
+    public double RewardScale { get; init; } = 1.0;
+
+    /// <summary>Policy and value network layout (default 64-64 tanh, orthogonal initialization).</summary>
+    public NetworkConfig Network { get; init; } = new();
+
+    /// <summary>How a Gaussian policy holds its log-std (default one learned vector).</summary>
+    public LogStdMode LogStd { get; init; } = LogStdMode.StateIndependent;
+
+    /// <summary>Initial log-std of a Gaussian policy (default 0).</summary>
+    public double InitialLogStd { get; init; }
+
+    internal void Validate(VectorEnv env)
+    {
+        static void Positive(string name, double value)
+        {
+            if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a positive finite value");
+        }
+        static void NonNegative(string name, double value)
+        {
+            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a finite value >= 0");
+        }
+        static void Unit(string name, double value)
+        {
+            if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a value in [0, 1]");
+        }
+        Positive(nameof(Envs), Envs);
+        Positive(nameof(StepsPerEnv), StepsPerEnv);
+        Positive(nameof(Epochs), Epochs);
+        Positive(nameof(Minibatches), Minibatches);
+        Positive(nameof(LearningRate), LearningRate);
+        Positive(nameof(ClipRange), ClipRange);
+        Positive(nameof(KlTarget), KlTarget);
+        Positive(nameof(InitialKlBeta), InitialKlBeta);
+        Positive(nameof(MaxGradNorm), MaxGradNorm);
+        Positive(nameof(RewardScale), RewardScale);
+        NonNegative(nameof(AnnealSteps), AnnealSteps);
+        NonNegative(nameof(EntropyCoefficient), EntropyCoefficient);
+        NonNegative(nameof(ValueCoefficient), ValueCoefficient);
+        Unit(nameof(Gamma), Gamma);
+        Unit(nameof(GaeLambda), GaeLambda);
+        if (ValueClipRange is double v) Positive(nameof(ValueClipRange), v);
+        if (TargetKl is double k) Positive(nameof(TargetKl), k);
+        if (Envs * StepsPerEnv % Minibatches != 0)
+            throw new ArgumentException($"PpoConfig.Minibatches: expected a divisor of Envs x StepsPerEnv = {Envs * StepsPerEnv}, got {Minibatches}.");
+        if (env.Count != Envs)
+            throw new ArgumentException($"PpoConfig.Envs: the config asks for {Envs} envs, the vector env has {env.Count}.");
+        Network.Validate(nameof(PpoConfig));
+    }
+}
+
+/// <summary>Proximal policy optimization, clipped or with the adaptive KL penalty.</summary>
+public sealed class Ppo : IAlgorithm
+{
+    private readonly VectorEnv env;
+    private readonly StochasticPolicy policy;
+    private readonly StochasticPolicy? oldPolicy;
+    private readonly ValueNetwork critic;
+    private readonly Adam optimizer;
+    private readonly IReadOnlyList<Tensor> parameters;
+    private readonly RolloutBuffer buffer;
+    private readonly RolloutCollector collector;
+    private readonly int[] order;
+    private Rng actionRng;
+    private Rng shuffleRng;
+    private double beta;
+
+    /// <summary>PPO on <paramref name="env"/> (reset here with <paramref name="seed"/>); every generator derives from the seed.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or does not fit the env (named in the message).</exception>
+    public Ppo(VectorEnv env, PpoConfig config, long seed)
+    {
+        this.env = env ?? throw new ArgumentNullException(nameof(env));
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        config.Validate(env);
+        var root = new Rng(seed);
+        int observationSize = env.ObservationSize;
+        policy = StochasticPolicy.Create(observationSize, env.SingleActionSpace, config.Network, root.Fork(0), config.LogStd, config.InitialLogStd);
+        critic = new ValueNetwork(observationSize, config.Network, root.Fork(1));
+        if (config.Objective == PpoObjective.AdaptiveKl)
+            oldPolicy = StochasticPolicy.Create(observationSize, env.SingleActionSpace, config.Network, root.Fork(0), config.LogStd, config.InitialLogStd);
+        actionRng = root.Fork(2);
+        shuffleRng = root.Fork(3);
+        parameters = [.. policy.Parameters(), .. critic.Parameters()];
+        optimizer = new Adam(parameters, new AdamConfig { LearningRate = config.LearningRate, Epsilon = 1e-5 });
+        buffer = new RolloutBuffer(config.StepsPerEnv, config.Envs, observationSize, env.ActionSize);
+        collector = new RolloutCollector(env, config.NormalizeObservations ? new ObservationFilter(observationSize) : null);
+        order = new int[buffer.Count];
+        beta = config.InitialKlBeta;
+        env.Reset(seed);
+    }
+
+    /// <summary>The settings.</summary>
+    public PpoConfig Config { get; }
+
+    /// <inheritdoc />
+    public string Name => Config.Objective == PpoObjective.Clip ? "ppo" : "ppo-kl";
+
+    /// <inheritdoc />
+    public long EnvSteps => collector.EnvSteps;
+
+    /// <inheritdoc />
+    public int Iterations { get; private set; }
+
+    /// <summary>The policy network.</summary>
+    public StochasticPolicy PolicyNetwork => policy;
+
+    /// <summary>The current KL penalty coefficient beta (adaptive-KL objective).</summary>
+    public double KlBeta => beta;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Iterate()
+    {
+        PpoConfig c = Config;
+        if (c.AnnealSteps > 0) optimizer.LearningRate = c.LearningRate * Math.Max(0, 1 - (double)EnvSteps / c.AnnealSteps);
+
+        // Sample {tau_i} from pi_old and estimate advantages.
+        long started = Stopwatch.GetTimestamp();
+        collector.Collect(buffer, policy, critic, actionRng, c.Gamma, c.RewardScale);
+        buffer.ComputeAdvantages(c.Gamma, c.GaeLambda);
+        oldPolicy?.CopyParametersFrom(policy);
+        TimeSpan collecting = Stopwatch.GetElapsedTime(started);
+
+        // K epochs of minibatch Adam on the surrogate.
+        int size = buffer.Count / c.Minibatches;
+        double policyLoss = 0, valueLoss = 0, entropy = 0, approxKl = 0, clipFraction = 0;
+        int updates = 0;
+        bool stoppedEarly = false;
+        for (int epoch = 0; epoch < c.Epochs && !stoppedEarly; epoch++)
+        {
+            Shuffle();
+            for (int start = 0; start < buffer.Count; start += size)
+            {
+                var step = Update(order.AsSpan(start, size));
+                if (c.TargetKl is double target && step.ApproxKl > 1.5 * target)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
+                policyLoss += step.PolicyLoss;
+                valueLoss += step.ValueLoss;
+                entropy += step.Entropy;
+                approxKl += step.ApproxKl;
+                clipFraction += step.ClipFraction;
+                updates++;
+            }
+        }
+
+        // The seed's beta rule, on the KL of the whole rollout after the update.
+        double klAfter = double.NaN;
+        if (c.Objective == PpoObjective.AdaptiveKl)
+        {
+            klAfter = RolloutKl();
+            beta = AdaptKlBeta(beta, klAfter, c.KlTarget);
+        }
+        Iterations++;
+        double n = Math.Max(updates, 1);
+        return new Dictionary<string, double>
+        {
+            ["rollout/episode_return"] = collector.RecentReturns.Count > 0 ? collector.RecentReturns.Average() : double.NaN,
+            ["rollout/episodes"] = collector.Episodes,
+            ["train/policy_loss"] = policyLoss / n,
+            ["train/value_loss"] = valueLoss / n,
+            ["train/entropy"] = entropy / n,
+            ["train/approx_kl"] = approxKl / n,
+            ["train/clip_fraction"] = clipFraction / n,
+            ["train/kl"] = klAfter,
+            ["train/kl_beta"] = beta,
+            ["train/learning_rate"] = optimizer.LearningRate,
+            ["train/updates"] = updates,
+            ["train/explained_variance"] = ExplainedVariance(),
+            ["time/collect_ms"] = collecting.TotalMilliseconds,
+            ["time/update_ms"] = (Stopwatch.GetElapsedTime(started) - collecting).TotalMilliseconds,
+        };
+    }
+
+    /// <summary>
+    /// L_CLIP = mean(min(r A, clip(r, 1 - eps, 1 + eps) A)) for importance ratios <paramref name="ratio"/> and
+    /// advantages <paramref name="advantages"/> (both (B,)). Its gradient in r is A where the ratio is inside the
+    /// clip range or on the side that worsens the objective, and zero where clipping removes the incentive to move
+    /// further (r > 1 + eps with A > 0, r &lt; 1 - eps with A &lt; 0).
+    /// </summary>
+    public static Tensor ClippedSurrogate(Tensor ratio, Tensor advantages, double clipRange)
+        => Tensor.Minimum(ratio * advantages, ratio.Clamp(1 - clipRange, 1 + clipRange) * advantages).Mean();
+
+    /// <summary>The seed's rule: beta doubled when the KL exceeds 1.5 x target, halved when below target / 1.5, else kept.</summary>
+    public static double AdaptKlBeta(double beta, double kl, double target)
+    {
+        if (kl > 1.5 * target) return beta * 2;
+        if (kl < target / 1.5) return beta / 2;
+        return beta;
+    }
+
+    private readonly record struct StepStatistics(double PolicyLoss, double ValueLoss, double Entropy, double ApproxKl, double ClipFraction);
+
+    // One Adam step on a minibatch; returns its statistics (ApproxKl before the step, for the early stop).
+    private StepStatistics Update(ReadOnlySpan<int> rows)
+    {
+        PpoConfig c = Config;
+        using var scope = TensorScope.Begin();
+        Tensor observations = RolloutBuffer.Gather(buffer.Observations, buffer.ObservationSize, rows);
+        Tensor actions = RolloutBuffer.Gather(buffer.Actions, buffer.ActionSize, rows);
+        Tensor oldLogProbs = RolloutBuffer.Gather(buffer.LogProbs, 1, rows).Reshape(-1);
+        Tensor advantages = RolloutBuffer.Gather(buffer.Advantages, 1, rows).Reshape(-1);
+        Tensor returns = RolloutBuffer.Gather(buffer.Returns, 1, rows).Reshape(-1);
+        if (c.NormalizeAdvantages) Advantages.Normalize(advantages.Span<float>());
+
+        IActionDistribution pi = policy.Distribution(observations);
+        Tensor logRatio = pi.LogProb(actions) - oldLogProbs;
+        Tensor ratio = logRatio.Exp();
+        Tensor surrogate;
+        if (c.Objective == PpoObjective.Clip)
+        {
+            surrogate = ClippedSurrogate(ratio, advantages, c.ClipRange);
+        }
+        else
+        {
+            IActionDistribution old;
+            using (Autograd.NoGrad()) old = oldPolicy!.Distribution(observations);
+            surrogate = (ratio * advantages).Mean() - beta * old.Kl(pi).Mean();
+        }
+
+        Tensor values = critic.Values(observations);
+        Tensor valueError = (values - returns).Square();
+        if (c.ValueClipRange is double range)
+        {
+            Tensor oldValues = RolloutBuffer.Gather(buffer.Values, 1, rows).Reshape(-1);
+            Tensor clippedValues = oldValues + (values - oldValues).Clamp(-range, range);
+            valueError = Tensor.Maximum(valueError, (clippedValues - returns).Square());
+        }
+        Tensor valueLoss = valueError.Mean();
+        Tensor entropy = pi.Entropy().Mean();
+        Tensor loss = -surrogate + c.ValueCoefficient * valueLoss - c.EntropyCoefficient * entropy;
+
+        // Schulman's low-variance estimator of KL(pi_old || pi): E[(r - 1) - log r].
+        double approxKl = 0, clipped = 0;
+        ReadOnlySpan<float> lr = logRatio.Span<float>();
+        for (int i = 0; i < lr.Length; i++)
+        {
+            double r = Math.Exp(lr[i]);
+            approxKl += r - 1 - lr[i];
+            if (Math.Abs(r - 1) > c.ClipRange) clipped++;
+        }
+        approxKl /= lr.Length;
+        if (c.TargetKl is double target && approxKl > 1.5 * target) return new StepStatistics(0, 0, 0, approxKl, 0);
+
+        optimizer.ZeroGrad();
+        loss.Backward();
+        Gradients.ClipByGlobalNorm(parameters, c.MaxGradNorm);
+        optimizer.Step();
+        return new StepStatistics(-surrogate.Item(), valueLoss.Item(), entropy.Item(), approxKl, clipped / lr.Length);
+    }
+
+    // Mean KL(pi_old || pi) over the whole rollout.
+    private double RolloutKl()
+    {
+        using var noGrad = Autograd.NoGrad();
+        using var scope = TensorScope.Begin();
+        Tensor observations = buffer.All(buffer.Observations, buffer.ObservationSize);
+        return oldPolicy!.Distribution(observations).Kl(policy.Distribution(observations)).Mean().Item();
+    }
+
+    // 1 - Var(R - V) / Var(R) over the rollout: how much of the return variance V_old explains.
+    private double ExplainedVariance()
+    {
+        double meanReturn = 0, meanError = 0;
+        int n = buffer.Count;
+        for (int i = 0; i < n; i++)
+        {
+            meanReturn += buffer.Returns[i];
+            meanError += buffer.Returns[i] - buffer.Values[i];
+        }
+        meanReturn /= n;
+        meanError /= n;
+        double varReturn = 0, varError = 0;
+        for (int i = 0; i < n; i++)
+        {
+            varReturn += (buffer.Returns[i] - meanReturn) * (buffer.Returns[i] - meanReturn);
+            double e = buffer.Returns[i] - buffer.Values[i] - meanError;
+            varError += e * e;
+        }
+        return varReturn > 0 ? 1 - varError / varReturn : double.NaN;
+    }
+
+    private void Shuffle()
+    {
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = shuffleRng.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(policy, collector.Filter, deterministic, seed);
+
+    /// <inheritdoc />
+    public void Save(Checkpoint checkpoint)
+    {
+        checkpoint.PutModule("ppo/policy", policy);
+        checkpoint.PutModule("ppo/value", critic);
+        checkpoint.PutOptimizer("ppo/optimizer", optimizer);
+        checkpoint.PutRng("ppo/rng/actions", actionRng);
+        checkpoint.PutRng("ppo/rng/shuffle", shuffleRng);
+        checkpoint.PutEnv("ppo/env", env);
+        checkpoint.PutFilter("ppo/filter", collector.Filter);
+        checkpoint.Put("ppo/state", w =>
+        {
+            collector.WriteState(w);
+            w.Write(Iterations);
+            w.Write(beta);
+        });
+    }
+
+    /// <inheritdoc />
+    public void Load(Checkpoint checkpoint)
+    {
+        checkpoint.ReadModule("ppo/policy", policy);
+        checkpoint.ReadModule("ppo/value", critic);
+        checkpoint.ReadOptimizer("ppo/optimizer", optimizer);
+        actionRng = checkpoint.GetRng("ppo/rng/actions");
+        shuffleRng = checkpoint.GetRng("ppo/rng/shuffle");
+        checkpoint.ReadEnv("ppo/env", env);
+        checkpoint.ReadFilter("ppo/filter", collector.Filter);
+        checkpoint.Read("ppo/state", r =>
+        {
+            collector.ReadState(r);
+            Iterations = r.ReadInt32();
+            beta = r.ReadDouble();
+        });
+    }
+}

@@ -1,0 +1,134 @@
+// `control train`, `control eval` and `control bench ppo` end to end: the issue's JSON keys, checkpoints and the CSV
+// log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
+using System.Text.Json;
+using Control.Cli.Commands;
+
+namespace Control.Cli.Tests;
+
+public class TrainTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = ControlCommand.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static JsonElement LastLineJson(string output) => JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]).RootElement;
+
+    private static string TempDirectory() => Path.Combine(Path.GetTempPath(), $"ctl-cli-train-{Guid.NewGuid():N}");
+
+    [Fact]
+    public void TrainPrintsTheIssueKeysWritesTheLogAndACheckpointThatEvalReads()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            (int code, string output, string error) = Run("train", "--env", "cartpole", "--algo", "ppo", "--steps", "4096", "--seed", "3", "--out", dir, "--json");
+            Assert.True(code == 0, error);
+            JsonElement root = LastLineJson(output);
+            foreach (string key in new[] { "eval_return", "eval_return_std", "steps_per_second", "env_steps" })
+                Assert.True(root.TryGetProperty(key, out _), $"missing {key} in {root}");
+            Assert.True(root.GetProperty("env_steps").GetInt64() >= 4096);
+            Assert.True(File.Exists(Path.Combine(dir, "metrics.csv")));
+            string checkpoint = Path.Combine(dir, "checkpoint.ctl");
+            (code, output, error) = Run("eval", "--checkpoint", checkpoint, "--seed", (1_000_000 + 3000).ToString(), "--json");
+            Assert.True(code == 0, error);
+            Assert.Equal(root.GetProperty("eval_return").GetDouble(), LastLineJson(output).GetProperty("eval_return").GetDouble());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ResumingACheckpointEndsWhereTheUninterruptedRunEnds()
+    {
+        string first = TempDirectory(), second = TempDirectory();
+        try
+        {
+            TrainCommand.TrainRun straight = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, first);
+            // The same run (same --steps, so the same learning-rate schedule) interrupted after 8192 steps.
+            AlgorithmEntry entry = Algorithms.Get("ppo-kl");
+            object config = entry.Preset("pendulum", 16_384);
+            var run = new RunDescription("ppo-kl", "pendulum", 5, JsonSerializer.Serialize(config, entry.ConfigType));
+            using (var env = Control.Robots.Envs.MakeVector("pendulum", entry.Envs(config), 5))
+                Control.Policies.Trainer.Train(entry.Create(env, config, 5), new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
+                    describe: c => c.PutJson(TrainCommand.RunSection, run));
+            TrainCommand.TrainRun resumed = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, second, resume: Path.Combine(second, "checkpoint.ctl"));
+            Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);
+            Assert.Equal(straight.Evaluation.Returns, resumed.Evaluation.Returns);
+        }
+        finally
+        {
+            foreach (string d in new[] { first, second }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("reinforce", 2000, 4000)]
+    [InlineData("a2c", 2000, 4000)]
+    public void TrainResumedFromItsCheckpointEndsWhereTheUninterruptedRunEnds(string algo, int half, int full)
+    {
+        string straight = TempDirectory(), split = TempDirectory();
+        try
+        {
+            (int code, string output, string error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--seed", "4", "--out", straight, "--json");
+            Assert.True(code == 0, error);
+            JsonElement expected = LastLineJson(output);
+            Assert.Equal(0, Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{half}", "--seed", "4", "--out", split, "--json").Code);
+            (code, output, error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--resume", Path.Combine(split, "checkpoint.ctl"), "--out", split, "--json");
+            Assert.True(code == 0, error);
+            JsonElement resumed = LastLineJson(output);
+            Assert.Equal(expected.GetProperty("env_steps").GetInt64(), resumed.GetProperty("env_steps").GetInt64());
+            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), resumed.GetProperty("eval_return").GetDouble());
+            (code, output, error) = Run("eval", "--checkpoint", Path.Combine(split, "checkpoint.ctl"), "--seed", "1004000", "--json");
+            Assert.True(code == 0, error);
+            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), LastLineJson(output).GetProperty("eval_return").GetDouble());
+        }
+        finally
+        {
+            foreach (string dir in new[] { straight, split })
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("--algo", "sac", "unknown algorithm 'sac'")]
+    [InlineData("--env", "nowhere", "nowhere")]
+    [InlineData("--steps", "0", "expected a positive --steps, got 0")]
+    public void BadInputIsOneLineAndExitCodeTwo(string option, string value, string message)
+    {
+        var args = new Dictionary<string, string> { ["--env"] = "cartpole", ["--algo"] = "ppo", ["--steps"] = "1000" };
+        args[option] = value;
+        (int code, string output, string error) = Run(["train", .. args.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void EvalOfAMissingCheckpointSaysWhichFile()
+    {
+        (int code, _, string error) = Run("eval", "--checkpoint", "/nonexistent/checkpoint.ctl");
+        Assert.Equal(2, code);
+        Assert.Contains("/nonexistent/checkpoint.ctl", error);
+    }
+
+    [Fact]
+    public void BenchPpoReportsBothEnginesAndTheRatio()
+    {
+        (int code, string output, string error) = Run("bench", "ppo", "--steps", "2048", "--torch-steps", "1024", "--json");
+        Assert.True(code == 0, error);
+        JsonElement root = LastLineJson(output);
+        Assert.True(root.GetProperty("torch").ValueKind == JsonValueKind.String, root.GetProperty("torch_error").ToString());
+        double control = root.GetProperty("control_steps_per_second").GetDouble(), torch = root.GetProperty("torch_steps_per_second").GetDouble();
+        Assert.True(control > 0 && torch > 0);
+        Assert.Equal(control / torch, root.GetProperty("ratio").GetDouble(), 9);
+    }
+}
