@@ -17,6 +17,7 @@ public class A2cTests
         Assert.Contains("A2cConfig.EntropyCoefficient", Message(new A2cConfig { EntropyCoefficient = -0.01 }));
         Assert.Contains("A2cConfig.GaeLambda", Message(new A2cConfig { GaeLambda = 1.2 }));
         Assert.Contains("A2cConfig.RmsPropAlpha", Message(new A2cConfig { RmsPropAlpha = 1 }));
+        Assert.Contains("A2cConfig.RewardScale", Message(new A2cConfig { RewardScale = 0 }));
         Assert.Contains("A2cConfig.Envs", Message(new A2cConfig { Envs = 2 }));
         string box = Message(new A2cConfig { InitialLogStd = -1 });
         Assert.Contains("A2cConfig.InitialLogStd", box);

@@ -74,10 +74,10 @@ public static class Algorithms
                 "cartpole" => new A2cConfig(),
                 "pendulum" => new A2cConfig
                 {
-                    StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true,
+                    StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true, RewardScale = 0.1,
                     AnnealLearningRate = true, AnnealSteps = steps, InitialLogStd = -1,
                 },
-                "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true },
+                "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true, RewardScale = 0.1 },
                 _ => new A2cConfig(),
             },
             c => c.Envs, (e, c, s) => new A2c(e, c, s)),

@@ -68,6 +68,12 @@ public sealed record A2cConfig
     /// <summary>Normalize observations by running statistics (default false).</summary>
     public bool NormalizeObservations { get; init; }
 
+    /// <summary>
+    /// Multiply rewards by this before computing advantages and value targets (default 1). Keeps the value loss from
+    /// taking the whole clipped gradient norm on envs with large returns (Acrobot: -1 per step).
+    /// </summary>
+    public double RewardScale { get; init; } = 1.0;
+
     /// <summary>The policy network (default 64-64 tanh, orthogonal initialization).</summary>
     public NetworkConfig Policy { get; init; } = new();
 
@@ -101,6 +107,7 @@ public sealed record A2cConfig
         Positive(nameof(LearningRate), LearningRate);
         Positive(nameof(AnnealSteps), AnnealSteps);
         Positive(nameof(MaxGradNorm), MaxGradNorm);
+        Positive(nameof(RewardScale), RewardScale);
         NonNegative(nameof(OptimizerEpsilon), OptimizerEpsilon);
         NonNegative(nameof(EntropyCoefficient), EntropyCoefficient);
         NonNegative(nameof(ValueCoefficient), ValueCoefficient);
@@ -171,7 +178,7 @@ public sealed class A2c : IAlgorithm
             optimizer.LearningRate = config.LearningRate * Math.Max(0, 1 - (double)EnvSteps / config.AnnealSteps);
 
         // 1. T steps of N envs with the current policy and critic.
-        collector.Collect(buffer, policy, critic, rng, config.Gamma);
+        collector.Collect(buffer, policy, critic, rng, config.Gamma, config.RewardScale);
 
         // 2. GAE(lambda) advantages and the critic's targets.
         buffer.ComputeAdvantages(config.Gamma, config.GaeLambda);
