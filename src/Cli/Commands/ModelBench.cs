@@ -124,24 +124,8 @@ public static class ModelBench
 
     private static (double Rate, double Loss, string Version) RunTorch(int threads, int epochs)
     {
-        string script = Path.Combine(AppContext.BaseDirectory, "bench", "torch_ensemble.py");
-        string t = threads.ToString(CultureInfo.InvariantCulture);
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, t, epochs.ToString(CultureInfo.InvariantCulture), Transitions.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["OMP_NUM_THREADS"] = t;
-        start.Environment["OPENBLAS_NUM_THREADS"] = t;
-        // Idle OpenMP workers sleep instead of spinning: on this shared 2-core VM a spinning second thread competes
-        // with the other load for the core and made PyTorch's 2-thread fit up to 7x slower (bench/RESULTS.md).
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"bench/torch_ensemble.py failed (is python3-torch installed?): {error.Result.Trim()}");
-        JsonElement root = JsonDocument.Parse(output).RootElement;
+        JsonElement root = TorchPeer.Run("torch_ensemble.py", threads, threads.ToString(CultureInfo.InvariantCulture), epochs.ToString(CultureInfo.InvariantCulture),
+            Transitions.ToString(CultureInfo.InvariantCulture));
         return (root.GetProperty("transitions_per_second").GetDouble(), root.GetProperty("final_loss").GetDouble(), root.GetProperty("torch").GetString() ?? "?");
     }
 }

@@ -95,21 +95,7 @@ public static class PpoBench
 
     private static (double StepsPerSecond, double? EpisodeReturn, string Version) RunTorch(long steps)
     {
-        string script = Path.Combine(AppContext.BaseDirectory, "bench", "torch_ppo.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, "1", steps.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        start.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"bench/torch_ppo.py failed (is python3-torch installed?): {error.Trim()}");
-        JsonElement root = JsonDocument.Parse(output).RootElement;
+        JsonElement root = TorchPeer.Run("torch_ppo.py", 1, "1", steps.ToString(CultureInfo.InvariantCulture));
         JsonElement episodeReturn = root.GetProperty("episode_return");
         return (root.GetProperty("steps_per_second").GetDouble(), episodeReturn.ValueKind == JsonValueKind.Number ? episodeReturn.GetDouble() : null,
             root.GetProperty("torch").GetString() ?? "?");
