@@ -68,6 +68,36 @@ public class TrainTests
     }
 
     [Theory]
+    [InlineData("reinforce", 2000, 4000)]
+    [InlineData("a2c", 2000, 4000)]
+    public void TrainResumedFromItsCheckpointEndsWhereTheUninterruptedRunEnds(string algo, int half, int full)
+    {
+        string straight = TempDirectory(), split = TempDirectory();
+        try
+        {
+            (int code, string output, string error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--seed", "4", "--out", straight, "--json");
+            Assert.True(code == 0, error);
+            JsonElement expected = LastLineJson(output);
+            Assert.Equal(0, Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{half}", "--seed", "4", "--out", split, "--json").Code);
+            (code, output, error) = Run("train", "--env", "cartpole", "--algo", algo, "--steps", $"{full}", "--resume", Path.Combine(split, "checkpoint.ctl"), "--out", split, "--json");
+            Assert.True(code == 0, error);
+            JsonElement resumed = LastLineJson(output);
+            Assert.Equal(expected.GetProperty("env_steps").GetInt64(), resumed.GetProperty("env_steps").GetInt64());
+            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), resumed.GetProperty("eval_return").GetDouble());
+            (code, output, error) = Run("eval", "--checkpoint", Path.Combine(split, "checkpoint.ctl"), "--seed", "1004000", "--json");
+            Assert.True(code == 0, error);
+            Assert.Equal(expected.GetProperty("eval_return").GetDouble(), LastLineJson(output).GetProperty("eval_return").GetDouble());
+        }
+        finally
+        {
+            foreach (string dir in new[] { straight, split })
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("--algo", "sac", "unknown algorithm 'sac'")]
     [InlineData("--env", "nowhere", "nowhere")]
     [InlineData("--steps", "0", "expected a positive --steps, got 0")]

@@ -1,4 +1,4 @@
-// Values and gradients of an MLP, and the update sequences of SGD, Adam and AdamW, against PyTorch.
+// Values and gradients of an MLP, and the update sequences of SGD, Adam, AdamW and RMSprop, against PyTorch.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Control.Tensors.NN;
@@ -55,6 +55,9 @@ public class TorchCrossCheckTests
         { "adam", "{\"lr\": 0.05}" },
         { "adam", "{\"lr\": 0.05, \"betas\": [0.8, 0.99], \"eps\": 1e-6, \"weight_decay\": 0.1}" },
         { "adamw", "{\"lr\": 0.05, \"weight_decay\": 0.3}" },
+        { "rmsprop", "{\"lr\": 0.01}" },
+        { "rmsprop", "{\"lr\": 0.007, \"alpha\": 0.99, \"eps\": 1e-5}" },
+        { "rmsprop", "{\"lr\": 0.01, \"alpha\": 0.9, \"eps\": 1e-6, \"weight_decay\": 0.1, \"momentum\": 0.5, \"centered\": true}" },
     };
 
     [Theory]
@@ -93,6 +96,11 @@ public class TorchCrossCheckTests
             {
                 LearningRate = lr, WeightDecay = Get("weight_decay", 0), Epsilon = Get("eps", 1e-8),
                 Beta1 = settings["betas"]?[0]?.GetValue<double>() ?? 0.9, Beta2 = settings["betas"]?[1]?.GetValue<double>() ?? 0.999,
+            }),
+            "rmsprop" => new RmsProp([p], new RmsPropConfig
+            {
+                LearningRate = lr, Alpha = Get("alpha", 0.99), Epsilon = Get("eps", 1e-8), WeightDecay = Get("weight_decay", 0),
+                Momentum = Get("momentum", 0), Centered = settings["centered"]?.GetValue<bool>() ?? false,
             }),
             _ => Adam.AdamW([p], new AdamConfig { LearningRate = lr, WeightDecay = Get("weight_decay", 0.01) }),
         };

@@ -59,6 +59,28 @@ public static class Algorithms
 {
     private static readonly AlgorithmEntry[] Entries =
     [
+        AlgorithmEntry.For<ReinforceConfig>("reinforce", "REINFORCE with reward-to-go and a baseline (default: a learned state value), batches of whole episodes",
+            env => env switch
+            {
+                "cartpole" => new ReinforceConfig { BatchSteps = 2000, LearningRate = 5e-3 },
+                "pendulum" => new ReinforceConfig { BatchSteps = 10_000, Gamma = 0.95, LearningRate = 3e-3, NormalizeObservations = true },
+                "acrobot" => new ReinforceConfig { BatchSteps = 5000, LearningRate = 3e-3, NormalizeObservations = true },
+                _ => new ReinforceConfig(),
+            },
+            c => c.Envs, (e, c, s) => new Reinforce(e, c, s)),
+        AlgorithmEntry.For<A2cConfig>("a2c", "synchronous advantage actor-critic with GAE(lambda), RMSprop (SB3's A2C defaults)",
+            (env, steps) => env switch
+            {
+                "cartpole" => new A2cConfig(),
+                "pendulum" => new A2cConfig
+                {
+                    StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true, RewardScale = 0.1,
+                    AnnealLearningRate = true, AnnealSteps = steps, InitialLogStd = -1,
+                },
+                "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true, RewardScale = 0.1 },
+                _ => new A2cConfig(),
+            },
+            c => c.Envs, (e, c, s) => new A2c(e, c, s)),
         AlgorithmEntry.For<PpoConfig>("ppo", "PPO with the clipped surrogate", (env, steps) => PpoPresets.For(env, steps, PpoObjective.Clip), c => c.Envs,
             (v, c, s) => new Ppo(v, c, s)),
         AlgorithmEntry.For<PpoConfig>("ppo-kl", "PPO with the adaptive KL penalty", (env, steps) => PpoPresets.For(env, steps, PpoObjective.AdaptiveKl), c => c.Envs,

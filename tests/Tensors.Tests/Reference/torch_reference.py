@@ -3,7 +3,7 @@
 Reads one JSON request on stdin, prints one JSON answer on stdout. Run with Debian's /usr/bin/python3
 (python3-torch). Tasks:
   mlp:   weights of an MLP (torch.nn.Sequential of Linear/activation), input, target -> output, MSE loss, gradients
-  optim: an optimizer, initial parameters, a least-squares problem and a step count -> parameters after each step
+  optim: an optimizer (sgd, adam, adamw, rmsprop), initial parameters, a least-squares problem and a step count -> parameters after each step
   distributions: log-probabilities, entropies and KL divergences of Normal, Categorical, RelaxedOneHotCategorical
 """
 import json
@@ -54,6 +54,8 @@ def optim(request):
         optimizer = torch.optim.SGD([p], **settings)
     elif kind == "adam":
         optimizer = torch.optim.Adam([p], **settings)
+    elif kind == "rmsprop":
+        optimizer = torch.optim.RMSprop([p], **settings)
     else:
         optimizer = torch.optim.AdamW([p], **settings)
     history = []
