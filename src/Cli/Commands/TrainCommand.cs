@@ -52,7 +52,18 @@ public sealed class AlgorithmEntry
 /// <summary>The algorithms `control train` knows.</summary>
 public static class Algorithms
 {
-    private static readonly AlgorithmEntry[] Entries = [];
+    private static readonly AlgorithmEntry[] Entries =
+    [
+        AlgorithmEntry.For<DqnConfig>("dqn", "DQN with the Double, Dueling, prioritized-replay and n-step switches (Discrete actions)",
+            env => env switch
+            {
+                "cartpole" => DqnConfig.CartPole,
+                "acrobot" => DqnConfig.Acrobot,
+                // Small discrete problems such as the gridworlds: one-hot cells, a small buffer, quick target updates.
+                _ => new DqnConfig { LearningRate = 1e-3, BufferSize = 50_000, LearningStarts = 1000, BatchSize = 64, TargetUpdateInterval = 500, ExplorationSteps = 10_000 },
+            },
+            c => c.Envs, (env, c, seed) => new Dqn(env, c, seed)),
+    ];
 
     /// <summary>Names in order.</summary>
     public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
