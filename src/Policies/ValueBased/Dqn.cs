@@ -372,7 +372,10 @@ public sealed class Dqn : IAlgorithm
         if (recentReturns.Count > 100) recentReturns.Dequeue();
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The greedy policy argmax_a Q(s, a) (deterministic), or epsilon-greedy with <see cref="DqnConfig.FinalEpsilon"/>
+    /// drawn from its own generator seeded with <paramref name="seed"/>; it reads the online network live.
+    /// </summary>
     public IPolicy Policy(bool deterministic, long seed = 0) => new QPolicy(online, observationSpace, deterministic ? 0 : Config.FinalEpsilon, seed);
 
     /// <inheritdoc />

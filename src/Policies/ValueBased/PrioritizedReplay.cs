@@ -82,7 +82,7 @@ public sealed class SumTree
         return node - leaves;
     }
 
-    /// <summary>Writes the leaves.</summary>
+    /// <summary>Writes the leaves (+infinity for a leaf never set, so that reading restores the minimum too).</summary>
     public void Write(BinaryWriter writer)
     {
         writer.Write(Capacity);

@@ -245,8 +245,8 @@ public sealed class ReplayBuffer : IReplayBuffer
 
     private static void ReadInto<T>(BinaryReader reader, Span<T> destination) where T : unmanaged
     {
-        Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination);
-        if (reader.Read(bytes) != bytes.Length) throw new EndOfStreamException("ReplayBuffer: the stored transitions are cut short.");
+        // ReadExactly throws EndOfStreamException when the stored transitions are cut short.
+        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
     }
 
     private int CheckSlot(int slot) => (uint)slot < (uint)Count
