@@ -89,6 +89,15 @@ public static class Algorithms
             (env, config, seed) => new Trpo(env, config, seed)),
         AlgorithmEntry.For("npg", "Natural policy gradient (CG on Fisher-vector products, KL-normalized step)", NpgPreset, c => c.Envs,
             (env, config, seed) => new Npg(env, config, seed)),
+        AlgorithmEntry.For<DqnConfig>("dqn", "DQN with the Double, Dueling, prioritized-replay and n-step switches (Discrete actions)",
+            env => env switch
+            {
+                "cartpole" => DqnConfig.CartPole,
+                "acrobot" => DqnConfig.Acrobot,
+                // Small discrete problems such as the gridworlds: one-hot cells, a small buffer, quick target updates.
+                _ => new DqnConfig { LearningRate = 1e-3, BufferSize = 50_000, LearningStarts = 1000, BatchSize = 64, TargetUpdateInterval = 500, ExplorationSteps = 10_000 },
+            },
+            c => c.Envs, (env, c, seed) => new Dqn(env, c, seed)),
     ];
 
     // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.

@@ -1,0 +1,255 @@
+// Experience replay for off-policy value learning (004: "store the previous paths and use them when updating
+// the network", so that a batch is no longer a run of correlated successive states). A transition is
+// (s, a, R, s', terminated, truncated, discount): R is the (possibly n-step) discounted reward and discount the
+// factor gamma^k in front of max_a Q(s', a). Termination and truncation are kept apart because only a real
+// termination has zero value after it; an episode cut by a time limit bootstraps from s' like any other step.
+using Control.Tensors;
+
+namespace Control.Policies;
+
+/// <summary>A batch drawn from a replay buffer, in preallocated arrays that every draw overwrites.</summary>
+public sealed class ReplayBatch
+{
+    /// <summary>Room for <paramref name="size"/> transitions with observations of <paramref name="observationSize"/> values.</summary>
+    public ReplayBatch(int size, int observationSize)
+    {
+        if (size <= 0 || observationSize <= 0)
+            throw new ArgumentException($"ReplayBatch: expected a positive size and observation size, got {size} and {observationSize}.");
+        Size = size;
+        ObservationSize = observationSize;
+        Indices = new int[size];
+        Observations = new float[size * observationSize];
+        NextObservations = new float[size * observationSize];
+        Actions = new int[size];
+        Rewards = new float[size];
+        Discounts = new float[size];
+        Terminated = new float[size];
+        Weights = new float[size];
+    }
+
+    /// <summary>Transitions in the batch.</summary>
+    public int Size { get; }
+
+    /// <summary>Values per observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Slot of each transition in the buffer (for priority updates).</summary>
+    public int[] Indices { get; }
+
+    /// <summary>s, Size x ObservationSize.</summary>
+    public float[] Observations { get; }
+
+    /// <summary>s' (the observation k steps later, or the last one of the episode), Size x ObservationSize.</summary>
+    public float[] NextObservations { get; }
+
+    /// <summary>Action indices a.</summary>
+    public int[] Actions { get; }
+
+    /// <summary>Discounted reward sums R.</summary>
+    public float[] Rewards { get; }
+
+    /// <summary>gamma^k, the factor of the bootstrapped value of s'.</summary>
+    public float[] Discounts { get; }
+
+    /// <summary>1 where the episode terminated within the k steps (no bootstrap), else 0.</summary>
+    public float[] Terminated { get; }
+
+    /// <summary>Importance weights of the draw (all 1 for uniform replay).</summary>
+    public float[] Weights { get; }
+}
+
+/// <summary>What a value-based learner needs from replay: add, draw, re-prioritize, save.</summary>
+public interface IReplayBuffer
+{
+    /// <summary>Transitions the buffer can hold.</summary>
+    int Capacity { get; }
+
+    /// <summary>Transitions held.</summary>
+    int Count { get; }
+
+    /// <summary>Values per observation.</summary>
+    int ObservationSize { get; }
+
+    /// <summary>Stores a transition, overwriting the oldest when full; returns its slot.</summary>
+    int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount);
+
+    /// <summary>Draws <see cref="ReplayBatch.Size"/> transitions into <paramref name="batch"/> with <paramref name="rng"/>.</summary>
+    void Sample(Rng rng, ReplayBatch batch);
+
+    /// <summary>Tells the buffer the new TD errors of the transitions of the last batch (uniform replay ignores them).</summary>
+    void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors);
+
+    /// <summary>Writes the contents (for checkpoints).</summary>
+    void Write(BinaryWriter writer);
+
+    /// <summary>Restores contents written by <see cref="Write"/> into a buffer of the same capacity and observation size.</summary>
+    /// <exception cref="InvalidDataException">The stored buffer has another shape.</exception>
+    void Read(BinaryReader reader);
+}
+
+/// <summary>
+/// Uniform replay: a ring of <see cref="Capacity"/> transitions, allocated once; when full, each new transition
+/// overwrites the oldest. Draws are uniform with replacement over the held transitions.
+/// </summary>
+public sealed class ReplayBuffer : IReplayBuffer
+{
+    private readonly float[] observations;
+    private readonly float[] nextObservations;
+    private readonly int[] actions;
+    private readonly float[] rewards;
+    private readonly float[] discounts;
+    private readonly bool[] terminated;
+    private readonly bool[] truncated;
+
+    /// <summary>A buffer of <paramref name="capacity"/> transitions with observations of <paramref name="observationSize"/> values.</summary>
+    public ReplayBuffer(int capacity, int observationSize)
+    {
+        if (capacity <= 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "ReplayBuffer: expected a positive capacity");
+        if (observationSize <= 0) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "ReplayBuffer: expected a positive observation size");
+        Capacity = capacity;
+        ObservationSize = observationSize;
+        observations = new float[capacity * observationSize];
+        nextObservations = new float[capacity * observationSize];
+        actions = new int[capacity];
+        rewards = new float[capacity];
+        discounts = new float[capacity];
+        terminated = new bool[capacity];
+        truncated = new bool[capacity];
+    }
+
+    /// <inheritdoc />
+    public int Capacity { get; }
+
+    /// <inheritdoc />
+    public int Count { get; private set; }
+
+    /// <inheritdoc />
+    public int ObservationSize { get; }
+
+    /// <summary>Slot the next transition goes to.</summary>
+    public int Position { get; private set; }
+
+    /// <summary>Whether the transition in <paramref name="slot"/> ended its episode by termination.</summary>
+    public bool IsTerminated(int slot) => terminated[CheckSlot(slot)];
+
+    /// <summary>Whether the transition in <paramref name="slot"/> ended its episode by a time limit (it still bootstraps).</summary>
+    public bool IsTruncated(int slot) => truncated[CheckSlot(slot)];
+
+    /// <summary>The action of the transition in <paramref name="slot"/>.</summary>
+    public int ActionAt(int slot) => actions[CheckSlot(slot)];
+
+    /// <summary>The reward sum of the transition in <paramref name="slot"/>.</summary>
+    public float RewardAt(int slot) => rewards[CheckSlot(slot)];
+
+    /// <summary>The discount of the transition in <paramref name="slot"/>.</summary>
+    public float DiscountAt(int slot) => discounts[CheckSlot(slot)];
+
+    /// <summary>The observation of the transition in <paramref name="slot"/>.</summary>
+    public ReadOnlySpan<float> ObservationAt(int slot) => observations.AsSpan(CheckSlot(slot) * ObservationSize, ObservationSize);
+
+    /// <summary>The next observation of the transition in <paramref name="slot"/>.</summary>
+    public ReadOnlySpan<float> NextObservationAt(int slot) => nextObservations.AsSpan(CheckSlot(slot) * ObservationSize, ObservationSize);
+
+    /// <inheritdoc />
+    public int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount)
+    {
+        if (observation.Length != ObservationSize || nextObservation.Length != ObservationSize)
+            throw new ArgumentException($"ReplayBuffer: expected observations of {ObservationSize} values, got {observation.Length} and {nextObservation.Length}.");
+        if (action < 0) throw new ArgumentOutOfRangeException(nameof(action), action, "ReplayBuffer: expected a non-negative action index");
+        int slot = Position;
+        observation.CopyTo(observations.AsSpan(slot * ObservationSize, ObservationSize));
+        nextObservation.CopyTo(nextObservations.AsSpan(slot * ObservationSize, ObservationSize));
+        actions[slot] = action;
+        rewards[slot] = reward;
+        discounts[slot] = discount;
+        this.terminated[slot] = terminated;
+        this.truncated[slot] = truncated;
+        Position = (slot + 1) % Capacity;
+        Count = Math.Min(Count + 1, Capacity);
+        return slot;
+    }
+
+    /// <inheritdoc />
+    public void Sample(Rng rng, ReplayBatch batch)
+    {
+        CheckBatch(batch);
+        for (int i = 0; i < batch.Size; i++) batch.Indices[i] = rng.NextInt(Count);
+        Gather(batch);
+        Array.Fill(batch.Weights, 1f);
+    }
+
+    /// <inheritdoc />
+    public void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors) { }
+
+    /// <summary>Copies the transitions in <paramref name="batch"/>'s <see cref="ReplayBatch.Indices"/> into its arrays.</summary>
+    public void Gather(ReplayBatch batch)
+    {
+        int o = ObservationSize;
+        for (int i = 0; i < batch.Size; i++)
+        {
+            int slot = CheckSlot(batch.Indices[i]);
+            observations.AsSpan(slot * o, o).CopyTo(batch.Observations.AsSpan(i * o, o));
+            nextObservations.AsSpan(slot * o, o).CopyTo(batch.NextObservations.AsSpan(i * o, o));
+            batch.Actions[i] = actions[slot];
+            batch.Rewards[i] = rewards[slot];
+            batch.Discounts[i] = discounts[slot];
+            batch.Terminated[i] = terminated[slot] ? 1f : 0f;
+        }
+    }
+
+    /// <summary>Checks that <paramref name="batch"/> fits this buffer and that there is something to draw.</summary>
+    internal void CheckBatch(ReplayBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.ObservationSize != ObservationSize)
+            throw new ArgumentException($"ReplayBuffer: expected a batch for observations of {ObservationSize} values, got {batch.ObservationSize}.");
+        if (Count == 0) throw new InvalidOperationException("ReplayBuffer: cannot sample from an empty buffer; add transitions first.");
+    }
+
+    /// <inheritdoc />
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(Capacity);
+        writer.Write(ObservationSize);
+        writer.Write(Count);
+        writer.Write(Position);
+        int o = ObservationSize;
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(observations.AsSpan(0, Count * o)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(nextObservations.AsSpan(0, Count * o)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(actions.AsSpan(0, Count)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rewards.AsSpan(0, Count)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(discounts.AsSpan(0, Count)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(terminated.AsSpan(0, Count)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(truncated.AsSpan(0, Count)));
+    }
+
+    /// <inheritdoc />
+    public void Read(BinaryReader reader)
+    {
+        int capacity = reader.ReadInt32(), observationSize = reader.ReadInt32(), count = reader.ReadInt32(), position = reader.ReadInt32();
+        if (capacity != Capacity || observationSize != ObservationSize)
+            throw new InvalidDataException($"ReplayBuffer: expected a buffer of {Capacity} transitions with observations of {ObservationSize}, got {capacity} and {observationSize}.");
+        if (count < 0 || count > capacity || position < 0 || position >= capacity || (count < capacity && position != count))
+            throw new InvalidDataException($"ReplayBuffer: impossible count {count} and position {position} for capacity {capacity}.");
+        int o = ObservationSize;
+        ReadInto(reader, observations.AsSpan(0, count * o));
+        ReadInto(reader, nextObservations.AsSpan(0, count * o));
+        ReadInto(reader, actions.AsSpan(0, count));
+        ReadInto(reader, rewards.AsSpan(0, count));
+        ReadInto(reader, discounts.AsSpan(0, count));
+        ReadInto(reader, terminated.AsSpan(0, count));
+        ReadInto(reader, truncated.AsSpan(0, count));
+        Count = count;
+        Position = position;
+    }
+
+    private static void ReadInto<T>(BinaryReader reader, Span<T> destination) where T : unmanaged
+    {
+        // ReadExactly throws EndOfStreamException when the stored transitions are cut short.
+        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
+    }
+
+    private int CheckSlot(int slot) => (uint)slot < (uint)Count
+        ? slot
+        : throw new ArgumentOutOfRangeException(nameof(slot), slot, $"ReplayBuffer: expected a slot in [0, {Count - 1}]");
+}
