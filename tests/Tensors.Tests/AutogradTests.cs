@@ -106,6 +106,28 @@ public class AutogradTests
     }
 
     [Fact]
+    public void MseLossHasSecondDerivatives()
+    {
+        // The fused mse_loss records a differentiable backward under createGraph: H v of mse(tanh(X w), y).
+        Tensor xData = Tensor.Uniform(new Rng(4), -1, 1, DType.Float64, 7, 5);
+        Tensor target = Tensor.Uniform(new Rng(5), -1, 1, DType.Float64, 7, 2);
+        Tensor w = In(6, 5, 2);
+        Tensor v = Tensor.Uniform(new Rng(7), -1, 1, DType.Float64, 5, 2);
+        Tensor hv = Autograd.HessianVectorProduct(() => Loss.Mse(Tensor.MatMul(xData, w).Tanh(), target), [w], [v])[0];
+        double h = 1e-5;
+        double[] Gradient(double[] point)
+        {
+            Tensor p = Tensor.FromArray(point, 5, 2);
+            p.RequiresGrad = true;
+            return Autograd.Grad(Loss.Mse(Tensor.MatMul(xData, p).Tanh(), target), [p])[0].ToDoubleArray();
+        }
+        double[] w0 = w.ToDoubleArray(), vv = v.ToDoubleArray();
+        double[] plus = Gradient(w0.Select((x, i) => x + h * vv[i]).ToArray());
+        double[] minus = Gradient(w0.Select((x, i) => x - h * vv[i]).ToArray());
+        for (int i = 0; i < 10; i++) Assert.Equal((plus[i] - minus[i]) / (2 * h), hv[i], 7);
+    }
+
+    [Fact]
     public void SecondDerivativesOfEveryUnaryOp()
     {
         Func<Tensor, Tensor>[] ops =

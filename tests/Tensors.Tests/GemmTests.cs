@@ -14,10 +14,11 @@ public class GemmTests
     [
         (0, 3, 4), (3, 0, 4), (3, 4, 0), (1, 1, 1), (3, 5, 7), (2, 9, 33), (5, 40, 3), (17, 33, 65), (100, 6, 256),
         (1, 256, 17), (2, 200, 19), (1, 300, 5), (4, 70, 31), (9, 7, 16), (64, 256, 256), (257, 31, 129), (12, 100, 800),
+        (256, 256, 1), (256, 17, 1), (37, 31, 4), (9, 6, 2), (6, 33, 5), (300, 32, 3),
     ];
 
     /// <summary>Sizes run again with padded row strides (NaN in the padding).</summary>
-    internal static readonly (int M, int N, int K)[] PaddedSizes = [(3, 5, 7), (17, 33, 65), (1, 256, 17), (100, 6, 256), (40, 70, 20)];
+    internal static readonly (int M, int N, int K)[] PaddedSizes = [(3, 5, 7), (17, 33, 65), (1, 256, 17), (100, 6, 256), (40, 70, 20), (37, 31, 4)];
 
     /// <summary>The vector widths to test: every accelerated one, and the scalar fallback.</summary>
     private static IEnumerable<int> Widths()
@@ -150,6 +151,8 @@ public class GemmTests
         CheckThreads<float>(false, true, 40000, 6, 32, true);      // dot path (small n) split by rows
         CheckThreads<float>(false, false, 3, 4000, 400, false);    // direct path split by columns
         CheckThreads<double>(true, false, 2, 4001, 600, true);     // direct path, A transposed, ragged last panel
+        CheckThreads<float>(true, false, 140000, 30, 1, true);     // outer path (small k and n) split by rows
+        CheckThreads<double>(false, false, 50000, 29, 3, false);   // outer path, A not transposed, scalar tail
     }
 
     private static void CheckAlignment<T>(bool transA, bool transB, int m, int n, int k, int ldb)

@@ -18,8 +18,13 @@ public class KernelTests
         x[0] = 0;
         x[1] = float.PositiveInfinity;
         x[2] = float.NegativeInfinity;
-        x[3] = 0.4f;
-        x[4] = -0.39999998f;
+        // Both sides of the small-argument cut (|x| = 0.0004) and of the clamp (|x| = 7.9053111).
+        x[3] = 0.0004f;
+        x[4] = -0.00039999998f;
+        x[5] = 7.9053111f;
+        x[6] = -7.905311f;
+        x[7] = 7.9053116f;
+        x[8] = 30f;
         var y = new float[x.Length];
         Activations.Tanh(x, y);
         for (int i = 0; i < x.Length; i++)

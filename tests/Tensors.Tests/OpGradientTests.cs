@@ -121,6 +121,8 @@ public class OpGradientTests
     {
         Tensor target = Tensor.Uniform(new Rng(9), -2, 2, DType.Float64, 4, 3);
         GradCheck.Check(x => Loss.Mse(x[0], target), [In(1, 4, 3)]);
+        GradCheck.Check(x => Loss.Mse(x[0], x[1]), [In(8, 5, 7), In(9, 5, 7)]);
+        GradCheck.Check(x => Loss.Mse(x[0].Tanh(), target) * x[1], [In(10, 4, 3), In(11, 1)]);
         GradCheck.Check(x => Loss.Huber(x[0], target, 0.5), [In(2, 4, 3)]);
         GradCheck.Check(x => Loss.CrossEntropy(x[0], [2, 0, 1, 2]), [In(3, 4, 3)]);
         GradCheck.Check(x => Loss.GaussianNll(x[0], target, x[1]), [In(4, 4, 3), Positive(5, 4, 3)]);

@@ -1,4 +1,4 @@
-// The float32 Adam update (hardware estimates refined by Newton steps) against the exact float64 update.
+// The float32 Adam update (vectorized IEEE square root and division) against the float64 update.
 using Control.Tensors.Optim;
 
 namespace Control.Tensors.Tests;

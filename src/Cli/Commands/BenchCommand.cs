@@ -1,7 +1,8 @@
 // `control bench`: speed figures measured side by side with the peer a user would otherwise pick.
 // `control bench tensors`: one training step (forward, backward, Adam) of an MLP 17 -> 256 -> 256 -> 6 (tanh, MSE)
 // and batch-1 inference, in Control and in PyTorch (bench/torch_mlp.py under /usr/bin/python3), on one thread
-// and then two. `control bench models` (ModelBench.cs) and `control bench planners` (PlannerBench.cs) are the other suites.
+// and then two, with one core's measured float32 FMA peak (FmaPeak.cs) as the yardstick of the GFLOP/s.
+// `control bench models` (ModelBench.cs) and `control bench planners` (PlannerBench.cs) are the other suites.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -35,6 +36,11 @@ public static class BenchCommand
     private static int Tensors(CommandContext context, bool json, double seconds)
     {
         var rows = new List<Row>();
+        double peak = FmaPeak.Measure();
+        // One unrecorded pass over every figure first: the JIT compiles the hot methods in tiers, in the background,
+        // and on a busy machine that outlasts one figure's warm-up (the first figure measured then ran up to 5x slow).
+        foreach (int batch in Batches) TrainStepMicroseconds(batch, seconds);
+        InferenceMicroseconds(seconds);
         string? torchVersion = null;
         string? torchError = null;
         foreach (int threads in new[] { 1, 2 })
@@ -63,7 +69,7 @@ public static class BenchCommand
 
         if (json)
         {
-            context.WriteJson(new { rows, torch = torchVersion, torch_error = torchError });
+            context.WriteJson(new { rows, fma_peak_gflops = peak, torch = torchVersion, torch_error = torchError });
             return 0;
         }
         var table = new Table().AddColumns("kind", "batch", "threads", "Control (us)", "PyTorch (us)", "PyTorch / Control", "Control GFLOP/s");
@@ -74,6 +80,9 @@ public static class BenchCommand
                 r.ratio?.ToString("F1", CultureInfo.InvariantCulture) + "x", r.control_gflops.ToString("F1", CultureInfo.InvariantCulture));
         }
         context.Console.Write(table);
+        Row largest = rows.First(r => r.kind == "train" && r.threads == 1 && r.batch == Batches[^1]);
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"One core's float32 FMA peak: {peak:F1} GFLOP/s; the batch-{largest.batch} step on one thread runs at {100 * largest.control_gflops / peak:F0}% of it."));
         context.Output.WriteLine(torchVersion is null ? $"PyTorch unavailable: {torchError}" : $"PyTorch {torchVersion} (/usr/bin/python3)");
         return 0;
     }

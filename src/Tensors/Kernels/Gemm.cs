@@ -1,6 +1,6 @@
 // Matrix multiply for the managed tensor engine: C = op(A) op(B) (+ C), row-major, float or double, no native BLAS.
 //
-// Three paths, chosen from the shape of the whole problem:
+// Four paths, chosen from the shape of the whole problem:
 //  - Dot (A not transposed, B transposed, m <= 4 or n <= 8): C[i, j] = dot(A row i, B row j), both rows contiguous.
 //    A register tile of up to 4 x 8 vector accumulators runs along k (lane i sums the products with p = i mod W);
 //    partial vectors at the ends are loaded through masks. When all rows of B share one alignment the loop starts at
@@ -8,6 +8,8 @@
 //    result. Batch-1 inference (y = x W^T with W [out, in]) and narrow output layers (n = 6) take this path.
 //  - Direct (B not transposed, m <= 4): the micro-kernel reads A and B in place, up to 8 vectors of a row of B per
 //    step, the columns at the ends through masked loads: batch-1 backward products (dX = dY W) copy nothing.
+//  - Outer (B not transposed, k <= 4, n <= 32, any m): C row by row as a sum of k scaled rows of B, A and B read in
+//    place: the weight gradient of a first layer with few inputs (dW = dY^T X, 256 x 17, at batch 1) packs nothing.
 //  - General: B is packed, one k-block (KC) by up to NC columns at a time, into panels NR = NV W wide (transposed with
 //    16 x 16 register transposes while packing when B is stored [n, k]); A is read in place when stored [m, k] and
 //    packed by MR-row slivers when stored [k, m]; one register-blocked micro-kernel (MR x NV vector accumulators,
@@ -42,6 +44,15 @@ internal static unsafe class Gemm
 
     /// <summary>Largest m for which the dot and direct paths are used.</summary>
     internal const int SmallM = 4;
+
+    /// <summary>Largest k for which a narrow product with B not transposed is computed as k scaled rows of B.</summary>
+    internal const int SmallK = 4;
+
+    /// <summary>
+    /// Widest n for the outer path: narrower than two general panels, which would be mostly padding; wider products
+    /// run as fast on the general path.
+    /// </summary>
+    internal const int OuterMaxN = 32;
 
     /// <summary>Largest n for which a product with B transposed is computed as dot products.</summary>
     internal const int SmallN = 8;
@@ -116,12 +127,13 @@ internal static unsafe class Gemm
                 name);
     }
 
-    private enum PathKind { Dot, Direct, General }
+    private enum PathKind { Dot, Direct, Outer, General }
 
     private static PathKind Choose<T>(in Problem<T> p) where T : unmanaged
     {
         if (!p.TransA && p.TransB && (p.M <= SmallM || p.N <= SmallN)) return PathKind.Dot;
         if (!p.TransB && p.M <= SmallM) return PathKind.Direct;
+        if (!p.TransB && p.K <= SmallK && p.N <= OuterMaxN) return PathKind.Outer;
         return PathKind.General;
     }
 
@@ -150,6 +162,10 @@ internal static unsafe class Gemm
             case PathKind.Direct:
                 byRows = false;
                 align = TO.DirectNV(p.M) * TO.Count;
+                break;
+            case PathKind.Outer:
+                byRows = true;
+                align = 1;
                 break;
             default:
                 // Each half packs the part of B it uses: split the columns unless A is the bigger operand.
@@ -189,6 +205,7 @@ internal static unsafe class Gemm
         {
             case PathKind.Dot: DotPath<T, TV, TO>(p, i0, i1, j0, j1); break;
             case PathKind.Direct: DirectPath<T, TV, TO>(p, i0, i1, j0, j1); break;
+            case PathKind.Outer: OuterPath<T, TV, TO>(p, i0, i1, j0, j1); break;
             default: GeneralPath<T, TV, TO>(p, i0, i1, j0, j1); break;
         }
     }
@@ -503,6 +520,52 @@ internal static unsafe class Gemm
             int last = rest - (restNv - 1) * w;
             Panels<T, TV, TO>(rows, restNv, rowMajor, a, ars, aks, b + j, 0, ldb, p.K, 1, rest, c + j, ldc, p.Accumulate,
                 tile, last < w, last < w ? TO.LowMask(last) : default);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Outer path: small k and n, B not transposed, any m (the weight gradient dW = dY^T X of a first layer with few
+    // inputs at a batch of 1 to 4 rows). The general path would pack both operands into panels mostly of padding and
+    // run its tiles for a k loop of one to four steps; here each row of C is written once, in vectors along the row, from A and B read in place. Element (i, j) is the fused multiply-add
+    // chain over p = 0 .. k - 1 started from C (or zero), in the vector lanes and in the scalar tail alike.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterPath<T, TV, TO>(in Problem<T> p, int i0, int i1, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TO : struct, IVec<TV, T>
+    {
+        int w = TO.Count, k = p.K;
+        nint ldb = p.Ldb, ldc = p.Ldc;
+        nint ars = p.TransA ? 1 : p.Lda, aks = p.TransA ? p.Lda : 1;
+        bool add = p.Accumulate;
+        T* b = p.B;
+        T* aRow = p.A + i0 * ars;
+        T* cRow = p.C + i0 * ldc;
+        int vectorEnd = j0 + (j1 - j0) / w * w;
+        for (int i = i0; i < i1; i++, aRow += ars, cRow += ldc)
+        {
+            // The k (at most four) values of row i of op(A), broadcast once per row; unused ones stay zero and unread.
+            TV x0 = TO.Broadcast(aRow[0]);
+            TV x1 = k > 1 ? TO.Broadcast(aRow[aks]) : TO.Zero;
+            TV x2 = k > 2 ? TO.Broadcast(aRow[2 * aks]) : TO.Zero;
+            TV x3 = k > 3 ? TO.Broadcast(aRow[3 * aks]) : TO.Zero;
+            int j = j0;
+            for (; j < vectorEnd; j += w)
+            {
+                T* bj = b + j;
+                TV sum = TO.Fma(x0, TO.Load(bj), add ? TO.Load(cRow + j) : TO.Zero);
+                if (k > 1) sum = TO.Fma(x1, TO.Load(bj + ldb), sum);
+                if (k > 2) sum = TO.Fma(x2, TO.Load(bj + 2 * ldb), sum);
+                if (k > 3) sum = TO.Fma(x3, TO.Load(bj + 3 * ldb), sum);
+                TO.Store(cRow + j, sum);
+            }
+            for (; j < j1; j++)
+            {
+                T sum = add ? cRow[j] : T.Zero;
+                for (int q = 0; q < k; q++) sum = T.FusedMultiplyAdd(aRow[q * aks], b[q * ldb + j], sum);
+                cRow[j] = sum;
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 // Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019) with torch.optim's exact update order.
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Control.Tensors.Optim;
 
@@ -52,51 +51,40 @@ public sealed class Adam : Optimizer
     {
         Tensor m = firstMoments[index] ??= State(parameter);
         Tensor v = secondMoments[index] ??= State(parameter);
-        if (parameter.DType == DType.Float32 && Avx512F.IsSupported) ApplyAvx512(parameter.Span<float>(), gradient.Span<float>(), m.Span<float>(), v.Span<float>());
-        else if (parameter.DType == DType.Float32) Apply<float>(parameter.Span<float>(), gradient.Span<float>(), m.Span<float>(), v.Span<float>());
+        if (parameter.DType == DType.Float32) Apply<float>(parameter.Span<float>(), gradient.Span<float>(), m.Span<float>(), v.Span<float>());
         else Apply<double>(parameter.Span<double>(), gradient.Span<double>(), m.Span<double>(), v.Span<double>());
     }
 
-    // Float32 with AVX-512: the square root and the division (which share one slow divider unit) become the
-    // 14-bit hardware estimates refined by one Newton step each (error below 1e-7 relative, i.e. float rounding);
-    // three times faster on networks of ~100k parameters. The tail and other machines use the exact formula.
-    private void ApplyAvx512(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v)
+    // The 512-bit loop over whole vectors, through pointers (no bounds checks on the seven streams); returns the
+    // number of elements done.
+    private static unsafe int Apply512<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T stepSize, T invSqrtBias2,
+        T beta1, T beta2, T oneMinusBeta1, T oneMinusBeta2, T eps, T l2, T shrink) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double lr = LearningRate, b1 = config.Beta1, b2 = config.Beta2;
-        double bias1 = 1 - Math.Pow(b1, StepCount), bias2 = 1 - Math.Pow(b2, StepCount);
-        var stepSize = Vector512.Create((float)(lr / bias1));
-        var invSqrtBias2 = Vector512.Create((float)(1 / Math.Sqrt(bias2)));
-        var beta1 = Vector512.Create((float)b1);
-        var beta2 = Vector512.Create((float)b2);
-        var oneMinusBeta1 = Vector512.Create((float)(1 - b1));
-        var oneMinusBeta2 = Vector512.Create((float)(1 - b2));
-        var eps = Vector512.Create((float)config.Epsilon);
-        var l2 = Vector512.Create(config.Decoupled ? 0f : (float)config.WeightDecay);
-        var shrink = Vector512.Create(config.Decoupled ? (float)(1 - lr * config.WeightDecay) : 1f);
-        var tiny = Vector512.Create(1e-30f);
-        var half = Vector512.Create(0.5f);
-        var threeHalves = Vector512.Create(1.5f);
-        var two = Vector512.Create(2f);
-        int width = Vector512<float>.Count, i = 0;
-        for (; i <= p.Length - width; i += width)
+        int width = Vector512<T>.Count, end = p.Length - p.Length % width;
+        Vector512<T> stepSizeV = Vector512.Create(stepSize), invSqrtBias2V = Vector512.Create(invSqrtBias2);
+        Vector512<T> beta1V = Vector512.Create(beta1), beta2V = Vector512.Create(beta2);
+        Vector512<T> oneMinusBeta1V = Vector512.Create(oneMinusBeta1), oneMinusBeta2V = Vector512.Create(oneMinusBeta2);
+        Vector512<T> epsV = Vector512.Create(eps), l2V = Vector512.Create(l2), shrinkV = Vector512.Create(shrink);
+        fixed (T* pp = p, pg = g, pm = m, pv = v)
         {
-            Vector512<float> pi = Vector512.Create<float>(p.Slice(i, width)) * shrink;
-            Vector512<float> gi = Vector512.Create<float>(g.Slice(i, width)) + pi * l2;
-            Vector512<float> mi = Vector512.Create<float>(m.Slice(i, width)) * beta1 + gi * oneMinusBeta1;
-            Vector512<float> vi = Vector512.Create<float>(v.Slice(i, width)) * beta2 + gi * gi * oneMinusBeta2;
-            Vector512<float> safe = Vector512.Max(vi, tiny);
-            Vector512<float> r = Avx512F.ReciprocalSqrt14(safe);
-            r *= threeHalves - half * safe * r * r;
-            Vector512<float> denominator = vi * r * invSqrtBias2 + eps;
-            Vector512<float> q = Avx512F.Reciprocal14(denominator);
-            q *= two - denominator * q;
-            (pi - mi * q * stepSize).CopyTo(p.Slice(i, width));
-            mi.CopyTo(m.Slice(i, width));
-            vi.CopyTo(v.Slice(i, width));
+            for (int i = 0; i < end; i += width)
+            {
+                Vector512<T> pi = Vector512.Load(pp + i) * shrinkV;
+                Vector512<T> gi = Vector512.Load(pg + i) + pi * l2V;
+                Vector512<T> mi = Vector512.Load(pm + i) * beta1V + gi * oneMinusBeta1V;
+                Vector512<T> vi = Vector512.Load(pv + i) * beta2V + gi * gi * oneMinusBeta2V;
+                Vector512<T> denominator = Vector512.Sqrt(vi) * invSqrtBias2V + epsV;
+                Vector512.Store(pi - mi / denominator * stepSizeV, pp + i);
+                Vector512.Store(mi, pm + i);
+                Vector512.Store(vi, pv + i);
+            }
         }
-        if (i < p.Length) Apply<float>(p[i..], g[i..], m[i..], v[i..]);
+        return end;
     }
 
+    // One fused pass over p, g, m and v with IEEE square root and division. The widest vectors the hardware
+    // accelerates are used: the loop is bound by the square-root/divide unit, whose 512-bit throughput on current
+    // cores beats refined reciprocal estimates (measured on AMD Zen 5: 6.2 against 3.9 Gelem/s).
     private void Apply<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> m, Span<T> v) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double lr = LearningRate, b1 = config.Beta1, b2 = config.Beta2;
@@ -107,7 +95,11 @@ public sealed class Adam : Optimizer
         T l2 = config.Decoupled ? T.Zero : T.CreateChecked(config.WeightDecay);
         T shrink = config.Decoupled ? T.CreateChecked(1 - lr * config.WeightDecay) : T.One;
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && p.Length >= Vector512<T>.Count)
+        {
+            i = Apply512(p, g, m, v, stepSize, invSqrtBias2, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, l2, shrink);
+        }
+        else if (Vector.IsHardwareAccelerated)
         {
             int width = Vector<T>.Count;
             for (; i <= p.Length - width; i += width)
