@@ -123,7 +123,7 @@ public class TrainTests
     [Fact]
     public void BenchPpoReportsBothEnginesAndTheRatio()
     {
-        (int code, string output, string error) = Run("bench", "ppo", "--steps", "2048", "--torch-steps", "1024", "--json");
+        (int code, string output, string error) = Run("bench", "ppo", "--steps", "2048", "--warmup-steps", "2048", "--torch-steps", "1024", "--json");
         Assert.True(code == 0, error);
         JsonElement root = LastLineJson(output);
         Assert.True(root.GetProperty("torch").ValueKind == JsonValueKind.String, root.GetProperty("torch_error").ToString());
