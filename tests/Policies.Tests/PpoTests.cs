@@ -180,6 +180,7 @@ public class PpoTests
     [InlineData("Gamma")]
     [InlineData("Minibatches")]
     [InlineData("Envs")]
+    [InlineData("LogStd")]
     public void BadSettingsAreRejectedAtConstructionNamingTheOption(string option)
     {
         PpoConfig config = option switch
@@ -190,6 +191,7 @@ public class PpoTests
             "Epochs" => CartPole() with { Epochs = -1 },
             "Gamma" => CartPole() with { Gamma = 1.5 },
             "Minibatches" => CartPole() with { Minibatches = 3 },
+            "LogStd" => CartPole() with { LogStd = LogStdMode.StateDependent },
             _ => CartPole(),
         };
         using VectorEnv env = Envs.MakeVector("cartpole", option == "Envs" ? 4 : config.Envs, 0);

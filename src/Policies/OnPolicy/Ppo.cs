@@ -97,39 +97,29 @@ public sealed record PpoConfig
 
     internal void Validate(VectorEnv env)
     {
-        static void Positive(string name, double value)
-        {
-            if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a positive finite value");
-        }
-        static void NonNegative(string name, double value)
-        {
-            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a finite value >= 0");
-        }
-        static void Unit(string name, double value)
-        {
-            if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(name, value, $"PpoConfig.{name}: expected a value in [0, 1]");
-        }
-        Positive(nameof(Envs), Envs);
-        Positive(nameof(StepsPerEnv), StepsPerEnv);
-        Positive(nameof(Epochs), Epochs);
-        Positive(nameof(Minibatches), Minibatches);
-        Positive(nameof(LearningRate), LearningRate);
-        Positive(nameof(ClipRange), ClipRange);
-        Positive(nameof(KlTarget), KlTarget);
-        Positive(nameof(InitialKlBeta), InitialKlBeta);
-        Positive(nameof(MaxGradNorm), MaxGradNorm);
-        Positive(nameof(RewardScale), RewardScale);
-        NonNegative(nameof(AnnealSteps), AnnealSteps);
-        NonNegative(nameof(EntropyCoefficient), EntropyCoefficient);
-        NonNegative(nameof(ValueCoefficient), ValueCoefficient);
-        Unit(nameof(Gamma), Gamma);
-        Unit(nameof(GaeLambda), GaeLambda);
-        if (ValueClipRange is double v) Positive(nameof(ValueClipRange), v);
-        if (TargetKl is double k) Positive(nameof(TargetKl), k);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(Envs), Envs);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(StepsPerEnv), StepsPerEnv);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(Epochs), Epochs);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(Minibatches), Minibatches);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(LearningRate), LearningRate);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(ClipRange), ClipRange);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(KlTarget), KlTarget);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(InitialKlBeta), InitialKlBeta);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(MaxGradNorm), MaxGradNorm);
+        ConfigChecks.Positive(nameof(PpoConfig), nameof(RewardScale), RewardScale);
+        ConfigChecks.NonNegative(nameof(PpoConfig), nameof(AnnealSteps), AnnealSteps);
+        ConfigChecks.NonNegative(nameof(PpoConfig), nameof(EntropyCoefficient), EntropyCoefficient);
+        ConfigChecks.NonNegative(nameof(PpoConfig), nameof(ValueCoefficient), ValueCoefficient);
+        ConfigChecks.UnitInterval(nameof(PpoConfig), nameof(Gamma), Gamma);
+        ConfigChecks.UnitInterval(nameof(PpoConfig), nameof(GaeLambda), GaeLambda);
+        if (ValueClipRange is double v) ConfigChecks.Positive(nameof(PpoConfig), nameof(ValueClipRange), v);
+        if (TargetKl is double k) ConfigChecks.Positive(nameof(PpoConfig), nameof(TargetKl), k);
         if (Envs * StepsPerEnv % Minibatches != 0)
             throw new ArgumentException($"PpoConfig.Minibatches: expected a divisor of Envs x StepsPerEnv = {Envs * StepsPerEnv}, got {Minibatches}.");
         if (env.Count != Envs)
             throw new ArgumentException($"PpoConfig.Envs: the config asks for {Envs} envs, the vector env has {env.Count}.");
+        if (env.SingleActionSpace is Discrete d && (LogStd != LogStdMode.StateIndependent || InitialLogStd != 0))
+            throw new ArgumentException($"PpoConfig.LogStd: a Gaussian policy's settings were given, but the env's action space is {d.Describe()} (a categorical policy).");
         Network.Validate(nameof(PpoConfig));
     }
 }
