@@ -106,48 +106,29 @@ public sealed record LineSearchResult(bool Accepted, int Backtracks, double[] Pa
 /// <summary>TRPO on a vector env, for Discrete (categorical policy) or Box (Gaussian policy) action spaces.</summary>
 public sealed class Trpo : IAlgorithm
 {
-    private readonly VectorEnv env;
     private readonly TrpoConfig config;
-    private readonly StochasticPolicy policy;
-    private readonly ValueNetwork critic;
-    private readonly Adam criticOptimizer;
-    private readonly ObservationFilter? filter;
-    private readonly RolloutCollector collector;
-    private readonly RolloutBuffer buffer;
-    private Rng rng;
-    private double episodeReturn = double.NaN;
+    private readonly NaturalGradientRun run;
 
     /// <summary>TRPO on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice comes from <paramref name="seed"/>.</summary>
     public Trpo(VectorEnv env, TrpoConfig config, long seed)
     {
-        this.env = env ?? throw new ArgumentNullException(nameof(env));
         this.config = config ?? throw new ArgumentNullException(nameof(config));
         config.Validate();
-        if (env.Count != config.Envs)
-            throw new ArgumentException($"Trpo: expected a vector env of {nameof(TrpoConfig.Envs)} = {config.Envs} copies, got {env.Count}.");
-        if (env.SingleActionSpace is not (Discrete or Box))
-            throw new ArgumentException($"Trpo: expected a Discrete or Box action space, got {env.SingleActionSpace.Describe()}.");
-        rng = new Rng(seed);
-        policy = StochasticPolicy.Create(env.ObservationSize, env.SingleActionSpace, config.PolicyNetwork, rng, LogStdMode.StateIndependent, config.InitialLogStd);
-        critic = new ValueNetwork(env.ObservationSize, config.CriticNetwork, rng);
-        criticOptimizer = new Adam(critic.Parameters(), new AdamConfig { LearningRate = config.CriticLearningRate });
-        filter = config.NormalizeObservations ? new ObservationFilter(env.ObservationSize) : null;
-        collector = new RolloutCollector(env, filter);
-        buffer = new RolloutBuffer(config.StepsPerEnv, env.Count, env.ObservationSize, env.ActionSize);
-        env.Reset(seed);
+        run = new NaturalGradientRun("Trpo", env, config.Envs, config.StepsPerEnv, config.PolicyNetwork, config.CriticNetwork, config.InitialLogStd,
+            config.CriticLearningRate, config.NormalizeObservations, seed);
     }
 
     /// <inheritdoc />
     public string Name => "trpo";
 
     /// <inheritdoc />
-    public long EnvSteps => collector.EnvSteps;
+    public long EnvSteps => run.EnvSteps;
 
     /// <inheritdoc />
     public int Iterations { get; private set; }
 
     /// <summary>The policy network.</summary>
-    public StochasticPolicy PolicyNetwork => policy;
+    public StochasticPolicy PolicyNetwork => run.Policy;
 
     /// <summary>The config.</summary>
     public TrpoConfig Config => config;
@@ -156,25 +137,19 @@ public sealed class Trpo : IAlgorithm
     public IReadOnlyDictionary<string, double> Iterate()
     {
         // Collect a set of trajectories on pi_k and estimate advantages.
-        long episodesBefore = collector.Episodes;
-        collector.Collect(buffer, policy, critic, rng, config.Gamma);
-        buffer.ComputeAdvantages(config.Gamma, config.GaeLambda);
-        episodeReturn = OnPolicyStatistics.EpisodeReturn(collector, episodesBefore, episodeReturn);
-        float[] advantages = (float[])buffer.Advantages.Clone();
-        if (config.NormalizeAdvantages) Advantages.Normalize(advantages);
+        float[] advantages = run.Collect(config.Gamma, config.GaeLambda, config.NormalizeAdvantages);
 
         TrpoStep step;
         using (TensorScope.Begin())
         {
-            var batch = new PolicyUpdateBatch(policy, buffer.All(buffer.Observations, buffer.ObservationSize), buffer.All(buffer.Actions, buffer.ActionSize),
-                Tensor.FromArray(buffer.LogProbs), Tensor.FromArray(advantages));
+            PolicyUpdateBatch batch = run.Batch(advantages);
             step = UpdatePolicy(batch);
         }
-        double valueLoss = ValueFitting.Fit(critic, criticOptimizer, buffer, config.CriticEpochs, config.CriticBatchSize, rng);
+        double valueLoss = run.FitCritic(config.CriticEpochs, config.CriticBatchSize);
         Iterations++;
         return new Dictionary<string, double>
         {
-            ["rollout/episode_return"] = episodeReturn,
+            ["rollout/episode_return"] = run.EpisodeReturn,
             ["train/surrogate_improvement"] = step.Improvement,
             ["train/kl"] = step.Kl,
             ["train/step_accepted"] = step.Accepted ? 1 : 0,
@@ -191,7 +166,7 @@ public sealed class Trpo : IAlgorithm
     // Natural gradient by CG, the step to the trust region's edge, and the line search (001, Algorithms 2 and 3).
     private TrpoStep UpdatePolicy(PolicyUpdateBatch batch)
     {
-        double[] thetaOld = NaturalGradient.GetParameters(policy);
+        double[] thetaOld = NaturalGradient.GetParameters(run.Policy);
         double entropy = batch.OldEntropy();
         double[] g = batch.SurrogateGradient();
         (double surrogateOld, _) = batch.Evaluate();
@@ -202,10 +177,10 @@ public sealed class Trpo : IAlgorithm
         double[] fullStep = NaturalGradient.Scale(Math.Sqrt(2 * config.MaxKl / xFx), x);
         LineSearchResult search = LineSearch(theta =>
         {
-            NaturalGradient.SetParameters(policy, theta);
+            NaturalGradient.SetParameters(run.Policy, theta);
             return batch.Evaluate();
         }, thetaOld, fullStep, surrogateOld, config.MaxKl, config.LineSearchSteps, config.LineSearchShrink);
-        NaturalGradient.SetParameters(policy, search.Parameters);
+        NaturalGradient.SetParameters(run.Policy, search.Parameters);
         return new TrpoStep(search.Accepted, search.Surrogate - surrogateOld, search.Kl, search.Backtracks, cg.Iterations, cg.ResidualNorm, entropy);
     }
 
@@ -233,39 +208,11 @@ public sealed class Trpo : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(policy, filter, deterministic, seed);
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(run.Policy, run.Filter, deterministic, seed);
 
     /// <inheritdoc />
-    public void Save(Checkpoint checkpoint)
-    {
-        checkpoint.PutModule("policy", policy);
-        checkpoint.PutModule("critic", critic);
-        checkpoint.PutOptimizer("critic_optimizer", criticOptimizer);
-        checkpoint.PutFilter("filter", filter);
-        checkpoint.PutRng("rng", rng);
-        checkpoint.PutEnv("env", env);
-        checkpoint.Put("counters", w =>
-        {
-            w.Write(collector.EnvSteps);
-            w.Write(Iterations);
-            w.Write(episodeReturn);
-        });
-    }
+    public void Save(Checkpoint checkpoint) => run.Save(checkpoint, Iterations);
 
     /// <inheritdoc />
-    public void Load(Checkpoint checkpoint)
-    {
-        checkpoint.ReadModule("policy", policy);
-        checkpoint.ReadModule("critic", critic);
-        checkpoint.ReadOptimizer("critic_optimizer", criticOptimizer);
-        checkpoint.ReadFilter("filter", filter);
-        rng = checkpoint.GetRng("rng");
-        checkpoint.ReadEnv("env", env);
-        checkpoint.Read("counters", r =>
-        {
-            collector.EnvSteps = r.ReadInt64();
-            Iterations = r.ReadInt32();
-            episodeReturn = r.ReadDouble();
-        });
-    }
+    public void Load(Checkpoint checkpoint) => Iterations = run.Load(checkpoint);
 }

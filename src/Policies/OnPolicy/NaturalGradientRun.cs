@@ -1,0 +1,108 @@
+// What TRPO and NPG share around their policy step: the policy and critic, the critic's Adam, the observation
+// filter, the rollout collector and buffer, the generator and the last reported episode return; collection with
+// GAE and (optionally) normalized advantages, the critic's fit, and the checkpoint sections. Each algorithm file
+// keeps only its own step rule.
+using Control.Dynamics;
+using Control.Tensors;
+using Control.Tensors.Optim;
+
+namespace Control.Policies;
+
+/// <summary>The shared state of one natural-gradient training run.</summary>
+internal sealed class NaturalGradientRun
+{
+    private readonly VectorEnv env;
+    private readonly Adam criticOptimizer;
+    private readonly RolloutCollector collector;
+    private readonly RolloutBuffer buffer;
+    private Rng rng;
+
+    /// <summary>Checks that <paramref name="env"/> fits, builds the networks from <paramref name="seed"/> and resets the env with it.</summary>
+    public NaturalGradientRun(string owner, VectorEnv env, int envs, int stepsPerEnv, NetworkConfig policyNetwork, NetworkConfig criticNetwork,
+        double initialLogStd, double criticLearningRate, bool normalizeObservations, long seed)
+    {
+        this.env = env ?? throw new ArgumentNullException(nameof(env));
+        if (env.Count != envs)
+            throw new ArgumentException($"{owner}: expected a vector env of Envs = {envs} copies, got {env.Count}.");
+        if (env.SingleActionSpace is not (Discrete or Box))
+            throw new ArgumentException($"{owner}: expected a Discrete or Box action space, got {env.SingleActionSpace.Describe()}.");
+        rng = new Rng(seed);
+        Policy = StochasticPolicy.Create(env.ObservationSize, env.SingleActionSpace, policyNetwork, rng, LogStdMode.StateIndependent, initialLogStd);
+        Critic = new ValueNetwork(env.ObservationSize, criticNetwork, rng);
+        criticOptimizer = new Adam(Critic.Parameters(), new AdamConfig { LearningRate = criticLearningRate });
+        Filter = normalizeObservations ? new ObservationFilter(env.ObservationSize) : null;
+        collector = new RolloutCollector(env, Filter);
+        buffer = new RolloutBuffer(stepsPerEnv, env.Count, env.ObservationSize, env.ActionSize);
+        env.Reset(seed);
+    }
+
+    /// <summary>pi_theta.</summary>
+    public StochasticPolicy Policy { get; }
+
+    /// <summary>V(s).</summary>
+    public ValueNetwork Critic { get; }
+
+    /// <summary>The observation filter, if any.</summary>
+    public ObservationFilter? Filter { get; }
+
+    /// <summary>Env steps taken.</summary>
+    public long EnvSteps => collector.EnvSteps;
+
+    /// <summary>Mean return of the episodes that ended in the last rollout (the previous value when none did).</summary>
+    public double EpisodeReturn { get; private set; } = double.NaN;
+
+    /// <summary>Collects a rollout with pi_k and returns its GAE advantages (normalized when asked).</summary>
+    public float[] Collect(double gamma, double lambda, bool normalizeAdvantages)
+    {
+        long episodesBefore = collector.Episodes;
+        collector.Collect(buffer, Policy, Critic, rng, gamma);
+        buffer.ComputeAdvantages(gamma, lambda);
+        EpisodeReturn = OnPolicyStatistics.EpisodeReturn(collector, episodesBefore, EpisodeReturn);
+        float[] advantages = (float[])buffer.Advantages.Clone();
+        if (normalizeAdvantages) Advantages.Normalize(advantages);
+        return advantages;
+    }
+
+    /// <summary>The surrogate, KL and Fisher-vector products of the last rollout (open a TensorScope around its use).</summary>
+    public PolicyUpdateBatch Batch(float[] advantages) => new(Policy, buffer.All(buffer.Observations, buffer.ObservationSize),
+        buffer.All(buffer.Actions, buffer.ActionSize), Tensor.FromArray(buffer.LogProbs), Tensor.FromArray(advantages));
+
+    /// <summary>Fits the critic to the last rollout's returns; returns the mean value loss.</summary>
+    public double FitCritic(int epochs, int batchSize) => ValueFitting.Fit(Critic, criticOptimizer, buffer, epochs, batchSize, rng);
+
+    /// <summary>Writes every section a run needs to resume exactly, with the algorithm's iteration count.</summary>
+    public void Save(Checkpoint checkpoint, int iterations)
+    {
+        checkpoint.PutModule("policy", Policy);
+        checkpoint.PutModule("critic", Critic);
+        checkpoint.PutOptimizer("critic_optimizer", criticOptimizer);
+        checkpoint.PutFilter("filter", Filter);
+        checkpoint.PutRng("rng", rng);
+        checkpoint.PutEnv("env", env);
+        checkpoint.Put("counters", w =>
+        {
+            collector.WriteState(w);
+            w.Write(iterations);
+            w.Write(EpisodeReturn);
+        });
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote; returns the iteration count.</summary>
+    public int Load(Checkpoint checkpoint)
+    {
+        checkpoint.ReadModule("policy", Policy);
+        checkpoint.ReadModule("critic", Critic);
+        checkpoint.ReadOptimizer("critic_optimizer", criticOptimizer);
+        checkpoint.ReadFilter("filter", Filter);
+        rng = checkpoint.GetRng("rng");
+        checkpoint.ReadEnv("env", env);
+        int iterations = 0;
+        checkpoint.Read("counters", r =>
+        {
+            collector.ReadState(r);
+            iterations = r.ReadInt32();
+            EpisodeReturn = r.ReadDouble();
+        });
+        return iterations;
+    }
+}
