@@ -8,6 +8,26 @@ using Control.Tensors.Optim;
 
 namespace Control.Policies;
 
+/// <summary>The settings TRPO and NPG have in common: the rollout, the conjugate gradient, the critic, the networks.</summary>
+internal interface INaturalGradientSettings
+{
+    int Envs { get; }
+    int StepsPerEnv { get; }
+    double Gamma { get; }
+    double GaeLambda { get; }
+    double MaxKl { get; }
+    int CgIterations { get; }
+    double CgResidualTolerance { get; }
+    double CgDamping { get; }
+    double CriticLearningRate { get; }
+    int CriticEpochs { get; }
+    int CriticBatchSize { get; }
+    bool NormalizeObservations { get; }
+    double InitialLogStd { get; }
+    NetworkConfig PolicyNetwork { get; }
+    NetworkConfig CriticNetwork { get; }
+}
+
 /// <summary>The shared state of one natural-gradient training run.</summary>
 internal sealed class NaturalGradientRun
 {
@@ -18,22 +38,42 @@ internal sealed class NaturalGradientRun
     private Rng rng;
 
     /// <summary>Checks that <paramref name="env"/> fits, builds the networks from <paramref name="seed"/> and resets the env with it.</summary>
-    public NaturalGradientRun(string owner, VectorEnv env, int envs, int stepsPerEnv, NetworkConfig policyNetwork, NetworkConfig criticNetwork,
-        double initialLogStd, double criticLearningRate, bool normalizeObservations, long seed)
+    public NaturalGradientRun(string owner, VectorEnv env, INaturalGradientSettings settings, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
-        if (env.Count != envs)
-            throw new ArgumentException($"{owner}: expected a vector env of Envs = {envs} copies, got {env.Count}.");
+        if (env.Count != settings.Envs)
+            throw new ArgumentException($"{owner}: expected a vector env of Envs = {settings.Envs} copies, got {env.Count}.");
         if (env.SingleActionSpace is not (Discrete or Box))
             throw new ArgumentException($"{owner}: expected a Discrete or Box action space, got {env.SingleActionSpace.Describe()}.");
         rng = new Rng(seed);
-        Policy = StochasticPolicy.Create(env.ObservationSize, env.SingleActionSpace, policyNetwork, rng, LogStdMode.StateIndependent, initialLogStd);
-        Critic = new ValueNetwork(env.ObservationSize, criticNetwork, rng);
-        criticOptimizer = new Adam(Critic.Parameters(), new AdamConfig { LearningRate = criticLearningRate });
-        Filter = normalizeObservations ? new ObservationFilter(env.ObservationSize) : null;
+        Policy = StochasticPolicy.Create(env.ObservationSize, env.SingleActionSpace, settings.PolicyNetwork, rng, LogStdMode.StateIndependent, settings.InitialLogStd);
+        Critic = new ValueNetwork(env.ObservationSize, settings.CriticNetwork, rng);
+        criticOptimizer = new Adam(Critic.Parameters(), new AdamConfig { LearningRate = settings.CriticLearningRate });
+        Filter = settings.NormalizeObservations ? new ObservationFilter(env.ObservationSize) : null;
         collector = new RolloutCollector(env, Filter);
-        buffer = new RolloutBuffer(stepsPerEnv, env.Count, env.ObservationSize, env.ActionSize);
+        buffer = new RolloutBuffer(settings.StepsPerEnv, env.Count, env.ObservationSize, env.ActionSize);
         env.Reset(seed);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid common option of <paramref name="owner"/>.</summary>
+    public static void Validate(string owner, INaturalGradientSettings s)
+    {
+        ConfigChecks.Positive(owner, nameof(s.Envs), s.Envs);
+        ConfigChecks.Positive(owner, nameof(s.StepsPerEnv), s.StepsPerEnv);
+        if (s.Envs * s.StepsPerEnv < 2) throw new ArgumentException($"{owner}: expected a rollout of at least 2 transitions (Envs x StepsPerEnv), got {s.Envs * s.StepsPerEnv}.");
+        ConfigChecks.UnitInterval(owner, nameof(s.Gamma), s.Gamma);
+        ConfigChecks.UnitInterval(owner, nameof(s.GaeLambda), s.GaeLambda);
+        ConfigChecks.Positive(owner, nameof(s.MaxKl), s.MaxKl);
+        ConfigChecks.Positive(owner, nameof(s.CgIterations), s.CgIterations);
+        ConfigChecks.NonNegative(owner, nameof(s.CgResidualTolerance), s.CgResidualTolerance);
+        ConfigChecks.NonNegative(owner, nameof(s.CgDamping), s.CgDamping);
+        ConfigChecks.Positive(owner, nameof(s.CriticLearningRate), s.CriticLearningRate);
+        ConfigChecks.Positive(owner, nameof(s.CriticEpochs), s.CriticEpochs);
+        ConfigChecks.Positive(owner, nameof(s.CriticBatchSize), s.CriticBatchSize);
+        if (!double.IsFinite(s.InitialLogStd)) throw new ArgumentException($"{owner}.{nameof(s.InitialLogStd)}: expected a finite value, got {s.InitialLogStd}.");
+        if (s.PolicyNetwork is null || s.CriticNetwork is null) throw new ArgumentException($"{owner}: expected {nameof(s.PolicyNetwork)} and {nameof(s.CriticNetwork)}, got null.");
+        s.PolicyNetwork.Validate($"{owner}.{nameof(s.PolicyNetwork)}");
+        s.CriticNetwork.Validate($"{owner}.{nameof(s.CriticNetwork)}");
     }
 
     /// <summary>pi_theta.</summary>

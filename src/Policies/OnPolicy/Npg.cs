@@ -19,7 +19,7 @@ public enum NaturalStepRule
 }
 
 /// <summary>Settings of <see cref="Npg"/>: those of <see cref="TrpoConfig"/> without the line search, plus the step rule.</summary>
-public sealed record NpgConfig
+public sealed record NpgConfig : INaturalGradientSettings
 {
     /// <summary>Parallel envs (default 2).</summary>
     public int Envs { get; init; } = 2;
@@ -79,23 +79,8 @@ public sealed record NpgConfig
     public void Validate()
     {
         const string owner = nameof(NpgConfig);
-        ConfigChecks.Positive(owner, nameof(Envs), Envs);
-        ConfigChecks.Positive(owner, nameof(StepsPerEnv), StepsPerEnv);
-        if (Envs * StepsPerEnv < 2) throw new ArgumentException($"{owner}: expected a rollout of at least 2 transitions (Envs x StepsPerEnv), got {Envs * StepsPerEnv}.");
-        ConfigChecks.UnitInterval(owner, nameof(Gamma), Gamma);
-        ConfigChecks.UnitInterval(owner, nameof(GaeLambda), GaeLambda);
-        ConfigChecks.Positive(owner, nameof(MaxKl), MaxKl);
-        ConfigChecks.Positive(owner, nameof(CgIterations), CgIterations);
-        ConfigChecks.NonNegative(owner, nameof(CgResidualTolerance), CgResidualTolerance);
-        ConfigChecks.NonNegative(owner, nameof(CgDamping), CgDamping);
+        NaturalGradientRun.Validate(owner, this);
         ConfigChecks.Positive(owner, nameof(StepSize), StepSize);
-        ConfigChecks.Positive(owner, nameof(CriticLearningRate), CriticLearningRate);
-        ConfigChecks.Positive(owner, nameof(CriticEpochs), CriticEpochs);
-        ConfigChecks.Positive(owner, nameof(CriticBatchSize), CriticBatchSize);
-        if (!double.IsFinite(InitialLogStd)) throw new ArgumentException($"{owner}.{nameof(InitialLogStd)}: expected a finite value, got {InitialLogStd}.");
-        if (PolicyNetwork is null || CriticNetwork is null) throw new ArgumentException($"{owner}: expected {nameof(PolicyNetwork)} and {nameof(CriticNetwork)}, got null.");
-        PolicyNetwork.Validate($"{owner}.{nameof(PolicyNetwork)}");
-        CriticNetwork.Validate($"{owner}.{nameof(CriticNetwork)}");
     }
 }
 
@@ -111,8 +96,7 @@ public sealed class Npg : IAlgorithm
     {
         this.config = config ?? throw new ArgumentNullException(nameof(config));
         config.Validate();
-        run = new NaturalGradientRun("Npg", env, config.Envs, config.StepsPerEnv, config.PolicyNetwork, config.CriticNetwork, config.InitialLogStd,
-            config.CriticLearningRate, config.NormalizeObservations, seed);
+        run = new NaturalGradientRun("Npg", env, config, seed);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ namespace Control.Policies;
 /// max KL 0.01, CG 15 iterations with damping 0.1, line search 10 steps x 0.8, critic Adam 1e-3 for 10 epochs of
 /// minibatches of 128, normalized advantages; except GAE lambda 0.98 (SB3: 0.95).
 /// </summary>
-public sealed record TrpoConfig
+public sealed record TrpoConfig : INaturalGradientSettings
 {
     /// <summary>Parallel envs (default 2).</summary>
     public int Envs { get; init; } = 2;
@@ -74,24 +74,9 @@ public sealed record TrpoConfig
     public void Validate()
     {
         const string owner = nameof(TrpoConfig);
-        ConfigChecks.Positive(owner, nameof(Envs), Envs);
-        ConfigChecks.Positive(owner, nameof(StepsPerEnv), StepsPerEnv);
-        if (Envs * StepsPerEnv < 2) throw new ArgumentException($"{owner}: expected a rollout of at least 2 transitions (Envs x StepsPerEnv), got {Envs * StepsPerEnv}.");
-        ConfigChecks.UnitInterval(owner, nameof(Gamma), Gamma);
-        ConfigChecks.UnitInterval(owner, nameof(GaeLambda), GaeLambda);
-        ConfigChecks.Positive(owner, nameof(MaxKl), MaxKl);
-        ConfigChecks.Positive(owner, nameof(CgIterations), CgIterations);
-        ConfigChecks.NonNegative(owner, nameof(CgResidualTolerance), CgResidualTolerance);
-        ConfigChecks.NonNegative(owner, nameof(CgDamping), CgDamping);
+        NaturalGradientRun.Validate(owner, this);
         ConfigChecks.Positive(owner, nameof(LineSearchSteps), LineSearchSteps);
         if (!(LineSearchShrink > 0 && LineSearchShrink < 1)) throw new ArgumentException($"{owner}.{nameof(LineSearchShrink)}: expected a factor in (0, 1), got {LineSearchShrink}.");
-        ConfigChecks.Positive(owner, nameof(CriticLearningRate), CriticLearningRate);
-        ConfigChecks.Positive(owner, nameof(CriticEpochs), CriticEpochs);
-        ConfigChecks.Positive(owner, nameof(CriticBatchSize), CriticBatchSize);
-        if (!double.IsFinite(InitialLogStd)) throw new ArgumentException($"{owner}.{nameof(InitialLogStd)}: expected a finite value, got {InitialLogStd}.");
-        if (PolicyNetwork is null || CriticNetwork is null) throw new ArgumentException($"{owner}: expected {nameof(PolicyNetwork)} and {nameof(CriticNetwork)}, got null.");
-        PolicyNetwork.Validate($"{owner}.{nameof(PolicyNetwork)}");
-        CriticNetwork.Validate($"{owner}.{nameof(CriticNetwork)}");
     }
 }
 
@@ -114,8 +99,7 @@ public sealed class Trpo : IAlgorithm
     {
         this.config = config ?? throw new ArgumentNullException(nameof(config));
         config.Validate();
-        run = new NaturalGradientRun("Trpo", env, config.Envs, config.StepsPerEnv, config.PolicyNetwork, config.CriticNetwork, config.InitialLogStd,
-            config.CriticLearningRate, config.NormalizeObservations, seed);
+        run = new NaturalGradientRun("Trpo", env, config, seed);
     }
 
     /// <inheritdoc />
