@@ -2,6 +2,13 @@
 // model-based loop: roll the policy out through f_phi from states the robot visited, sum the cost over the horizon,
 // and follow the gradient of that sum with respect to the policy's weights, through every model step. The model
 // can be learned (an IDifferentiableDynamics tensor graph) or any IDynamics through DifferentiableDynamics.
+//
+// Two things keep a policy trained through an imperfect, changing model from settling on a poor swing:
+//   - part of every batch starts from the task's initial states (not only from where the robot has been), so the
+//     policy is always trained on the states it will be judged from;
+//   - every few gradient steps the weights are scored by their imagined cost over a longer horizon from fixed
+//     initial states, and training ends on the best weights seen (gradient steps through a model can make the
+//     policy worse; the selection never does, by its own measure).
 using Control.Dynamics;
 using Control.Tensors;
 using Control.Tensors.NN;
@@ -35,6 +42,18 @@ public sealed record BpttConfig
 
     /// <summary>State entries that are angles: the policy sees only their sine and cosine (a raw angle grows without bound as a pendulum spins). Default none.</summary>
     public int[] PeriodicStates { get; init; } = [];
+
+    /// <summary>Fraction of every batch's start states drawn from the initial states given to <see cref="BpttPolicy.Train"/> (the rest from the visited states); 0 when none are given. Default 0.5.</summary>
+    public double InitialStateFraction { get; init; } = 0.5;
+
+    /// <summary>Gradient steps between two scorings of the weights by their imagined cost; training ends on the best weights scored. 0 turns the selection off. Default 25.</summary>
+    public int SelectionInterval { get; init; } = 25;
+
+    /// <summary>Steps of the imagined rollouts that score the weights (longer than <see cref="Horizon"/>, so that a swing-up must also hold). Default 100.</summary>
+    public int SelectionHorizon { get; init; } = 100;
+
+    /// <summary>Start states of the scoring rollouts: the first this many initial states (or visited states when none are given). Default 64.</summary>
+    public int SelectionStates { get; init; } = 64;
 }
 
 /// <summary>
@@ -59,6 +78,10 @@ public sealed class BpttPolicy : IPolicy
         if (!controlBounds.IsBounded) throw new ArgumentException($"BPTT policy: expected bounded controls, got {controlBounds.Describe()}.");
         if (this.config.Horizon < 1 || this.config.GradientSteps < 1 || this.config.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(config), "BPTT policy: expected positive Horizon, GradientSteps and BatchSize.");
+        if (!(this.config.InitialStateFraction is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(config), this.config.InitialStateFraction, "BPTT policy: expected InitialStateFraction in [0, 1].");
+        if (this.config.SelectionInterval < 0 || this.config.SelectionHorizon < 1 || this.config.SelectionStates < 1)
+            throw new ArgumentOutOfRangeException(nameof(config), "BPTT policy: expected SelectionInterval >= 0 and positive SelectionHorizon and SelectionStates.");
         n = stateSize;
         m = controlBounds.FlatSize;
         rng = new Rng(this.config.Seed);
@@ -86,6 +109,9 @@ public sealed class BpttPolicy : IPolicy
     /// <summary>Mean summed cost of the last gradient step's rollouts.</summary>
     public double LastLoss { get; private set; } = double.NaN;
 
+    /// <summary>Imagined cost (see <see cref="ImaginedCost"/>) of the weights the last <see cref="Train"/> kept; NaN before training or without selection.</summary>
+    public double SelectedImaginedCost { get; private set; } = double.NaN;
+
     /// <summary>The actions of a batch of states (B, n) on the tape.</summary>
     public Tensor Forward(Tensor states)
     {
@@ -95,38 +121,94 @@ public sealed class BpttPolicy : IPolicy
 
     /// <summary>
     /// <see cref="BpttConfig.GradientSteps"/> Adam steps on the mean summed cost of H-step rollouts through
-    /// <paramref name="model"/>, starting from rows of <paramref name="startStates"/> (count x n).
+    /// <paramref name="model"/>, starting from rows of <paramref name="startStates"/> (count x n) and, for
+    /// <see cref="BpttConfig.InitialStateFraction"/> of every batch, from rows of <paramref name="initialStates"/>
+    /// (the task's initial-state distribution, rows of n; may be empty). With selection on, the policy ends on the
+    /// weights of lowest <see cref="ImaginedCost"/> among those it started with and those scored every
+    /// <see cref="BpttConfig.SelectionInterval"/> steps.
     /// </summary>
-    public void Train(IDifferentiableDynamics model, DifferentiableCost cost, ReadOnlySpan<double> startStates, int count)
+    public void Train(IDifferentiableDynamics model, DifferentiableCost cost, ReadOnlySpan<double> startStates, int count, ReadOnlySpan<double> initialStates = default)
     {
         if (model.StateSize != n || model.ControlSize != m)
             throw new ArgumentException($"BPTT policy: expected a model with n={n}, m={m}, got n={model.StateSize}, m={model.ControlSize}.");
         if (count < 1 || startStates.Length < count * n)
             throw new ArgumentException($"BPTT policy: expected at least one start state of length {n}, got {startStates.Length} values for {count} rows.");
+        if (initialStates.Length % n != 0)
+            throw new ArgumentException($"BPTT policy: expected initial states as rows of length {n}, got {initialStates.Length} values.");
+        int initialCount = initialStates.Length / n;
         int batch = config.BatchSize;
+        int fromInitial = initialCount == 0 ? 0 : (int)Math.Round(config.InitialStateFraction * batch);
         var starts = new double[batch * n];
-        for (int step = 0; step < config.GradientSteps; step++)
+        double[] scoring = ScoringStates(initialCount > 0 ? initialStates : startStates[..(count * n)]);
+        bool select = config.SelectionInterval > 0;
+        double best = select ? ImaginedCost(model, cost, scoring) : double.NaN;
+        Tensor? bestWeights = null;
+        if (select) using (TensorScope.Suspend()) bestWeights = network.FlattenParameters();
+        for (int step = 1; step <= config.GradientSteps; step++)
         {
-            using TensorScope scope = TensorScope.Begin();
-            for (int b = 0; b < batch; b++) startStates.Slice(rng.NextInt(count) * n, n).CopyTo(starts.AsSpan(b * n, n));
-            Tensor x = Tensor.FromArray(starts, batch, n);
-            Tensor total = Tensor.Scalar(0.0, DType.Float64);
-            for (int t = 0; t < config.Horizon; t++)
+            using (TensorScope.Begin())
             {
-                Tensor u = Forward(x);
-                total = total + cost.Stage(x, u).Mean();
-                x = model.Step(x, u);
+                for (int b = 0; b < batch; b++)
+                {
+                    ReadOnlySpan<double> source = b < fromInitial ? initialStates.Slice(rng.NextInt(initialCount) * n, n) : startStates.Slice(rng.NextInt(count) * n, n);
+                    source.CopyTo(starts.AsSpan(b * n, n));
+                }
+                Tensor total = RolloutCost(model, cost, Tensor.FromArray(starts, batch, n), config.Horizon);
+                double loss = total.Item();
+                if (double.IsFinite(loss))
+                {
+                    optimizer.ZeroGrad();
+                    total.Backward();
+                    Gradients.ClipByGlobalNorm(network.Parameters(), config.MaxGradientNorm);
+                    optimizer.Step();
+                    LastLoss = loss;
+                }
             }
-            total = total + cost.Terminal(x).Mean();
-            double loss = total.Item();
-            if (!double.IsFinite(loss)) continue;
-            optimizer.ZeroGrad();
-            total.Backward();
-            Gradients.ClipByGlobalNorm(network.Parameters(), config.MaxGradientNorm);
-            optimizer.Step();
-            LastLoss = loss;
+            if (select && (step % config.SelectionInterval == 0 || step == config.GradientSteps))
+            {
+                double score = ImaginedCost(model, cost, scoring);
+                if (score < best || !double.IsFinite(best))
+                {
+                    best = score;
+                    using (TensorScope.Suspend()) bestWeights = network.FlattenParameters();
+                }
+            }
+        }
+        if (bestWeights is not null)
+        {
+            network.LoadFlatParameters(bestWeights);
+            SelectedImaginedCost = best;
         }
     }
+
+    /// <summary>
+    /// Mean summed cost (stage costs over <see cref="BpttConfig.SelectionHorizon"/> steps plus the terminal cost)
+    /// of the policy rolled out through <paramref name="model"/> from the rows of <paramref name="states"/>; no gradient.
+    /// NaN or infinity when the model diverges.
+    /// </summary>
+    public double ImaginedCost(IDifferentiableDynamics model, DifferentiableCost cost, ReadOnlySpan<double> states)
+    {
+        if (states.Length == 0 || states.Length % n != 0)
+            throw new ArgumentException($"BPTT policy: expected start states as rows of length {n}, got {states.Length} values.");
+        using TensorScope scope = TensorScope.Begin();
+        using Autograd.ModeToken noGrad = Autograd.NoGrad();
+        return RolloutCost(model, cost, Tensor.FromArray(states.ToArray(), states.Length / n, n), config.SelectionHorizon).Item();
+    }
+
+    private Tensor RolloutCost(IDifferentiableDynamics model, DifferentiableCost cost, Tensor x, int horizon)
+    {
+        Tensor total = Tensor.Scalar(0.0, DType.Float64);
+        for (int t = 0; t < horizon; t++)
+        {
+            Tensor u = Forward(x);
+            total = total + cost.Stage(x, u).Mean();
+            x = model.Step(x, u);
+        }
+        return total + cost.Terminal(x).Mean();
+    }
+
+    // The first SelectionStates rows: the same states score every set of weights of this call.
+    private double[] ScoringStates(ReadOnlySpan<double> states) => states[..(Math.Min(config.SelectionStates, states.Length / n) * n)].ToArray();
 
     /// <inheritdoc />
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
