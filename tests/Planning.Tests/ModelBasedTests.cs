@@ -1,6 +1,7 @@
 // The pieces of the model-based loop on small problems: PETS' trajectory-sampling CEM is deterministic for a seed
-// and plans inside the bounds with either propagation, a BPTT policy learns through a model, and the multi-step
-// error of an exact model is zero.
+// and plans inside the bounds with either propagation, a BPTT policy learns through a model, its weight selection
+// never ends worse than it started, candidates are deterministic for a seed, and the multi-step error of an exact
+// model is zero.
 using Control.Dynamics;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
@@ -54,6 +55,67 @@ public class ModelBasedTests
         policy.Train(model, cost, data.States, data.Count);
         double after = ModelBasedLoop.Evaluate(env, policy, 3, seed: 10);
         Assert.True(after > before + 1, $"return {before} before training, {after} after");
+    }
+
+    [Fact]
+    public void WeightSelectionNeverEndsWorseThanTheStartByImaginedCost()
+    {
+        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
+        var model = new DifferentiableDynamics(truth.Dynamics);
+        var cost = new DifferentiableCost(truth.Cost);
+        double[] initial = data.States[..(32 * 2)].ToArray();
+        // A step size this large wrecks the policy within a few steps; only the selection can bring it back.
+        var reckless = new BpttConfig { Horizon = 20, GradientSteps = 60, LearningRate = 3.0, SelectionInterval = 10, SelectionHorizon = 40, SelectionStates = 32, Seed = 5 };
+        var selected = new BpttPolicy(2, truth.Dynamics.ControlBounds, reckless);
+        var unselected = new BpttPolicy(2, truth.Dynamics.ControlBounds, reckless with { SelectionInterval = 0 });
+        double start = selected.ImaginedCost(model, cost, initial);
+        Assert.Equal(start, unselected.ImaginedCost(model, cost, initial));
+
+        selected.Train(model, cost, data.States, data.Count, initial);
+        unselected.Train(model, cost, data.States, data.Count, initial);
+
+        double kept = selected.ImaginedCost(model, cost, initial);
+        Assert.Equal(selected.SelectedImaginedCost, kept, 12);
+        Assert.True(kept <= start, $"selection kept weights of imagined cost {kept}, worse than the start's {start}");
+        double wrecked = unselected.ImaginedCost(model, cost, initial);
+        Assert.True(wrecked > kept, $"without selection the reckless training should end worse ({wrecked}) than with it ({kept})");
+    }
+
+    [Fact]
+    public void BpttCandidatesActWithTheLowestImaginedCostAndAreDeterministic()
+    {
+        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
+        var model = new DifferentiableDynamics(truth.Dynamics);
+        var cost = new DifferentiableCost(truth.Cost);
+        double[] initial = data.States[..(16 * 2)].ToArray();
+        var config = new BpttConfig { Horizon = 15, GradientSteps = 20, SelectionInterval = 10, SelectionHorizon = 30, SelectionStates = 16, Candidates = 3, RestartEvery = 2, Seed = 11 };
+
+        double[] Run(BpttConfig c)
+        {
+            var candidates = new BpttCandidates(2, truth.Dynamics.ControlBounds, c);
+            for (int round = 0; round < 3; round++) candidates.Train(model, cost, data.States, data.Count, initial);
+            Assert.Equal(3, candidates.Rounds);
+            Assert.Equal(candidates.ImaginedCosts.Min(), candidates.Best.ImaginedCost(model, cost, initial), 12);
+            Assert.All(candidates.ImaginedCosts, v => Assert.True(double.IsFinite(v)));
+            var actions = new double[8];
+            for (int i = 0; i < 8; i++) candidates.Act([0.5 * i - 2, 0.1 * i], actions.AsSpan(i, 1));
+            return actions;
+        }
+
+        double[] first = Run(config);
+        Assert.Equal(first, Run(config));
+        Assert.NotEqual(first, Run(config with { Seed = 12 }));
+    }
+
+    [Fact]
+    public void BpttRejectsMalformedInitialStatesAndSettings()
+    {
+        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(50);
+        var policy = new BpttPolicy(2, truth.Dynamics.ControlBounds, new BpttConfig { GradientSteps = 1 });
+        var error = Assert.Throws<ArgumentException>(() => policy.Train(new DifferentiableDynamics(truth.Dynamics), new DifferentiableCost(truth.Cost), data.States, data.Count, new double[3]));
+        Assert.Contains("rows of length 2", error.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BpttPolicy(2, truth.Dynamics.ControlBounds, new BpttConfig { InitialStateFraction = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BpttCandidates(2, truth.Dynamics.ControlBounds, new BpttConfig { Candidates = 0 }));
     }
 
     // Hides a model's batch interface, so that the sampling engine steps it one row at a time.

@@ -61,7 +61,7 @@ public static class MbrlCommand
             "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
             "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
             "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
-            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, new BpttConfig { Seed = seed, PeriodicStates = Angles(envName) }),
+            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, BpttSettings(envName, seed), InitialStates(envName, seed)),
         };
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
@@ -73,19 +73,21 @@ public static class MbrlCommand
         return new MbrlRun(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random);
     }
 
-    // The same controller on the true model: the same planner on the env's dynamics, or (bptt) a policy trained the
-    // same way through the true dynamics from the same visited states. PETS' ensemble-specific CEM becomes plain CEM
+    // The same controller on the true model: the same planner on the env's dynamics, or (bptt) policies trained the
+    // same way, for as many rounds, through the true dynamics from the same visited and initial states. PETS' ensemble-specific CEM becomes plain CEM
     // with its population, elites and iterations on the deterministic true model.
     private static IPolicy TrueModelController(string env, string method, IModelEnv truth, ModelBasedLoop loop, long seed)
     {
         switch (method)
         {
             case "bptt":
-                var policy = new BpttPolicy(truth.StateSize, truth.Dynamics.ControlBounds, new BpttConfig { Seed = seed, PeriodicStates = Angles(env) });
+                var policies = new BpttCandidates(truth.StateSize, truth.Dynamics.ControlBounds, BpttSettings(env, seed));
                 var differentiable = new DifferentiableDynamics(truth.Dynamics);
+                var cost = new DifferentiableCost(truth.Cost);
+                double[] initial = InitialStates(env, seed);
                 int rounds = Math.Max(1, loop.Config.TotalSteps / loop.Config.StepsPerIteration);
-                for (int r = 0; r < rounds; r++) policy.Train(differentiable, new DifferentiableCost(truth.Cost), loop.Data.States, loop.Data.Count);
-                return policy;
+                for (int r = 0; r < rounds; r++) policies.Train(differentiable, cost, loop.Data.States, loop.Data.Count, initial);
+                return policies;
             case "pets":
                 var pets = new PetsCemConfig();
                 return new MpcController(new Cem(truth.Dynamics, truth.Cost, new CemConfig
@@ -101,6 +103,25 @@ public static class MbrlCommand
     private static IPlanner Planner(string env, string method, IDynamics model, ICost cost, long seed) => method == "mpc-ilqr"
         ? new Ilqr(model, cost, new IlqrConfig { Horizon = PlannerFactory.DefaultHorizon("ilqr", env), MaxIterations = 50, WarmMaxIterations = 3, ColdStarts = 3 })
         : new Cem(model, cost, new CemConfig { Horizon = PlannerFactory.DefaultHorizon("cem", env), Population = 200, Iterations = 3, Seed = seed });
+
+    private static BpttConfig BpttSettings(string env, long seed) => new() { Seed = seed, PeriodicStates = Angles(env) };
+
+    // States of the env's initial-state distribution (seeded resets of a separate instance, apart from the
+    // evaluation seeds): where the BPTT policy is trained and scored from besides the visited states.
+    private static double[] InitialStates(string envName, long seed)
+    {
+        const int count = 256;
+        IEnv env = Envs.Make(envName, seed);
+        IStatefulEnv stateful = env.Find<IStatefulEnv>()!;
+        var observation = new double[env.ObservationSpace.FlatSize];
+        var states = new double[count * stateful.StateSize];
+        for (int i = 0; i < count; i++)
+        {
+            env.Reset(observation, 2_000_000 + 1000 * seed + i);
+            stateful.GetState(states.AsSpan(i * stateful.StateSize, stateful.StateSize));
+        }
+        return states;
+    }
 
     private static MlpDynamicsConfig MlpConfig(string env, long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 

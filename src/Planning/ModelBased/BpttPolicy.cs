@@ -54,6 +54,12 @@ public sealed record BpttConfig
 
     /// <summary>Start states of the scoring rollouts: the first this many initial states (or visited states when none are given). Default 64.</summary>
     public int SelectionStates { get; init; } = 64;
+
+    /// <summary>Policies <see cref="BpttCandidates"/> trains side by side (from seeds derived from <see cref="Seed"/>); the one of lowest imagined cost acts. Default 3.</summary>
+    public int Candidates { get; init; } = 3;
+
+    /// <summary>Every this many rounds <see cref="BpttCandidates"/> replaces its worst candidate by a fresh policy; 0 never. Default 6.</summary>
+    public int RestartEvery { get; init; } = 6;
 }
 
 /// <summary>

@@ -38,19 +38,20 @@ public sealed class PetsLearner(ProbabilisticEnsemble ensemble, ICost cost, Pets
 }
 
 /// <summary>
-/// BPTT: a policy trained through the learned model from the visited states (through an ensemble, each model step
-/// goes through an elite member drawn at random); the policy keeps learning across iterations.
+/// BPTT: policies trained through the learned model (see <see cref="BpttCandidates"/>) from the visited states and
+/// from the task's initial states; through an ensemble, each model step goes through an elite member drawn at
+/// random. The policies keep learning across iterations.
 /// </summary>
-public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? config = null) : IModelLearner
+public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? config = null, double[]? initialStates = null) : IModelLearner
 {
-    private readonly BpttPolicy policy = new(model.StateSize, model.ControlBounds, config);
+    private readonly BpttCandidates policies = new(model.StateSize, model.ControlBounds, config);
     private readonly DifferentiableCost differentiableCost = new(cost);
 
     /// <inheritdoc />
     public IDynamics Model => model;
 
-    /// <summary>The policy being trained.</summary>
-    public BpttPolicy Policy => policy;
+    /// <summary>The policies being trained; <see cref="BpttCandidates.Best"/> acts.</summary>
+    public BpttCandidates Policies => policies;
 
     /// <inheritdoc />
     public ModelFit Fit(TransitionDataset data) => MlpMpcLearner.Report(model switch
@@ -64,8 +65,7 @@ public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? c
     public IPolicy Controller(TransitionDataset data)
     {
         IDifferentiableDynamics through = model is ProbabilisticEnsemble ensemble ? new SampledMembers(ensemble, new Rng(seed)) : model;
-        policy.Train(through, differentiableCost, data.States, data.Count);
-        return policy;
+        return policies.Train(through, differentiableCost, data.States, data.Count, initialStates);
     }
 
     private readonly long seed = (config ?? new BpttConfig()).Seed;
