@@ -74,8 +74,9 @@ public static class MbrlCommand
     }
 
     // The same controller on the true model: the same planner on the env's dynamics, or (bptt) policies trained the
-    // same way, for as many rounds, through the true dynamics from the same visited and initial states. PETS' ensemble-specific CEM becomes plain CEM
-    // with its population, elites and iterations on the deterministic true model.
+    // same way, for as many rounds, through the true dynamics from the same visited and initial states. PETS'
+    // ensemble-specific CEM becomes plain CEM with its population, elites, iterations and sampling settings on the
+    // deterministic true model.
     private static IPolicy TrueModelController(string env, string method, IModelEnv truth, ModelBasedLoop loop, long seed)
     {
         switch (method)
@@ -92,7 +93,8 @@ public static class MbrlCommand
                 var pets = new PetsCemConfig();
                 return new MpcController(new Cem(truth.Dynamics, truth.Cost, new CemConfig
                 {
-                    Horizon = pets.Horizon, Population = pets.Population, EliteCount = pets.Elites, Iterations = pets.Iterations, Seed = seed,
+                    Horizon = pets.Horizon, Population = pets.Population, EliteCount = pets.Elites, Iterations = pets.Iterations,
+                    InitialStdFraction = pets.InitialStdFraction, Smoothing = pets.Smoothing, Seed = seed,
                 }));
             default:
                 return new MpcController(Planner(env, method, truth.Dynamics, truth.Cost, seed));
