@@ -11,7 +11,11 @@
 // of the frequency), P(f) = max(f, 1/H)^-beta and f_k = k / H. The result is stationary: every step has the variance
 // sum_k w_k, and the map is divided by its square root so that every step is exactly N(0, 1). With equal w_k (beta
 // = 0) the columns are orthogonal with equal norms, which is white noise; then the normals are used directly.
-using System.Numerics.Tensors;
+// The map is stored by column, each padded to whole blocks of four SIMD vectors, and applied block by block with
+// four independent sums (so that additions do not wait on each other): the sum over columns runs in the same
+// order in every lane, so the result does not depend on the vector width.
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Control.Tensors;
 
 namespace Control.Planning.Sampling;
@@ -20,7 +24,9 @@ namespace Control.Planning.Sampling;
 public sealed class ColoredNoise
 {
     private const int StackLimit = 1024;
+    private const int Block = 4;
     private readonly double[]? basis;
+    private readonly int padded;
 
     /// <summary>Noise sequences of <paramref name="length"/> steps whose power spectrum falls as 1/f^<paramref name="exponent"/>.</summary>
     public ColoredNoise(int length, double exponent)
@@ -46,14 +52,16 @@ public sealed class ColoredNoise
             if (c < cosines) variance += weight;
         }
         double scale = 1 / Math.Sqrt(variance);
-        basis = new double[length * length];
-        for (int t = 0; t < length; t++)
+        int width = Block * Vector<double>.Count;
+        padded = (length + width - 1) / width * width;
+        basis = new double[length * padded];
+        for (int c = 0; c < length; c++)
         {
-            for (int c = 0; c < length; c++)
+            int k = c < cosines ? c : c - cosines + 1;
+            for (int t = 0; t < length; t++)
             {
-                int k = c < cosines ? c : c - cosines + 1;
                 double phase = 2 * Math.PI * k * t / length;
-                basis[t * length + c] = scale * amplitude[c] * (c < cosines ? Math.Cos(phase) : Math.Sin(phase));
+                basis[c * padded + t] = scale * amplitude[c] * (c < cosines ? Math.Cos(phase) : Math.Sin(phase));
             }
         }
     }
@@ -79,10 +87,31 @@ public sealed class ColoredNoise
             return;
         }
         Span<double> normals = Length <= StackLimit ? stackalloc double[Length] : new double[Length];
+        Span<double> values = padded <= StackLimit ? stackalloc double[padded] : new double[padded];
+        Span<Vector<double>> sums = MemoryMarshal.Cast<double, Vector<double>>(values);
+        ReadOnlySpan<Vector<double>> columns = MemoryMarshal.Cast<double, Vector<double>>(basis);
+        int stride = sums.Length;
         for (int j = 0; j < channels; j++)
         {
             random.FillNormal(normals);
-            for (int t = 0; t < Length; t++) sequence[t * channels + j] = TensorPrimitives.Dot(basis.AsSpan(t * Length, Length), normals);
+            for (int v = 0; v < stride; v += Block)
+            {
+                Vector<double> sum0 = Vector<double>.Zero, sum1 = sum0, sum2 = sum0, sum3 = sum0;
+                for (int c = 0; c < Length; c++)
+                {
+                    ReadOnlySpan<Vector<double>> block = columns.Slice(c * stride + v, Block);
+                    double z = normals[c];
+                    sum0 += z * block[0];
+                    sum1 += z * block[1];
+                    sum2 += z * block[2];
+                    sum3 += z * block[3];
+                }
+                sums[v] = sum0;
+                sums[v + 1] = sum1;
+                sums[v + 2] = sum2;
+                sums[v + 3] = sum3;
+            }
+            for (int t = 0; t < Length; t++) sequence[t * channels + j] = values[t];
         }
     }
 }
