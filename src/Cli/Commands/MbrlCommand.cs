@@ -94,7 +94,7 @@ public static class MbrlCommand
                 return new MpcController(new Cem(truth.Dynamics, truth.Cost, new CemConfig
                 {
                     Horizon = pets.Horizon, Population = pets.Population, EliteCount = pets.Elites, Iterations = pets.Iterations,
-                    InitialStdFraction = pets.InitialStdFraction, Smoothing = pets.Smoothing, Seed = seed,
+                    InitialStdFraction = pets.InitialStdFraction, Smoothing = pets.Smoothing, NoiseExponent = 0, KeptEliteFraction = 0, Seed = seed,
                 }));
             default:
                 return new MpcController(Planner(env, method, truth.Dynamics, truth.Cost, seed));

@@ -1,9 +1,12 @@
-// The cross-entropy method as a trajectory planner: keep a Gaussian over the H x m control sequence (a mean
-// and a standard deviation per step and control), sample a population, roll it out, refit the Gaussian to the
-// elites (the lowest-cost fraction), and repeat. Sample 0 of every population is the mean itself, so a good
-// warm start is never lost. The answer is the best sequence seen: the final mean or the best sample, whichever
-// costs less. Between replans the plan is shifted by the steps taken and becomes the
-// next mean; the standard deviation starts afresh.
+// The cross-entropy method as a trajectory planner, in the improved form of iCEM (Pinneri et al. 2020,
+// "Sample-efficient cross-entropy method for real-time planning"): keep a Gaussian over the H x m control sequence
+// (a mean and a standard deviation per step and control), sample a population with colored noise along time
+// (ColoredNoise: smooth perturbations instead of white ones), roll it out, refit the Gaussian to the elites (the
+// lowest-cost fraction), and repeat. A fraction of each iteration's elites is kept into the next population, and
+// the last iteration's kept elites, shifted by the steps taken, join the first population of the next replan, so
+// good sequences are not lost to resampling. Sample 0 of every population is the mean itself. The answer is the
+// best sequence seen: the final mean or the best sample, whichever costs less. Between replans the plan is
+// shifted by the steps taken and becomes the next mean; the standard deviation starts afresh.
 //
 // Bounds: samples are drawn from the Gaussian and then clipped to Dynamics.ControlBounds (not truncated). A
 // clipped Gaussian puts mass exactly on the bounds, where bang-bang swing-ups want it, and the mean and the
@@ -34,8 +37,14 @@ public sealed record CemConfig
     /// <summary>Initial standard deviation per control (m entries); null: <see cref="InitialStdFraction"/> times each bound range. Default null.</summary>
     public double[]? InitialStd { get; init; }
 
-    /// <summary>Initial standard deviation as a fraction of each control's range (high - low), when <see cref="InitialStd"/> is null. Default 0.5.</summary>
-    public double InitialStdFraction { get; init; } = 0.5;
+    /// <summary>Initial standard deviation as a fraction of each control's range (high - low), when <see cref="InitialStd"/> is null. Default 0.25 (with colored noise, wider noise makes the held pole jitter).</summary>
+    public double InitialStdFraction { get; init; } = 0.25;
+
+    /// <summary>beta of the sampling noise's 1/f^beta power spectrum along time (0: white noise; see <see cref="ColoredNoise"/>). Default 2, as in iCEM.</summary>
+    public double NoiseExponent { get; init; } = 2.0;
+
+    /// <summary>Fraction of the elites kept into the next iteration's population and, shifted, into the next replan's first one (0: none). Default 0.3, as in iCEM.</summary>
+    public double KeptEliteFraction { get; init; } = 0.3;
 
     /// <summary>Floor on the standard deviation, as a fraction of the initial one. Default 0.05.</summary>
     public double MinStdFraction { get; init; } = 0.05;
@@ -55,13 +64,14 @@ public sealed class Cem : IPlanner
 {
     private const string Name = "CEM";
     private readonly CemConfig config;
-    private readonly int m, horizon, eliteCount;
+    private readonly int m, horizon, eliteCount, keptCapacity;
     private readonly double[] lower, upper, initialStd, minStd;
-    private readonly double[] mean, std, best, eliteMean, eliteSquares;
+    private readonly double[] mean, std, best, eliteMean, eliteSquares, kept;
     private readonly int[] order;
     private readonly double[] sortedCosts;
     private readonly Trajectory plan, meanPlan;
     private readonly GaussianSampler sampler;
+    private int keptCount;
 
     /// <summary>A planner for <paramref name="dynamics"/> and <paramref name="cost"/>.</summary>
     public Cem(IDynamics dynamics, ICost cost, CemConfig? config = null)
@@ -75,7 +85,7 @@ public sealed class Cem : IPlanner
         Cost = cost;
         m = dynamics.ControlSize;
         horizon = this.config.Horizon;
-        eliteCount = CheckConfig(this.config);
+        (eliteCount, keptCapacity) = CheckConfig(this.config);
         lower = dynamics.ControlBounds.Low.ToArray();
         upper = dynamics.ControlBounds.High.ToArray();
         ModelChecks.Length(Name, "control bounds", m, lower.Length);
@@ -90,9 +100,10 @@ public sealed class Cem : IPlanner
         eliteSquares = new double[horizon * m];
         order = new int[this.config.Population];
         sortedCosts = new double[this.config.Population];
+        kept = new double[keptCapacity * horizon * m];
         plan = new Trajectory(horizon, dynamics.StateSize, m);
         meanPlan = new Trajectory(horizon, dynamics.StateSize, m);
-        sampler = new GaussianSampler(mean, std, lower, upper, m);
+        sampler = new GaussianSampler(this, new ColoredNoise(horizon, this.config.NoiseExponent));
         Reset();
     }
 
@@ -117,13 +128,31 @@ public sealed class Cem : IPlanner
     /// <summary>The standard deviation (H x m) the last iteration ended with.</summary>
     public ReadOnlySpan<double> Std => std;
 
+    /// <summary>The elites kept for the next population (at most <see cref="KeptCapacity"/>), H x m each, best first.</summary>
+    public int KeptCount => keptCount;
+
+    /// <summary>How many elites are kept: <see cref="CemConfig.KeptEliteFraction"/> of the elites.</summary>
+    public int KeptCapacity => keptCapacity;
+
+    /// <summary>Kept elite <paramref name="index"/>'s H x m controls; they are samples 1..<see cref="KeptCount"/> of the next population.</summary>
+    public ReadOnlySpan<double> KeptElite(int index)
+    {
+        if ((uint)index >= (uint)keptCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name}: expected a kept elite index below {keptCount}.");
+        return kept.AsSpan(index * horizon * m, horizon * m);
+    }
+
     /// <inheritdoc />
-    public void ShiftWarmStart(int steps) => plan.Shift(steps);
+    public void ShiftWarmStart(int steps)
+    {
+        SamplingSetup.Shift(plan.Controls, m, steps);
+        for (int e = 0; e < keptCount; e++) SamplingSetup.Shift(kept.AsSpan(e * horizon * m, horizon * m), m, steps);
+    }
 
     /// <inheritdoc />
     public void Reset()
     {
         SamplingSetup.ColdStart(plan.Controls, lower, upper);
+        keptCount = 0;
         Rollouts.Reseed(config.Seed);
     }
 
@@ -138,7 +167,8 @@ public sealed class Cem : IPlanner
 
         for (int iteration = 0; iteration < config.Iterations; iteration++)
         {
-            // Sample and score the population (sample 0 is the mean itself, so a good warm start is never lost).
+            // Sample and score the population (sample 0 is the mean itself, so a good warm start is never lost;
+            // samples 1..keptCount are the kept elites).
             Rollouts.Evaluate(x0, sampler);
             iterations++;
             int finite = SortByCost();
@@ -148,6 +178,7 @@ public sealed class Cem : IPlanner
                 bestCost = sortedCosts[0];
                 Rollouts.SampleControls(order[0]).CopyTo(best);
             }
+            KeepElites(finite);
 
             // Refit the Gaussian to the elites, smoothed with the previous one.
             Refit(Math.Min(eliteCount, finite));
@@ -179,6 +210,13 @@ public sealed class Cem : IPlanner
         return finite;
     }
 
+    // Copies the best min(keptCapacity, finite) samples into `kept`, best first.
+    private void KeepElites(int finite)
+    {
+        keptCount = Math.Min(keptCapacity, finite);
+        for (int e = 0; e < keptCount; e++) Rollouts.SampleControls(order[e]).CopyTo(kept.AsSpan(e * horizon * m, horizon * m));
+    }
+
     private void Refit(int elites)
     {
         Array.Clear(eliteMean);
@@ -203,8 +241,11 @@ public sealed class Cem : IPlanner
         }
     }
 
-    private static int CheckConfig(CemConfig c)
+    // Returns the elite count and the kept-elite count.
+    private static (int Elites, int Kept) CheckConfig(CemConfig c)
     {
+        if (!(c.NoiseExponent >= 0 && double.IsFinite(c.NoiseExponent))) throw new ArgumentOutOfRangeException(nameof(c.NoiseExponent), c.NoiseExponent, $"{Name}: expected a finite noise exponent beta >= 0.");
+        if (!(c.KeptEliteFraction >= 0 && c.KeptEliteFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(c.KeptEliteFraction), c.KeptEliteFraction, $"{Name}: expected KeptEliteFraction in [0, 1].");
         if (c.Population < 2) throw new ArgumentOutOfRangeException(nameof(c.Population), c.Population, $"{Name}: expected a population of at least 2.");
         if (c.Iterations < 1) throw new ArgumentOutOfRangeException(nameof(c.Iterations), c.Iterations, $"{Name}: expected at least 1 iteration.");
         if (!(c.Smoothing >= 0 && c.Smoothing < 1)) throw new ArgumentOutOfRangeException(nameof(c.Smoothing), c.Smoothing, $"{Name}: expected Smoothing in [0, 1).");
@@ -221,22 +262,28 @@ public sealed class Cem : IPlanner
         }
         if (elites < 1 || elites > c.Population)
             throw new ArgumentOutOfRangeException(nameof(c.EliteCount), elites, $"{Name}: expected between 1 and Population = {c.Population} elites.");
-        return elites;
+        int keptElites = Math.Min((int)Math.Round(c.KeptEliteFraction * elites), c.Population - 1);
+        return (elites, keptElites);
     }
 
-    // Sample k: clip(mean + std * N(0, 1)), except sample 0, which is the mean itself.
-    private sealed class GaussianSampler(double[] mean, double[] std, double[] lower, double[] upper, int m) : IControlSampler
+    // Sample k: clip(mean + std * noise) with colored noise along time, except sample 0, which is the mean itself,
+    // and samples 1..keptCount, which are the kept elites.
+    private sealed class GaussianSampler(Cem owner, ColoredNoise noise) : IControlSampler
     {
         public double Sample(int sample, Rng random, Span<double> controls)
         {
-            for (int t = 0; t < controls.Length; t += m)
+            if (sample > 0 && sample <= owner.keptCount)
             {
-                for (int j = 0; j < m; j++)
-                {
-                    int i = t + j;
-                    double u = sample == 0 ? mean[i] : mean[i] + std[i] * random.Normal();
-                    controls[i] = Math.Clamp(u, lower[j], upper[j]);
-                }
+                owner.kept.AsSpan((sample - 1) * controls.Length, controls.Length).CopyTo(controls);
+                return 0;
+            }
+            double[] mean = owner.mean, std = owner.std, lower = owner.lower, upper = owner.upper;
+            if (sample == 0) controls.Clear();
+            else noise.Fill(random, controls, owner.m);
+            for (int i = 0; i < controls.Length; i++)
+            {
+                int j = i % owner.m;
+                controls[i] = Math.Clamp(mean[i] + std[i] * controls[i], lower[j], upper[j]);
             }
             return 0;
         }

@@ -1,8 +1,10 @@
 // Model predictive path integral control (MPPI), as in Williams et al. 2017, "Information theoretic MPC for
 // model-based reinforcement learning" (Algorithm 2). Perturb the mean control sequence U with Gaussian noise
-// eps_k ~ N(0, Sigma) (Sigma diagonal), roll every perturbed sequence out, and score it by
+// eps_k (per step N(0, Sigma), Sigma diagonal; along time colored, 1/f^beta as in iCEM, see ColoredNoise, so that
+// the perturbations are smooth), roll every perturbed sequence out, and score it by
 //     S_k = phi(x_T) + sum_t [ q(x_t, u_t) + gamma u_t^T Sigma^-1 eps_k,t ],   gamma = ControlCostWeight * lambda,
-// where the last term is the control cost that comes from the noise covariance. The new mean is the
+// where the last term is the control cost that comes from the noise covariance (per step: the correlation of
+// colored noise across steps is left out of it). The new mean is the
 // exponentially weighted average of the perturbations,
 //     w_k = exp(-(S_k - min_j S_j) / lambda) / eta,   U <- U + sum_k w_k eps_k,
 // optionally smoothed over time. Between replans the mean is shifted by the steps taken (the last control
@@ -21,17 +23,20 @@ public sealed record MppiConfig
     /// <summary>H, steps planned ahead. Default 30.</summary>
     public int Horizon { get; init; } = 30;
 
-    /// <summary>K, perturbed sequences per iteration. Default 400.</summary>
-    public int Samples { get; init; } = 400;
+    /// <summary>K, perturbed sequences per iteration. Default 1000.</summary>
+    public int Samples { get; init; } = 1000;
 
-    /// <summary>lambda, the temperature of the weights in cost units: smaller picks the best samples more sharply. Default 0.1.</summary>
-    public double Temperature { get; init; } = 0.1;
+    /// <summary>lambda, the temperature of the weights in cost units: smaller picks the best samples more sharply. Default 0.01.</summary>
+    public double Temperature { get; init; } = 0.01;
 
     /// <summary>Noise standard deviation per control (the diagonal of Sigma's square root, m entries); null: <see cref="NoiseStdFraction"/> times each bound range. Default null.</summary>
     public double[]? NoiseStd { get; init; }
 
-    /// <summary>Noise standard deviation as a fraction of each control's range (high - low), when <see cref="NoiseStd"/> is null. Default 0.25.</summary>
-    public double NoiseStdFraction { get; init; } = 0.25;
+    /// <summary>Noise standard deviation as a fraction of each control's range (high - low), when <see cref="NoiseStd"/> is null. Default 0.05 (the mean carries the swing from replan to replan; wide noise makes the held pole jitter).</summary>
+    public double NoiseStdFraction { get; init; } = 0.05;
+
+    /// <summary>beta of the noise's 1/f^beta power spectrum along time (0: white noise, as in Williams et al. 2017; see <see cref="ColoredNoise"/>). Default 2.</summary>
+    public double NoiseExponent { get; init; } = 2.0;
 
     /// <summary>gamma / lambda, the weight of the control cost u^T Sigma^-1 eps (1: Williams et al. 2017; 0: none). Default 1.</summary>
     public double ControlCostWeight { get; init; } = 1.0;
@@ -84,7 +89,7 @@ public sealed class Mppi : IPlanner
         smoothed = new double[horizon * m];
         plan = new Trajectory(horizon, dynamics.StateSize, m);
         double gamma = this.config.ControlCostWeight * this.config.Temperature;
-        sampler = new PerturbationSampler(plan.Controls, noiseStd, lower, upper, m, gamma);
+        sampler = new PerturbationSampler(plan.Controls, noiseStd, lower, upper, m, gamma, new ColoredNoise(horizon, this.config.NoiseExponent));
         Reset();
     }
 
@@ -110,7 +115,7 @@ public sealed class Mppi : IPlanner
     public ReadOnlySpan<double> Weights => weights;
 
     /// <inheritdoc />
-    public void ShiftWarmStart(int steps) => plan.Shift(steps);
+    public void ShiftWarmStart(int steps) => SamplingSetup.Shift(plan.Controls, m, steps);
 
     /// <inheritdoc />
     public void Reset()
@@ -189,6 +194,7 @@ public sealed class Mppi : IPlanner
 
     private static void CheckConfig(MppiConfig c)
     {
+        if (!(c.NoiseExponent >= 0 && double.IsFinite(c.NoiseExponent))) throw new ArgumentOutOfRangeException(nameof(c.NoiseExponent), c.NoiseExponent, $"{Name}: expected a finite noise exponent beta >= 0.");
         if (c.Samples < 1) throw new ArgumentOutOfRangeException(nameof(c.Samples), c.Samples, $"{Name}: expected at least 1 sample.");
         if (!(c.Temperature > 0 && double.IsFinite(c.Temperature))) throw new ArgumentOutOfRangeException(nameof(c.Temperature), c.Temperature, $"{Name}: expected a positive finite temperature lambda.");
         if (!(c.ControlCostWeight >= 0 && double.IsFinite(c.ControlCostWeight))) throw new ArgumentOutOfRangeException(nameof(c.ControlCostWeight), c.ControlCostWeight, $"{Name}: expected a non-negative finite control-cost weight.");
@@ -196,18 +202,20 @@ public sealed class Mppi : IPlanner
         if (c.SmoothingWindow < 1 || c.SmoothingWindow % 2 == 0) throw new ArgumentOutOfRangeException(nameof(c.SmoothingWindow), c.SmoothingWindow, $"{Name}: expected an odd smoothing window of at least 1 step.");
     }
 
-    // Sample k: clip(U + Sigma^1/2 N(0, I)); returns gamma sum_t u_t^T Sigma^-1 eps_t with eps the applied perturbation.
-    private sealed class PerturbationSampler(double[] mean, double[] std, double[] lower, double[] upper, int m, double gamma) : IControlSampler
+    // Sample k: clip(U + Sigma^1/2 noise) with colored noise along time; returns gamma sum_t u_t^T Sigma^-1 eps_t with
+    // eps the applied perturbation.
+    private sealed class PerturbationSampler(double[] mean, double[] std, double[] lower, double[] upper, int m, double gamma, ColoredNoise noise) : IControlSampler
     {
         public double Sample(int sample, Rng random, Span<double> controls)
         {
+            noise.Fill(random, controls, m);
             double controlCost = 0;
             for (int t = 0; t < controls.Length; t += m)
             {
                 for (int j = 0; j < m; j++)
                 {
                     int i = t + j;
-                    double u = Math.Clamp(mean[i] + std[j] * random.Normal(), lower[j], upper[j]);
+                    double u = Math.Clamp(mean[i] + std[j] * controls[i], lower[j], upper[j]);
                     controls[i] = u;
                     controlCost += mean[i] * (u - mean[i]) / (std[j] * std[j]);
                 }
