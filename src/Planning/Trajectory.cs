@@ -58,10 +58,26 @@ public sealed class Trajectory
     /// </summary>
     public void Shift(int steps)
     {
+        ShiftSteps(Controls, ControlSize, steps);
+        if (Gains is not null) ShiftSteps(Gains, ControlSize * StateSize, steps);
+    }
+
+    /// <summary>
+    /// Shifts a sequence of steps of <paramref name="width"/> values each <paramref name="steps"/> steps earlier, in
+    /// place: step t takes step t + steps, and the steps past the end repeat the last one (a control sequence's warm start).
+    /// </summary>
+    public static void ShiftSteps(Span<double> sequence, int width, int steps)
+    {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "expected a non-negative shift");
+        if (width < 1 || sequence.Length % width != 0)
+            throw new ArgumentException($"expected a sequence of whole steps of {width} values, got {sequence.Length} values (width >= 1).");
+        int horizon = sequence.Length / width;
         if (steps == 0) return;
-        ShiftRows(Controls, ControlSize, steps);
-        if (Gains is not null) ShiftRows(Gains, ControlSize * StateSize, steps);
+        for (int t = 0; t < horizon; t++)
+        {
+            int source = Math.Min(t + steps, horizon - 1);
+            if (source != t) sequence.Slice(source * width, width).CopyTo(sequence.Slice(t * width, width));
+        }
     }
 
     /// <summary>Copies everything from a trajectory of the same dimensions.</summary>
@@ -82,12 +98,4 @@ public sealed class Trajectory
         Cost = other.Cost;
     }
 
-    private void ShiftRows(double[] rows, int width, int steps)
-    {
-        for (int t = 0; t < Horizon; t++)
-        {
-            int source = Math.Min(t + steps, Horizon - 1);
-            if (source != t) Array.Copy(rows, source * width, rows, t * width, width);
-        }
-    }
 }

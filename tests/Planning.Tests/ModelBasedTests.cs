@@ -57,13 +57,18 @@ public class ModelBasedTests
         Assert.True(after > before + 1, $"return {before} before training, {after} after");
     }
 
+    // The double integrator's true model and cost as tensor graphs, 400 random transitions, and their first
+    // initialCount states as the initial states.
+    private static (IModelEnv Truth, TransitionDataset Data, DifferentiableDynamics Model, DifferentiableCost Cost, double[] Initial) BpttProblem(int initialCount)
+    {
+        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
+        return (truth, data, new DifferentiableDynamics(truth.Dynamics), new DifferentiableCost(truth.Cost), data.States[..(initialCount * 2)].ToArray());
+    }
+
     [Fact]
     public void WeightSelectionNeverEndsWorseThanTheStartByImaginedCost()
     {
-        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
-        var model = new DifferentiableDynamics(truth.Dynamics);
-        var cost = new DifferentiableCost(truth.Cost);
-        double[] initial = data.States[..(32 * 2)].ToArray();
+        (IModelEnv truth, TransitionDataset data, DifferentiableDynamics model, DifferentiableCost cost, double[] initial) = BpttProblem(initialCount: 32);
         // A step size this large wrecks the policy within a few steps; only the selection can bring it back.
         var reckless = new BpttConfig { Horizon = 20, GradientSteps = 60, LearningRate = 3.0, SelectionInterval = 10, SelectionHorizon = 40, SelectionStates = 32, Seed = 5 };
         var selected = new BpttPolicy(2, truth.Dynamics.ControlBounds, reckless);
@@ -84,10 +89,7 @@ public class ModelBasedTests
     [Fact]
     public void BpttCandidatesActWithTheLowestImaginedCostAndAreDeterministic()
     {
-        (_, IModelEnv truth, TransitionDataset data) = DoubleIntegratorData(400);
-        var model = new DifferentiableDynamics(truth.Dynamics);
-        var cost = new DifferentiableCost(truth.Cost);
-        double[] initial = data.States[..(16 * 2)].ToArray();
+        (IModelEnv truth, TransitionDataset data, DifferentiableDynamics model, DifferentiableCost cost, double[] initial) = BpttProblem(initialCount: 16);
         var config = new BpttConfig { Horizon = 15, GradientSteps = 20, SelectionInterval = 10, SelectionHorizon = 30, SelectionStates = 16, Candidates = 3, RestartEvery = 2, Seed = 11 };
 
         double[] Run(BpttConfig c)

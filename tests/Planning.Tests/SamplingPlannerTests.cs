@@ -249,15 +249,15 @@ public class SamplingPlannerTests
     }
 
     [Fact]
-    public void SamplingSetupShiftMovesWholeControlsAndRepeatsTheLast()
+    public void ShiftStepsMovesWholeStepsAndRepeatsTheLast()
     {
         double[] controls = [1, 10, 2, 20, 3, 30, 4, 40];
-        SamplingSetup.Shift(controls, 2, 1);
+        Trajectory.ShiftSteps(controls, 2, 1);
         Assert.Equal([2.0, 20, 3, 30, 4, 40, 4, 40], controls);
-        SamplingSetup.Shift(controls, 2, 5);
+        Trajectory.ShiftSteps(controls, 2, 5);
         Assert.Equal([4.0, 40, 4, 40, 4, 40, 4, 40], controls);
-        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingSetup.Shift(controls, 2, -1));
-        Assert.Throws<ArgumentException>(() => SamplingSetup.Shift(controls, 3, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Trajectory.ShiftSteps(controls, 2, -1));
+        Assert.Throws<ArgumentException>(() => Trajectory.ShiftSteps(controls, 3, 1));
     }
 
     [Fact]

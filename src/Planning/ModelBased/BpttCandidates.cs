@@ -53,7 +53,7 @@ public sealed class BpttCandidates : IPolicy
     /// <summary>
     /// One round: the worst candidate is replaced by a fresh one if this round is a restart round, every candidate
     /// takes its <see cref="BpttPolicy.Train"/> through <paramref name="model"/>, and the one of lowest
-    /// <see cref="BpttPolicy.ImaginedCost"/> on it becomes <see cref="Best"/>. Arguments as for <see cref="BpttPolicy.Train"/>.
+    /// <see cref="BpttPolicy.SelectedImaginedCost"/> on it becomes <see cref="Best"/>. Arguments as for <see cref="BpttPolicy.Train"/>.
     /// </summary>
     public BpttPolicy Train(IDifferentiableDynamics model, DifferentiableCost cost, ReadOnlySpan<double> startStates, int count, ReadOnlySpan<double> initialStates = default)
     {
@@ -64,12 +64,10 @@ public sealed class BpttCandidates : IPolicy
             candidates[worst] = Fresh();
             imagined[worst] = double.PositiveInfinity;
         }
-        ReadOnlySpan<double> scoring = initialStates.Length > 0 ? initialStates : startStates[..(count * stateSize)];
-        scoring = scoring[..(Math.Min(config.SelectionStates, scoring.Length / stateSize) * stateSize)];
         for (int k = 0; k < candidates.Length; k++)
         {
             candidates[k].Train(model, cost, startStates, count, initialStates);
-            double score = candidates[k].ImaginedCost(model, cost, scoring);
+            double score = candidates[k].SelectedImaginedCost;
             imagined[k] = double.IsFinite(score) ? score : double.PositiveInfinity;
         }
         Best = candidates[ArgMin(imagined)];

@@ -115,7 +115,7 @@ public sealed class BpttPolicy : IPolicy
     /// <summary>Mean summed cost of the last gradient step's rollouts.</summary>
     public double LastLoss { get; private set; } = double.NaN;
 
-    /// <summary>Imagined cost (see <see cref="ImaginedCost"/>) of the weights the last <see cref="Train"/> kept; NaN before training or without selection.</summary>
+    /// <summary>Imagined cost (see <see cref="ImaginedCost"/>) of the weights the last <see cref="Train"/> ended on, from its scoring states (the first <see cref="BpttConfig.SelectionStates"/> initial states, or visited states when none were given); NaN before training.</summary>
     public double SelectedImaginedCost { get; private set; } = double.NaN;
 
     /// <summary>The actions of a batch of states (B, n) on the tape.</summary>
@@ -180,11 +180,8 @@ public sealed class BpttPolicy : IPolicy
                 }
             }
         }
-        if (bestWeights is not null)
-        {
-            network.LoadFlatParameters(bestWeights);
-            SelectedImaginedCost = best;
-        }
+        if (bestWeights is not null) network.LoadFlatParameters(bestWeights);
+        SelectedImaginedCost = select ? best : ImaginedCost(model, cost, scoring);
     }
 
     /// <summary>

@@ -144,8 +144,8 @@ public sealed class Cem : IPlanner
     /// <inheritdoc />
     public void ShiftWarmStart(int steps)
     {
-        SamplingSetup.Shift(plan.Controls, m, steps);
-        for (int e = 0; e < keptCount; e++) SamplingSetup.Shift(kept.AsSpan(e * horizon * m, horizon * m), m, steps);
+        plan.Shift(steps);
+        for (int e = 0; e < keptCount; e++) Trajectory.ShiftSteps(kept.AsSpan(e * horizon * m, horizon * m), m, steps);
     }
 
     /// <inheritdoc />

@@ -115,7 +115,7 @@ public sealed class Mppi : IPlanner
     public ReadOnlySpan<double> Weights => weights;
 
     /// <inheritdoc />
-    public void ShiftWarmStart(int steps) => SamplingSetup.Shift(plan.Controls, m, steps);
+    public void ShiftWarmStart(int steps) => plan.Shift(steps);
 
     /// <inheritdoc />
     public void Reset()

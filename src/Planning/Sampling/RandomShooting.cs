@@ -76,7 +76,7 @@ public sealed class RandomShooting : IPlanner
     public SampledRollouts Rollouts { get; }
 
     /// <inheritdoc />
-    public void ShiftWarmStart(int steps) => SamplingSetup.Shift(plan.Controls, plan.ControlSize, steps);
+    public void ShiftWarmStart(int steps) => plan.Shift(steps);
 
     /// <inheritdoc />
     public void Reset()

@@ -1,6 +1,5 @@
 // Set-up shared by the sampling planners: the per-control noise scale from a config (explicit, or a fraction
-// of the control bounds), the cold-start control sequence, and the warm start of the next replan (the previous
-// plan shifted by the steps taken, its last control repeated at the end).
+// of the control bounds), and the cold-start control sequence.
 using Control.Dynamics;
 
 namespace Control.Planning.Sampling;
@@ -48,23 +47,5 @@ public static class SamplingSetup
     {
         int m = lower.Length;
         for (int i = 0; i < controls.Length; i++) controls[i] = Math.Clamp(0.0, lower[i % m], upper[i % m]);
-    }
-
-    /// <summary>
-    /// Shifts an H x <paramref name="controlSize"/> control sequence <paramref name="steps"/> steps earlier, in place:
-    /// step t takes step t + steps, and the steps past the end repeat the last control.
-    /// </summary>
-    public static void Shift(Span<double> controls, int controlSize, int steps)
-    {
-        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "expected a non-negative shift");
-        if (controlSize < 1 || controls.Length % controlSize != 0)
-            throw new ArgumentException($"expected a sequence of whole controls of {controlSize} values, got {controls.Length} values (control size >= 1).");
-        int horizon = controls.Length / controlSize;
-        if (steps == 0 || horizon == 0) return;
-        for (int t = 0; t < horizon; t++)
-        {
-            int source = Math.Min(t + steps, horizon - 1);
-            if (source != t) controls.Slice(source * controlSize, controlSize).CopyTo(controls.Slice(t * controlSize, controlSize));
-        }
     }
 }
