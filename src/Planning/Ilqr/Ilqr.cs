@@ -4,8 +4,11 @@
 //      of the cost along the nominal trajectory;
 //   2. backward pass: the LQR recursion of the seed (002) on the local quadratic model of the value function,
 //      Q_t = l_t + V_{t+1}(f(x, u)) expanded to second order, with the control limits handled by a box QP on
-//      the feed-forward k_t (clamped controls get no feedback), and Levenberg-Marquardt regularization mu on V_xx;
-//      DDP adds the dynamics' second derivatives contracted with V_x;
+//      the feed-forward k_t (clamped controls get no feedback), and Levenberg-Marquardt regularization mu I added
+//      to Q_uu; DDP adds the dynamics' second derivatives contracted with V_x. Where Q_uu + mu I is still not
+//      positive definite the local model has no minimum in u_t: that step is held (k_t = 0, K_t = 0, as if its
+//      controls were clamped where they are) and the recursion goes on, so one concave step (a swing-up's cost
+//      1 - cos theta is concave while the pole hangs) does not force a large mu on the whole horizon;
 //   3. line search: roll out u_t = u_bar_t + alpha k_t + K_t (x_t - x_bar_t) on the true model for decreasing alpha,
 //      accepting only when the actual decrease is at least a fraction of the decrease the quadratic model expects.
 // An accepted step lowers mu, a rejected one (or a non-finite rollout, or a failed backward pass) raises it.
@@ -43,7 +46,10 @@ public sealed record IlqrConfig
     /// <summary>Handle the model's control bounds by a box QP in the backward pass (false: ignore them). Default true.</summary>
     public bool ControlLimits { get; init; } = true;
 
-    /// <summary>Stop when a full (alpha = 1) step lowers the cost by less than this fraction of it. Default 1e-6.</summary>
+    /// <summary>
+    /// Stop when an accepted step lowers the cost by less than this fraction of it and the local model expects less
+    /// than that from a full (alpha = 1) step too (a short step that gains little is not convergence). Default 1e-6.
+    /// </summary>
     public double CostTolerance { get; init; } = 1e-6;
 
     /// <summary>Stop when mean_t max_i |k_t,i| / (|u_t,i| + 1) falls below this (with small regularization). Default 1e-4.</summary>
@@ -66,6 +72,13 @@ public sealed record IlqrConfig
 
     /// <summary>Base of the geometric growth and decay of mu. Default 1.6.</summary>
     public double RegularizationFactor { get; init; } = 1.6;
+
+    /// <summary>
+    /// Threads of one solve, the caller's included: the derivatives along the trajectory are split between them and
+    /// the line search rolls out that many step sizes at once, keeping the largest accepted one, so the result is
+    /// bitwise the same for any count. Worth it for a cold solve (its latency); warm MPC replans are too short. Default 1.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary>Diagnostics of one iLQR iteration, with its wall-clock time split by phase.</summary>
@@ -80,10 +93,11 @@ public sealed record IlqrConfig
 /// <param name="DerivativeSeconds">Dynamics and cost derivatives.</param>
 /// <param name="BackwardSeconds">Backward passes (including retries with more regularization).</param>
 /// <param name="LineSearchSeconds">Forward rollouts of the line search.</param>
+/// <param name="HeldSteps">Steps of the last backward pass held where they were (Q_uu + mu I not positive definite there).</param>
 public readonly record struct IlqrIteration(
     double Cost, double ExpectedReduction, double ActualReduction, double StepSize, double Regularization,
     double GradientNorm, bool Accepted, double RolloutSeconds, double DerivativeSeconds, double BackwardSeconds,
-    double LineSearchSeconds);
+    double LineSearchSeconds, int HeldSteps);
 
 /// <summary>
 /// iLQR / DDP planner with box control limits. <see cref="Plan"/> leaves the optimized trajectory with its
@@ -97,15 +111,23 @@ public sealed class Ilqr : IPlanner
     private readonly IBatchDynamics? batchLinearization;
     private readonly double[]? batchNext;
     private readonly DynamicsWorkspace workspace;
+    private readonly WorkSharing team;
+    private readonly DerivativeChunks derivativeChunks;
+    private readonly LineSearchChunks lineSearchChunks;
+    private readonly Member[] members;
+    private readonly double[] start;
+    private readonly int derivativeChunkCount;
     private readonly int n, m, horizon;
     private readonly double[] alphas;
     private readonly double[] lower, upper;
 
-    private Trajectory nominal, candidate;
+    // The nominal trajectory and one candidate per line-search step size tried at once.
+    private Trajectory nominal;
+    private readonly Trajectory[] candidates;
+    private readonly bool[] candidateFinite;
     private readonly double[] fx, fu;
     private readonly double[] lx, lu, lxx, luu, lux;
     private readonly double[] feedForward;
-    private readonly CostDerivatives costDerivatives;
     private readonly List<IlqrIteration> iterations = [];
 
     // Cold-start search: the given initial controls and the best solution so far.
@@ -115,10 +137,11 @@ public sealed class Ilqr : IPlanner
     private (double, double) bestRegularization;
 
     // Backward-pass scratch.
-    private readonly double[] vx, vxx, qx, qu, qxx, quu, qux, quuReg, quxReg, vxxFx, vxxFu, kScratch, factor;
-    private readonly double[] boxLower, boxUpper, hxx, huu, hux, scratchX;
+    private readonly double[] vx, vxx, qx, qu, qxx, quu, qux, quuReg, vxxFx, vxxFu, kScratch, factor;
+    private readonly double[] boxLower, boxUpper, hxx, huu, hux;
     private readonly BoxQp boxQp;
 
+    private int heldSteps;
     private double regularization, regularizationStep;
     private bool warmGains;
     private double expectedLinear, expectedQuadratic;
@@ -149,7 +172,17 @@ public sealed class Ilqr : IPlanner
         ModelChecks.Length(Name, "control bounds", m, lower.Length);
 
         nominal = new Trajectory(horizon, n, m, withGains: true);
-        candidate = new Trajectory(horizon, n, m, withGains: true);
+        int threads = this.config.Threads;
+        candidates = new Trajectory[threads];
+        for (int i = 0; i < threads; i++) candidates[i] = new Trajectory(horizon, n, m, withGains: true);
+        candidateFinite = new bool[threads];
+        members = new Member[threads];
+        for (int i = 0; i < threads; i++) members[i] = new Member(i == 0 ? workspace : dynamics.CreateWorkspace(), n, m);
+        team = new WorkSharing(threads);
+        derivativeChunks = new DerivativeChunks(this);
+        lineSearchChunks = new LineSearchChunks(this);
+        start = new double[n];
+        derivativeChunkCount = threads == 1 ? 1 : Math.Min(horizon, DerivativeChunksPerThread * threads);
         fx = new double[horizon * n * n];
         batchNext = batchLinearization is null ? null : new double[horizon * n];
         fu = new double[horizon * n * m];
@@ -162,7 +195,6 @@ public sealed class Ilqr : IPlanner
         guess = new double[horizon * m];
         bestFeedForward = new double[horizon * m];
         bestPlan = new Trajectory(horizon, n, m, withGains: true);
-        costDerivatives = new CostDerivatives(n, m);
 
         vx = new double[n];
         vxx = new double[n * n];
@@ -172,7 +204,6 @@ public sealed class Ilqr : IPlanner
         quu = new double[m * m];
         qux = new double[m * n];
         quuReg = new double[m * m];
-        quxReg = new double[m * n];
         vxxFx = new double[n * n];
         vxxFu = new double[n * m];
         kScratch = new double[m];
@@ -182,7 +213,6 @@ public sealed class Ilqr : IPlanner
         hxx = new double[n * n];
         huu = new double[m * m];
         hux = new double[m * n];
-        scratchX = new double[n];
         boxQp = new BoxQp(m);
         Reset();
     }
@@ -299,79 +329,90 @@ public sealed class Ilqr : IPlanner
         iterations.Clear();
 
         // ---- initial rollout: the warm start's feedback policy, or open loop
-        long start = Stopwatch.GetTimestamp();
-        bool finite = Rollout(x0, nominal, candidate, alpha: 0, useGains: warmGains);
-        if (!finite && warmGains) finite = Rollout(x0, nominal, candidate, alpha: 0, useGains: false);
+        x0.CopyTo(start);
+        long clock = Stopwatch.GetTimestamp();
+        Trajectory candidate = candidates[0];
+        bool finite = Rollout(members[0], nominal, candidate, alpha: 0, useGains: warmGains);
+        if (!finite && warmGains) finite = Rollout(members[0], nominal, candidate, alpha: 0, useGains: false);
         if (!finite)
         {
             throw new PlanningException(
                 $"{Name}: the rollout of the initial controls from x0 produced a non-finite state or cost; expected a model that is finite along the warm start.");
         }
-        (nominal, candidate) = (candidate, nominal);
-        double rolloutSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        (nominal, candidates[0]) = (candidate, nominal);
+        double rolloutSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
         bool converged = false;
         int budget = warmGains ? config.WarmMaxIterations ?? config.MaxIterations : config.MaxIterations;
         for (int iteration = 0; iteration < budget && !converged; iteration++)
         {
             // ---- derivatives along the nominal trajectory
-            start = Stopwatch.GetTimestamp();
+            clock = Stopwatch.GetTimestamp();
             ComputeDerivatives();
-            double derivativeSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double derivativeSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
             // ---- backward pass, raising mu until Q_uu is positive definite
-            start = Stopwatch.GetTimestamp();
+            clock = Stopwatch.GetTimestamp();
             bool backwardDone = false;
             while (!backwardDone)
             {
                 backwardDone = BackwardPass();
                 if (!backwardDone && !IncreaseRegularization()) break;
             }
-            double backwardSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double backwardSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
             if (!backwardDone)
             {
                 iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, double.NaN, false,
-                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0));
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps));
                 break;
             }
 
             double gradientNorm = GradientNorm();
-            if (gradientNorm < config.GradientTolerance && regularization < 1e-5)
+            if (gradientNorm < config.GradientTolerance && regularization < 1e-5 && heldSteps == 0)
             {
                 DecreaseRegularization();
                 iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, gradientNorm, false,
-                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0));
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps));
                 converged = true;
                 break;
             }
 
-            // ---- line search on the true model
-            start = Stopwatch.GetTimestamp();
+            // ---- line search on the true model: step sizes in decreasing order, as many at once as there are threads
+            clock = Stopwatch.GetTimestamp();
             bool accepted = false;
             double expected = 0, actual = 0, alphaTaken = 0;
-            foreach (double alpha in alphas)
+            int acceptedCandidate = -1;
+            for (int first = 0; first < alphas.Length && !accepted; first += candidates.Length)
             {
-                expected = -alpha * (expectedLinear + alpha * expectedQuadratic);
-                if (!Rollout(x0, nominal, candidate, alpha, useGains: true)) continue;
-                actual = nominal.Cost - candidate.Cost;
-                double ratio = expected > 0 ? actual / expected : Math.Sign(actual);
-                if (ratio > config.AcceptanceRatio)
+                int count = Math.Min(candidates.Length, alphas.Length - first);
+                lineSearchChunks.First = first;
+                team.Run(lineSearchChunks, count, count);
+                for (int c = 0; c < count && !accepted; c++)
                 {
-                    accepted = true;
-                    alphaTaken = alpha;
-                    break;
+                    if (!candidateFinite[c]) continue;
+                    double alpha = alphas[first + c];
+                    expected = -alpha * (expectedLinear + alpha * expectedQuadratic);
+                    actual = nominal.Cost - candidates[c].Cost;
+                    double ratio = expected > 0 ? actual / expected : Math.Sign(actual);
+                    if (ratio > config.AcceptanceRatio)
+                    {
+                        accepted = true;
+                        alphaTaken = alpha;
+                        acceptedCandidate = c;
+                    }
                 }
             }
-            double lineSearchSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double lineSearchSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
             if (accepted)
             {
-                (nominal, candidate) = (candidate, nominal);
+                (nominal, candidates[acceptedCandidate]) = (candidates[acceptedCandidate], nominal);
                 DecreaseRegularization();
-                converged = actual < config.CostTolerance * Math.Abs(nominal.Cost);
+                double tolerance = config.CostTolerance * Math.Abs(nominal.Cost);
+                converged = actual < tolerance && -(expectedLinear + expectedQuadratic) < tolerance;
             }
             iterations.Add(new IlqrIteration(nominal.Cost, expected, accepted ? actual : 0, alphaTaken, regularization,
-                gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds));
+                gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds, heldSteps));
             rolloutSeconds = 0;
             if (!accepted && !IncreaseRegularization()) break;
         }
@@ -381,10 +422,12 @@ public sealed class Ilqr : IPlanner
     }
 
     // Rolls out from x0 along `from` (controls u_bar, states x_bar, gains K) with u = u_bar + alpha k + K (x - x_bar),
-    // clipped to the bounds, writing states, controls, gains and cost into `to`. False when a state or cost is not finite.
-    private bool Rollout(ReadOnlySpan<double> x0, Trajectory from, Trajectory to, double alpha, bool useGains)
+    // clipped to the bounds, writing states, controls, gains and cost into `to`, with the member's own scratch memory.
+    // False when a state or cost is not finite.
+    private bool Rollout(Member member, Trajectory from, Trajectory to, double alpha, bool useGains)
     {
-        x0.CopyTo(to.State(0));
+        Span<double> scratchX = member.State;
+        start.CopyTo(to.State(0));
         double total = 0;
         for (int t = 0; t < horizon; t++)
         {
@@ -411,7 +454,7 @@ public sealed class Ilqr : IPlanner
             if (!double.IsFinite(stage)) return false;
             total += stage;
             Span<double> next = to.State(t + 1);
-            Dynamics.Step(workspace, x, u, next);
+            Dynamics.Step(member.Workspace, x, u, next);
             for (int j = 0; j < n; j++)
             {
                 if (!double.IsFinite(next[j])) return false;
@@ -426,30 +469,68 @@ public sealed class Ilqr : IPlanner
 
     private void ComputeDerivatives()
     {
-        int nn = n * n, nm = n * m, mm = m * m;
         if (batchLinearization is not null)
         {
             batchLinearization.LinearizeBatch(workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls, batchNext, fx, fu);
         }
-        for (int t = 0; t < horizon; t++)
+        team.Run(derivativeChunks, derivativeChunkCount, members.Length);
+        CostDerivatives terminal = members[0].CostDerivatives;
+        Cost.TerminalDerivatives(nominal.State(horizon), terminal);
+        terminal.Lx.CopyTo(lx, horizon * n);
+        terminal.Lxx.CopyTo(lxx, horizon * n * n);
+    }
+
+    private const int DerivativeChunksPerThread = 4;
+
+    // Dynamics and stage-cost derivatives of steps first .. end - 1 into the per-step arrays.
+    private void StageDerivatives(Member member, int first, int end)
+    {
+        int nn = n * n, nm = n * m, mm = m * m;
+        CostDerivatives d = member.CostDerivatives;
+        for (int t = first; t < end; t++)
         {
             ReadOnlySpan<double> x = nominal.State(t);
             ReadOnlySpan<double> u = nominal.Control(t);
-            if (batchLinearization is null) Dynamics.Linearize(workspace, x, u, scratchX, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
-            Cost.StageDerivatives(x, u, costDerivatives);
-            costDerivatives.Lx.CopyTo(lx, t * n);
-            costDerivatives.Lu.CopyTo(lu, t * m);
-            costDerivatives.Lxx.CopyTo(lxx, t * nn);
-            costDerivatives.Luu.CopyTo(luu, t * mm);
-            costDerivatives.Lux.CopyTo(lux, t * m * n);
+            if (batchLinearization is null) Dynamics.Linearize(member.Workspace, x, u, member.State, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
+            Cost.StageDerivatives(x, u, d);
+            d.Lx.CopyTo(lx, t * n);
+            d.Lu.CopyTo(lu, t * m);
+            d.Lxx.CopyTo(lxx, t * nn);
+            d.Luu.CopyTo(luu, t * mm);
+            d.Lux.CopyTo(lux, t * m * n);
         }
-        Cost.TerminalDerivatives(nominal.State(horizon), costDerivatives);
-        costDerivatives.Lx.CopyTo(lx, horizon * n);
-        costDerivatives.Lxx.CopyTo(lxx, horizon * nn);
     }
 
-    // The LQR recursion on the local model (Tassa et al. 2012, eqs. 5-11, with the regularization on V_xx of eq. 10).
-    // False when Q_uu + mu Fu'Fu is not positive definite at some step.
+    // What one thread of a solve needs: its model workspace, a state-sized scratch vector and cost derivatives.
+    private sealed class Member(DynamicsWorkspace workspace, int n, int m)
+    {
+        public DynamicsWorkspace Workspace { get; } = workspace;
+        public double[] State { get; } = new double[n];
+        public CostDerivatives CostDerivatives { get; } = new(n, m);
+    }
+
+    // Chunk c of the horizon's steps, split as evenly as the chunk count allows.
+    private sealed class DerivativeChunks(Ilqr owner) : IChunkedWork
+    {
+        public void Run(int member, int chunk)
+        {
+            int chunks = owner.derivativeChunkCount;
+            owner.StageDerivatives(owner.members[member], chunk * owner.horizon / chunks, (chunk + 1) * owner.horizon / chunks);
+        }
+    }
+
+    // Chunk c rolls out step size alphas[First + c] into candidate c.
+    private sealed class LineSearchChunks(Ilqr owner) : IChunkedWork
+    {
+        public int First;
+
+        public void Run(int member, int chunk)
+            => owner.candidateFinite[chunk] = owner.Rollout(owner.members[member], owner.nominal, owner.candidates[chunk], owner.alphas[First + chunk], useGains: true);
+    }
+
+    // The LQR recursion on the local model (Tassa et al. 2012, eqs. 5-11), with mu I added to Q_uu for the step and
+    // gains; the value update uses the unregularized Q terms. A step whose Q_uu + mu I is not positive definite is
+    // held. False when the values stop being finite, or when every step is held (nothing to move: raise mu).
     private bool BackwardPass()
     {
         int nn = n * n, nm = n * m, mm = m * m;
@@ -458,6 +539,7 @@ public sealed class Ilqr : IPlanner
         lxx.AsSpan(horizon * nn, nn).CopyTo(vxx);
         expectedLinear = 0;
         expectedQuadratic = 0;
+        heldSteps = 0;
 
         for (int t = horizon - 1; t >= 0; t--)
         {
@@ -495,7 +577,7 @@ public sealed class Ilqr : IPlanner
                 qu[j] = s;
             }
 
-            // Qxx = lxx + Fx' Vxx Fx, Quu = luu + Fu' Vxx Fu, Qux = lux + Fu' Vxx Fx; regularized copies add mu Fu'Fu, mu Fu'Fx.
+            // Qxx = lxx + Fx' Vxx Fx, Quu = luu + Fu' Vxx Fu, Qux = lux + Fu' Vxx Fx; the regularized Quu adds mu I.
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < n; j++)
@@ -509,25 +591,16 @@ public sealed class Ilqr : IPlanner
             {
                 for (int j = 0; j < m; j++)
                 {
-                    double s = luu[t * mm + i * m + j], r = 0;
-                    for (int p = 0; p < n; p++)
-                    {
-                        s += b[p * m + i] * vxxFu[p * m + j];
-                        r += b[p * m + i] * b[p * m + j];
-                    }
+                    double s = luu[t * mm + i * m + j];
+                    for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFu[p * m + j];
                     quu[i * m + j] = s;
                     quuReg[i * m + j] = s + (i == j ? mu : 0);
                 }
                 for (int j = 0; j < n; j++)
                 {
-                    double s = lux[t * m * n + i * n + j], r = 0;
-                    for (int p = 0; p < n; p++)
-                    {
-                        s += b[p * m + i] * vxxFx[p * n + j];
-                        r += b[p * m + i] * a[p * n + j];
-                    }
+                    double s = lux[t * m * n + i * n + j];
+                    for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFx[p * n + j];
                     qux[i * n + j] = s;
-                    quxReg[i * n + j] = s;
                 }
             }
 
@@ -544,17 +617,22 @@ public sealed class Ilqr : IPlanner
                     quu[i] += huu[i];
                     quuReg[i] += huu[i];
                 }
-                for (int i = 0; i < m * n; i++)
-                {
-                    qux[i] += hux[i];
-                    quxReg[i] += hux[i];
-                }
+                for (int i = 0; i < m * n; i++) qux[i] += hux[i];
             }
 
             // Feed-forward k and gains K: a box QP when the controls are limited, a Cholesky solve otherwise.
             Span<double> k = feedForward.AsSpan(t * m, m);
             Span<double> gain = nominal.Gain(t);
-            if (!SolveControl(t, k, gain)) return false;
+            switch (SolveControl(t, k, gain))
+            {
+                case StepSolution.NotFinite:
+                    return false;
+                case StepSolution.Held:
+                    k.Clear();
+                    gain.Clear();
+                    heldSteps++;
+                    break;
+            }
 
             // Expected decrease and the value function at t.
             for (int i = 0; i < m; i++)
@@ -593,16 +671,27 @@ public sealed class Ilqr : IPlanner
                 if (!double.IsFinite(vx[i]) || !double.IsFinite(vxx[i * n + i])) return false;
             }
         }
-        return true;
+        return heldSteps < horizon;
     }
 
-    private bool SolveControl(int t, Span<double> k, Span<double> gain)
+    private enum StepSolution { Solved, Held, NotFinite }
+
+    // k_t and K_t from the regularized local model at t; Held when Q_uu + mu I is not positive definite there.
+    private StepSolution SolveControl(int t, Span<double> k, Span<double> gain)
     {
+        for (int i = 0; i < m; i++)
+        {
+            if (!double.IsFinite(qu[i])) return StepSolution.NotFinite;
+        }
+        for (int i = 0; i < m * m; i++)
+        {
+            if (!double.IsFinite(quuReg[i])) return StepSolution.NotFinite;
+        }
         if (m == 1)
         {
             // One control: the box QP is a clamp of the Newton step; a clamped control gets no feedback.
             double curvature = quuReg[0];
-            if (!(curvature > 0) || !double.IsFinite(curvature)) return false;
+            if (!(curvature > 0)) return StepSolution.Held;
             double step = -qu[0] / curvature;
             bool clamped = false;
             if (config.ControlLimits)
@@ -613,8 +702,8 @@ public sealed class Ilqr : IPlanner
                 step = clippedStep;
             }
             k[0] = step;
-            for (int j = 0; j < n; j++) gain[j] = clamped ? 0 : -quxReg[j] / curvature;
-            return true;
+            for (int j = 0; j < n; j++) gain[j] = clamped ? 0 : -qux[j] / curvature;
+            return StepSolution.Solved;
         }
 
         if (config.ControlLimits)
@@ -626,9 +715,9 @@ public sealed class Ilqr : IPlanner
                 boxUpper[i] = upper[i] - u[i];
             }
             BoxQpStatus status = boxQp.Solve(quuReg, qu, boxLower, boxUpper, k);
-            if (status == BoxQpStatus.HessianNotPositiveDefinite) return false;
+            if (status == BoxQpStatus.HessianNotPositiveDefinite) return StepSolution.Held;
             gain.Clear();
-            if (status == BoxQpStatus.AllClamped) return true;
+            if (status == BoxQpStatus.AllClamped) return StepSolution.Solved;
             // Free rows: K_f = -Quu_ff^-1 Qux_f (through the factor the QP left); clamped rows stay zero.
             int free = boxQp.FreeCount;
             Span<double> column = stackalloc double[free];
@@ -637,7 +726,7 @@ public sealed class Ilqr : IPlanner
                 int a = 0;
                 for (int i = 0; i < m; i++)
                 {
-                    if (boxQp.Free[i]) column[a++] = -quxReg[i * n + j];
+                    if (boxQp.Free[i]) column[a++] = -qux[i * n + j];
                 }
                 Cholesky.Solve(boxQp.FreeCholesky.AsSpan(0, free * free), free, column);
                 a = 0;
@@ -646,20 +735,20 @@ public sealed class Ilqr : IPlanner
                     if (boxQp.Free[i]) gain[i * n + j] = column[a++];
                 }
             }
-            return true;
+            return StepSolution.Solved;
         }
 
-        if (!Cholesky.Factor(quuReg, m, factor)) return false;
+        if (!Cholesky.Factor(quuReg, m, factor)) return StepSolution.Held;
         for (int i = 0; i < m; i++) k[i] = -qu[i];
         Cholesky.Solve(factor, m, k);
         Span<double> col = stackalloc double[m];
         for (int j = 0; j < n; j++)
         {
-            for (int i = 0; i < m; i++) col[i] = -quxReg[i * n + j];
+            for (int i = 0; i < m; i++) col[i] = -qux[i * n + j];
             Cholesky.Solve(factor, m, col);
             for (int i = 0; i < m; i++) gain[i * n + j] = col[i];
         }
-        return true;
+        return StepSolution.Solved;
     }
 
     private double GradientNorm()
@@ -706,6 +795,7 @@ public sealed class Ilqr : IPlanner
     {
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
+        if (c.Threads < 1) throw new ArgumentOutOfRangeException(nameof(c.Threads), c.Threads, "iLQR: expected at least one thread (the caller's).");
         if (c.ColdStarts < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStarts), c.ColdStarts, "iLQR: expected at least one cold start.");
         if (c.WarmMaxIterations is < 1) throw new ArgumentOutOfRangeException(nameof(c.WarmMaxIterations), c.WarmMaxIterations, "iLQR: expected at least one warm iteration.");
         if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");

@@ -4,12 +4,8 @@
 //
 // Sample k always draws from its own random stream (stream k of the seed, continued across evaluations) and
 // writes only its own row of controls and its own cost. Samples are handed out to threads in chunks claimed on
-// the fly, and the planners reduce the costs afterwards in sample order on the calling thread, so the result is
-// bitwise the same whatever the thread count. The helper threads come from the thread pool through
-// preallocated work items: nothing is allocated per evaluation, nothing needs disposing, and if the pool is
-// busy the calling thread simply claims every chunk itself. A helper lingers (spinning, yielding) for up to
-// HelperLinger after its last chunk, so the back-to-back evaluations of CEM and MPPI iterations and of
-// consecutive MPC replans do not pay the pool's wake-up latency each time.
+// the fly (WorkSharing), and the planners reduce the costs afterwards in sample order on the calling thread, so
+// the result is bitwise the same whatever the thread count.
 using System.Diagnostics;
 using Control.Dynamics;
 using Control.Tensors;
@@ -36,7 +32,6 @@ public sealed class SampledRollouts
     /// <summary>In automatic thread mode, evaluations that take longer than this on one thread are spread over all cores (waking a pool thread costs several microseconds).</summary>
     public static readonly TimeSpan ParallelThreshold = TimeSpan.FromMicroseconds(50);
 
-    private static readonly TimeSpan HelperLinger = TimeSpan.FromMicroseconds(100);
     private const int CalibrationEvaluations = 4;
     private const int ChunksPerThread = 8;
 
@@ -47,15 +42,14 @@ public sealed class SampledRollouts
     private readonly int n, m;
     private readonly double[] start;
     private readonly Participant[] participants;
-    private readonly Helper[] helpers;
+    private readonly WorkSharing team;
+    private readonly SampleChunks chunks;
     private readonly int chunkSize, chunkCount;
     private Rng[] streams;
     private IControlSampler? sampler;
     private int threadsInUse;
     private int calibrated;
     private long fastestTicks = long.MaxValue;
-    private int nextChunk, completedChunks, generation;
-    private Exception? error;
 
     /// <summary>
     /// Buffers for <paramref name="samples"/> rollouts of <paramref name="horizon"/> steps on
@@ -92,8 +86,8 @@ public sealed class SampledRollouts
         int maxThreads = Math.Clamp(threads == 0 ? Environment.ProcessorCount : threads, 1, samples);
         participants = new Participant[maxThreads];
         for (int i = 0; i < maxThreads; i++) participants[i] = new Participant(dynamics.CreateWorkspace(), (horizon + 1) * n);
-        helpers = new Helper[maxThreads - 1];
-        for (int i = 0; i < helpers.Length; i++) helpers[i] = new Helper(this, participants[i + 1]);
+        team = new WorkSharing(maxThreads);
+        chunks = new SampleChunks(this);
         chunkSize = Math.Max(1, samples / (maxThreads * ChunksPerThread));
         chunkCount = (samples + chunkSize - 1) / chunkSize;
         threadsInUse = threads == 0 ? 1 : maxThreads;
@@ -139,26 +133,17 @@ public sealed class SampledRollouts
             return;
         }
         sampler = controlSampler;
-        error = null;
-        Volatile.Write(ref completedChunks, 0);
         bool timing = RequestedThreads == 0 && calibrated < CalibrationEvaluations;
         long begin = timing ? Stopwatch.GetTimestamp() : 0;
-
-        // Publishing the first chunk starts the evaluation: everything above is visible to whoever claims it.
-        Interlocked.Exchange(ref nextChunk, 0);
-        Interlocked.Increment(ref generation);
-        for (int i = 0; i < threadsInUse - 1; i++)
+        try
         {
-            // A helper still lingering from the last evaluation picks this one up by itself.
-            if (Volatile.Read(ref participants[i + 1].Busy) == 0) ThreadPool.UnsafeQueueUserWorkItem(helpers[i], preferLocal: false);
+            team.Run(chunks, chunkCount, threadsInUse);
         }
-        ClaimChunks(participants[0]);
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref completedChunks) < chunkCount) spinner.SpinOnce(sleep1Threshold: -1);
-        sampler = null;
-
+        finally
+        {
+            sampler = null;
+        }
         if (timing) Calibrate(Stopwatch.GetTimestamp() - begin);
-        if (error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
     }
 
     /// <summary>
@@ -195,23 +180,13 @@ public sealed class SampledRollouts
         return double.IsFinite(total) ? total : double.PositiveInfinity;
     }
 
-    // Runs chunks until none is left; a chunk's failure is recorded for the caller and still counts as done.
-    private void ClaimChunks(Participant participant)
+    // Chunk c holds samples c * chunkSize .. (c + 1) * chunkSize - 1, rolled out with team member's own buffers.
+    private sealed class SampleChunks(SampledRollouts owner) : IChunkedWork
     {
-        while (true)
+        public void Run(int member, int chunk)
         {
-            int chunk = Interlocked.Increment(ref nextChunk) - 1;
-            if (chunk >= chunkCount) return;
-            try
-            {
-                int first = chunk * chunkSize, end = Math.Min(Samples, first + chunkSize);
-                for (int k = first; k < end; k++) EvaluateSample(participant, k);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref error, e, null);
-            }
-            Interlocked.Increment(ref completedChunks);
+            int first = chunk * owner.chunkSize, end = Math.Min(owner.Samples, first + owner.chunkSize);
+            for (int k = first; k < end; k++) owner.EvaluateSample(owner.participants[member], k);
         }
     }
 
@@ -285,43 +260,5 @@ public sealed class SampledRollouts
     {
         public DynamicsWorkspace Workspace { get; } = workspace;
         public double[] States { get; } = new double[stateBufferLength];
-        public int Busy;
-    }
-
-    // A helper thread's turn: claim chunks, then linger a little for the next evaluation (the planners run
-    // several back to back) rather than going back to the pool and paying its wake-up latency every time.
-    private void HelpWhileBusy(Participant participant)
-    {
-        long lingerTicks = (long)(HelperLinger.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            int seen = Volatile.Read(ref generation);
-            ClaimChunks(participant);
-            long idleSince = Stopwatch.GetTimestamp();
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref generation) == seen)
-            {
-                if (Stopwatch.GetTimestamp() - idleSince > lingerTicks) return;
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
-        }
-    }
-
-    // A pool work item that helps with its own participant. The item may be queued while an earlier run of it is
-    // still finishing; the busy flag keeps two runs from sharing a participant.
-    private sealed class Helper(SampledRollouts owner, Participant participant) : IThreadPoolWorkItem
-    {
-        public void Execute()
-        {
-            do
-            {
-                if (Interlocked.CompareExchange(ref participant.Busy, 1, 0) != 0) return;
-                owner.HelpWhileBusy(participant);
-                Interlocked.Exchange(ref participant.Busy, 0);
-            }
-            // An evaluation published just as this run stopped lingering was not queued (the flag was still set):
-            // the full fences on both sides guarantee that this check or the caller's sees the other's write.
-            while (Volatile.Read(ref owner.nextChunk) < owner.chunkCount);
-        }
     }
 }
