@@ -54,6 +54,42 @@ public class ScalarTests
         }
     }
 
+    // SinCos is the physics' fast path for an angle's sine and cosine: it must be bitwise the same as Sin and Cos
+    // (values, gradients and Hessians), so switching the equations to it changes no trajectory.
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-2.9)]
+    [InlineData(17.5)]
+    public void SinCosIsBitwiseSinAndCos(double angle)
+    {
+        (Real rs, Real rc) = Real.SinCos(new Real(angle));
+        Assert.Equal(Real.Sin(new Real(angle)).Value, rs.Value);
+        Assert.Equal(Real.Cos(new Real(angle)).Value, rc.Value);
+        Dual x = Dual.Variable(0.4, 0) * angle + Dual.Variable(-0.2, 1);
+        (Dual ds, Dual dc) = Dual.SinCos(x);
+        Dual sin = Dual.Sin(x), cos = Dual.Cos(x);
+        Assert.Equal(sin.Value, ds.Value);
+        Assert.Equal(cos.Value, dc.Value);
+        for (int i = 0; i < Scalar.MaxInputs; i++)
+        {
+            Assert.Equal(sin.Derivative(i), ds.Derivative(i));
+            Assert.Equal(cos.Derivative(i), dc.Derivative(i));
+        }
+        Dual2 y = Dual2.Variable(0.4, 0) * Dual2.Variable(angle, 1);
+        (Dual2 s2, Dual2 c2) = Dual2.SinCos(y);
+        Dual2 sin2 = Dual2.Sin(y), cos2 = Dual2.Cos(y);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(sin2.Derivative(i), s2.Derivative(i));
+            Assert.Equal(cos2.Derivative(i), c2.Derivative(i));
+            for (int j = 0; j < 2; j++)
+            {
+                Assert.Equal(sin2.SecondDerivative(i, j), s2.SecondDerivative(i, j));
+                Assert.Equal(cos2.SecondDerivative(i, j), c2.SecondDerivative(i, j));
+            }
+        }
+    }
+
     [Fact]
     public void ClosedFormSecondDerivatives()
     {

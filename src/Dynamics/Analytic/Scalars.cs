@@ -32,6 +32,8 @@ public interface IScalar<T> where T : unmanaged, IScalar<T>
 
     static abstract T Sin(T a);
     static abstract T Cos(T a);
+    /// <summary>Sine and cosine of one angle, from one evaluation (bitwise the same as <see cref="Sin"/> and <see cref="Cos"/>).</summary>
+    static abstract (T Sin, T Cos) SinCos(T a);
     static abstract T Exp(T a);
     static abstract T Log(T a);
     static abstract T Sqrt(T a);
@@ -90,6 +92,11 @@ public readonly struct Real(double value) : IScalar<Real>
     public static Real operator /(double a, Real b) => new(a / b.Value);
     public static Real Sin(Real a) => new(Math.Sin(a.Value));
     public static Real Cos(Real a) => new(Math.Cos(a.Value));
+    public static (Real Sin, Real Cos) SinCos(Real a)
+    {
+        (double s, double c) = Math.SinCos(a.Value);
+        return (new(s), new(c));
+    }
     public static Real Exp(Real a) => new(Math.Exp(a.Value));
     public static Real Log(Real a) => new(Math.Log(a.Value));
     public static Real Sqrt(Real a) => new(Math.Sqrt(a.Value));
@@ -145,6 +152,11 @@ public readonly struct Dual : IScalar<Dual>
     }
     public static Dual Sin(Dual a) => Chain(a, Math.Sin(a.Value), Math.Cos(a.Value));
     public static Dual Cos(Dual a) => Chain(a, Math.Cos(a.Value), -Math.Sin(a.Value));
+    public static (Dual Sin, Dual Cos) SinCos(Dual a)
+    {
+        (double s, double c) = Math.SinCos(a.Value);
+        return (Chain(a, s, c), Chain(a, c, -s));
+    }
     public static Dual Exp(Dual a)
     {
         double e = Math.Exp(a.Value);
@@ -261,6 +273,11 @@ public readonly struct Dual2 : IScalar<Dual2>
     {
         double c = Math.Cos(a.Value);
         return Chain(a, c, -Math.Sin(a.Value), -c);
+    }
+    public static (Dual2 Sin, Dual2 Cos) SinCos(Dual2 a)
+    {
+        (double s, double c) = Math.SinCos(a.Value);
+        return (Chain(a, s, c, -s), Chain(a, c, -s, -c));
     }
     public static Dual2 Exp(Dual2 a)
     {

@@ -31,7 +31,7 @@ public readonly record struct AcrobotPhysics() : IContinuousEquations
     {
         double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia, g = Gravity;
         T theta1 = x[0], theta2 = x[1], dtheta1 = x[2], dtheta2 = x[3], torque = u[0];
-        T cos2 = T.Cos(theta2), sin2 = T.Sin(theta2);
+        (T sin2, T cos2) = T.SinCos(theta2);
         T d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2;
         T d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2;
         T phi2 = m2 * lc2 * g * T.Cos(theta1 + theta2 - Math.PI / 2.0);

@@ -26,7 +26,7 @@ public readonly record struct CartPolePhysics() : IContinuousEquations
     {
         double totalMass = CartMass + PoleMass;
         double poleMassLength = PoleMass * HalfLength;
-        T sin = T.Sin(x[2]), cos = T.Cos(x[2]);
+        (T sin, T cos) = T.SinCos(x[2]);
         T temp = (u[0] + poleMassLength * x[3] * x[3] * sin) / totalMass;
         T thetaAcc = (Gravity * sin - cos * temp) / (HalfLength * (4.0 / 3.0 - PoleMass * cos * cos / totalMass));
         T xAcc = temp - poleMassLength * thetaAcc * cos / totalMass;

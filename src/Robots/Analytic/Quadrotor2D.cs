@@ -24,11 +24,12 @@ public readonly record struct Quadrotor2DPhysics() : IContinuousEquations
     public void Derivative<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> derivative) where T : unmanaged, IScalar<T>
     {
         T thrust = u[0] + u[1];
+        (T sin, T cos) = T.SinCos(x[2]);
         derivative[0] = x[3];
         derivative[1] = x[4];
         derivative[2] = x[5];
-        derivative[3] = -thrust * T.Sin(x[2]) / Mass;
-        derivative[4] = thrust * T.Cos(x[2]) / Mass - Gravity;
+        derivative[3] = -thrust * sin / Mass;
+        derivative[4] = thrust * cos / Mass - Gravity;
         derivative[5] = Arm * (u[1] - u[0]) / Inertia;
     }
 }

@@ -30,7 +30,7 @@ public readonly record struct Reacher2DPhysics() : IContinuousEquations
         double a1 = i1 + i2 + m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2);
         double a2 = m2 * l1 * lc2;
         double a3 = i2 + m2 * lc2 * lc2;
-        T cos2 = T.Cos(x[1]), sin2 = T.Sin(x[1]);
+        (T sin2, T cos2) = T.SinCos(x[1]);
         T qd1 = x[2], qd2 = x[3];
         // Mass matrix M = [[m11, m12], [m12, m22]] and Coriolis/centrifugal terms c.
         T m11 = a1 + 2.0 * a2 * cos2;
@@ -51,8 +51,9 @@ public readonly record struct Reacher2DPhysics() : IContinuousEquations
     /// <summary>Fingertip position (x, y) of joint angles (q1, q2).</summary>
     public (T X, T Y) Fingertip<T>(T q1, T q2) where T : unmanaged, IScalar<T>
     {
-        T q12 = q1 + q2;
-        return (Length1 * T.Cos(q1) + Length2 * T.Cos(q12), Length1 * T.Sin(q1) + Length2 * T.Sin(q12));
+        (T sin1, T cos1) = T.SinCos(q1);
+        (T sin12, T cos12) = T.SinCos(q1 + q2);
+        return (Length1 * cos1 + Length2 * cos12, Length1 * sin1 + Length2 * sin12);
     }
 }
 
