@@ -123,6 +123,23 @@ public class GemmTests
             }
     }
 
+    [Fact]
+    public void GemvMatchesNaive()
+    {
+        // One row of A against B transposed (batch-1 inference): k below, at and past whole vectors and pairs of
+        // vectors of both element types, n past every multiple of the four-row block, with and without padding.
+        var rng = new Rng(14);
+        int[] ks = [Gemm.GemvMinK, 65, 79, 95, 100, 129, 256, 1001];
+        int[] ns = [1, 2, 3, 4, 5, 6, 7, 13, 257];
+        foreach (int k in ks)
+            foreach (int n in ns)
+                foreach (int pad in new[] { 0, 3 })
+                {
+                    CheckCase<float>(false, true, 1, n, k, pad, rng, 1e-5);
+                    CheckCase<double>(false, true, 1, n, k, pad, rng, 1e-12);
+                }
+    }
+
     private static void CheckThreads<T>(bool transA, bool transB, int m, int n, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -148,6 +165,7 @@ public class GemmTests
             }
         CheckThreads<float>(false, false, 20, 1000, 300, false);   // general path split by columns
         CheckThreads<float>(false, true, 2, 40000, 64, false);     // dot path (small m) split by columns
+        CheckThreads<float>(false, true, 1, 4099, 1025, true);     // gemv path split by columns, ragged last block
         CheckThreads<float>(false, true, 40000, 6, 32, true);      // dot path (small n) split by rows
         CheckThreads<float>(false, false, 3, 4000, 400, false);    // direct path split by columns
         CheckThreads<double>(true, false, 2, 4001, 600, true);     // direct path, A transposed, ragged last panel
@@ -183,7 +201,9 @@ public class GemmTests
     [Fact]
     public void ResultsDoNotDependOnAlignment()
     {
-        CheckAlignment<float>(false, true, 1, 20, 256, 256);   // dot path, aligned loop start
+        CheckAlignment<float>(false, true, 1, 20, 256, 256);   // gemv path
+        CheckAlignment<double>(false, true, 1, 7, 77, 80);
+        CheckAlignment<float>(false, true, 2, 20, 256, 256);   // dot path, aligned loop start
         CheckAlignment<float>(false, true, 3, 9, 100, 112);
         CheckAlignment<double>(false, true, 2, 17, 77, 80);
         CheckAlignment<float>(false, false, 1, 200, 40, 208);  // direct path, peeled head
