@@ -110,7 +110,6 @@ public sealed class Ilqr : IPlanner
     private readonly ISecondOrderDynamics? secondOrder;
     private readonly IBatchDynamics? batchLinearization;
     private readonly double[]? batchNext;
-    private readonly DynamicsWorkspace workspace;
     private readonly WorkSharing team;
     private readonly DerivativeChunks derivativeChunks;
     private readonly LineSearchChunks lineSearchChunks;
@@ -159,7 +158,6 @@ public sealed class Ilqr : IPlanner
         }
         Dynamics = dynamics;
         Cost = cost;
-        workspace = dynamics.CreateWorkspace();
         batchLinearization = dynamics as IBatchDynamics;
         n = dynamics.StateSize;
         m = dynamics.ControlSize;
@@ -177,7 +175,7 @@ public sealed class Ilqr : IPlanner
         for (int i = 0; i < threads; i++) candidates[i] = new Trajectory(horizon, n, m, withGains: true);
         candidateFinite = new bool[threads];
         members = new Member[threads];
-        for (int i = 0; i < threads; i++) members[i] = new Member(i == 0 ? workspace : dynamics.CreateWorkspace(), n, m);
+        for (int i = 0; i < threads; i++) members[i] = new Member(dynamics.CreateWorkspace(), n, m);
         team = new WorkSharing(threads);
         derivativeChunks = new DerivativeChunks(this);
         lineSearchChunks = new LineSearchChunks(this);
@@ -471,7 +469,7 @@ public sealed class Ilqr : IPlanner
     {
         if (batchLinearization is not null)
         {
-            batchLinearization.LinearizeBatch(workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls, batchNext, fx, fu);
+            batchLinearization.LinearizeBatch(members[0].Workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls, batchNext, fx, fu);
         }
         team.Run(derivativeChunks, derivativeChunkCount, members.Length);
         CostDerivatives terminal = members[0].CostDerivatives;
@@ -610,7 +608,7 @@ public sealed class Ilqr : IPlanner
                 Array.Clear(hxx);
                 Array.Clear(huu);
                 Array.Clear(hux);
-                secondOrder.AddWeightedHessians(workspace, nominal.State(t), nominal.Control(t), vx, hxx, huu, hux);
+                secondOrder.AddWeightedHessians(members[0].Workspace, nominal.State(t), nominal.Control(t), vx, hxx, huu, hux);
                 for (int i = 0; i < nn; i++) qxx[i] += hxx[i];
                 for (int i = 0; i < mm; i++)
                 {
