@@ -32,12 +32,12 @@ public static class PlannerBench
         double replan_ms_mean, double replan_ms_p95, double iterations_mean);
 
     /// <summary>One cold solve: the fastest of <see cref="ColdRepeats"/> timed solves (they are identical), its outcome and phase split.</summary>
-    private sealed record ColdSeed(long seed, int threads, double solve_ms, int iterations, bool converged, double cost,
+    private sealed record ColdSeed(long seed, int stages, int threads, double solve_ms, int iterations, bool converged, double cost,
         bool final_state_at_goal, bool last_second_at_goal, double rollout_ms, double derivatives_ms, double backward_ms,
         double line_search_ms, double per_iteration_ms);
 
-    /// <summary>Cold solves of one thread count over the seeds: the median time, how many reached the goal, and the per-seed rows.</summary>
-    private sealed record ColdSolve(string env, int horizon, int threads, int seeds, double solve_ms_median, double iterations_median,
+    /// <summary>Cold solves of one stage and thread count over the seeds: the median time, how many reached the goal, and the per-seed rows.</summary>
+    private sealed record ColdSolve(string env, int horizon, int stages, int threads, int seeds, double solve_ms_median, double iterations_median,
         int converged, int final_state_at_goal, int last_second_at_goal, double per_iteration_ms, IReadOnlyList<ColdSeed> rows);
 
     private const int ColdRepeats = 5;
@@ -60,7 +60,7 @@ public static class PlannerBench
                 if (!json) context.Error.WriteLine($"{env} / {planner}: {rows[^1].successes}/{seeds} successes");
             }
         }
-        ColdSolve[] cold = [ColdIlqr("cartpole-swingup", 100, seeds, threads: 1), ColdIlqr("cartpole-swingup", 100, seeds, threads: 2)];
+        ColdSolve[] cold = [.. from stages in ColdStagesCompared from threads in new[] { 1, 2 } select ColdIlqr("cartpole-swingup", 100, seeds, stages, threads)];
         var warm = Enumerable.Range(1, seeds).Select(seed => PlanCommand.Run("cartpole-swingup", "ilqr", 100, null, seed)).ToList();
         var warmFigure = new
         {
@@ -85,11 +85,11 @@ public static class PlannerBench
         context.Output.WriteLine(
             $"warm-started iLQR-MPC, cartpole-swingup (horizon 100, {seeds} episodes, replans after the first): {F(warmFigure.replans_per_second, "F0")} replans/s " +
             $"({F(warmFigure.replan_ms_mean, "F3")} ms mean, {F(warmFigure.iterations_mean)} iterations per replan), {warmFigure.successes}/{seeds} successes");
-        var coldTable = new Table().AddColumns("threads", "seed", "solve ms", "iterations", "converged", "cost", "final state at goal",
+        var coldTable = new Table().AddColumns("stages", "threads", "seed", "solve ms", "iterations", "converged", "cost", "final state at goal",
             "last second at goal", "ms/iteration", "derivatives", "backward", "line search");
         foreach (ColdSeed r in cold.SelectMany(c => c.rows))
         {
-            coldTable.AddRow(r.threads.ToString(CultureInfo.InvariantCulture), r.seed.ToString(CultureInfo.InvariantCulture), F(r.solve_ms),
+            coldTable.AddRow(r.stages.ToString(CultureInfo.InvariantCulture), r.threads.ToString(CultureInfo.InvariantCulture), r.seed.ToString(CultureInfo.InvariantCulture), F(r.solve_ms),
                 r.iterations.ToString(CultureInfo.InvariantCulture), r.converged ? "yes" : "no", F(r.cost), r.final_state_at_goal ? "yes" : "no",
                 r.last_second_at_goal ? "yes" : "no", F(r.per_iteration_ms, "F3"), F(r.derivatives_ms, "F3"), F(r.backward_ms, "F3"), F(r.line_search_ms, "F3"));
         }
@@ -97,20 +97,38 @@ public static class PlannerBench
         foreach (ColdSolve c in cold)
         {
             context.Output.WriteLine(
-                $"cold iLQR solve, {c.env} (horizon {c.horizon}, zero initial controls, {c.threads} thread(s), {c.seeds} seeds): median {F(c.solve_ms_median)} ms, " +
+                $"cold iLQR solve, {c.env} (horizon {c.horizon}, zero initial controls, {c.stages} stage(s), {c.threads} thread(s), {c.seeds} seeds): median {F(c.solve_ms_median)} ms, " +
                 $"median {F(c.iterations_median, "F0")} iterations, {F(c.per_iteration_ms, "F3")} ms per iteration; converged {c.converged}/{c.seeds}, " +
                 $"final state at the goal {c.final_state_at_goal}/{c.seeds}, at the goal over the last second {c.last_second_at_goal}/{c.seeds}");
         }
         return 0;
     }
 
-    // Cold solves from the env's standard initial states: the planner is built once per seed, and each of ColdRepeats
-    // timed solves starts from zero controls (Reset) and runs to its own convergence test (iteration budget 500); the
-    // solves are bitwise identical, so the fastest one is the time with the least interference. The outcome checks
-    // the env's goal (upright and still for the cart-pole) at the final state and at every state of the last second.
-    private static ColdSolve ColdIlqr(string envName, int horizon, int seeds, int threads)
+    // Cold solves from the env's standard initial states, in one solve over the whole horizon (the classic iLQR) and
+    // with horizon continuation (ColdStages = 3: H/4, H/2, H). Untimed solves first run for WarmupSeconds so that the
+    // JIT has compiled the optimized code (tiered compilation recompiles hot methods after a delay). The planner is
+    // built once per seed, and each of ColdRepeats timed solves starts from zero controls (Reset) and runs to its own
+    // convergence test (iteration budget 500 per stage); the solves are bitwise identical, so the fastest one is the
+    // time with the least interference. The outcome checks the env's goal (upright and still for the cart-pole) at
+    // the final state and at every state of the last second.
+    private static readonly int[] ColdStagesCompared = [1, 3];
+    private const double WarmupSeconds = 0.5;
+
+    private static ColdSolve ColdIlqr(string envName, int horizon, int seeds, int stages, int threads)
     {
         var rows = new List<ColdSeed>();
+        var config = new IlqrConfig { Horizon = horizon, MaxIterations = 500, Threads = threads, ColdStages = stages };
+        IEnv warmupEnv = Envs.Make(envName, 1);
+        IModelEnv warmupModel = warmupEnv.Find<IModelEnv>()!;
+        warmupEnv.Reset(new double[warmupEnv.ObservationSpace.FlatSize], 1);
+        var warmupState = new double[warmupModel.StateSize];
+        warmupModel.GetState(warmupState);
+        var warmupPlanner = new Ilqr(warmupModel.Dynamics, warmupModel.Cost, config);
+        for (long begin = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(begin).TotalSeconds < WarmupSeconds;)
+        {
+            warmupPlanner.Reset();
+            warmupPlanner.Plan(warmupState);
+        }
         for (int seed = 1; seed <= seeds; seed++)
         {
             IEnv env = Envs.Make(envName, seed);
@@ -119,7 +137,7 @@ public static class PlannerBench
             env.Reset(new double[env.ObservationSpace.FlatSize], seed);
             var x0 = new double[model.StateSize];
             model.GetState(x0);
-            var planner = new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = horizon, MaxIterations = 500, Threads = threads });
+            var planner = new Ilqr(model.Dynamics, model.Cost, config);
             planner.Plan(x0);
             double best = double.PositiveInfinity;
             PlanResult result = default;
@@ -143,7 +161,7 @@ public static class PlannerBench
             bool final = goal.AtGoal(states.AsSpan(horizon * n, n));
             bool held = Enumerable.Range(horizon - lastSecond, lastSecond + 1).All(t => goal.AtGoal(states.AsSpan(t * n, n)));
             int count = result.Iterations;
-            rows.Add(new ColdSeed(seed, threads, best, count, result.Converged, result.Cost, final, held, rollout,
+            rows.Add(new ColdSeed(seed, stages, threads, best, count, result.Converged, result.Cost, final, held, rollout,
                 derivatives / count, backward / count, lineSearch / count, best / count));
         }
         static double Median(IEnumerable<double> values)
@@ -151,7 +169,7 @@ public static class PlannerBench
             double[] sorted = values.Order().ToArray();
             return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
         }
-        return new ColdSolve(envName, horizon, threads, seeds, Median(rows.Select(r => r.solve_ms)), Median(rows.Select(r => (double)r.iterations)),
+        return new ColdSolve(envName, horizon, stages, threads, seeds, Median(rows.Select(r => r.solve_ms)), Median(rows.Select(r => (double)r.iterations)),
             rows.Count(r => r.converged), rows.Count(r => r.final_state_at_goal), rows.Count(r => r.last_second_at_goal),
             rows.Sum(r => r.solve_ms) / rows.Sum(r => r.iterations), rows);
     }

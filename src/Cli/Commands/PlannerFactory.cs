@@ -31,6 +31,13 @@ public static class PlannerFactory
         _ => 30,
     };
 
+    /// <summary>
+    /// Horizon continuation of iLQR's cold first plan (<see cref="IlqrConfig.ColdStages"/>): H/4, H/2, H where the goal
+    /// can be reached within a quarter of the horizon; one stage for the pendulum, whose torque limit makes it pump for
+    /// longer than its first 10 steps (a 10-step stage settles for pushing against gravity, and the plan stays there).
+    /// </summary>
+    public static int ColdStages(string env) => env == "pendulum" ? 1 : 3;
+
     /// <summary>Makes planner <paramref name="name"/> for <paramref name="model"/>.</summary>
     public static IPlanner Create(string name, string env, IModelEnv model, int? horizon, long seed)
     {
@@ -38,8 +45,8 @@ public static class PlannerFactory
         if (h <= 0) throw new ArgumentException($"expected a positive --horizon, got {h}");
         return name switch
         {
-            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3 }),
-            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, SecondOrderDynamics = true }),
+            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env) }),
+            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env), SecondOrderDynamics = true }),
             "lqr" => new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = h }),
             "cem" => new Cem(model.Dynamics, model.Cost, new CemConfig { Horizon = h, Seed = seed }),
             "mppi" => new Mppi(model.Dynamics, model.Cost, new MppiConfig { Horizon = h, Seed = seed }),

@@ -11,6 +11,7 @@
 //      1 - cos theta is concave while the pole hangs) does not force a large mu on the whole horizon;
 //   3. line search: roll out u_t = u_bar_t + alpha k_t + K_t (x_t - x_bar_t) on the true model for decreasing alpha,
 //      accepting only when the actual decrease is at least a fraction of the decrease the quadratic model expects.
+// A cold plan can solve a shorter horizon first and extend it by the LQR regulator around its end (ColdStages).
 // An accepted step lowers mu, a rejected one (or a non-finite rollout, or a failed backward pass) raises it.
 using System.Diagnostics;
 using Control.Dynamics;
@@ -42,6 +43,19 @@ public sealed record IlqrConfig
     /// most of them. Default 1 (the given controls only).
     /// </summary>
     public int ColdStarts { get; init; } = 1;
+
+    /// <summary>
+    /// Horizon continuation of a cold plan: stage s = 1..S solves the first ceil(H / 2^(S - s)) steps, the last one the
+    /// whole horizon. Between stages the plan is extended by the LQR regulator around where it ends (the dynamics
+    /// linearized at its last state and control, the Riccati recursion over the added steps from the terminal cost's
+    /// Hessian), rolled out on the true model, and the next stage starts from there. From rest a long horizon tends to
+    /// spend its tail on a second manoeuvre (the cart-pole swings up, lets the pole fall and turns it over once more to
+    /// be upright at the end); a short first stage reaches the goal early and the regulator holds it there. It suits
+    /// tasks whose goal can be reached within the first stage's horizon; where it cannot (a torque-limited pendulum
+    /// that must pump for longer than H/4) the short stage settles for the best it can hold and the plan stays there.
+    /// Each stage has the iteration budget <see cref="MaxIterations"/>. Default 1 (one solve over the whole horizon).
+    /// </summary>
+    public int ColdStages { get; init; } = 1;
 
     /// <summary>Handle the model's control bounds by a box QP in the backward pass (false: ignore them). Default true.</summary>
     public bool ControlLimits { get; init; } = true;
@@ -94,10 +108,11 @@ public sealed record IlqrConfig
 /// <param name="BackwardSeconds">Backward passes (including retries with more regularization).</param>
 /// <param name="LineSearchSeconds">Forward rollouts of the line search.</param>
 /// <param name="HeldSteps">Steps of the last backward pass held where they were (Q_uu + mu I not positive definite there).</param>
+/// <param name="Horizon">Steps optimized: the planner's horizon, or a shorter stage's (<see cref="IlqrConfig.ColdStages"/>).</param>
 public readonly record struct IlqrIteration(
     double Cost, double ExpectedReduction, double ActualReduction, double StepSize, double Regularization,
     double GradientNorm, bool Accepted, double RolloutSeconds, double DerivativeSeconds, double BackwardSeconds,
-    double LineSearchSeconds, int HeldSteps);
+    double LineSearchSeconds, int HeldSteps, int Horizon);
 
 /// <summary>
 /// iLQR / DDP planner with box control limits. <see cref="Plan"/> leaves the optimized trajectory with its
@@ -116,7 +131,10 @@ public sealed class Ilqr : IPlanner
     private readonly Member[] members;
     private readonly double[] start;
     private readonly int derivativeChunkCount;
-    private readonly int n, m, horizon;
+    private readonly int n, m;
+
+    // Steps of the solve in progress: the configured horizon, or a cold plan's shorter stage.
+    private int horizon;
     private readonly double[] alphas;
     private readonly double[] lower, upper;
 
@@ -224,7 +242,7 @@ public sealed class Ilqr : IPlanner
     public ICost Cost { get; }
 
     /// <inheritdoc />
-    public int Horizon => horizon;
+    public int Horizon => config.Horizon;
 
     /// <summary>The settings.</summary>
     public IlqrConfig Config => config;
@@ -241,7 +259,7 @@ public sealed class Ilqr : IPlanner
     /// <summary>Sets the controls the next <see cref="Plan"/> starts from (H x m), dropping the feedback of earlier plans.</summary>
     public void SetInitialControls(ReadOnlySpan<double> controls)
     {
-        ModelChecks.Length(Name, "initial controls (H x m)", horizon * m, controls.Length);
+        ModelChecks.Length(Name, "initial controls (H x m)", config.Horizon * m, controls.Length);
         controls.CopyTo(nominal.Controls);
         warmGains = false;
     }
@@ -268,7 +286,13 @@ public sealed class Ilqr : IPlanner
     public PlanResult Plan(ReadOnlySpan<double> x0)
     {
         PlannerChecks.InitialState(Name, n, x0);
-        if (warmGains || config.ColdStarts == 1) return Solve(x0);
+        if (warmGains)
+        {
+            iterations.Clear();
+            horizon = config.Horizon;
+            return Solve(x0, config.WarmMaxIterations ?? config.MaxIterations);
+        }
+        if (config.ColdStarts == 1) return ColdSolve(x0);
 
         // Cold: solve from each initial guess and keep the cheapest solution with its diagnostics.
         nominal.Controls.CopyTo(guess, 0);
@@ -277,7 +301,7 @@ public sealed class Ilqr : IPlanner
         for (int start = 0; start < config.ColdStarts; start++)
         {
             ColdGuess(start);
-            PlanResult result = Solve(x0);
+            PlanResult result = ColdSolve(x0);
             work += result.Iterations;
             if (start == 0 || result.Cost < best.Cost)
             {
@@ -311,7 +335,7 @@ public sealed class Ilqr : IPlanner
             return;
         }
         double fraction = (start % 2 == 1 ? 1 : -1) * 0.5 / ((start + 1) / 2);
-        for (int t = 0; t < horizon; t++)
+        for (int t = 0; t < config.Horizon; t++)
         {
             for (int i = 0; i < m; i++)
             {
@@ -321,10 +345,75 @@ public sealed class Ilqr : IPlanner
         }
     }
 
-    // One iLQR solve from the current nominal controls (and gains, when warm).
-    private PlanResult Solve(ReadOnlySpan<double> x0)
+    // A solve from the nominal controls without gains: over the whole horizon, or stage by stage (ColdStages), each
+    // stage extended by the regulator around its end and solved again over the longer horizon.
+    private PlanResult ColdSolve(ReadOnlySpan<double> x0)
     {
         iterations.Clear();
+        int stages = config.ColdStages;
+        int total = 0;
+        PlanResult result = default;
+        for (int stage = 1; stage <= stages; stage++)
+        {
+            int stageHorizon = (int)Math.Ceiling(config.Horizon / Math.Pow(2, stages - stage));
+            if (stage > 1)
+            {
+                if (stageHorizon == horizon) continue;
+                ExtendByRegulator(stageHorizon);
+                regularization = config.InitialRegularization;
+                regularizationStep = 1.0;
+            }
+            horizon = stageHorizon;
+            result = Solve(x0, config.MaxIterations);
+            total += result.Iterations;
+        }
+        return result with { Iterations = total };
+    }
+
+    // Extends the plan of `horizon` steps to `extended` by the LQR regulator around its end: the dynamics linearized at
+    // the last state and control (A, B), the stage cost's curvature there, and the Riccati recursion over the added
+    // steps from the terminal cost's Hessian give gains K_t (zero where Q_uu is not positive definite). The added steps
+    // get u_bar = the last control, x_bar = the last state and those gains, so the next solve's first rollout applies
+    // u = u_last + K_t (x - x_last) there and repeats the solved steps exactly.
+    private void ExtendByRegulator(int extended)
+    {
+        int last = horizon, nn = n * n, nm = n * m;
+        Member member = members[0];
+        ReadOnlySpan<double> xEnd = nominal.State(last);
+        ReadOnlySpan<double> uEnd = nominal.Control(last - 1);
+        Span<double> a = fx.AsSpan(last * nn, nn), b = fu.AsSpan(last * nm, nm);
+        Dynamics.Linearize(member.Workspace, xEnd, uEnd, member.State, a, b);
+        CostDerivatives d = member.CostDerivatives;
+        Cost.TerminalDerivatives(xEnd, d);
+        d.Lxx.CopyTo(vxx, 0);
+        Cost.StageDerivatives(xEnd, uEnd, d);
+        Span<double> column = stackalloc double[m];
+        for (int t = extended - 1; t >= last; t--)
+        {
+            CurvatureTerms(a, b, d.Lxx, d.Luu, d.Lux);
+            Span<double> gain = nominal.Gain(t);
+            gain.Clear();
+            if (Cholesky.Factor(quu, m, factor))
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    for (int i = 0; i < m; i++) column[i] = -qux[i * n + j];
+                    Cholesky.Solve(factor, m, column);
+                    for (int i = 0; i < m; i++) gain[i * n + j] = column[i];
+                }
+            }
+            ValueHessian(gain);
+        }
+        for (int t = last + 1; t <= extended; t++) xEnd.CopyTo(nominal.State(t));
+        for (int t = last; t < extended; t++) uEnd.CopyTo(nominal.Control(t));
+        feedForward.AsSpan(last * m, (extended - last) * m).Clear();
+    }
+
+    // One iLQR solve of the first `horizon` steps from the nominal controls (and gains, when warm), appending to the
+    // iteration diagnostics; Iterations of the result counts this solve's own.
+    private PlanResult Solve(ReadOnlySpan<double> x0, int budget)
+    {
+        int before = iterations.Count;
 
         // ---- initial rollout: the warm start's feedback policy, or open loop
         x0.CopyTo(start);
@@ -341,7 +430,6 @@ public sealed class Ilqr : IPlanner
         double rolloutSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
         bool converged = false;
-        int budget = warmGains ? config.WarmMaxIterations ?? config.MaxIterations : config.MaxIterations;
         for (int iteration = 0; iteration < budget && !converged; iteration++)
         {
             // ---- derivatives along the nominal trajectory
@@ -361,7 +449,7 @@ public sealed class Ilqr : IPlanner
             if (!backwardDone)
             {
                 iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, double.NaN, false,
-                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps));
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps, horizon));
                 break;
             }
 
@@ -370,7 +458,7 @@ public sealed class Ilqr : IPlanner
             {
                 DecreaseRegularization();
                 iterations.Add(new IlqrIteration(nominal.Cost, 0, 0, 0, regularization, gradientNorm, false,
-                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps));
+                    rolloutSeconds, derivativeSeconds, backwardSeconds, 0, heldSteps, horizon));
                 converged = true;
                 break;
             }
@@ -410,13 +498,13 @@ public sealed class Ilqr : IPlanner
                 converged = actual < tolerance && -(expectedLinear + expectedQuadratic) < tolerance;
             }
             iterations.Add(new IlqrIteration(nominal.Cost, expected, accepted ? actual : 0, alphaTaken, regularization,
-                gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds, heldSteps));
+                gradientNorm, accepted, rolloutSeconds, derivativeSeconds, backwardSeconds, lineSearchSeconds, heldSteps, horizon));
             rolloutSeconds = 0;
             if (!accepted && !IncreaseRegularization()) break;
         }
 
         warmGains = true;
-        return new PlanResult(nominal, nominal.Cost, iterations.Count, converged);
+        return new PlanResult(nominal, nominal.Cost, iterations.Count - before, converged);
     }
 
     // Rolls out from x0 along `from` (controls u_bar, states x_bar, gains K) with u = u_bar + alpha k + K (x - x_bar),
@@ -469,7 +557,8 @@ public sealed class Ilqr : IPlanner
     {
         if (batchLinearization is not null)
         {
-            batchLinearization.LinearizeBatch(members[0].Workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls, batchNext, fx, fu);
+            batchLinearization.LinearizeBatch(members[0].Workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls.AsSpan(0, horizon * m),
+                batchNext.AsSpan(0, horizon * n), fx.AsSpan(0, horizon * n * n), fu.AsSpan(0, horizon * n * m));
         }
         team.Run(derivativeChunks, derivativeChunkCount, members.Length);
         CostDerivatives terminal = members[0].CostDerivatives;
@@ -544,23 +633,6 @@ public sealed class Ilqr : IPlanner
             ReadOnlySpan<double> a = fx.AsSpan(t * nn, nn);
             ReadOnlySpan<double> b = fu.AsSpan(t * nm, nm);
 
-            // Vxx Fx (n x n) and Vxx Fu (n x m).
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    double s = 0;
-                    for (int p = 0; p < n; p++) s += vxx[i * n + p] * a[p * n + j];
-                    vxxFx[i * n + j] = s;
-                }
-                for (int j = 0; j < m; j++)
-                {
-                    double s = 0;
-                    for (int p = 0; p < n; p++) s += vxx[i * n + p] * b[p * m + j];
-                    vxxFu[i * m + j] = s;
-                }
-            }
-
             // Qx = lx + Fx' Vx, Qu = lu + Fu' Vx.
             for (int j = 0; j < n; j++)
             {
@@ -574,33 +646,7 @@ public sealed class Ilqr : IPlanner
                 for (int p = 0; p < n; p++) s += b[p * m + j] * vx[p];
                 qu[j] = s;
             }
-
-            // Qxx = lxx + Fx' Vxx Fx, Quu = luu + Fu' Vxx Fu, Qux = lux + Fu' Vxx Fx; the regularized Quu adds mu I.
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    double s = lxx[t * nn + i * n + j];
-                    for (int p = 0; p < n; p++) s += a[p * n + i] * vxxFx[p * n + j];
-                    qxx[i * n + j] = s;
-                }
-            }
-            for (int i = 0; i < m; i++)
-            {
-                for (int j = 0; j < m; j++)
-                {
-                    double s = luu[t * mm + i * m + j];
-                    for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFu[p * m + j];
-                    quu[i * m + j] = s;
-                    quuReg[i * m + j] = s + (i == j ? mu : 0);
-                }
-                for (int j = 0; j < n; j++)
-                {
-                    double s = lux[t * m * n + i * n + j];
-                    for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFx[p * n + j];
-                    qux[i * n + j] = s;
-                }
-            }
+            CurvatureTerms(a, b, lxx.AsSpan(t * nn, nn), luu.AsSpan(t * mm, mm), lux.AsSpan(t * m * n, m * n));
 
             // DDP: the dynamics' curvature weighted by the value gradient.
             if (secondOrder is not null)
@@ -610,13 +656,11 @@ public sealed class Ilqr : IPlanner
                 Array.Clear(hux);
                 secondOrder.AddWeightedHessians(members[0].Workspace, nominal.State(t), nominal.Control(t), vx, hxx, huu, hux);
                 for (int i = 0; i < nn; i++) qxx[i] += hxx[i];
-                for (int i = 0; i < mm; i++)
-                {
-                    quu[i] += huu[i];
-                    quuReg[i] += huu[i];
-                }
+                for (int i = 0; i < mm; i++) quu[i] += huu[i];
                 for (int i = 0; i < m * n; i++) qux[i] += hux[i];
             }
+            for (int i = 0; i < mm; i++) quuReg[i] = quu[i];
+            for (int i = 0; i < m; i++) quuReg[i * m + i] += mu;
 
             // Feed-forward k and gains K: a box QP when the controls are limited, a Cholesky solve otherwise.
             Span<double> k = feedForward.AsSpan(t * m, m);
@@ -648,28 +692,80 @@ public sealed class Ilqr : IPlanner
                 for (int i = 0; i < m; i++) s += gain[i * n + j] * (kScratch[i] + qu[i]) + qux[i * n + j] * k[i];
                 vx[j] = s;
             }
-            // Vxx = Qxx + K' Quu K + K' Qux + Qux' K: the lower triangle, mirrored (keeps it exactly symmetric).
-            for (int i = 0; i < n; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double s = qxx[i * n + j];
-                    for (int p = 0; p < m; p++)
-                    {
-                        double quuKj = 0;
-                        for (int q = 0; q < m; q++) quuKj += quu[p * m + q] * gain[q * n + j];
-                        s += gain[p * n + i] * (quuKj + qux[p * n + j]) + qux[p * n + i] * gain[p * n + j];
-                    }
-                    vxx[i * n + j] = s;
-                    if (i != j) vxx[j * n + i] = s;
-                }
-            }
+            ValueHessian(gain);
             for (int i = 0; i < n; i++)
             {
                 if (!double.IsFinite(vx[i]) || !double.IsFinite(vxx[i * n + i])) return false;
             }
         }
         return heldSteps < horizon;
+    }
+
+    // Qxx = lxx + Fx' Vxx Fx, Quu = luu + Fu' Vxx Fu and Qux = lux + Fu' Vxx Fx from the value Hessian Vxx of the next step.
+    private void CurvatureTerms(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> stageLxx,
+        ReadOnlySpan<double> stageLuu, ReadOnlySpan<double> stageLux)
+    {
+        // Vxx Fx (n x n) and Vxx Fu (n x m).
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < n; p++) s += vxx[i * n + p] * a[p * n + j];
+                vxxFx[i * n + j] = s;
+            }
+            for (int j = 0; j < m; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < n; p++) s += vxx[i * n + p] * b[p * m + j];
+                vxxFu[i * m + j] = s;
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = stageLxx[i * n + j];
+                for (int p = 0; p < n; p++) s += a[p * n + i] * vxxFx[p * n + j];
+                qxx[i * n + j] = s;
+            }
+        }
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                double s = stageLuu[i * m + j];
+                for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFu[p * m + j];
+                quu[i * m + j] = s;
+            }
+            for (int j = 0; j < n; j++)
+            {
+                double s = stageLux[i * n + j];
+                for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFx[p * n + j];
+                qux[i * n + j] = s;
+            }
+        }
+    }
+
+    // Vxx = Qxx + K' Quu K + K' Qux + Qux' K: the lower triangle, mirrored (keeps it exactly symmetric).
+    private void ValueHessian(ReadOnlySpan<double> gain)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = qxx[i * n + j];
+                for (int p = 0; p < m; p++)
+                {
+                    double quuKj = 0;
+                    for (int q = 0; q < m; q++) quuKj += quu[p * m + q] * gain[q * n + j];
+                    s += gain[p * n + i] * (quuKj + qux[p * n + j]) + qux[p * n + i] * gain[p * n + j];
+                }
+                vxx[i * n + j] = s;
+                if (i != j) vxx[j * n + i] = s;
+            }
+        }
     }
 
     private enum StepSolution { Solved, Held, NotFinite }
@@ -794,6 +890,7 @@ public sealed class Ilqr : IPlanner
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
         if (c.Threads < 1) throw new ArgumentOutOfRangeException(nameof(c.Threads), c.Threads, "iLQR: expected at least one thread (the caller's).");
+        if (c.ColdStages < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStages), c.ColdStages, "iLQR: expected at least one cold stage (1: no horizon continuation).");
         if (c.ColdStarts < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStarts), c.ColdStarts, "iLQR: expected at least one cold start.");
         if (c.WarmMaxIterations is < 1) throw new ArgumentOutOfRangeException(nameof(c.WarmMaxIterations), c.WarmMaxIterations, "iLQR: expected at least one warm iteration.");
         if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");
