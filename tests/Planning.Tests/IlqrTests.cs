@@ -238,6 +238,13 @@ public class IlqrTests
             Assert.All(staged.Trajectory.Controls, u => Assert.InRange(u, -10, 10));
             for (int t = 80; t <= 100; t++) Assert.True(goal.AtGoal(staged.Trajectory.State(t)), $"seed {seed}: not at the goal at step {t}");
             Assert.True(staged.Cost < 0.6 * single.Cost, $"seed {seed}: staged cost {staged.Cost}, one stage {single.Cost}");
+
+            // A cold plan again, after Reset: the same solve, and nothing allocated.
+            planner.Reset();
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            PlanResult again = planner.Plan(x0);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - allocated);
+            Assert.Equal(staged.Cost, again.Cost);
         }
     }
 
