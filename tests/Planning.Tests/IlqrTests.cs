@@ -266,6 +266,8 @@ public class IlqrTests
         Assert.Equal(Rollout(dynamics, cost, x0, optimum, horizon), lastStageFirst.Cost, 9);
         for (int i = 0; i < optimum.Length; i++) Assert.Equal(optimum[i], result.Trajectory.Controls[i], 7);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 5 }));
+        _ = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 4 });
     }
 
     // Threads split the derivatives and try several step sizes at once, keeping the largest accepted one: the solve
@@ -331,6 +333,55 @@ public class IlqrTests
 
         public void Linearize(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next, Span<double> fx, Span<double> fu)
             => inner.Linearize(workspace, x, u, next, fx, fu);
+    }
+
+    // Every step after the given number of linearizations is NaN, until Healed.
+    private sealed class NaNAfterLinearizations(IDynamics inner, int healthy) : IDynamics
+    {
+        private int linearizations;
+        public int StateSize => inner.StateSize;
+        public int ControlSize => inner.ControlSize;
+        public double TimeStep => inner.TimeStep;
+        public Box ControlBounds => inner.ControlBounds;
+        public bool Healed { get; set; }
+        public DynamicsWorkspace CreateWorkspace() => inner.CreateWorkspace();
+
+        public void Step(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next)
+        {
+            inner.Step(workspace, x, u, next);
+            if (!Healed && linearizations > healthy) next.Fill(double.NaN);
+        }
+
+        public void Linearize(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next, Span<double> fx, Span<double> fu)
+        {
+            linearizations++;
+            inner.Linearize(workspace, x, u, next, fx, fu);
+        }
+    }
+
+    // The first stage (25 steps, one iteration: 25 linearizations) solves; from the regulator's linearization on the
+    // model is NaN, so the second stage cannot start: a typed error, and the next plan is a whole cold plan again
+    // (stage by stage from its first 25 steps, not a warm solve of the half-extended plan).
+    [Fact]
+    public void AStageThatCannotStartIsAnErrorAndTheNextPlanStartsCold()
+    {
+        IEnv env = Envs.Make("cartpole-swingup", 1);
+        IModelEnv model = env.Find<IModelEnv>()!;
+        env.Reset(new double[env.ObservationSpace.FlatSize], 1);
+        var x0 = new double[model.StateSize];
+        model.GetState(x0);
+        var dynamics = new NaNAfterLinearizations(model.Dynamics, healthy: 25);
+        var config = new IlqrConfig { Horizon = 100, MaxIterations = 1, ColdStages = 3 };
+        var planner = new Ilqr(dynamics, model.Cost, config);
+        var error = Assert.Throws<PlanningException>(() => planner.Plan(x0));
+        Assert.Contains("non-finite", error.Message);
+        Assert.Equal([25], planner.Iterations.Select(i => i.Horizon).Distinct());
+
+        dynamics.Healed = true;
+        PlanResult retry = planner.Plan(x0);
+        Assert.Equal([25, 50, 100], planner.Iterations.Select(i => i.Horizon).Distinct());
+        Assert.True(double.IsFinite(retry.Cost));
+        Assert.All(retry.Trajectory.States, v => Assert.True(double.IsFinite(v)));
     }
 
     [Fact]

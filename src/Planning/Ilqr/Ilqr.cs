@@ -40,7 +40,8 @@ public sealed record IlqrConfig
     /// Initial guesses tried by a cold plan (no warm start), keeping the cheapest result: the given controls, then
     /// constant controls at +-1/2 of each bound's half-range, alternating (guess 1: +1/2, 2: -1/2, 3: +1/4 ...). A cold
     /// solve from rest often settles in a poor local optimum (the pendulum let through a full turn); a few starts avoid
-    /// most of them. Default 1 (the given controls only).
+    /// most of them. With <see cref="ColdStages"/> > 1 a guess enters through its first stage's steps. Default 1 (the
+    /// given controls only).
     /// </summary>
     public int ColdStarts { get; init; } = 1;
 
@@ -53,7 +54,8 @@ public sealed record IlqrConfig
     /// be upright at the end); a short first stage reaches the goal early and the regulator holds it there. It suits
     /// tasks whose goal can be reached within the first stage's horizon; where it cannot (a torque-limited pendulum
     /// that must pump for longer than H/4) the short stage settles for the best it can hold and the plan stays there.
-    /// Each stage has the iteration budget <see cref="MaxIterations"/>. Default 1 (one solve over the whole horizon).
+    /// Each stage has the iteration budget <see cref="MaxIterations"/>. At most 1 + floor(log2 H) (a first stage of one
+    /// step or more). Default 1 (one solve over the whole horizon).
     /// </summary>
     public int ColdStages { get; init; } = 1;
 
@@ -145,12 +147,12 @@ public sealed class Ilqr : IPlanner
     private readonly double[] fx, fu;
     private readonly double[] lx, lu, lxx, luu, lux;
     private readonly double[] feedForward;
-    private readonly List<IlqrIteration> iterations = [];
+    private readonly List<IlqrIteration> iterations;
 
     // Cold-start search: the given initial controls and the best solution so far.
     private readonly double[] guess, bestFeedForward;
     private readonly Trajectory bestPlan;
-    private readonly List<IlqrIteration> bestIterations = [];
+    private readonly List<IlqrIteration> bestIterations;
     private (double, double) bestRegularization;
 
     // Backward-pass scratch.
@@ -230,6 +232,9 @@ public sealed class Ilqr : IPlanner
         huu = new double[m * m];
         hux = new double[m * n];
         boxQp = new BoxQp(m);
+        int logged = Math.Max(this.config.MaxIterations * this.config.ColdStages, this.config.WarmMaxIterations ?? 0);
+        iterations = new List<IlqrIteration>(logged);
+        bestIterations = new List<IlqrIteration>(logged);
         Reset();
     }
 
@@ -256,7 +261,10 @@ public sealed class Ilqr : IPlanner
     /// <summary>Diagnostics of every iteration of the last <see cref="Plan"/>.</summary>
     public IReadOnlyList<IlqrIteration> Iterations => iterations;
 
-    /// <summary>Sets the controls the next <see cref="Plan"/> starts from (H x m), dropping the feedback of earlier plans.</summary>
+    /// <summary>
+    /// Sets the controls the next <see cref="Plan"/> starts from (H x m), dropping the feedback of earlier plans. With
+    /// <see cref="IlqrConfig.ColdStages"/> > 1 only the first stage's steps are used; the regulator extends them.
+    /// </summary>
     public void SetInitialControls(ReadOnlySpan<double> controls)
     {
         ModelChecks.Length(Name, "initial controls (H x m)", config.Horizon * m, controls.Length);
@@ -353,19 +361,29 @@ public sealed class Ilqr : IPlanner
         int stages = config.ColdStages;
         int total = 0;
         PlanResult result = default;
-        for (int stage = 1; stage <= stages; stage++)
+        try
         {
-            int stageHorizon = (int)Math.Ceiling(config.Horizon / Math.Pow(2, stages - stage));
-            if (stage > 1)
+            for (int stage = 1; stage <= stages; stage++)
             {
-                if (stageHorizon == horizon) continue;
-                ExtendByRegulator(stageHorizon);
-                regularization = config.InitialRegularization;
-                regularizationStep = 1.0;
+                int stageHorizon = (int)Math.Ceiling(config.Horizon / Math.Pow(2, stages - stage));
+                if (stage > 1)
+                {
+                    if (stageHorizon == horizon) continue;
+                    ExtendByRegulator(stageHorizon);
+                    regularization = config.InitialRegularization;
+                    regularizationStep = 1.0;
+                }
+                horizon = stageHorizon;
+                result = Solve(x0, config.MaxIterations);
+                total += result.Iterations;
             }
-            horizon = stageHorizon;
-            result = Solve(x0, config.MaxIterations);
-            total += result.Iterations;
+        }
+        catch (PlanningException)
+        {
+            // A stage that cannot start (its rollout is not finite) leaves no usable plan: the next one starts cold.
+            warmGains = false;
+            horizon = config.Horizon;
+            throw;
         }
         return result with { Iterations = total };
     }
@@ -890,7 +908,12 @@ public sealed class Ilqr : IPlanner
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
         if (c.Threads < 1) throw new ArgumentOutOfRangeException(nameof(c.Threads), c.Threads, "iLQR: expected at least one thread (the caller's).");
-        if (c.ColdStages < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStages), c.ColdStages, "iLQR: expected at least one cold stage (1: no horizon continuation).");
+        int maxStages = 1 + (int)Math.Floor(Math.Log2(c.Horizon));
+        if (c.ColdStages < 1 || c.ColdStages > maxStages)
+        {
+            throw new ArgumentOutOfRangeException(nameof(c.ColdStages), c.ColdStages,
+                $"iLQR: expected 1..{maxStages} cold stages for horizon {c.Horizon} (1: no horizon continuation; the first stage, H / 2^(S - 1), must be at least one step).");
+        }
         if (c.ColdStarts < 1) throw new ArgumentOutOfRangeException(nameof(c.ColdStarts), c.ColdStarts, "iLQR: expected at least one cold start.");
         if (c.WarmMaxIterations is < 1) throw new ArgumentOutOfRangeException(nameof(c.WarmMaxIterations), c.WarmMaxIterations, "iLQR: expected at least one warm iteration.");
         if (c.LineSearchSteps < 1) throw new ArgumentOutOfRangeException(nameof(c.LineSearchSteps), c.LineSearchSteps, "iLQR: expected at least one line-search step.");
