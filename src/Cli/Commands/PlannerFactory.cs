@@ -35,8 +35,9 @@ public static class PlannerFactory
     /// Horizon continuation of iLQR's cold first plan (<see cref="IlqrConfig.ColdStages"/>): H/4, H/2, H where the goal
     /// can be reached within a quarter of the horizon; one stage for the pendulum, whose torque limit makes it pump for
     /// longer than its first 10 steps (a 10-step stage settles for pushing against gravity, and the plan stays there).
+    /// Fewer on horizons too short for a first stage of H/4 (at least one step).
     /// </summary>
-    public static int ColdStages(string env) => env == "pendulum" ? 1 : 3;
+    public static int ColdStages(string env, int horizon) => env == "pendulum" ? 1 : Math.Min(3, 1 + (int)Math.Floor(Math.Log2(horizon)));
 
     /// <summary>Makes planner <paramref name="name"/> for <paramref name="model"/>.</summary>
     public static IPlanner Create(string name, string env, IModelEnv model, int? horizon, long seed)
@@ -45,8 +46,8 @@ public static class PlannerFactory
         if (h <= 0) throw new ArgumentException($"expected a positive --horizon, got {h}");
         return name switch
         {
-            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env) }),
-            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env), SecondOrderDynamics = true }),
+            "ilqr" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env, h) }),
+            "ddp" => new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = h, MaxIterations = 100, WarmMaxIterations = 3, ColdStarts = 3, ColdStages = ColdStages(env, h), SecondOrderDynamics = true }),
             "lqr" => new LqrPlanner(model.Dynamics, model.Cost, new LqrPlannerConfig { Horizon = h }),
             "cem" => new Cem(model.Dynamics, model.Cost, new CemConfig { Horizon = h, Seed = seed }),
             "mppi" => new Mppi(model.Dynamics, model.Cost, new MppiConfig { Horizon = h, Seed = seed }),
