@@ -69,7 +69,7 @@ public static class BenchCommand
 
         if (json)
         {
-            context.WriteJson(new { rows, fma_peak_gflops = peak, torch = torchVersion, torch_error = torchError });
+            context.WriteJson(new { rows, fma_peak_gflops = peak, cpu = FmaPeak.DescribeCpu(), torch = torchVersion, torch_error = torchError });
             return 0;
         }
         var table = new Table().AddColumns("kind", "batch", "threads", "Control (us)", "PyTorch (us)", "PyTorch / Control", "Control GFLOP/s");
@@ -82,7 +82,7 @@ public static class BenchCommand
         context.Console.Write(table);
         Row largest = rows.First(r => r.kind == "train" && r.threads == 1 && r.batch == Batches[^1]);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"One core's float32 FMA peak: {peak:F1} GFLOP/s; the batch-{largest.batch} step on one thread runs at {100 * largest.control_gflops / peak:F0}% of it."));
+            $"CPU {FmaPeak.DescribeCpu()}; one core's float32 FMA peak: {peak:F1} GFLOP/s; the batch-{largest.batch} step on one thread runs at {100 * largest.control_gflops / peak:F0}% of it."));
         context.Output.WriteLine(torchVersion is null ? $"PyTorch unavailable: {torchError}" : $"PyTorch {torchVersion} (/usr/bin/python3)");
         return 0;
     }

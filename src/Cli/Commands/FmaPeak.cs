@@ -2,12 +2,32 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Control.Cli.Commands;
 
 /// <summary>Measures the float32 FMA throughput of the current core with the widest accelerated vectors.</summary>
 internal static class FmaPeak
 {
+    /// <summary>
+    /// The processor as CPUID reports it: vendor, family and model (display values), e.g. "AuthenticAMD family 25
+    /// model 17" for Zen 4, whose 512-bit FMAs run as two 256-bit halves, or family 26 for Zen 5 (full width).
+    /// </summary>
+    public static string DescribeCpu()
+    {
+        if (!X86Base.IsSupported) return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
+        Span<byte> vendor = stackalloc byte[12];
+        BitConverter.TryWriteBytes(vendor, ebx);
+        BitConverter.TryWriteBytes(vendor[4..], edx);
+        BitConverter.TryWriteBytes(vendor[8..], ecx);
+        int signature = X86Base.CpuId(1, 0).Eax;
+        int baseFamily = (signature >> 8) & 0xF, baseModel = (signature >> 4) & 0xF;
+        int family = baseFamily == 0xF ? baseFamily + ((signature >> 20) & 0xFF) : baseFamily;
+        int model = baseFamily is 0x6 or 0xF ? baseModel + (((signature >> 16) & 0xF) << 4) : baseModel;
+        return $"{System.Text.Encoding.ASCII.GetString(vendor)} family {family} model {model}";
+    }
+
     /// <summary>
     /// GFLOP/s (two per multiply-add) of twelve independent chains of vector FMAs, enough to fill the pipelines of
     /// current x86 cores; the best of five runs of at least 20 ms each.
