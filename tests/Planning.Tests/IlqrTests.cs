@@ -270,6 +270,91 @@ public class IlqrTests
         _ = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 4 });
     }
 
+    // The extension between stages, checked against its definition computed here: on a linear-quadratic problem the
+    // first stage (6 of 12 steps, unregularized) ends at its least-squares optimum; the added steps apply
+    // u = u_last + K_t (x - x_end) with K_t from the Riccati recursion on (A, B) and the cost's Hessians at the end,
+    // started from the terminal Hessian. The second stage's first rollout must cost what that sequence costs
+    // (its first iteration's cost plus the decrease it made).
+    [Fact]
+    public void TheStageExtensionIsTheRegulatorAroundTheStageEnd()
+    {
+        (LinearDynamics dynamics, QuadraticCost cost) = RandomLinearQuadratic(4, 2, seed: 7);
+        double[] x0 = [1.0, -0.5, 0.3, 2.0];
+        const int n = 4, m = 2, horizon = 12, half = 6;
+        var planner = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 2, InitialRegularization = 0 });
+        planner.Plan(x0);
+
+        double[] controls = new double[horizon * m];
+        BatchLeastSquaresControls(dynamics, cost, x0, half).CopyTo(controls, 0);
+        DynamicsWorkspace ws = dynamics.CreateWorkspace();
+        var x = (double[])x0.Clone();
+        var next = new double[n];
+        for (int t = 0; t < half; t++)
+        {
+            dynamics.Step(ws, x, controls.AsSpan(t * m, m), next);
+            next.CopyTo(x, 0);
+        }
+        double[] xEnd = (double[])x.Clone(), uEnd = controls[((half - 1) * m)..(half * m)];
+        var a = new double[n * n];
+        var b = new double[n * m];
+        dynamics.Linearize(ws, xEnd, uEnd, next, a, b);
+        var stage = new CostDerivatives(n, m);
+        var terminal = new CostDerivatives(n, m);
+        cost.StageDerivatives(xEnd, uEnd, stage);
+        cost.TerminalDerivatives(xEnd, terminal);
+        double[] v = (double[])terminal.Lxx.Clone();
+        var gains = new double[horizon - half][];
+        for (int t = horizon - 1; t >= half; t--)
+        {
+            double[] va = Mul(v, a, n, n, n), vb = Mul(v, b, n, n, m);
+            double[] quu = Add(stage.Luu, Mul(Transpose(b, n, m), vb, m, n, m));
+            double[] qux = Add(stage.Lux, Mul(Transpose(b, n, m), va, m, n, n));
+            double[] qxx = Add(stage.Lxx, Mul(Transpose(a, n, n), va, n, n, n));
+            double det = quu[0] * quu[3] - quu[1] * quu[2];
+            double[] inverse = [quu[3] / det, -quu[1] / det, -quu[2] / det, quu[0] / det];
+            double[] k = Mul(inverse, qux, m, m, n);
+            for (int i = 0; i < k.Length; i++) k[i] = -k[i];
+            gains[t - half] = k;
+            double[] kt = Transpose(k, m, n);
+            v = Add(Add(qxx, Mul(kt, Mul(quu, k, m, m, n), n, m, n)), Add(Mul(kt, qux, n, m, n), Mul(Transpose(qux, m, n), k, n, m, n)));
+        }
+        for (int t = half; t < horizon; t++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                double u = uEnd[i];
+                for (int j = 0; j < n; j++) u += gains[t - half][i * n + j] * (x[j] - xEnd[j]);
+                controls[t * m + i] = u;
+            }
+            dynamics.Step(ws, x, controls.AsSpan(t * m, m), next);
+            next.CopyTo(x, 0);
+        }
+        double expected = Rollout(dynamics, cost, x0, controls, horizon);
+        IlqrIteration first = planner.Iterations.First(i => i.Horizon == horizon);
+        double started = first.Cost + first.ActualReduction;
+        Assert.True(Math.Abs(started - expected) <= 1e-8 * Math.Abs(expected), $"second stage started at {started}, the regulator's sequence costs {expected}");
+        Assert.True(started > planner.Iterations[^1].Cost + 1e-6, "the check needs a start that is not already the optimum");
+    }
+
+    private static double[] Mul(double[] x, double[] y, int rows, int inner, int cols)
+    {
+        var z = new double[rows * cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                for (int p = 0; p < inner; p++) z[i * cols + j] += x[i * inner + p] * y[p * cols + j];
+        return z;
+    }
+
+    private static double[] Transpose(double[] x, int rows, int cols)
+    {
+        var z = new double[rows * cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) z[j * rows + i] = x[i * cols + j];
+        return z;
+    }
+
+    private static double[] Add(double[] x, double[] y) => x.Zip(y, (p, q) => p + q).ToArray();
+
     // Threads split the derivatives and try several step sizes at once, keeping the largest accepted one: the solve
     // is the same, bit for bit, cold (in one stage or three) and warm.
     [Theory]
