@@ -98,13 +98,19 @@ public class IlqrTests
         return total + cost.Terminal(x);
     }
 
-    [Fact]
-    public void OnALinearQuadraticProblemOneIterationReachesTheLqrOptimum()
+    // The 4-state, 2-control random problem of the linear-quadratic tests, its start and its exact optimal controls.
+    private static (LinearDynamics Dynamics, QuadraticCost Cost, double[] X0, double[] Optimum) LinearQuadraticOptimum(int horizon)
     {
         (LinearDynamics dynamics, QuadraticCost cost) = RandomLinearQuadratic(4, 2, seed: 3);
         double[] x0 = [1.0, -0.5, 0.3, 2.0];
+        return (dynamics, cost, x0, BatchLeastSquaresControls(dynamics, cost, x0, horizon));
+    }
+
+    [Fact]
+    public void OnALinearQuadraticProblemOneIterationReachesTheLqrOptimum()
+    {
         const int horizon = 12;
-        double[] optimum = BatchLeastSquaresControls(dynamics, cost, x0, horizon);
+        (LinearDynamics dynamics, QuadraticCost cost, double[] x0, double[] optimum) = LinearQuadraticOptimum(horizon);
         double optimalCost = Rollout(dynamics, cost, x0, optimum, horizon);
 
         foreach (bool secondOrder in new[] { false, true })
@@ -253,10 +259,8 @@ public class IlqrTests
     [Fact]
     public void ColdStagesOnALinearQuadraticProblemReachTheLqrOptimum()
     {
-        (LinearDynamics dynamics, QuadraticCost cost) = RandomLinearQuadratic(4, 2, seed: 3);
-        double[] x0 = [1.0, -0.5, 0.3, 2.0];
         const int horizon = 12;
-        double[] optimum = BatchLeastSquaresControls(dynamics, cost, x0, horizon);
+        (LinearDynamics dynamics, QuadraticCost cost, double[] x0, double[] optimum) = LinearQuadraticOptimum(horizon);
         var planner = new Ilqr(dynamics, cost, new IlqrConfig { Horizon = horizon, ColdStages = 3, InitialRegularization = 0 });
         PlanResult result = planner.Plan(x0);
         Assert.True(result.Converged);

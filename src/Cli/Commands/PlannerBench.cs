@@ -118,11 +118,7 @@ public static class PlannerBench
     {
         var rows = new List<ColdSeed>();
         var config = new IlqrConfig { Horizon = horizon, MaxIterations = 500, Threads = threads, ColdStages = stages };
-        IEnv warmupEnv = Envs.Make(envName, 1);
-        IModelEnv warmupModel = warmupEnv.Find<IModelEnv>()!;
-        warmupEnv.Reset(new double[warmupEnv.ObservationSpace.FlatSize], 1);
-        var warmupState = new double[warmupModel.StateSize];
-        warmupModel.GetState(warmupState);
+        (IModelEnv warmupModel, _, double[] warmupState) = StandardStart(envName, 1);
         var warmupPlanner = new Ilqr(warmupModel.Dynamics, warmupModel.Cost, config);
         for (long begin = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(begin).TotalSeconds < WarmupSeconds;)
         {
@@ -131,12 +127,7 @@ public static class PlannerBench
         }
         for (int seed = 1; seed <= seeds; seed++)
         {
-            IEnv env = Envs.Make(envName, seed);
-            IModelEnv model = env.Find<IModelEnv>()!;
-            IGoalEnv goal = env.Find<IGoalEnv>()!;
-            env.Reset(new double[env.ObservationSpace.FlatSize], seed);
-            var x0 = new double[model.StateSize];
-            model.GetState(x0);
+            (IModelEnv model, IGoalEnv goal, double[] x0) = StandardStart(envName, seed);
             var planner = new Ilqr(model.Dynamics, model.Cost, config);
             planner.Plan(x0);
             double best = double.PositiveInfinity;
@@ -172,6 +163,17 @@ public static class PlannerBench
         return new ColdSolve(envName, horizon, stages, threads, seeds, Median(rows.Select(r => r.solve_ms)), Median(rows.Select(r => (double)r.iterations)),
             rows.Count(r => r.converged), rows.Count(r => r.final_state_at_goal), rows.Count(r => r.last_second_at_goal),
             rows.Sum(r => r.solve_ms) / rows.Sum(r => r.iterations), rows);
+    }
+
+    // The env of a seed after its reset: its model, its goal test and the standard initial state.
+    private static (IModelEnv Model, IGoalEnv Goal, double[] State) StandardStart(string envName, long seed)
+    {
+        IEnv env = Envs.Make(envName, seed);
+        IModelEnv model = env.Find<IModelEnv>()!;
+        env.Reset(new double[env.ObservationSpace.FlatSize], seed);
+        var x0 = new double[model.StateSize];
+        model.GetState(x0);
+        return (model, env.Find<IGoalEnv>()!, x0);
     }
 
     // A planner that gives up (e.g. LQR on a cost that stays non-convex) fails that episode; the reason goes to stderr.

@@ -37,7 +37,7 @@ public static class PlannerFactory
     /// longer than its first 10 steps (a 10-step stage settles for pushing against gravity, and the plan stays there).
     /// Fewer on horizons too short for a first stage of H/4 (at least one step).
     /// </summary>
-    public static int ColdStages(string env, int horizon) => env == "pendulum" ? 1 : Math.Min(3, 1 + (int)Math.Floor(Math.Log2(horizon)));
+    public static int ColdStages(string env, int horizon) => env == "pendulum" ? 1 : Math.Min(3, IlqrConfig.MaxColdStages(horizon));
 
     /// <summary>Makes planner <paramref name="name"/> for <paramref name="model"/>.</summary>
     public static IPlanner Create(string name, string env, IModelEnv model, int? horizon, long seed)

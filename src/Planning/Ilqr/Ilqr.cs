@@ -59,6 +59,9 @@ public sealed record IlqrConfig
     /// </summary>
     public int ColdStages { get; init; } = 1;
 
+    /// <summary>The most cold stages a horizon allows: 1 + floor(log2 H), a first stage of at least one step.</summary>
+    public static int MaxColdStages(int horizon) => 1 + (int)Math.Floor(Math.Log2(horizon));
+
     /// <summary>Handle the model's control bounds by a box QP in the backward pass (false: ignore them). Default true.</summary>
     public bool ControlLimits { get; init; } = true;
 
@@ -405,21 +408,12 @@ public sealed class Ilqr : IPlanner
         Cost.TerminalDerivatives(xEnd, d);
         d.Lxx.CopyTo(vxx, 0);
         Cost.StageDerivatives(xEnd, uEnd, d);
-        Span<double> column = stackalloc double[m];
         for (int t = extended - 1; t >= last; t--)
         {
             CurvatureTerms(a, b, d.Lxx, d.Luu, d.Lux);
             Span<double> gain = nominal.Gain(t);
-            gain.Clear();
-            if (Cholesky.Factor(quu, m, factor))
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    for (int i = 0; i < m; i++) column[i] = -qux[i * n + j];
-                    Cholesky.Solve(factor, m, column);
-                    for (int i = 0; i < m; i++) gain[i * n + j] = column[i];
-                }
-            }
+            if (Cholesky.Factor(quu, m, factor)) GainsFromFactor(gain);
+            else gain.Clear();
             ValueHessian(gain);
         }
         for (int t = last + 1; t <= extended; t++) xEnd.CopyTo(nominal.State(t));
@@ -441,8 +435,9 @@ public sealed class Ilqr : IPlanner
         if (!finite && warmGains) finite = Rollout(members[0], nominal, candidate, alpha: 0, useGains: false);
         if (!finite)
         {
+            string from = warmGains ? (iterations.Count > 0 ? "the previous stage's plan extended by its regulator" : "the warm start") : "the initial controls";
             throw new PlanningException(
-                $"{Name}: the rollout of the initial controls from x0 produced a non-finite state or cost; expected a model that is finite along the warm start.");
+                $"{Name}: the rollout of {from} from x0 over {horizon} steps produced a non-finite state or cost; expected a model that is finite along it.");
         }
         (nominal, candidates[0]) = (candidate, nominal);
         double rolloutSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
@@ -853,14 +848,20 @@ public sealed class Ilqr : IPlanner
         if (!Cholesky.Factor(quuReg, m, factor)) return StepSolution.Held;
         for (int i = 0; i < m; i++) k[i] = -qu[i];
         Cholesky.Solve(factor, m, k);
-        Span<double> col = stackalloc double[m];
+        GainsFromFactor(gain);
+        return StepSolution.Solved;
+    }
+
+    // K = -Q_uu^-1 Q_ux, column by column, through the Cholesky factor of Q_uu (regularized or not) in `factor`.
+    private void GainsFromFactor(Span<double> gain)
+    {
+        Span<double> column = stackalloc double[m];
         for (int j = 0; j < n; j++)
         {
-            for (int i = 0; i < m; i++) col[i] = -qux[i * n + j];
-            Cholesky.Solve(factor, m, col);
-            for (int i = 0; i < m; i++) gain[i * n + j] = col[i];
+            for (int i = 0; i < m; i++) column[i] = -qux[i * n + j];
+            Cholesky.Solve(factor, m, column);
+            for (int i = 0; i < m; i++) gain[i * n + j] = column[i];
         }
-        return StepSolution.Solved;
     }
 
     private double GradientNorm()
@@ -908,7 +909,7 @@ public sealed class Ilqr : IPlanner
         PlannerChecks.Horizon("iLQR", c.Horizon);
         if (c.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(c.MaxIterations), c.MaxIterations, "iLQR: expected at least one iteration.");
         if (c.Threads < 1) throw new ArgumentOutOfRangeException(nameof(c.Threads), c.Threads, "iLQR: expected at least one thread (the caller's).");
-        int maxStages = 1 + (int)Math.Floor(Math.Log2(c.Horizon));
+        int maxStages = IlqrConfig.MaxColdStages(c.Horizon);
         if (c.ColdStages < 1 || c.ColdStages > maxStages)
         {
             throw new ArgumentOutOfRangeException(nameof(c.ColdStages), c.ColdStages,
