@@ -4,8 +4,7 @@
 // a second thread costs more than it saves. Replans/s = 1 / mean time.
 // Run: dotnet run -c Release --project bench/Control.Bench -- --filter '*Sampling*'
 using BenchmarkDotNet.Attributes;
-using Control.Dynamics;
-using Control.Planning;
+using Control.Core.Envs;
 using Control.Planning.Sampling;
 using Control.Robots;
 

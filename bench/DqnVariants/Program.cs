@@ -8,7 +8,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Control.Policies;
 using Control.Robots;
-
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: DqnVariants ENV STEPS SEED... [--variants NAME...]; variants: dqn, double, dueling, prioritized, nstep3, all");

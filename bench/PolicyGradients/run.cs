@@ -1,3 +1,9 @@
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Core.Models;
+using Control.Core.Numerics;
+using Control.Core.Threading;
 #:project ../../src/Policies/Control.Policies.csproj
 #:project ../../src/Robots/Control.Robots.csproj
 #:property PublishAot=false

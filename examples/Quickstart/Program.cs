@@ -1,9 +1,10 @@
 // Quickstart: make an env, run an episode with a hand-written controller, linearize the model at the
 // upright equilibrium, and step a batch of envs. Run: dotnet run --project examples/Quickstart
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Robots;
 
 // 1. An env by name, as Gymnasium's make: seeded, inside its time limit.
+
 IEnv env = Envs.Make("pendulum", seed: 0);
 double[] obs = env.Reset(seed: 42);
 

@@ -1,18 +1,11 @@
 // The registry of named environments: Envs.Make("cartpole", seed) gives the env as Gymnasium's make does,
 // inside its TimeLimit. Built-in robots are registered here; users add their own with Register.
 using System.Collections.Concurrent;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Robots.Analytic;
 using Control.Robots.Wrappers;
 
 namespace Control.Robots;
-
-/// <summary>A registered env: how to make it and how long its episodes last.</summary>
-/// <param name="Name">Registry name.</param>
-/// <param name="Horizon">Steps per episode (the TimeLimit), as in the reference where there is one.</param>
-/// <param name="Description">One line for listings.</param>
-/// <param name="Create">Makes the bare env from a seed.</param>
-public sealed record EnvSpec(string Name, int Horizon, string Description, Func<long, IEnv> Create);
 
 /// <summary>Named environments.</summary>
 public static class Envs

@@ -1,6 +1,7 @@
 // Base of the robots that carry an explicit state and a model: the env steps exactly the IDynamics it
 // exposes, so a planner that optimizes Dynamics + Cost optimizes the env itself.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 
 namespace Control.Robots;
 

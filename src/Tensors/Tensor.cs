@@ -3,6 +3,7 @@
 // the tape and backward pass in Autograd.cs; memory reuse in TensorScope.cs.
 using System.Globalization;
 using System.Text;
+using Control.Core;
 
 namespace Control.Tensors;
 

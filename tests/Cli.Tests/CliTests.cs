@@ -1,6 +1,6 @@
 // The `control` command run in-process: JSON outputs, deterministic replay, and errors as messages with exit code 2.
 using System.Text.Json;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Robots;
 
 namespace Control.Cli.Tests;

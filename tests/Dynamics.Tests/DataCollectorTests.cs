@@ -2,6 +2,9 @@
 // within an episode, consistent with the env's own model x' = f(x, u), and the same for the same seed; a policy
 // is fed states and reset per episode; on a tiny integrator whose episodes end by termination the whole
 // dataset and the returns are known in closed form.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Data;
 using Control.Robots;
 

@@ -1,7 +1,7 @@
 // TransitionDataset in memory: appending and growth, input checks, subsets, seeded splits, and the column
 // statistics used for normalization (checked against a direct two-pass computation on arrays).
+using Control.Core;
 using Control.Dynamics.Data;
-using Control.Tensors;
 
 namespace Control.Dynamics.Tests;
 

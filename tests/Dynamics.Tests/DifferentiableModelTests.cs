@@ -1,6 +1,9 @@
 // The bridges that put any IDynamics and ICost on the autodiff tape: the gradient of a summed rollout cost with
 // respect to the controls and the initial state against central differences of the plain model, batching, and
 // the typed errors of wrong shapes and of second-order requests.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Robots;
 using Control.Tensors;
 

@@ -1,5 +1,8 @@
 // MlpDynamics: its autodiff Jacobians (Linearize, LinearizeBatch and the tensor graph) against central
 // differences of its own Step, recovery of a known linear system's A and B, and the fit report.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Learned;
 using Control.Tensors;
 using Control.Tensors.NN;

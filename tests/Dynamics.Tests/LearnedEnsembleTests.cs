@@ -1,6 +1,9 @@
 // ProbabilisticEnsemble: uncertainty grows away from the data, elites are the members of lowest holdout MSE,
 // same seed gives identical weights and predictions, its elite mean recovers a linear system, its Jacobians match
 // central differences, and trajectory sampling draws from the members' Gaussians.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Learned;
 using Control.Tensors;
 using Control.Tensors.NN;

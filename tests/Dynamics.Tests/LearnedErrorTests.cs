@@ -1,5 +1,7 @@
 // Bad input to learned models: data of the wrong shape or with NaN, settings out of range, use before fitting,
 // foreign workspaces and wrong span lengths, each a typed error that names what was expected.
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Learned;
 
 namespace Control.Dynamics.Tests;
@@ -75,8 +77,8 @@ public class LearnedErrorTests
         model.Fit(d.States, d.Controls, d.NextStates, d.Count);
         DynamicsWorkspace w = model.CreateWorkspace();
         Assert.Throws<ArgumentOutOfRangeException>(() => model.PredictMember(w, 2, [0, 0], [0], new double[2], new double[2]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => model.SampleBatch(w, [0, 0], [0], [-1], new Control.Tensors.Rng(1), new double[2]));
-        Assert.Throws<ArgumentException>(() => model.SampleBatch(w, [0, 0], [0], [0, 1], new Control.Tensors.Rng(1), new double[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.SampleBatch(w, [0, 0], [0], [-1], new Control.Core.Rng(1), new double[2]));
+        Assert.Throws<ArgumentException>(() => model.SampleBatch(w, [0, 0], [0], [0, 1], new Control.Core.Rng(1), new double[2]));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 // Angle states wrapped at a learned model's input: a pendulum that has turned once is the same input as one that
 // has not, and the wrap leaves the Jacobians exact (its derivative is one).
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Learned;
 using Control.Tensors;
 

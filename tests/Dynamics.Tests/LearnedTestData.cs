@@ -1,6 +1,8 @@
 // Transition data for the learned-model tests: a known linear system (to recover A and B from the learned
 // model's Jacobians) and a pendulum-like nonlinear one, sampled uniformly with a fixed seed.
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 
 namespace Control.Dynamics.Tests;
 

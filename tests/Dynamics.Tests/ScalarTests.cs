@@ -1,6 +1,6 @@
 // Forward-mode scalars: Dual and Dual2 derivatives of compositions of every operation, against finite
 // differences and closed forms.
-using Control.Dynamics;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Dynamics.Tests;

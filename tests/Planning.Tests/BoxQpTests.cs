@@ -1,6 +1,7 @@
 // The box QP of control-limited DDP against brute force: every assignment of each variable to its lower bound,
 // its upper bound or free (solving the free block exactly) is tried, and the best feasible one is the optimum.
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Numerics;
 
 namespace Control.Planning.Tests;
 

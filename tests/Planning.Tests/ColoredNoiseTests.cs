@@ -1,7 +1,7 @@
 // Colored noise along time: unit variance at every step, white at beta = 0 (no correlation between neighbouring
 // steps), strongly correlated at beta = 2, independent channels, and the same sequences for the same seed.
+using Control.Core;
 using Control.Planning.Sampling;
-using Control.Tensors;
 
 namespace Control.Planning.Tests;
 

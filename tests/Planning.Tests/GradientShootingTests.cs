@@ -1,6 +1,9 @@
 // Gradient shooting against the finite-horizon optimum of the double integrator (computed here by least squares:
 // the states are affine in the controls), projection onto binding bounds, MPC on the pendulum, warm starts,
 // determinism, and the handling of bad input and of models that return NaN.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Analytic;
 using Control.Robots;

@@ -1,4 +1,5 @@
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Robots;
 using Xunit.Abstractions;
 

@@ -1,9 +1,12 @@
 // iLQR and DDP against things they must reproduce exactly: the unconstrained optimum of a linear-quadratic
 // problem (the batch least-squares solution), the optimality conditions of a box-constrained problem, DDP's
 // agreement with iLQR at a converged trajectory, and robustness to a model that returns NaN.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
+using Control.Core.Numerics;
 using Control.Dynamics;
 using Control.Robots;
-using Control.Tensors;
 
 namespace Control.Planning.Tests;
 

@@ -1,7 +1,7 @@
 // Infinite-horizon LQR: the DARE solution against SciPy's solve_discrete_are on random systems, the fallback
 // path, and the typed errors for malformed or unsolvable problems.
+using Control.Core;
 using Control.Planning.Lqr;
-using Control.Tensors;
 using static Control.Planning.Tests.LqrTestData;
 
 namespace Control.Planning.Tests;

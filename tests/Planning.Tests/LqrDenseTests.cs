@@ -2,8 +2,8 @@
 // their residuals, eigenvalues against known roots and the power sums trace(A^k) = sum lambda^k, singular
 // values against the eigenvalues of A'A.
 using System.Numerics;
-using Control.Planning.Lqr;
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Numerics;
 using static Control.Planning.Tests.LqrTestData;
 
 namespace Control.Planning.Tests;

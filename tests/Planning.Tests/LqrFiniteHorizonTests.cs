@@ -1,8 +1,9 @@
 // Finite-horizon LQR by backward DP against the batch least-squares solution of the same quadratic problem
 // (states as affine functions of the stacked controls, normal equations solved directly), against the DARE for
 // long horizons, and its input errors.
+using Control.Core;
+using Control.Core.Numerics;
 using Control.Planning.Lqr;
-using Control.Tensors;
 using static Control.Planning.Tests.LqrTestData;
 
 namespace Control.Planning.Tests;

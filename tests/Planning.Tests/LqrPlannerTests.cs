@@ -1,6 +1,7 @@
 // LqrPlanner: under MPC it brings the double integrator to rest at the origin; on that linear-quadratic problem
 // one plan is exactly finite-horizon LQR on the closed-form matrices; a plan allocates nothing.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Lqr;
 using Control.Robots;
 using static Control.Planning.Tests.LqrTestData;

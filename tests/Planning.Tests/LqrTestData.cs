@@ -4,7 +4,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Control.Tensors;
+using Control.Core;
 
 namespace Control.Planning.Tests;
 

@@ -1,7 +1,8 @@
 // Tracking LQR: on a linear model its gains are those of finite-horizon LQR on the closed-form (A, B); on the
 // nonlinear pendulum its trajectory, followed by TrajectoryFeedbackPolicy, holds a perturbed start on a nominal
 // trajectory that open-loop replay of the nominal controls leaves.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Lqr;
 using Control.Robots;
 using static Control.Planning.Tests.LqrTestData;

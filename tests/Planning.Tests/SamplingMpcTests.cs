@@ -1,7 +1,9 @@
 // CEM and MPPI under receding-horizon control, with their default settings, on the targets: swing the
 // pendulum up and hold it still, and swing the cart-pole's pole up and balance it still. Success is the env's own
 // goal region (upright and still, cart near the origin; see each env's AtGoal) at every step of the last second.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Core.Models;
 using Control.Planning.Sampling;
 using Control.Robots;
 using Xunit.Abstractions;

@@ -2,7 +2,8 @@
 // thread count, bounds, NaN-tolerance, MPPI's weights and control cost recomputed by hand, CEM's kept elites and
 // their shift into the next replan, CEM against the exact optimum of a linear-quadratic problem, no allocation per
 // replan, and clear errors on bad settings.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Sampling;
 using Control.Robots;
 

@@ -1,10 +1,11 @@
 // GridDiscretization: interpolation weights reproduce linear functions (so a linear system's expected next vertex
 // is its true successor), periodic axes wrap across the seam, successors outside the box are clamped, bad grids
 // are refused, and value iteration on a 41 x 41 discretized pendulum swings the real pendulum up.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Tabular;
 using Control.Robots;
-using Control.Tensors;
 
 namespace Control.Planning.Tests;
 

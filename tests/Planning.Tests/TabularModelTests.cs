@@ -1,6 +1,7 @@
 // TabularModel: the sparse form of a dense MDP keeps exactly its nonzero transitions and expected rewards, the
 // builder merges and validates rows, and every kind of bad table is refused with InvalidMdpException.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Tabular;
 using Control.Robots;
 

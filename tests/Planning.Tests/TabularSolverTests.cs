@@ -4,7 +4,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Planning.Tabular;
 using Control.Robots;
 

@@ -1,5 +1,3 @@
-using Control.Planning;
-
 namespace Control.Planning.Tests;
 
 public class TrajectoryTests

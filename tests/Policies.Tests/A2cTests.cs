@@ -1,4 +1,4 @@
-using Control.Dynamics;
+using Control.Core;
 using Control.Robots;
 using Control.Tensors;
 

@@ -1,4 +1,5 @@
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;

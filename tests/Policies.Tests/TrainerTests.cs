@@ -1,6 +1,6 @@
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Robots;
-using Control.Tensors;
 
 namespace Control.Policies.Tests;
 

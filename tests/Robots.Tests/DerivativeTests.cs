@@ -1,9 +1,10 @@
 // Every robot's analytic Jacobians and cost derivatives against central finite differences (double
 // precision) at many random states and controls, inside the region where the model is smooth.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 using Control.Robots.Analytic;
-using Control.Tensors;
 
 namespace Control.Robots.Tests;
 

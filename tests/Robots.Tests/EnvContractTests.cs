@@ -1,7 +1,7 @@
 // The IEnv contract for every registered env: spaces, seeding, episode ends, and typed errors on bad input.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Robots.Wrappers;
-using Control.Tensors;
 
 namespace Control.Robots.Tests;
 

@@ -1,5 +1,5 @@
 // The gridworld's MDP tables: FrozenLake's slippery semantics, and sampled transitions that follow them.
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Robots.Analytic;
 
 namespace Control.Robots.Tests;

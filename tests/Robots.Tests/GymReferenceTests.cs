@@ -6,8 +6,7 @@
 // drive the Control envs from given states with fixed or closed-loop action sequences and require every
 // observation, reward and end flag to agree with it to 1e-9; a few literal numbers worked out by hand from
 // the equations make sure the transcription itself is right.
-using Control.Dynamics;
-using Control.Robots;
+using Control.Core.Envs;
 using Control.Robots.Analytic;
 using Control.Robots.Wrappers;
 

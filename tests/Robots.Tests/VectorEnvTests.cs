@@ -1,7 +1,7 @@
 // The vector env: same results as stepping the copies one by one, automatic reset with final
 // observations and episode statistics, and identical results on one thread and on two.
-using Control.Dynamics;
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Envs;
 
 namespace Control.Robots.Tests;
 

@@ -1,8 +1,8 @@
 // Wrappers: time limit, episode statistics, observation normalization (with save/load), action rescale and clip.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Robots.Analytic;
 using Control.Robots.Wrappers;
-using Control.Tensors;
 
 namespace Control.Robots.Tests;
 

@@ -1,4 +1,6 @@
 // The tape itself: accumulation, no-grad, second order, Jacobians, anomaly detection, scopes and errors.
+using Control.Core;
+
 namespace Control.Tensors.Tests;
 
 public class AutogradTests

@@ -2,6 +2,7 @@
 // score-function estimates.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Control.Core;
 using Control.Tensors.Distributions;
 
 namespace Control.Tensors.Tests;

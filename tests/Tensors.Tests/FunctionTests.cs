@@ -1,5 +1,7 @@
 // Custom ops through Autograd.Function: a hand-written forward and backward (plain loops, no tensor ops) whose
 // gradient must match central differences, and the errors of a misused or misbehaving custom op.
+using Control.Core;
+
 namespace Control.Tensors.Tests;
 
 public class FunctionTests

@@ -4,6 +4,7 @@
 // bit-identical to one thread; arguments are validated.
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using Control.Core;
 using Control.Tensors.Kernels;
 
 namespace Control.Tensors.Tests;

@@ -1,4 +1,6 @@
 // Central-difference checks of autodiff gradients (float64), shared by the op tests.
+using Control.Core;
+
 namespace Control.Tensors.Tests;
 
 internal static class GradCheck

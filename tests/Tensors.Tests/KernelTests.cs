@@ -1,4 +1,5 @@
 // Vectorized kernels against the scalar reference functions.
+using Control.Core;
 using Control.Tensors.Kernels;
 
 namespace Control.Tensors.Tests;

@@ -1,4 +1,5 @@
 // Modules: parameter naming, flattening, copying, state files (round trip and corruption), initializers, schedules.
+using Control.Core;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 

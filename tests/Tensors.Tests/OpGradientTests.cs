@@ -1,4 +1,6 @@
 // Every op's gradient against central finite differences in float64, including broadcasting.
+using Control.Core;
+
 namespace Control.Tensors.Tests;
 
 public class OpGradientTests

@@ -1,4 +1,5 @@
 // The float32 Adam update (vectorized IEEE square root and division) against the float64 update.
+using Control.Core;
 using Control.Tensors.Optim;
 
 namespace Control.Tensors.Tests;

@@ -1,6 +1,7 @@
 // Values and gradients of an MLP, and the update sequences of SGD, Adam, AdamW and RMSprop, against PyTorch.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Control.Core;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 

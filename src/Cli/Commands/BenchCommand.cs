@@ -7,6 +7,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Control.Core;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;

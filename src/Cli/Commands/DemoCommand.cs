@@ -2,9 +2,10 @@
 // capabilities extend. Needs nothing native; runs in seconds on two cores.
 using System.CommandLine;
 using System.Diagnostics;
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Robots;
-using Control.Tensors;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;

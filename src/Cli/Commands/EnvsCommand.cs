@@ -1,6 +1,6 @@
 // `control envs`: the registered environments with their spaces and horizons.
 using System.CommandLine;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Robots;
 using Spectre.Console;
 

@@ -3,10 +3,13 @@
 // controller on the true model and a random policy.
 using System.CommandLine;
 using System.Globalization;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Learned;
+using Control.ModelBased;
 using Control.Planning;
-using Control.Planning.ModelBased;
 using Control.Planning.Sampling;
 using Control.Robots;
 

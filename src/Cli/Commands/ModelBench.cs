@@ -7,10 +7,9 @@
 // its engine uses a second thread (matrix products of at least 2^22 multiply-adds); PyTorch's is
 // torch.set_num_threads with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS.
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Dynamics.Learned;
 using Control.Tensors;
 using Spectre.Console;

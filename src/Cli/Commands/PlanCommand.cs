@@ -2,7 +2,8 @@
 // the return, and how long each replan took.
 using System.CommandLine;
 using System.Globalization;
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Planning;
 using Control.Robots;
 

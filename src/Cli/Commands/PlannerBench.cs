@@ -4,7 +4,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Planning;
 using Control.Robots;
 using Spectre.Console;

@@ -10,7 +10,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Policies;
 using Control.Robots;
 using Control.Tensors;

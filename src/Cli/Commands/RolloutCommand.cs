@@ -2,10 +2,10 @@
 // optionally a given state, printing every step. For debugging a controller and checking compatibility.
 using System.CommandLine;
 using System.Globalization;
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Robots;
 using Control.Robots.Wrappers;
-using Control.Tensors;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;

@@ -1,41 +1,9 @@
 // Costs written once as generic formulas and differentiated exactly to second order with Dual2, giving the
 // Lx, Lu, Lxx, Luu, Lux that iLQR needs from the same code that evaluates l(x, u).
 using System.Runtime.InteropServices;
+using Control.Core.Models;
 
 namespace Control.Dynamics.Analytic;
-
-/// <summary>A stage cost l(x, u) and terminal cost lf(x) written over any <see cref="IScalar{T}"/>.</summary>
-public interface ICostTerms
-{
-    /// <summary>Name used in error messages.</summary>
-    string Name { get; }
-
-    /// <summary>n.</summary>
-    int StateSize { get; }
-
-    /// <summary>m.</summary>
-    int ControlSize { get; }
-
-    /// <summary>l(x, u).</summary>
-    T Stage<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u) where T : unmanaged, IScalar<T>;
-
-    /// <summary>lf(x).</summary>
-    T Terminal<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>;
-}
-
-/// <summary>
-/// Cost terms that also write their derivatives in closed form: a few multiply-adds where second-order duals over
-/// eight inputs cost microseconds, which matters when iLQR needs them at every step of every iteration.
-/// <see cref="AnalyticCost{TTerms}"/> uses them; tests hold them to the duals' exact values.
-/// </summary>
-public interface IClosedFormCostTerms : ICostTerms
-{
-    /// <summary>Adds the value and derivatives of l(x, u) into zeroed buffers.</summary>
-    void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d);
-
-    /// <summary>Adds the value, Lx and Lxx of lf(x) into zeroed buffers.</summary>
-    void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d);
-}
 
 /// <summary>
 /// An <see cref="ICost"/> over generic cost terms, with exact gradients and Hessians: in closed form when the

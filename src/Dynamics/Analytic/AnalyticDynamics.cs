@@ -2,33 +2,10 @@
 // on Dual, so A = df/dx and B = df/du come from the very code that steps (no second hand-written copy to
 // drift, no finite-difference error). The equations are a struct so the JIT specializes every call.
 using System.Runtime.InteropServices;
+using Control.Core.Envs;
+using Control.Core.Models;
 
 namespace Control.Dynamics.Analytic;
-
-/// <summary>
-/// A discrete-time transition x' = f(x, u) written over any <see cref="IScalar{T}"/>. Implementations are
-/// immutable structs holding their physical constants.
-/// </summary>
-public interface IEquations
-{
-    /// <summary>Name used in error messages.</summary>
-    string Name { get; }
-
-    /// <summary>n.</summary>
-    int StateSize { get; }
-
-    /// <summary>m.</summary>
-    int ControlSize { get; }
-
-    /// <summary>Seconds per step.</summary>
-    double TimeStep { get; }
-
-    /// <summary>Bounds the equations clip u to.</summary>
-    Box ControlBounds { get; }
-
-    /// <summary>Writes f(x, u) into <paramref name="next"/>.</summary>
-    void Step<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> next) where T : unmanaged, IScalar<T>;
-}
 
 /// <summary>
 /// An <see cref="IDynamics"/> over generic equations, with exact Jacobians by forward-mode differentiation and

@@ -2,7 +2,8 @@
 // record (x, u, x'), fit f(x, u) ~ x', plan through it, run the planner, append, repeat). The collector runs a
 // policy, or uniform random actions, on an env for a number of steps and appends the env's STATES (not its
 // observations) with the actions it was given.
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Envs;
 
 namespace Control.Dynamics.Data;
 

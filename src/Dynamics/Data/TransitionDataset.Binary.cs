@@ -13,6 +13,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Control.Core;
 
 namespace Control.Dynamics.Data;
 

@@ -4,6 +4,7 @@
 // the same bits) and terminated as 0 or 1. Import checks every line and names the line and column at fault.
 using System.Globalization;
 using System.Text;
+using Control.Core;
 
 namespace Control.Dynamics.Data;
 

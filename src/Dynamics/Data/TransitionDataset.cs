@@ -2,7 +2,7 @@
 // on (minimize ||f(x_i, u_i) - x'_i||^2) and that model-based RL loops append to. Columns are stored apart,
 // each row-major and contiguous, so that a model reads all states or all next states as one span.
 // This file holds storage, appending, splitting and subsets; saving and CSV live in the partial files beside it.
-using Control.Tensors;
+using Control.Core;
 
 namespace Control.Dynamics.Data;
 

@@ -9,90 +9,14 @@
 // draws next states from one member's Gaussian: TS1 picks a random elite at every step, TS-infinity fixes one
 // per particle (DrawElites then SampleBatch).
 using System.Diagnostics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
 namespace Control.Dynamics.Learned;
-
-/// <summary>Settings of <see cref="ProbabilisticEnsemble"/>.</summary>
-public sealed record ProbabilisticEnsembleConfig
-{
-    /// <summary>Number of members E. Default 5 (PETS).</summary>
-    public int Members { get; init; } = 5;
-
-    /// <summary>Number of elites K &lt;= E that predict, chosen by holdout MSE. Default 5 (all members, as PETS; MBPO keeps 5 of 7).</summary>
-    public int Elites { get; init; } = 5;
-
-    /// <summary>Widths of each member's hidden layers. Default [200, 200, 200].</summary>
-    public int[] Hidden { get; init; } = [200, 200, 200];
-
-    /// <summary>Activation after each hidden layer. Default tanh (smooth Jacobians for iLQR).</summary>
-    public Activation Activation { get; init; } = Activation.Tanh;
-
-    /// <summary>Adam step size. Default 1e-3.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Transitions per minibatch and member. Default 256.</summary>
-    public int BatchSize { get; init; } = 256;
-
-    /// <summary>Largest number of passes over the training part. Default 100.</summary>
-    public int Epochs { get; init; } = 100;
-
-    /// <summary>Decoupled weight decay (AdamW) per unit learning rate. Default 1e-5.</summary>
-    public double WeightDecay { get; init; } = 1e-5;
-
-    /// <summary>Fraction of the transitions held out for early stopping and elite selection (0: no holdout, elites are the first K). Default 0.1.</summary>
-    public double HoldoutFraction { get; init; } = 0.1;
-
-    /// <summary>Epochs in which no member improves its holdout MSE by 0.1% before training stops. Default 5.</summary>
-    public int Patience { get; init; } = 5;
-
-    /// <summary>Whether each member trains on a bootstrap resample (with replacement) of the training part. Default true.</summary>
-    public bool Bootstrap { get; init; } = true;
-
-    /// <summary>Initial upper log-variance bound, in standardized units. Default 0.5 (PETS).</summary>
-    public double InitialMaxLogVariance { get; init; } = 0.5;
-
-    /// <summary>Initial lower log-variance bound, in standardized units. Default -10 (PETS).</summary>
-    public double InitialMinLogVariance { get; init; } = -10;
-
-    /// <summary>Weight of the penalty sum(max) - sum(min) on the learned bounds. Default 0.01 (PETS).</summary>
-    public double BoundPenalty { get; init; } = 0.01;
-
-    /// <summary>Standard deviations below this are replaced by 1 in the standardization. Default 1e-6.</summary>
-    public double MinimumStd { get; init; } = 1e-6;
-
-    /// <summary>Seed of the initial weights, split, bootstrap resamples and minibatch order. Default 0.</summary>
-    public long Seed { get; init; }
-
-    /// <summary>
-    /// Threads training members in parallel (members are independent; results do not depend on it); 0: as many as
-    /// <see cref="Tensor.MatMulThreads"/>, the engine's thread budget. While members train in parallel each matrix
-    /// product uses one thread. Default 0.
-    /// </summary>
-    public int Threads { get; init; }
-
-    /// <summary>State entries that are angles, wrapped into (-pi, pi] at the network's input (e.g. [0] for the pendulum). Default none.</summary>
-    public int[] PeriodicStates { get; init; } = [];
-
-    /// <summary>Element type of the networks. Default float32.</summary>
-    public DType Precision { get; init; } = DType.Float32;
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
-    internal void Validate(string model)
-    {
-        ArgumentNullException.ThrowIfNull(Hidden);
-        if (Members < 1) throw new ArgumentException($"{model}: expected at least one member, got {Members}.");
-        if (Threads < 0) throw new ArgumentException($"{model}: expected Threads >= 0 (0: the engine's thread budget), got {Threads}.");
-        if (Elites < 1 || Elites > Members) throw new ArgumentException($"{model}: expected elites in [1, {Members}], got {Elites}.");
-        if (Hidden.Any(h => h < 1)) throw new ArgumentException($"{model}: expected hidden widths >= 1, got [{string.Join(", ", Hidden)}].");
-        if (!(InitialMinLogVariance < InitialMaxLogVariance) || !double.IsFinite(InitialMinLogVariance) || !double.IsFinite(InitialMaxLogVariance))
-            throw new ArgumentException($"{model}: expected finite log-variance bounds min < max, got [{InitialMinLogVariance}, {InitialMaxLogVariance}].");
-        if (!(BoundPenalty >= 0) || double.IsInfinity(BoundPenalty)) throw new ArgumentException($"{model}: expected a finite bound penalty >= 0, got {BoundPenalty}.");
-        LearnedConfigChecks.Training(model, LearningRate, BatchSize, Epochs, WeightDecay, HoldoutFraction, Patience, MinimumStd);
-    }
-}
 
 /// <summary>
 /// An ensemble of Gaussian MLPs over the standardized state change. Create it, <see cref="Fit"/> it, then plan on
@@ -425,53 +349,5 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         if ((uint)index >= (uint)members.Length)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"{Name}: expected a member index in [0, {members.Length}).");
         return index;
-    }
-}
-
-/// <summary>
-/// One ensemble member: an MLP from standardized (x, u) to (mean, raw log-variance) of the standardized state
-/// change, and the learned log-variance bounds (1, n).
-/// </summary>
-internal sealed class GaussianMember : Module
-{
-    private readonly int stateSize;
-    private readonly Sequential network;
-    private readonly Tensor maxLogVariance, minLogVariance;
-    private readonly FrozenMlp frozen;
-    private readonly Tensor frozenMax, frozenMin;
-
-    public GaussianMember(int stateSize, int controlSize, ProbabilisticEnsembleConfig config, Rng rng)
-    {
-        this.stateSize = stateSize;
-        network = RegisterModule("network", Mlp.Create(stateSize + controlSize, config.Hidden, 2 * stateSize, rng,
-            config.Activation, Activation.Identity, config.Precision));
-        maxLogVariance = RegisterParameter("max_log_variance", Tensor.Full(config.InitialMaxLogVariance, config.Precision, 1, stateSize));
-        minLogVariance = RegisterParameter("min_log_variance", Tensor.Full(config.InitialMinLogVariance, config.Precision, 1, stateSize));
-        frozen = new FrozenMlp(network);
-        frozenMax = maxLogVariance.Detach();
-        frozenMin = minLogVariance.Detach();
-    }
-
-    /// <summary>The mean of the standardized state change (for use as a plain module).</summary>
-    public override Tensor Forward(Tensor input) => Predict(input).Mean;
-
-    /// <summary>Mean and bounded log-variance (B, n) with gradients to the parameters (training).</summary>
-    public (Tensor Mean, Tensor LogVariance) Predict(Tensor z) => Split(network.Forward(z), maxLogVariance, minLogVariance);
-
-    /// <summary>Mean and bounded log-variance (B, n) over detached parameters (inference, Jacobians).</summary>
-    public (Tensor Mean, Tensor LogVariance) PredictFrozen(Tensor z) => Split(frozen.Forward(z), frozenMax, frozenMin);
-
-    /// <summary>Only the mean (B, n) over detached parameters: the elite mean needs no variances (and their soft clamps cost most of the small ops).</summary>
-    public Tensor MeanFrozen(Tensor z) => frozen.Forward(z).Narrow(1, 0, stateSize);
-
-    /// <summary>sum(max) - sum(min) of the bounds, the quantity the bound penalty weighs.</summary>
-    public Tensor BoundWidth() => maxLogVariance.Sum() - minLogVariance.Sum();
-
-    private (Tensor Mean, Tensor LogVariance) Split(Tensor output, Tensor max, Tensor min)
-    {
-        Tensor mean = output.Narrow(1, 0, stateSize);
-        Tensor raw = output.Narrow(1, stateSize, stateSize);
-        Tensor upper = max - (max - raw).Softplus();
-        return (mean, min + (upper - min).Softplus());
     }
 }

@@ -4,23 +4,9 @@
 // Newton step on the free variables and backtracks along the projection until the Armijo test holds. The solver
 // returns the free set and the Cholesky factor of H restricted to it, from which the backward pass builds the
 // feedback gains of the free controls (clamped controls get zero feedback).
+using Control.Core.Numerics;
+
 namespace Control.Planning;
-
-/// <summary>Outcome of <see cref="BoxQp.Solve"/>.</summary>
-public enum BoxQpStatus
-{
-    /// <summary>The Hessian restricted to the free set is not positive definite.</summary>
-    HessianNotPositiveDefinite = -1,
-
-    /// <summary>Iteration budget used without meeting the tolerance (the solution is still feasible and improved).</summary>
-    MaxIterations = 0,
-
-    /// <summary>The projected gradient is below tolerance.</summary>
-    Converged = 1,
-
-    /// <summary>Every variable is at a bound with the gradient pushing outward.</summary>
-    AllClamped = 2,
-}
 
 /// <summary>Scratch memory for box QPs of up to a given size; one per thread.</summary>
 public sealed class BoxQp
@@ -200,53 +186,5 @@ public sealed class BoxQp
             value += x[i] * (0.5 * hx + g[i]);
         }
         return value;
-    }
-}
-
-/// <summary>Cholesky factorization and solves of small dense symmetric positive definite matrices.</summary>
-public static class Cholesky
-{
-    /// <summary>
-    /// Writes the lower factor L with A = L L' (row-major, upper part zeroed) of the k x k matrix
-    /// <paramref name="a"/>; false when A is not positive definite (or not finite).
-    /// </summary>
-    public static bool Factor(ReadOnlySpan<double> a, int k, Span<double> l)
-    {
-        for (int i = 0; i < k; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = a[i * k + j];
-                for (int p = 0; p < j; p++) sum -= l[i * k + p] * l[j * k + p];
-                if (i == j)
-                {
-                    if (!(sum > 0) || !double.IsFinite(sum)) return false;
-                    l[i * k + i] = Math.Sqrt(sum);
-                }
-                else
-                {
-                    l[i * k + j] = sum / l[j * k + j];
-                }
-            }
-            for (int j = i + 1; j < k; j++) l[i * k + j] = 0;
-        }
-        return true;
-    }
-
-    /// <summary>Solves (L L') x = b in place given the factor from <see cref="Factor"/>.</summary>
-    public static void Solve(ReadOnlySpan<double> l, int k, Span<double> b)
-    {
-        for (int i = 0; i < k; i++)
-        {
-            double sum = b[i];
-            for (int p = 0; p < i; p++) sum -= l[i * k + p] * b[p];
-            b[i] = sum / l[i * k + i];
-        }
-        for (int i = k - 1; i >= 0; i--)
-        {
-            double sum = b[i];
-            for (int p = i + 1; p < k; p++) sum -= l[p * k + i] * b[p];
-            b[i] = sum / l[i * k + i];
-        }
     }
 }

@@ -7,6 +7,8 @@
 // minimized by u = K x + k with K = -Quu^-1 Qux and k = -Quu^-1 Qu, leaving
 //     P_t = Qxx + Qux'K,   p_t = Qx + Qux'k,   s_t = Q0 + 1/2 Qu'k.
 // Quu must be positive definite at every step (always true for Q_t >= 0, R_t > 0).
+using Control.Core.Numerics;
+
 namespace Control.Planning.Lqr;
 
 /// <summary>

@@ -14,42 +14,9 @@
 //   5. if SDA breaks down, plain Riccati iteration (the DP itself) from P = Q~ as a fallback;
 //   6. K, the relative residual of the DARE, and the spectral radius of A - B K, which must be below 1.
 // N here is n x m (SciPy's `s`); the finite-horizon solver's N_t is its m x n transpose (u'N_t x).
+using Control.Core.Numerics;
+
 namespace Control.Planning.Lqr;
-
-/// <summary>Settings of <see cref="InfiniteHorizonLqr.Solve"/>.</summary>
-public sealed record DareConfig
-{
-    /// <summary>Iterations stop when ||P_{k+1} - P_k||_F &lt;= Tolerance ||P_{k+1}||_F. Default 1e-14.</summary>
-    public double Tolerance { get; init; } = 1e-14;
-
-    /// <summary>Doubling steps before giving up on SDA (each squares the closed-loop contraction). Default 60.</summary>
-    public int MaxDoublingIterations { get; init; } = 60;
-
-    /// <summary>Riccati-iteration steps of the fallback (linear convergence). Default 100000.</summary>
-    public int MaxRiccatiIterations { get; init; } = 100_000;
-
-    /// <summary>A PBH matrix with sigma_min &lt;= RankTolerance * sigma_max counts as rank deficient. Default 1e-9.</summary>
-    public double RankTolerance { get; init; } = 1e-9;
-}
-
-/// <summary>How the DARE was solved.</summary>
-public enum DareMethod
-{
-    /// <summary>Structure-preserving doubling.</summary>
-    Doubling,
-
-    /// <summary>Riccati iteration (the fallback when doubling broke down).</summary>
-    RiccatiIteration,
-}
-
-/// <summary>The stabilizing solution of the DARE and its optimal feedback.</summary>
-/// <param name="P">Cost-to-go matrix (n x n): the optimal cost from x is x'Px.</param>
-/// <param name="K">Feedback gain (m x n): u = -K x.</param>
-/// <param name="Iterations">Doubling steps, or Riccati steps when <paramref name="Method"/> is the fallback.</param>
-/// <param name="Residual">||DARE(P) - P||_F / max(||P||_F, ||Q||_F): the relative residual.</param>
-/// <param name="SpectralRadius">max |lambda| of A - B K (below 1: the closed loop is stable).</param>
-/// <param name="Method">The algorithm that produced P.</param>
-public sealed record InfiniteHorizonLqrSolution(double[,] P, double[,] K, int Iterations, double Residual, double SpectralRadius, DareMethod Method);
 
 /// <summary>Infinite-horizon discrete LQR through the DARE.</summary>
 public static class InfiniteHorizonLqr

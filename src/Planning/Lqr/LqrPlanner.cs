@@ -10,25 +10,10 @@
 //      K_t) and its true cost.
 // On a linear model with a quadratic cost this is exactly finite-horizon LQR; on a nonlinear one it is LQR about
 // the current state, re-linearized at every replan by MPC.
-using Control.Dynamics;
+using Control.Core.Models;
+using Control.Core.Numerics;
 
 namespace Control.Planning.Lqr;
-
-/// <summary>Settings of <see cref="LqrPlanner"/>.</summary>
-public sealed record LqrPlannerConfig
-{
-    /// <summary>H: steps planned. Default 50.</summary>
-    public int Horizon { get; init; } = 50;
-
-    /// <summary>
-    /// First ridge added to Luu (scaled by max(1, max|Luu|)) when Luu, or a step's R + B'PB, is not positive
-    /// definite; it grows tenfold until the backward pass succeeds. Default 1e-6.
-    /// </summary>
-    public double Ridge { get; init; } = 1e-6;
-
-    /// <summary>Tenfold ridge increases tried before giving up with an <see cref="LqrException"/>. Default 12.</summary>
-    public int MaxRidgeIncreases { get; init; } = 12;
-}
 
 /// <summary>Receding-horizon LQR about the current state; allocation-free per <see cref="Plan"/>. One per controller.</summary>
 public sealed class LqrPlanner : IPlanner

@@ -4,7 +4,8 @@
 // deviations with 1/2 dx'Q dx + 1/2 du'R du and 1/2 dx_H'Q_f dx_H; solve the time-varying LQR; then roll the
 // feedback u_t = clip(u_bar_t + K_t (x_t - x_bar_t) + k_t) out on the true model. The result is a Trajectory with
 // gains, which TrajectoryFeedbackPolicy (MpcController.cs) follows as u = u_t + K_t (x - x_t).
-using Control.Dynamics;
+using Control.Core.Models;
+using Control.Core.Numerics;
 
 namespace Control.Planning.Lqr;
 

@@ -16,7 +16,7 @@
 // order in every lane, so the result does not depend on the vector width.
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Control.Tensors;
+using Control.Core;
 
 namespace Control.Planning.Sampling;
 

@@ -1,29 +1,10 @@
 // Random shooting: draw control sequences uniformly inside the control bounds, roll them all out, and keep the
 // cheapest. The baseline every sampling planner must beat. Under MPC the previous plan, shifted by the steps
 // taken, competes as one of the samples (KeepPrevious), so a good plan is kept until a better one turns up.
-using Control.Dynamics;
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Models;
 
 namespace Control.Planning.Sampling;
-
-/// <summary>Settings of <see cref="RandomShooting"/>.</summary>
-public sealed record RandomShootingConfig
-{
-    /// <summary>H, steps planned ahead. Default 30.</summary>
-    public int Horizon { get; init; } = 30;
-
-    /// <summary>Uniform control sequences drawn per plan. Default 1000.</summary>
-    public int Samples { get; init; } = 1000;
-
-    /// <summary>Let the shifted previous plan compete as sample 0. Default true.</summary>
-    public bool KeepPrevious { get; init; } = true;
-
-    /// <summary>Threads for the rollouts: 0 automatic, otherwise the count. Results do not depend on it. Default 0.</summary>
-    public int Threads { get; init; }
-
-    /// <summary>Seed of the sampling. Default 0.</summary>
-    public long Seed { get; init; }
-}
 
 /// <summary>Random-shooting planner: the best of uniformly random control sequences (see <see cref="RandomShootingConfig"/>).</summary>
 public sealed class RandomShooting : IPlanner

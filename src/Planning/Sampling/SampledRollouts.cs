@@ -7,21 +7,11 @@
 // the fly (WorkSharing), and the planners reduce the costs afterwards in sample order on the calling thread, so
 // the result is bitwise the same whatever the thread count.
 using System.Diagnostics;
-using Control.Dynamics;
-using Control.Tensors;
+using Control.Core;
+using Control.Core.Models;
+using Control.Core.Threading;
 
 namespace Control.Planning.Sampling;
-
-/// <summary>Draws the controls of one sample. Called concurrently from several threads, once per sample per evaluation.</summary>
-public interface IControlSampler
-{
-    /// <summary>
-    /// Writes the H x m controls of sample <paramref name="sample"/>, drawing random numbers only from
-    /// <paramref name="random"/> (the sample's own stream), and returns an extra cost the planner adds to the
-    /// rollout's cost (0 for none).
-    /// </summary>
-    double Sample(int sample, Rng random, Span<double> controls);
-}
 
 /// <summary>
 /// K rollouts of H steps from one state, evaluated in parallel and deterministically: the sampled controls

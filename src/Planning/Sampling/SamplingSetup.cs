@@ -1,6 +1,6 @@
 // Set-up shared by the sampling planners: the per-control noise scale from a config (explicit, or a fraction
 // of the control bounds), and the cold-start control sequence.
-using Control.Dynamics;
+using Control.Core.Envs;
 
 namespace Control.Planning.Sampling;
 

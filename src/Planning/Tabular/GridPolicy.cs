@@ -5,7 +5,8 @@
 // discretized model's own value of a point between vertices, and it varies continuously with x, so the chosen
 // action changes at the true decision boundary of the model rather than at the midpoints between vertices as the
 // nearest-vertex rule would.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Models;
 
 namespace Control.Planning.Tabular;
 

@@ -2,16 +2,9 @@
 // listing its successors with their probabilities and rewards; zero-probability successors are not stored, so a
 // discretized continuous system (a handful of successors per row) costs O(S A k) memory instead of O(S^2 A).
 // A model is built from a dense ITabularMdp (FromMdp) or row by row (Builder); both validate every row.
-using Control.Dynamics;
+using Control.Core.Models;
 
 namespace Control.Planning.Tabular;
-
-/// <summary>
-/// A table that is not a valid finite MDP: wrong sizes, a successor out of range, a probability outside [0, 1],
-/// a non-finite entry, a row that does not sum to one, or a row never given. The message names what was expected
-/// and what came.
-/// </summary>
-public sealed class InvalidMdpException(string message) : ArgumentException(message);
 
 /// <summary>
 /// An immutable sparse finite MDP: S states, A actions, and for each row (s, a), at index <c>s * A + a</c>, the

@@ -2,31 +2,12 @@
 // filter, the rollout collector and buffer, the generator and the last reported episode return; collection with
 // GAE and (optionally) normalized advantages, the critic's fit, and the checkpoint sections. Each algorithm file
 // keeps only its own step rule.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
 namespace Control.Policies;
-
-/// <summary>The settings TRPO and NPG have in common: the rollout, the conjugate gradient, the critic, the networks.</summary>
-internal interface INaturalGradientSettings
-{
-    int Envs { get; }
-    int StepsPerEnv { get; }
-    double Gamma { get; }
-    double GaeLambda { get; }
-    double MaxKl { get; }
-    int CgIterations { get; }
-    double CgResidualTolerance { get; }
-    double CgDamping { get; }
-    double CriticLearningRate { get; }
-    int CriticEpochs { get; }
-    int CriticBatchSize { get; }
-    bool NormalizeObservations { get; }
-    double InitialLogStd { get; }
-    NetworkConfig PolicyNetwork { get; }
-    NetworkConfig CriticNetwork { get; }
-}
 
 /// <summary>The shared state of one natural-gradient training run.</summary>
 internal sealed class NaturalGradientRun

@@ -3,89 +3,9 @@
 // (s, a, R, s', terminated, truncated, discount): R is the (possibly n-step) discounted reward and discount the
 // factor gamma^k in front of max_a Q(s', a). Termination and truncation are kept apart because only a real
 // termination has zero value after it; an episode cut by a time limit bootstraps from s' like any other step.
-using Control.Tensors;
+using Control.Core;
 
 namespace Control.Policies;
-
-/// <summary>A batch drawn from a replay buffer, in preallocated arrays that every draw overwrites.</summary>
-public sealed class ReplayBatch
-{
-    /// <summary>Room for <paramref name="size"/> transitions with observations of <paramref name="observationSize"/> values.</summary>
-    public ReplayBatch(int size, int observationSize)
-    {
-        if (size <= 0 || observationSize <= 0)
-            throw new ArgumentException($"ReplayBatch: expected a positive size and observation size, got {size} and {observationSize}.");
-        Size = size;
-        ObservationSize = observationSize;
-        Indices = new int[size];
-        Observations = new float[size * observationSize];
-        NextObservations = new float[size * observationSize];
-        Actions = new int[size];
-        Rewards = new float[size];
-        Discounts = new float[size];
-        Terminated = new float[size];
-        Weights = new float[size];
-    }
-
-    /// <summary>Transitions in the batch.</summary>
-    public int Size { get; }
-
-    /// <summary>Values per observation.</summary>
-    public int ObservationSize { get; }
-
-    /// <summary>Slot of each transition in the buffer (for priority updates).</summary>
-    public int[] Indices { get; }
-
-    /// <summary>s, Size x ObservationSize.</summary>
-    public float[] Observations { get; }
-
-    /// <summary>s' (the observation k steps later, or the last one of the episode), Size x ObservationSize.</summary>
-    public float[] NextObservations { get; }
-
-    /// <summary>Action indices a.</summary>
-    public int[] Actions { get; }
-
-    /// <summary>Discounted reward sums R.</summary>
-    public float[] Rewards { get; }
-
-    /// <summary>gamma^k, the factor of the bootstrapped value of s'.</summary>
-    public float[] Discounts { get; }
-
-    /// <summary>1 where the episode terminated within the k steps (no bootstrap), else 0.</summary>
-    public float[] Terminated { get; }
-
-    /// <summary>Importance weights of the draw (all 1 for uniform replay).</summary>
-    public float[] Weights { get; }
-}
-
-/// <summary>What a value-based learner needs from replay: add, draw, re-prioritize, save.</summary>
-public interface IReplayBuffer
-{
-    /// <summary>Transitions the buffer can hold.</summary>
-    int Capacity { get; }
-
-    /// <summary>Transitions held.</summary>
-    int Count { get; }
-
-    /// <summary>Values per observation.</summary>
-    int ObservationSize { get; }
-
-    /// <summary>Stores a transition, overwriting the oldest when full; returns its slot.</summary>
-    int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount);
-
-    /// <summary>Draws <see cref="ReplayBatch.Size"/> transitions into <paramref name="batch"/> with <paramref name="rng"/>.</summary>
-    void Sample(Rng rng, ReplayBatch batch);
-
-    /// <summary>Tells the buffer the new TD errors of the transitions of the last batch (uniform replay ignores them).</summary>
-    void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors);
-
-    /// <summary>Writes the contents (for checkpoints).</summary>
-    void Write(BinaryWriter writer);
-
-    /// <summary>Restores contents written by <see cref="Write"/> into a buffer of the same capacity and observation size.</summary>
-    /// <exception cref="InvalidDataException">The stored buffer has another shape.</exception>
-    void Read(BinaryReader reader);
-}
 
 /// <summary>
 /// Uniform replay: a ring of <see cref="Capacity"/> transitions, allocated once; when full, each new transition

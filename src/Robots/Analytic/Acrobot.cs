@@ -2,7 +2,8 @@
 // of unit mass, RK4 over dt = 0.2 s, joint angles wrapped to [-pi, pi], speeds clipped to 4 pi and 9 pi,
 // torque {-1, 0, 1} on the second joint, reward -1 per step until the tip rises one link length above the
 // pivot, 500 steps. State (theta1, theta2, dtheta1, dtheta2), theta1 = 0 hanging down.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

@@ -2,7 +2,7 @@
 // g = 9.8, cart 1.0 kg, pole 0.1 kg, half-length 0.5 m, push +-10 N, tau = 0.02 s explicit Euler,
 // +1 per step, termination at |theta| > 12 deg or |x| > 2.4 m, 500 steps.
 // State (x, xdot, theta, thetadot), theta = 0 upright.
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

@@ -1,6 +1,7 @@
 // Cart-pole swing-up: CartPole-v1's physics with a continuous force in [-10, 10] N, RK4 at dt = 0.05 s,
 // the pole starting hanging down (theta = pi) and a smooth cost to upright at x = 0. 200 steps (10 s).
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

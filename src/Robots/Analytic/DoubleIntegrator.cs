@@ -1,6 +1,7 @@
 // The double integrator: a unit point mass on a line, exactly discretized under a zero-order-hold force.
 // The linear-quadratic test system of the toolkit: its LQR solution is known in closed form.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

@@ -2,7 +2,8 @@
 // Each move goes the intended way with probability 1 - Slip and to each perpendicular side with Slip / 2
 // (FrozenLake's slippery ice is Slip = 2/3); moves into a wall stay put. Reward 1 on reaching G; H and G
 // end the episode. Actions: 0 left, 1 down, 2 right, 3 up. The MDP's tables are exposed for tabular DP.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 
 namespace Control.Robots.Analytic;
 

@@ -2,7 +2,7 @@
 // power 0.0015, gravity term 0.0025 cos(3 p), |v| <= 0.07, p in [-1.2, 0.6] with an inelastic left wall,
 // goal p >= 0.45; reward +100 at the goal minus 0.1 a^2 per step, 999 steps. State (position, velocity),
 // stored in float32 after each step as the reference does; the model itself computes in double.
-using Control.Dynamics;
+using Control.Core.Envs;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

@@ -1,7 +1,8 @@
 // Inverted pendulum swing-up, identical to Gymnasium Pendulum-v1: g = 10, m = l = 1, dt = 0.05,
 // |torque| <= 2, |thdot| <= 8, reward -(angle^2 + 0.1 thdot^2 + 0.001 u^2), 200 steps.
 // State (theta, thdot) with theta = 0 upright; theta is not wrapped, as in the reference.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

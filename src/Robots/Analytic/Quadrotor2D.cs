@@ -2,7 +2,8 @@
 // along its body axis. Fly to a target and hover. The state is expressed relative to the target, so the
 // target is the origin and the model does not depend on it: (ex, ez, phi, xdot, zdot, phidot), phi
 // counter-clockwise, zero level. Controls: thrusts (left, right) in [0, MaxThrust] N. RK4 at dt = 0.02 s.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

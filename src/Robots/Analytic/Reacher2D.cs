@@ -2,7 +2,8 @@
 // random target. Full rigid-body equations M(q) qdd + C(q, qd) qd + b qd = tau for two uniform rods.
 // State (q1, q2, qd1, qd2, tx, ty): the target is part of the state (constant in time), so the model and
 // the cost carry everything a planner needs. RK4 at dt = 0.05 s.
-using Control.Dynamics;
+using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
 namespace Control.Robots.Analytic;

@@ -1,10 +1,7 @@
 // Gymnasium's RecordEpisodeStatistics: return and length of every finished episode.
-using Control.Dynamics;
+using Control.Core.Envs;
 
 namespace Control.Robots.Wrappers;
-
-/// <summary>Return and length of one finished episode.</summary>
-public readonly record struct EpisodeSummary(double Return, int Length, bool Terminated);
 
 /// <summary>Records the return and length of each finished episode; keeps the last <see cref="Capacity"/>.</summary>
 public sealed class EpisodeStatistics(IEnv inner, int capacity = 100) : Wrapper(inner)

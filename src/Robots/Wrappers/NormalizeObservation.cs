@@ -1,5 +1,6 @@
 // Observation normalization by running statistics, as Gymnasium's NormalizeObservation and SB3's VecNormalize.
-using Control.Dynamics;
+using Control.Core;
+using Control.Core.Envs;
 
 namespace Control.Robots.Wrappers;
 

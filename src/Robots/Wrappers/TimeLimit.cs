@@ -1,5 +1,5 @@
 // Gymnasium's TimeLimit: truncates an episode after a fixed number of steps.
-using Control.Dynamics;
+using Control.Core.Envs;
 
 namespace Control.Robots.Wrappers;
 

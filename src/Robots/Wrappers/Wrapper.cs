@@ -1,5 +1,5 @@
 // Base of env wrappers: forwards everything to the inner env; a wrapper overrides only what it changes.
-using Control.Dynamics;
+using Control.Core.Envs;
 
 namespace Control.Robots.Wrappers;
 

@@ -1,4 +1,6 @@
 // Categorical distribution over the last axis of logits (one distribution per row).
+using Control.Core;
+
 namespace Control.Tensors.Distributions;
 
 /// <summary>Categorical(softmax(logits)) over the last axis; samples are class indices, one per row.</summary>

@@ -1,4 +1,6 @@
 // Diagonal Gaussian policy distribution: the event is the last axis (one action vector per row).
+using Control.Core;
+
 namespace Control.Tensors.Distributions;
 
 /// <summary>

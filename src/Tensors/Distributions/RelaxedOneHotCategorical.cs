@@ -1,5 +1,7 @@
 // The Gumbel-softmax (Concrete) relaxation of a categorical (Jang et al. 2017; Maddison et al. 2017), with the
 // straight-through variant: a one-hot sample forward, the relaxed sample's gradient backward.
+using Control.Core;
+
 namespace Control.Tensors.Distributions;
 
 /// <summary>

@@ -1,4 +1,6 @@
 // Tanh-squashed Gaussian (SAC's policy): a = tanh(u), u ~ N(mean, std^2), with the log-determinant correction.
+using Control.Core;
+
 namespace Control.Tensors.Distributions;
 
 /// <summary>

@@ -7,15 +7,6 @@ using System.Runtime.Intrinsics;
 
 namespace Control.Tensors.Kernels;
 
-/// <summary>Binary elementwise operations.</summary>
-internal enum BinaryOp { Add, Subtract, Multiply, Divide, Pow, Maximum, Minimum }
-
-/// <summary>Activation derivatives computed from the activation's output y: tanh' = 1 - y^2, sigmoid' = y (1 - y).</summary>
-internal enum ActivationGradient { Tanh, Sigmoid }
-
-/// <summary>Unary elementwise operations.</summary>
-internal enum UnaryOp { Negate, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Square, Sign, Reciprocal, Positive, Sin, Cos }
-
 internal static class Elementwise
 {
     public static void Binary<T>(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,4 +1,6 @@
 // Weight initializations, in place on a parameter: orthogonal (with gain, as PPO uses), Xavier/Glorot and He/Kaiming.
+using Control.Core;
+
 namespace Control.Tensors.NN;
 
 /// <summary>Initializers. Each overwrites the tensor's values from <c>rng</c>; shapes are (out, in) for matrices.</summary>

@@ -4,28 +4,6 @@ using System.Numerics;
 
 namespace Control.Tensors.Optim;
 
-/// <summary>Settings of <see cref="RmsProp"/> (PyTorch's defaults).</summary>
-public sealed record RmsPropConfig
-{
-    /// <summary>Step size.</summary>
-    public double LearningRate { get; init; } = 1e-2;
-
-    /// <summary>Decay of the running average of squared gradients (PyTorch's alpha).</summary>
-    public double Alpha { get; init; } = 0.99;
-
-    /// <summary>Added to the root of the average, outside the square root.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
-    /// <summary>L2 penalty added to the gradient.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <summary>Momentum factor on the scaled step (0: none).</summary>
-    public double Momentum { get; init; }
-
-    /// <summary>Centered: divide by the estimated standard deviation sqrt(E[g^2] - E[g]^2) instead of the root mean square.</summary>
-    public bool Centered { get; init; }
-}
-
 /// <summary>
 /// RMSprop: g += wd p; s = alpha s + (1 - alpha) g^2; centered: a = alpha a + (1 - alpha) g and d = sqrt(s - a^2) + eps,
 /// else d = sqrt(s) + eps; with momentum b = mu b + g / d and p -= lr b, else p -= lr g / d.

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Control.Core.Envs;
+using Spectre.Console;
+
+namespace Control.Cli;
+
+/// <summary>Where a command writes, and the conversions of its failures into messages and exit codes.</summary>
+public sealed class CommandContext(TextWriter output, TextWriter error)
+{
+    /// <summary>Standard output.</summary>
+    public TextWriter Output { get; } = output;
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; } = error;
+
+    /// <summary>A Spectre console over <see cref="Output"/> (colours only on a terminal; 160 columns when redirected).</summary>
+    public IAnsiConsole Console { get; } = CreateConsole(output);
+
+    private static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!terminal) console.Profile.Width = 160;
+        return console;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as one line of JSON.</summary>
+    public void WriteJson(object value) => Output.WriteLine(JsonSerializer.Serialize(value, ControlCommand.Json));
+
+    /// <summary>Runs <paramref name="body"/>, turning bad input into a one-line message and exit code 2.</summary>
+    public int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
+            or Control.Policies.CheckpointException)
+        {
+            Error.WriteLine($"control: {e.Message}");
+            return 2;
+        }
+        catch (Control.Planning.PlanningException e)
+        {
+            Error.WriteLine($"control: planning failed: {e.Message}");
+            return 1;
+        }
+    }
+}

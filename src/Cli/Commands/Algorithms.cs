@@ -1,0 +1,79 @@
+using Control.Policies;
+using Spectre.Console;
+
+namespace Control.Cli.Commands;
+
+/// <summary>The algorithms `control train` knows.</summary>
+public static class Algorithms
+{
+    private static readonly AlgorithmEntry[] Entries =
+    [
+        AlgorithmEntry.For<ReinforceConfig>("reinforce", "REINFORCE with reward-to-go and a baseline (default: a learned state value), batches of whole episodes",
+            env => env switch
+            {
+                "cartpole" => new ReinforceConfig { BatchSteps = 2000, LearningRate = 5e-3 },
+                "pendulum" => new ReinforceConfig { BatchSteps = 10_000, Gamma = 0.95, LearningRate = 3e-3, NormalizeObservations = true },
+                "acrobot" => new ReinforceConfig { BatchSteps = 5000, LearningRate = 3e-3, NormalizeObservations = true },
+                _ => new ReinforceConfig(),
+            },
+            c => c.Envs, (e, c, s) => new Reinforce(e, c, s)),
+        AlgorithmEntry.For<A2cConfig>("a2c", "synchronous advantage actor-critic with GAE(lambda), RMSprop (SB3's A2C defaults)",
+            (env, steps) => env switch
+            {
+                "cartpole" => new A2cConfig(),
+                "pendulum" => new A2cConfig
+                {
+                    StepsPerEnv = 8, Gamma = 0.9, GaeLambda = 0.9, ValueCoefficient = 0.4, NormalizeObservations = true, RewardScale = 0.1,
+                    AnnealLearningRate = true, AnnealSteps = steps, InitialLogStd = -1,
+                },
+                "acrobot" => new A2cConfig { Envs = 16, NormalizeObservations = true, RewardScale = 0.1 },
+                _ => new A2cConfig(),
+            },
+            c => c.Envs, (e, c, s) => new A2c(e, c, s)),
+        AlgorithmEntry.For<PpoConfig>("ppo", "PPO with the clipped surrogate", (env, steps) => PpoPresets.For(env, steps, PpoObjective.Clip), c => c.Envs,
+            (v, c, s) => new Ppo(v, c, s)),
+        AlgorithmEntry.For<PpoConfig>("ppo-kl", "PPO with the adaptive KL penalty", (env, steps) => PpoPresets.For(env, steps, PpoObjective.AdaptiveKl), c => c.Envs,
+            (v, c, s) => new Ppo(v, c, s)),
+        AlgorithmEntry.For("trpo", "Trust Region Policy Optimization (natural gradient by CG, KL line search)", TrpoPreset, c => c.Envs,
+            (env, config, seed) => new Trpo(env, config, seed)),
+        AlgorithmEntry.For("npg", "Natural policy gradient (CG on Fisher-vector products, KL-normalized step)", NpgPreset, c => c.Envs,
+            (env, config, seed) => new Npg(env, config, seed)),
+        AlgorithmEntry.For<DqnConfig>("dqn", "DQN with the Double, Dueling, prioritized-replay and n-step switches (Discrete actions)",
+            env => env switch
+            {
+                "cartpole" => DqnConfig.CartPole,
+                "acrobot" => DqnConfig.Acrobot,
+                // Small discrete problems such as the gridworlds: one-hot cells, a small buffer, quick target updates.
+                _ => new DqnConfig { LearningRate = 1e-3, BufferSize = 50_000, LearningStarts = 1000, BatchSize = 64, TargetUpdateInterval = 500, ExplorationSteps = 10_000 },
+            },
+            c => c.Envs, (env, c, seed) => new Dqn(env, c, seed)),
+    ];
+
+    // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.
+    private static TrpoConfig TrpoPreset(string env) => env switch
+    {
+        "cartpole" => new TrpoConfig { StepsPerEnv = 512, GaeLambda = 0.98, CriticEpochs = 20 },
+        "pendulum" => new TrpoConfig { StepsPerEnv = 1024, Gamma = 0.9, GaeLambda = 0.95, CriticEpochs = 20 },
+        "acrobot" => new TrpoConfig { StepsPerEnv = 1024, GaeLambda = 0.98, CriticEpochs = 20, NormalizeObservations = true },
+        _ => new TrpoConfig(),
+    };
+
+    // NPG takes the TRPO preset's rollout and critic, with the KL-normalized step of the same radius.
+    private static NpgConfig NpgPreset(string env)
+    {
+        TrpoConfig t = TrpoPreset(env);
+        return new NpgConfig
+        {
+            Envs = t.Envs, StepsPerEnv = t.StepsPerEnv, Gamma = t.Gamma, GaeLambda = t.GaeLambda, MaxKl = t.MaxKl, CgIterations = t.CgIterations,
+            CgDamping = t.CgDamping, CriticEpochs = t.CriticEpochs, CriticBatchSize = t.CriticBatchSize, CriticLearningRate = t.CriticLearningRate,
+            NormalizeObservations = t.NormalizeObservations, InitialLogStd = t.InitialLogStd,
+        };
+    }
+
+    /// <summary>Names in order.</summary>
+    public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
+
+    /// <summary>The entry for <paramref name="name"/>.</summary>
+    public static AlgorithmEntry Get(string name) => Entries.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"unknown algorithm '{name}'; expected one of {string.Join(", ", Names)}");
+}

@@ -1,0 +1,21 @@
+using Control.Core;
+using Control.Core.Models;
+using Control.Dynamics.Data;
+
+namespace Control.ModelBased;
+
+/// <summary>
+/// A learned model as the loop sees it: a dynamics to plan on, refitted from all data at each iteration, and a
+/// controller built on it (an MPC planner, or a policy trained through it).
+/// </summary>
+public interface IModelLearner
+{
+    /// <summary>The model (valid after the first <see cref="Fit"/>).</summary>
+    IDynamics Model { get; }
+
+    /// <summary>Fits the model to every transition in <paramref name="data"/>.</summary>
+    ModelFit Fit(TransitionDataset data);
+
+    /// <summary>The controller to run on the real env, made for the freshly fitted model.</summary>
+    IPolicy Controller(TransitionDataset data);
+}

@@ -1,0 +1,40 @@
+using Control.Core;
+using Control.Core.Envs;
+
+namespace Control.Policies;
+
+/// <summary>Evaluation episodes.</summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Runs <paramref name="episodes"/> episodes of <paramref name="policy"/> on envs made by
+    /// <paramref name="makeEnv"/>(seed + k) (each ends by its own termination or time limit); episode k is reset with seed + k.
+    /// </summary>
+    public static EvaluationResult Run(IPolicy policy, Func<long, IEnv> makeEnv, int episodes, long seed, int maxSteps = 100_000)
+    {
+        if (episodes <= 0) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "expected at least one episode");
+        var returns = new double[episodes];
+        var lengths = new int[episodes];
+        for (int k = 0; k < episodes; k++)
+        {
+            IEnv env = makeEnv(seed + k);
+            var observation = new double[env.ObservationSpace.FlatSize];
+            var action = new double[env.ActionSpace.FlatSize];
+            env.Reset(observation, seed + k);
+            policy.Reset();
+            double total = 0;
+            int steps = 0;
+            while (steps < maxSteps)
+            {
+                policy.Act(observation, action);
+                StepResult r = env.Step(action, observation);
+                total += r.Reward;
+                steps++;
+                if (r.Done) break;
+            }
+            returns[k] = total;
+            lengths[k] = steps;
+        }
+        return new EvaluationResult(returns, lengths);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace Control.Policies;
+
+/// <summary>The training loop.</summary>
+public static class Trainer
+{
+    /// <summary>File name of the checkpoint in the output directory.</summary>
+    public const string CheckpointFile = "checkpoint.ctl";
+
+    /// <summary>File name of the metrics log in the output directory.</summary>
+    public const string MetricsFile = "metrics.csv";
+
+    /// <summary>
+    /// Iterates <paramref name="algorithm"/> until <see cref="TrainerOptions.TotalSteps"/> env steps are taken or a
+    /// callback returns false. With an output directory, appends each iteration's metrics to metrics.csv and saves
+    /// checkpoints (adding <paramref name="describe"/>'s sections, e.g. the run's config, to each).
+    /// </summary>
+    public static TrainingResult Train(IAlgorithm algorithm, TrainerOptions options, IReadOnlyList<Func<TrainingProgress, bool>>? callbacks = null,
+        Action<Checkpoint>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        if (options.TotalSteps <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.TotalSteps, "expected a positive step budget");
+        if (options.CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEvery, "expected CheckpointEvery >= 0");
+        MetricsLog? log = options.OutputDirectory is string dir ? new MetricsLog(Path.Combine(dir, MetricsFile)) : null;
+        var clock = Stopwatch.StartNew();
+        IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+        bool stopped = false;
+        try
+        {
+            while (algorithm.EnvSteps < options.TotalSteps)
+            {
+                metrics = algorithm.Iterate();
+                var progress = new TrainingProgress(algorithm.Iterations, algorithm.EnvSteps, clock.Elapsed, metrics);
+                log?.Append(progress);
+                if (options.OutputDirectory is not null && options.CheckpointEvery > 0 && algorithm.Iterations % options.CheckpointEvery == 0)
+                    SaveCheckpoint(algorithm, options.OutputDirectory, describe);
+                if (callbacks is not null && callbacks.Any(c => !c(progress)))
+                {
+                    stopped = true;
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            log?.Dispose();
+        }
+        var elapsed = clock.Elapsed;
+        if (options.OutputDirectory is not null) SaveCheckpoint(algorithm, options.OutputDirectory, describe);
+        return new TrainingResult(algorithm.EnvSteps, algorithm.Iterations, elapsed, stopped, metrics);
+    }
+
+    /// <summary>Writes the algorithm's checkpoint (and the described sections) to DIR/checkpoint.ctl.</summary>
+    public static string SaveCheckpoint(IAlgorithm algorithm, string directory, Action<Checkpoint>? describe = null)
+    {
+        var checkpoint = new Checkpoint();
+        describe?.Invoke(checkpoint);
+        algorithm.Save(checkpoint);
+        string path = Path.Combine(directory, CheckpointFile);
+        checkpoint.Save(path);
+        return path;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Control.Policies;
+
+/// <summary>Settings of <see cref="Trainer.Train"/>.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Stop once this many env steps are taken (checked after each iteration).</summary>
+    public long TotalSteps { get; init; } = 100_000;
+
+    /// <summary>Directory for metrics.csv and checkpoints; null writes nothing.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Save a checkpoint every this many iterations (0: only at the end). Needs <see cref="OutputDirectory"/>.</summary>
+    public int CheckpointEvery { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Control.Policies;
+
+/// <summary>Which surrogate PPO maximizes.</summary>
+public enum PpoObjective
+{
+    /// <summary>The clipped surrogate L_CLIP.</summary>
+    Clip,
+
+    /// <summary>The KL-penalized surrogate with the adaptive beta of the seed.</summary>
+    AdaptiveKl,
+}

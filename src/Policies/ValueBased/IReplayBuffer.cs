@@ -1,0 +1,32 @@
+using Control.Core;
+
+namespace Control.Policies;
+
+/// <summary>What a value-based learner needs from replay: add, draw, re-prioritize, save.</summary>
+public interface IReplayBuffer
+{
+    /// <summary>Transitions the buffer can hold.</summary>
+    int Capacity { get; }
+
+    /// <summary>Transitions held.</summary>
+    int Count { get; }
+
+    /// <summary>Values per observation.</summary>
+    int ObservationSize { get; }
+
+    /// <summary>Stores a transition, overwriting the oldest when full; returns its slot.</summary>
+    int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount);
+
+    /// <summary>Draws <see cref="ReplayBatch.Size"/> transitions into <paramref name="batch"/> with <paramref name="rng"/>.</summary>
+    void Sample(Rng rng, ReplayBatch batch);
+
+    /// <summary>Tells the buffer the new TD errors of the transitions of the last batch (uniform replay ignores them).</summary>
+    void UpdatePriorities(ReadOnlySpan<int> indices, ReadOnlySpan<float> tdErrors);
+
+    /// <summary>Writes the contents (for checkpoints).</summary>
+    void Write(BinaryWriter writer);
+
+    /// <summary>Restores contents written by <see cref="Write"/> into a buffer of the same capacity and observation size.</summary>
+    /// <exception cref="InvalidDataException">The stored buffer has another shape.</exception>
+    void Read(BinaryReader reader);
+}

@@ -1,0 +1,62 @@
+// The planners' short parallel loops: every chunk runs exactly once per loop whatever the thread count, a chunk's
+// exception reaches the caller and leaves the team usable, and a one-member team runs on the calling thread.
+using Control.Core.Threading;
+
+namespace Control.Core.Tests.Threading;
+
+public class WorkSharingTests
+{
+    private sealed class Counting(int chunks) : IChunkedWork
+    {
+        public readonly int[] Runs = new int[chunks];
+        public readonly int[] Members = new int[chunks];
+        public int? ThrowAt;
+        public int CallerThread = Environment.CurrentManagedThreadId;
+        public bool AllOnCaller = true;
+
+        public void Run(int member, int chunk)
+        {
+            Interlocked.Increment(ref Runs[chunk]);
+            Members[chunk] = member;
+            if (Environment.CurrentManagedThreadId != CallerThread) AllOnCaller = false;
+            if (chunk == ThrowAt) throw new InvalidOperationException($"chunk {chunk} failed");
+            Thread.SpinWait(200);
+        }
+    }
+
+    [Fact]
+    public void EveryChunkRunsExactlyOncePerLoop()
+    {
+        var team = new WorkSharing(2);
+        for (int loop = 0; loop < 300; loop++)
+        {
+            var work = new Counting(37);
+            team.Run(work, 37, 2);
+            Assert.All(work.Runs, r => Assert.Equal(1, r));
+            Assert.All(work.Members, m => Assert.InRange(m, 0, 1));
+        }
+    }
+
+    [Fact]
+    public void AChunksExceptionReachesTheCallerAndTheTeamStaysUsable()
+    {
+        var team = new WorkSharing(2);
+        var failing = new Counting(16) { ThrowAt = 5 };
+        var error = Assert.Throws<InvalidOperationException>(() => team.Run(failing, 16, 2));
+        Assert.Contains("chunk 5", error.Message);
+        Assert.All(failing.Runs, r => Assert.Equal(1, r));
+        var next = new Counting(16);
+        team.Run(next, 16, 2);
+        Assert.All(next.Runs, r => Assert.Equal(1, r));
+    }
+
+    [Fact]
+    public void OneMemberRunsEveryChunkOnTheCallingThread()
+    {
+        var work = new Counting(9);
+        new WorkSharing(2).Run(work, 9, members: 1);
+        Assert.True(work.AllOnCaller);
+        Assert.All(work.Members, m => Assert.Equal(0, m));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkSharing(0));
+    }
+}
