@@ -4,6 +4,7 @@
 // observations) with the actions it was given.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 
 namespace Control.Dynamics.Data;
 
@@ -44,43 +45,15 @@ public static class TransitionCollector
         }
 
         var returns = new List<double>();
-        if (steps == 0) return returns;
-        var observation = new double[env.ObservationSpace.FlatSize];
-        var state = new double[stateSize];
-        var nextState = new double[stateSize];
-        var action = new double[actionSize];
-        Rng actionRandom = new Rng(seed).Fork(0);
-
-        long episode = 0;
-        StartEpisode(env, stateful, policy, seed + episode, observation, state);
-        double episodeReturn = 0;
-        for (int t = 0; t < steps; t++)
+        var runner = new EpisodeRunner(env, PolicyInput.State);
+        IPolicy actor = policy ?? new RandomPolicy(env.ActionSpace, stateSize, new Rng(seed).Fork(0));
+        StepHandler record = (in EpisodeStep step) => into.Add(step.State, step.Action, step.NextState, step.Result.Reward, step.Result.Terminated);
+        for (long episode = 0, remaining = steps; remaining > 0; episode++)
         {
-            if (policy is null) env.ActionSpace.Sample(actionRandom, action);
-            else policy.Act(state, action);
-            StepResult result = env.Step(action, observation);
-            stateful.GetState(nextState);
-            into.Add(state, action, nextState, result.Reward, result.Terminated);
-            episodeReturn += result.Reward;
-            if (result.Done)
-            {
-                returns.Add(episodeReturn);
-                episodeReturn = 0;
-                episode++;
-                if (t + 1 < steps) StartEpisode(env, stateful, policy, seed + episode, observation, state);
-            }
-            else
-            {
-                nextState.CopyTo(state, 0);
-            }
+            EpisodeResult result = runner.Run(actor, seed + episode, (int)remaining, record);
+            if (result.Done) returns.Add(result.Return);
+            remaining -= result.Steps;
         }
         return returns;
-    }
-
-    private static void StartEpisode(IEnv env, IStatefulEnv stateful, IPolicy? policy, long seed, double[] observation, double[] state)
-    {
-        env.Reset(observation, seed);
-        policy?.Reset();
-        stateful.GetState(state);
     }
 }
