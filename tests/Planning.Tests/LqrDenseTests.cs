@@ -4,7 +4,7 @@
 using System.Numerics;
 using Control.Core;
 using Control.Core.Numerics;
-using static Control.Planning.Tests.LqrTestData;
+using static Control.Planning.Tests.Lqr.LqrTestData;
 
 namespace Control.Planning.Tests;
 

@@ -2,9 +2,9 @@
 // path, and the typed errors for malformed or unsolvable problems.
 using Control.Core;
 using Control.Planning.Lqr;
-using static Control.Planning.Tests.LqrTestData;
+using static Control.Planning.Tests.Lqr.LqrTestData;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Lqr;
 
 public class LqrDareTests
 {

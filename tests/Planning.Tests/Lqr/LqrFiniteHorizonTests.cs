@@ -4,9 +4,9 @@
 using Control.Core;
 using Control.Core.Numerics;
 using Control.Planning.Lqr;
-using static Control.Planning.Tests.LqrTestData;
+using static Control.Planning.Tests.Lqr.LqrTestData;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Lqr;
 
 public class LqrFiniteHorizonTests
 {

@@ -6,10 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Control.Core;
 
-namespace Control.Planning.Tests;
-
-/// <summary>A discrete LQR problem for the DARE: x'Qx + u'Ru + 2x'N u, N n x m or null.</summary>
-internal sealed record DareCase(double[,] A, double[,] B, double[,] Q, double[,] R, double[,]? N);
+namespace Control.Planning.Tests.Lqr;
 
 internal static class LqrTestData
 {

@@ -6,7 +6,7 @@
 // feedback gains of the free controls (clamped controls get zero feedback).
 using Control.Core.Numerics;
 
-namespace Control.Planning;
+namespace Control.Planning.IterativeLqr;
 
 /// <summary>Scratch memory for box QPs of up to a given size; one per thread.</summary>
 public sealed class BoxQp
