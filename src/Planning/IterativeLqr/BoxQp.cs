@@ -112,7 +112,7 @@ public sealed class BoxQp
 
             // Newton step on the free set: direction = -H_ff^-1 grad_f (clamped variables stay).
             for (int a = 0; a < free; a++) freeRhs[a] = -gradient[freeIndex[a]];
-            CholeskySolve(FreeCholesky, free, freeRhs);
+            Cholesky.Solve(FreeCholesky.AsSpan(0, free * free), free, freeRhs.AsSpan(0, free));
             Array.Clear(direction, 0, k);
             for (int a = 0; a < free; a++) direction[freeIndex[a]] = freeRhs[a];
 
@@ -161,8 +161,6 @@ public sealed class BoxQp
         }
         return Cholesky.Factor(freeHessian.AsSpan(0, free * free), free, FreeCholesky.AsSpan(0, free * free));
     }
-
-    private static void CholeskySolve(double[] factor, int size, Span<double> rhs) => Cholesky.Solve(factor.AsSpan(0, size * size), size, rhs);
 
     private static void Gradient(ReadOnlySpan<double> h, ReadOnlySpan<double> g, ReadOnlySpan<double> x, Span<double> result)
     {

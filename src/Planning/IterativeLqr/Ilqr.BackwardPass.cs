@@ -205,42 +205,27 @@ public sealed partial class Ilqr
             if (status == BoxQpStatus.AllClamped) return StepSolution.Solved;
             // Free rows: K_f = -Quu_ff^-1 Qux_f (through the factor the QP left); clamped rows stay zero.
             int free = boxQp.FreeCount;
-            Span<double> column = stackalloc double[free];
-            for (int j = 0; j < n; j++)
+            Span<double> rows = freeRows.AsSpan(0, free * n);
+            for (int i = 0, a = 0; i < m; i++)
             {
-                int a = 0;
-                for (int i = 0; i < m; i++)
-                {
-                    if (boxQp.Free[i]) column[a++] = -qux[i * n + j];
-                }
-                Cholesky.Solve(boxQp.FreeCholesky.AsSpan(0, free * free), free, column);
-                a = 0;
-                for (int i = 0; i < m; i++)
-                {
-                    if (boxQp.Free[i]) gain[i * n + j] = column[a++];
-                }
+                if (boxQp.Free[i]) qux.AsSpan(i * n, n).CopyTo(rows.Slice(a++ * n, n));
+            }
+            Cholesky.SolveNegated(boxQp.FreeCholesky.AsSpan(0, free * free), free, rows, rows, n);
+            for (int i = 0, a = 0; i < m; i++)
+            {
+                if (boxQp.Free[i]) rows.Slice(a++ * n, n).CopyTo(gain.Slice(i * n, n));
             }
             return StepSolution.Solved;
         }
 
         if (!Cholesky.Factor(quuReg, m, factor)) return StepSolution.Held;
-        for (int i = 0; i < m; i++) k[i] = -qu[i];
-        Cholesky.Solve(factor, m, k);
+        Cholesky.SolveNegated(factor, m, qu, k);
         GainsFromFactor(gain);
         return StepSolution.Solved;
     }
 
     // K = -Q_uu^-1 Q_ux, column by column, through the Cholesky factor of Q_uu (regularized or not) in `factor`.
-    private void GainsFromFactor(Span<double> gain)
-    {
-        Span<double> column = stackalloc double[m];
-        for (int j = 0; j < n; j++)
-        {
-            for (int i = 0; i < m; i++) column[i] = -qux[i * n + j];
-            Cholesky.Solve(factor, m, column);
-            for (int i = 0; i < m; i++) gain[i * n + j] = column[i];
-        }
-    }
+    private void GainsFromFactor(Span<double> gain) => Cholesky.SolveNegated(factor, m, qux, gain, n);
 
     // Tassa et al. 2012, Sec. II-F: mu grows and shrinks geometrically with an accelerating factor.
     private bool IncreaseRegularization()

@@ -63,7 +63,7 @@ public sealed partial class Ilqr : IPlanner
 
     // Backward-pass scratch.
     private readonly double[] vx, vxx, qx, qu, qxx, quu, qux, quuReg, vxxFx, vxxFu, kScratch, factor;
-    private readonly double[] boxLower, boxUpper, hxx, huu, hux;
+    private readonly double[] boxLower, boxUpper, freeRows, hxx, huu, hux;
     private readonly BoxQp boxQp;
 
     private int heldSteps;
@@ -134,6 +134,7 @@ public sealed partial class Ilqr : IPlanner
         factor = new double[m * m];
         boxLower = new double[m];
         boxUpper = new double[m];
+        freeRows = new double[m * n];
         hxx = new double[n * n];
         huu = new double[m * m];
         hux = new double[m * n];

@@ -69,10 +69,10 @@ public static class InfiniteHorizonLqr
 
         // 2. Remove the cross term: with F = R^-1 N' (m x n), A~ = A - B F and Q~ = Q - N F.
         var rFactor = (double[])R.Clone();
-        DenseMatrix.CholeskyFactor(rFactor, m);
+        Cholesky.Factor(rFactor, m, rFactor);
         var f = new double[m * n];
         DenseMatrix.Transpose(N, n, m, f);
-        DenseMatrix.CholeskySolve(rFactor, m, f, n);
+        Cholesky.Solve(rFactor, m, f, n);
         var aTilde = (double[])A.Clone();
         DenseMatrix.Gemm(false, false, n, m, n, -1, B, f, 1, aTilde);
         var qTilde = (double[])Q.Clone();
@@ -90,7 +90,7 @@ public static class InfiniteHorizonLqr
         var bt = new double[m * n];
         DenseMatrix.Transpose(B, n, m, bt);
         var rInvBt = (double[])bt.Clone();
-        DenseMatrix.CholeskySolve(rFactor, m, rInvBt, n);
+        Cholesky.Solve(rFactor, m, rInvBt, n);
         DenseMatrix.Gemm(false, false, n, m, n, 1, B, rInvBt, 0, g);
         DenseMatrix.Symmetrize(g, n);
 
@@ -189,7 +189,7 @@ public static class InfiniteHorizonLqr
             h.CopyTo(next, 0);
             DenseMatrix.Gemm(true, false, n, n, n, 1, a, t1, 1, next);
             DenseMatrix.Symmetrize(next, n);
-            double change = Distance(next, h);
+            double change = DenseMatrix.FrobeniusDistance(next, h);
             next.CopyTo(h, 0);
 
             // G+ = G + A X_G A'.
@@ -230,15 +230,15 @@ public static class InfiniteHorizonLqr
             DenseMatrix.Gemm(false, false, n, n, m, 1, p, b, 0, pb);
             r.CopyTo(s, 0);
             DenseMatrix.Gemm(true, false, m, n, m, 1, b, pb, 1, s);
-            if (DenseMatrix.CholeskyFactor(s, m) >= 0) return -1;
+            if (!Cholesky.Factor(s, m, s)) return -1;
             DenseMatrix.Gemm(true, false, m, n, n, 1, b, pa, 0, x);
             x.CopyTo(y, 0);
-            DenseMatrix.CholeskySolve(s, m, y, n);
+            Cholesky.Solve(s, m, y, n);
             q.CopyTo(next, 0);
             DenseMatrix.Gemm(true, false, n, n, n, 1, a, pa, 1, next);
             DenseMatrix.Gemm(true, false, n, m, n, -1, x, y, 1, next);
             DenseMatrix.Symmetrize(next, n);
-            double change = Distance(next, p);
+            double change = DenseMatrix.FrobeniusDistance(next, p);
             next.CopyTo(p, 0);
             double norm = DenseMatrix.FrobeniusNorm(p);
             if (!double.IsFinite(norm)) return -1;
@@ -253,20 +253,6 @@ public static class InfiniteHorizonLqr
         return -1;
     }
 
-    private static double Distance(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double scale = 0;
-        for (int i = 0; i < x.Length; i++) scale = Math.Max(scale, Math.Abs(x[i] - y[i]));
-        if (scale == 0) return 0;
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double d = (x[i] - y[i]) / scale;
-            sum += d * d;
-        }
-        return scale * Math.Sqrt(sum);
-    }
-
     // K = (R + B'PB)^-1 (B'PA + N'); returns ||A'PA - (A'PB + N) K + Q - P||_F / max(||P||_F, ||Q||_F).
     private static double GainAndResidual(double[] a, double[] b, double[] q, double[] r, double[] nCross, double[] p, int n, int m, double[] k)
     {
@@ -275,7 +261,7 @@ public static class InfiniteHorizonLqr
         DenseMatrix.Gemm(false, false, n, n, m, 1, p, b, 0, pb);
         r.CopyTo(s, 0);
         DenseMatrix.Gemm(true, false, m, n, m, 1, b, pb, 1, s);
-        if (DenseMatrix.CholeskyFactor(s, m) >= 0)
+        if (!Cholesky.Factor(s, m, s))
         {
             throw new LqrException(LqrFailure.NoStabilizingSolution,
                 $"{Solver}: R + B'PB is not positive definite at the computed P; the Riccati iterations failed.");
@@ -287,7 +273,7 @@ public static class InfiniteHorizonLqr
             for (int j = 0; j < n; j++) k[i * n + j] += nCross[j * m + i];
         }
         var coupling = (double[])k.Clone();
-        DenseMatrix.CholeskySolve(s, m, k, n);
+        Cholesky.Solve(s, m, k, n);
 
         // A'PA + Q - P - (B'PA + N')' K.
         q.CopyTo(residual, 0);

@@ -195,7 +195,7 @@ public sealed class LqrPlanner : IPlanner
     private bool IsPositiveDefinite(ReadOnlySpan<double> matrix, int m)
     {
         matrix.CopyTo(luuFactor);
-        return DenseMatrix.CholeskyFactor(luuFactor, m) < 0;
+        return Cholesky.Factor(luuFactor, m, luuFactor);
     }
 
     private static void CheckDerivatives(CostDerivatives stage, CostDerivatives terminal, int n, int m)
