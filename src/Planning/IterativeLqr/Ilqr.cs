@@ -25,7 +25,8 @@ namespace Control.Planning.IterativeLqr;
 /// <summary>
 /// iLQR / DDP planner with box control limits. <see cref="Plan"/> leaves the optimized trajectory with its
 /// feedback gains K_t in <see cref="Current"/>, the feed-forward terms k_t in <see cref="FeedForward"/> and the
-/// per-iteration diagnostics in <see cref="Iterations"/>. Allocates nothing per call after construction.
+/// per-iteration diagnostics in <see cref="Iterations"/> (gains as <see cref="Trajectory"/> documents:
+/// u_t = u_bar_t + K_t (x - x_bar_t) + alpha k_t). Allocates nothing per call after construction.
 /// </summary>
 public sealed partial class Ilqr : IPlanner
 {

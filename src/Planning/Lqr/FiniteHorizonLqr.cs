@@ -12,7 +12,8 @@ using Control.Core.Numerics;
 namespace Control.Planning.Lqr;
 
 /// <summary>
-/// Backward-DP solver of <see cref="LqrProblem"/>s of one size. Holds its workspace and its <see cref="Solution"/>,
+/// Backward-DP solver of <see cref="LqrProblem"/>s of one size; its gains follow the convention of <see cref="Trajectory"/>
+/// (u_t = K_t x_t + k_t, K_t = -Quu^-1 Qux). Holds its workspace and its <see cref="Solution"/>,
 /// reused by every <see cref="Solve(LqrProblem)"/>, which allocates nothing. Not thread-safe.
 /// </summary>
 public sealed class FiniteHorizonLqr

@@ -15,7 +15,10 @@ using Control.Core.Numerics;
 
 namespace Control.Planning.Lqr;
 
-/// <summary>Receding-horizon LQR about the current state; allocation-free per <see cref="Plan"/>. One per controller.</summary>
+/// <summary>
+/// Receding-horizon LQR about the current state; allocation-free per <see cref="Plan"/>. One per controller. Gains
+/// follow the convention of <see cref="Trajectory"/>.
+/// </summary>
 public sealed class LqrPlanner : IPlanner
 {
     private const string Name = "LqrPlanner";

@@ -5,7 +5,7 @@ using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Planning.Lqr;
 using Control.Robots;
-using static Control.Planning.Tests.Lqr.LqrTestData;
+using static Control.Core.Tests.Numerics.NaiveMatrix;
 
 namespace Control.Planning.Tests.Lqr;
 
