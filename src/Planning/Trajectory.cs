@@ -5,6 +5,14 @@ namespace Control.Planning;
 /// <summary>
 /// States ((H + 1) x n), controls (H x m) and optional gains (H x m x n), all flat and row-major, owned by the
 /// planner that filled them and reused across replans.
+/// <para>
+/// The conventions of every planner and LQR solver in Control.Planning. Gains: feedback is added,
+/// u_t = u_bar_t + K_t (x - x_bar_t) + k_t, with K_t the feedback gain and k_t the feed-forward term (zero once a
+/// plan has converged; iLQR's line search scales it by alpha); for a regulator around the origin u = K x, so LQR's
+/// gain is K = -(R + B'PB)^-1 (B'PA + N') and the closed loop is A + B K. Matrices: flat row-major spans, an
+/// r x c matrix M holding M[i, j] at i * c + j; K_t is m x n, A_t n x n, B_t n x m (the layout of
+/// <c>Control.Core.Numerics.DenseMatrix</c>). <c>double[,]</c> appears only in convenience overloads.
+/// </para>
 /// </summary>
 public sealed class Trajectory
 {
@@ -37,7 +45,7 @@ public sealed class Trajectory
     /// <summary>u_0..u_{H-1}, row-major H x m.</summary>
     public double[] Controls { get; }
 
-    /// <summary>Feedback gains K_t (m x n each, row-major), or null when the planner gives none.</summary>
+    /// <summary>Feedback gains K_t (m x n each, row-major; u = u_bar_t + K_t (x - x_bar_t)), or null when the planner gives none.</summary>
     public double[]? Gains { get; }
 
     /// <summary>Total cost: sum of stage costs plus the terminal cost.</summary>

@@ -1,5 +1,6 @@
 using Control.Core.Envs;
 using Control.Core.Episodes;
+using Control.Planning.IterativeLqr;
 using Control.Robots;
 using Xunit.Abstractions;
 

@@ -9,6 +9,7 @@ using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Learned;
 using Control.ModelBased;
+using Control.Planning.IterativeLqr;
 using Control.Planning;
 using Control.Planning.Sampling;
 using Control.Robots;

@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Control.Core.Envs;
+using Control.Planning.IterativeLqr;
 using Control.Planning;
 using Control.Robots;
 using Spectre.Console;

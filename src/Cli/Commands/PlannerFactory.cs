@@ -1,6 +1,7 @@
 // Builds the planners `control plan`, `control bench planners` and the demo run, with the horizons and budgets
 // tuned per robot (documented here, in one place). Everything else is each planner's own documented default.
 using Control.Core.Envs;
+using Control.Planning.IterativeLqr;
 using Control.Planning;
 using Control.Planning.Lqr;
 using Control.Planning.Sampling;

@@ -1,5 +1,5 @@
 // Small dense linear algebra on row-major spans, for the Riccati recursions of LQR: a general matrix product,
-// Cholesky and LU factorizations with their solves, and a few helpers. Nothing allocates: every routine works
+// the LU factorization with its solve, and a few helpers (Cholesky has its own class). Nothing allocates: every routine works
 // in place or into a caller's buffer, so solvers can preallocate once and run allocation-free. Sizes are the
 // ones of control problems (n up to a few dozen); the loops are plain i-k-j loops that stream rows.
 namespace Control.Core.Numerics;
@@ -57,55 +57,6 @@ public static class DenseMatrix
             double sum = 0;
             for (int j = 0; j < cols; j++) sum += (transposeA ? a[j * rows + i] : a[i * cols + j]) * x[j];
             y[i] = beta == 0 ? alpha * sum : alpha * sum + beta * y[i];
-        }
-    }
-
-    /// <summary>
-    /// Overwrites the lower triangle of the symmetric positive definite n x n matrix <paramref name="a"/> with
-    /// its Cholesky factor L (A = L L'); the strict upper triangle is zeroed. Returns the index of the first
-    /// pivot that is not positive (the matrix is not positive definite; <paramref name="a"/> is then
-    /// partly overwritten), or -1 on success. Only the lower triangle of the input is read.
-    /// </summary>
-    public static int CholeskyFactor(Span<double> a, int n)
-    {
-        CheckLength("A", n * n, a.Length);
-        for (int j = 0; j < n; j++)
-        {
-            double pivot = a[j * n + j];
-            for (int k = 0; k < j; k++) pivot -= a[j * n + k] * a[j * n + k];
-            if (!(pivot > 0)) return j;
-            double diagonal = Math.Sqrt(pivot);
-            a[j * n + j] = diagonal;
-            for (int i = j + 1; i < n; i++)
-            {
-                double sum = a[i * n + j];
-                for (int k = 0; k < j; k++) sum -= a[i * n + k] * a[j * n + k];
-                a[i * n + j] = sum / diagonal;
-            }
-            for (int k = j + 1; k < n; k++) a[j * n + k] = 0;
-        }
-        return -1;
-    }
-
-    /// <summary>Solves L L' X = B in place for the n x columns right-hand side <paramref name="b"/>, L from <see cref="CholeskyFactor"/>.</summary>
-    public static void CholeskySolve(ReadOnlySpan<double> l, int n, Span<double> b, int columns)
-    {
-        CheckLength("L", n * n, l.Length);
-        CheckLength("B", n * columns, b.Length);
-        for (int c = 0; c < columns; c++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                double sum = b[i * columns + c];
-                for (int k = 0; k < i; k++) sum -= l[i * n + k] * b[k * columns + c];
-                b[i * columns + c] = sum / l[i * n + i];
-            }
-            for (int i = n - 1; i >= 0; i--)
-            {
-                double sum = b[i * columns + c];
-                for (int k = i + 1; k < n; k++) sum -= l[k * n + i] * b[k * columns + c];
-                b[i * columns + c] = sum / l[i * n + i];
-            }
         }
     }
 
@@ -214,6 +165,25 @@ public static class DenseMatrix
         if (scale == 0 || !double.IsFinite(scale)) return scale;
         double sum = 0;
         foreach (double v in a) sum += (v / scale) * (v / scale);
+        return scale * Math.Sqrt(sum);
+    }
+
+    /// <summary>
+    /// Frobenius norm of the difference ||x - y||_F, scaled by max |x_ij - y_ij| to avoid overflow, without forming
+    /// x - y: the step size of a fixed-point iteration on matrices.
+    /// </summary>
+    public static double FrobeniusDistance(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        CheckLength("y", x.Length, y.Length);
+        double scale = 0;
+        for (int i = 0; i < x.Length; i++) scale = Math.Max(scale, Math.Abs(x[i] - y[i]));
+        if (scale == 0) return 0;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double d = (x[i] - y[i]) / scale;
+            sum += d * d;
+        }
         return scale * Math.Sqrt(sum);
     }
 

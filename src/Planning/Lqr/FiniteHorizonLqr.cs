@@ -1,4 +1,4 @@
-// Finite-horizon time-varying LQR by backward dynamic programming, as in the seed notes: starting from the
+// Finite-horizon time-varying LQR by backward dynamic programming (Bellman's principle of optimality): starting from the
 // terminal cost V_H, write the optimal u_t as a function of x_t for t = H-1 .. 0; then substitute the known x_0
 // and fire the dynamics forward. With V_{t+1}(x) = 1/2 x'P x + p'x + s and x_{t+1} = A x + B u + c, the
 // Q-function of step t is quadratic with
@@ -12,7 +12,8 @@ using Control.Core.Numerics;
 namespace Control.Planning.Lqr;
 
 /// <summary>
-/// Backward-DP solver of <see cref="LqrProblem"/>s of one size. Holds its workspace and its <see cref="Solution"/>,
+/// Backward-DP solver of <see cref="LqrProblem"/>s of one size; its gains follow the convention of <see cref="Trajectory"/>
+/// (u_t = K_t x_t + k_t, K_t = -Quu^-1 Qux). Holds its workspace and its <see cref="Solution"/>,
 /// reused by every <see cref="Solve(LqrProblem)"/>, which allocates nothing. Not thread-safe.
 /// </summary>
 public sealed class FiniteHorizonLqr
@@ -107,19 +108,12 @@ public sealed class FiniteHorizonLqr
 
             // K = -Quu^-1 Qux, k = -Quu^-1 Qu.
             DenseMatrix.Symmetrize(quu, m);
-            if (DenseMatrix.CholeskyFactor(quu, m) >= 0) return t;
+            if (!Cholesky.Factor(quu, m, quu)) return t;
             Span<double> gain = solution.K(t), feedforward = solution.Feedforward(t);
-            qux.CopyTo(gain);
-            DenseMatrix.CholeskySolve(quu, m, gain, n);
-            qu.CopyTo(feedforward);
-            DenseMatrix.CholeskySolve(quu, m, feedforward, 1);
+            Cholesky.SolveNegated(quu, m, qux, gain, n);
+            Cholesky.SolveNegated(quu, m, qu, feedforward);
             double quK = 0;
-            for (int i = 0; i < m; i++)
-            {
-                feedforward[i] = -feedforward[i];
-                quK += qu[i] * feedforward[i];
-            }
-            for (int i = 0; i < gain.Length; i++) gain[i] = -gain[i];
+            for (int i = 0; i < m; i++) quK += qu[i] * feedforward[i];
 
             // P_t = Qxx + Qux'K, p_t = Qx + Qux'k, s_t = Q0 + 1/2 Qu'k.
             Span<double> pt = solution.P(t);

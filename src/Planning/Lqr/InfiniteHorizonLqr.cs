@@ -1,7 +1,8 @@
 // Infinite-horizon discrete-time LQR: minimize sum_t x'Qx + u'Ru + 2 x'N u subject to x' = A x + B u by the
 // stationary solution P of the discrete algebraic Riccati equation (DARE)
 //     P = A'PA - (A'PB + N)(R + B'PB)^-1 (B'PA + N') + Q,
-// with the optimal feedback u = -K x, K = (R + B'PB)^-1 (B'PA + N'). This is the backward DP of the finite-horizon
+// with the optimal feedback u = K x, K = -(R + B'PB)^-1 (B'PA + N') (the gain convention of Trajectory: feedback is
+// added). This is the backward DP of the finite-horizon
 // problem run to its fixed point. The steps:
 //   1. check the inputs (shapes, finite, Q and R symmetric, R > 0, [[Q, N], [N', R]] >= 0);
 //   2. remove the cross term (u = v - R^-1 N' x gives A~ = A - B R^-1 N', Q~ = Q - N R^-1 N');
@@ -12,7 +13,7 @@
 //      quadratically: A_{k+1} = A_k W^-1 A_k, G_{k+1} = G_k + A_k W^-1 G_k A_k', H_{k+1} = H_k + A_k' H_k W^-1 A_k,
 //      W = I + G_k H_k, from A_0 = A~, G_0 = B R^-1 B', H_0 = Q~; H_k -> P;
 //   5. if SDA breaks down, plain Riccati iteration (the DP itself) from P = Q~ as a fallback;
-//   6. K, the relative residual of the DARE, and the spectral radius of A - B K, which must be below 1.
+//   6. K, the relative residual of the DARE, and the spectral radius of the closed loop A + B K, which must be below 1.
 // N here is n x m (SciPy's `s`); the finite-horizon solver's N_t is its m x n transpose (u'N_t x).
 using Control.Core.Numerics;
 
@@ -30,7 +31,8 @@ public static class InfiniteHorizonLqr
     private const double UnitCircleMargin = 1e-8;
 
     /// <summary>
-    /// Solves the DARE for x' = A x + B u with stage cost x'Qx + u'Ru + 2 x'N u (N = <paramref name="crossWeight"/>: n x m, optional). Throws
+    /// Solves the DARE for x' = A x + B u with stage cost x'Qx + u'Ru + 2 x'N u (N = <paramref name="crossWeight"/>: n x m, optional);
+    /// the gain follows the convention of <see cref="Trajectory"/>: u = K x. Throws
     /// <see cref="LqrInputException"/> for malformed matrices and <see cref="LqrException"/> when (A, B) is not
     /// stabilizable, (A, Q) not detectable, or no stabilizing solution is found.
     /// </summary>
@@ -69,10 +71,10 @@ public static class InfiniteHorizonLqr
 
         // 2. Remove the cross term: with F = R^-1 N' (m x n), A~ = A - B F and Q~ = Q - N F.
         var rFactor = (double[])R.Clone();
-        DenseMatrix.CholeskyFactor(rFactor, m);
+        Cholesky.Factor(rFactor, m, rFactor);
         var f = new double[m * n];
         DenseMatrix.Transpose(N, n, m, f);
-        DenseMatrix.CholeskySolve(rFactor, m, f, n);
+        Cholesky.Solve(rFactor, m, f, n);
         var aTilde = (double[])A.Clone();
         DenseMatrix.Gemm(false, false, n, m, n, -1, B, f, 1, aTilde);
         var qTilde = (double[])Q.Clone();
@@ -90,7 +92,7 @@ public static class InfiniteHorizonLqr
         var bt = new double[m * n];
         DenseMatrix.Transpose(B, n, m, bt);
         var rInvBt = (double[])bt.Clone();
-        DenseMatrix.CholeskySolve(rFactor, m, rInvBt, n);
+        Cholesky.Solve(rFactor, m, rInvBt, n);
         DenseMatrix.Gemm(false, false, n, m, n, 1, B, rInvBt, 0, g);
         DenseMatrix.Symmetrize(g, n);
 
@@ -108,7 +110,8 @@ public static class InfiniteHorizonLqr
             }
         }
 
-        // 6. Gain, residual, closed-loop stability.
+        // 6. Gain, residual, closed-loop stability. The recursion works with S = (R + B'PB)^-1 (B'PA + N'), and the
+        //    solution stores K = -S; negating S at the end leaves P, the residual and the radius bit for bit as they were.
         var k = new double[m * n];
         double residual = GainAndResidual(A, B, Q, R, N, p, n, m, k);
         var closedLoop = (double[])A.Clone();
@@ -117,8 +120,9 @@ public static class InfiniteHorizonLqr
         if (!(radius < 1))
         {
             throw new LqrException(LqrFailure.NoStabilizingSolution,
-                $"{Solver}: found no stabilizing solution: the closed loop A - B K has spectral radius {radius:G6} >= 1; (A, B) may be nearly not stabilizable or (A, Q) nearly not detectable.");
+                $"{Solver}: found no stabilizing solution: the closed loop A + B K has spectral radius {radius:G6} >= 1; (A, B) may be nearly not stabilizable or (A, Q) nearly not detectable.");
         }
+        for (int i = 0; i < k.Length; i++) k[i] = -k[i];
         return new InfiniteHorizonLqrSolution(DenseMatrix.ToArray(p, n, n), DenseMatrix.ToArray(k, m, n), iterations, residual, radius, method);
     }
 
@@ -189,7 +193,7 @@ public static class InfiniteHorizonLqr
             h.CopyTo(next, 0);
             DenseMatrix.Gemm(true, false, n, n, n, 1, a, t1, 1, next);
             DenseMatrix.Symmetrize(next, n);
-            double change = Distance(next, h);
+            double change = DenseMatrix.FrobeniusDistance(next, h);
             next.CopyTo(h, 0);
 
             // G+ = G + A X_G A'.
@@ -230,15 +234,15 @@ public static class InfiniteHorizonLqr
             DenseMatrix.Gemm(false, false, n, n, m, 1, p, b, 0, pb);
             r.CopyTo(s, 0);
             DenseMatrix.Gemm(true, false, m, n, m, 1, b, pb, 1, s);
-            if (DenseMatrix.CholeskyFactor(s, m) >= 0) return -1;
+            if (!Cholesky.Factor(s, m, s)) return -1;
             DenseMatrix.Gemm(true, false, m, n, n, 1, b, pa, 0, x);
             x.CopyTo(y, 0);
-            DenseMatrix.CholeskySolve(s, m, y, n);
+            Cholesky.Solve(s, m, y, n);
             q.CopyTo(next, 0);
             DenseMatrix.Gemm(true, false, n, n, n, 1, a, pa, 1, next);
             DenseMatrix.Gemm(true, false, n, m, n, -1, x, y, 1, next);
             DenseMatrix.Symmetrize(next, n);
-            double change = Distance(next, p);
+            double change = DenseMatrix.FrobeniusDistance(next, p);
             next.CopyTo(p, 0);
             double norm = DenseMatrix.FrobeniusNorm(p);
             if (!double.IsFinite(norm)) return -1;
@@ -253,21 +257,7 @@ public static class InfiniteHorizonLqr
         return -1;
     }
 
-    private static double Distance(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double scale = 0;
-        for (int i = 0; i < x.Length; i++) scale = Math.Max(scale, Math.Abs(x[i] - y[i]));
-        if (scale == 0) return 0;
-        double sum = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double d = (x[i] - y[i]) / scale;
-            sum += d * d;
-        }
-        return scale * Math.Sqrt(sum);
-    }
-
-    // K = (R + B'PB)^-1 (B'PA + N'); returns ||A'PA - (A'PB + N) K + Q - P||_F / max(||P||_F, ||Q||_F).
+    // S = (R + B'PB)^-1 (B'PA + N') into `k`; returns ||A'PA - (A'PB + N) S + Q - P||_F / max(||P||_F, ||Q||_F).
     private static double GainAndResidual(double[] a, double[] b, double[] q, double[] r, double[] nCross, double[] p, int n, int m, double[] k)
     {
         double[] pa = new double[n * n], pb = new double[n * m], s = new double[m * m], residual = new double[n * n];
@@ -275,7 +265,7 @@ public static class InfiniteHorizonLqr
         DenseMatrix.Gemm(false, false, n, n, m, 1, p, b, 0, pb);
         r.CopyTo(s, 0);
         DenseMatrix.Gemm(true, false, m, n, m, 1, b, pb, 1, s);
-        if (DenseMatrix.CholeskyFactor(s, m) >= 0)
+        if (!Cholesky.Factor(s, m, s))
         {
             throw new LqrException(LqrFailure.NoStabilizingSolution,
                 $"{Solver}: R + B'PB is not positive definite at the computed P; the Riccati iterations failed.");
@@ -287,9 +277,9 @@ public static class InfiniteHorizonLqr
             for (int j = 0; j < n; j++) k[i * n + j] += nCross[j * m + i];
         }
         var coupling = (double[])k.Clone();
-        DenseMatrix.CholeskySolve(s, m, k, n);
+        Cholesky.Solve(s, m, k, n);
 
-        // A'PA + Q - P - (B'PA + N')' K.
+        // A'PA + Q - P - (B'PA + N')' S.
         q.CopyTo(residual, 0);
         DenseMatrix.Gemm(true, false, n, n, n, 1, a, pa, 1, residual);
         DenseMatrix.Gemm(true, false, n, m, n, -1, coupling, k, 1, residual);

@@ -60,7 +60,7 @@ internal static class LqrChecks
         Span<double> copy = scratch[..(n * n)];
         value[..(n * n)].CopyTo(copy);
         DenseMatrix.AddToDiagonal(copy, n, SemidefiniteTolerance * DenseMatrix.MaxAbs(copy) + double.Epsilon);
-        if (DenseMatrix.CholeskyFactor(copy, n) >= 0)
+        if (!Cholesky.Factor(copy, n, copy))
         {
             matrix = Name(matrix, step);
             throw new LqrInputException(matrix,
@@ -73,7 +73,7 @@ internal static class LqrChecks
     {
         Span<double> copy = scratch[..(n * n)];
         value[..(n * n)].CopyTo(copy);
-        if (DenseMatrix.CholeskyFactor(copy, n) >= 0)
+        if (!Cholesky.Factor(copy, n, copy))
         {
             matrix = Name(matrix, step);
             throw new LqrInputException(matrix,

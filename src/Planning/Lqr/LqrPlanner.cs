@@ -15,7 +15,10 @@ using Control.Core.Numerics;
 
 namespace Control.Planning.Lqr;
 
-/// <summary>Receding-horizon LQR about the current state; allocation-free per <see cref="Plan"/>. One per controller.</summary>
+/// <summary>
+/// Receding-horizon LQR about the current state; allocation-free per <see cref="Plan"/>. One per controller. Gains
+/// follow the convention of <see cref="Trajectory"/>.
+/// </summary>
 public sealed class LqrPlanner : IPlanner
 {
     private const string Name = "LqrPlanner";
@@ -195,7 +198,7 @@ public sealed class LqrPlanner : IPlanner
     private bool IsPositiveDefinite(ReadOnlySpan<double> matrix, int m)
     {
         matrix.CopyTo(luuFactor);
-        return DenseMatrix.CholeskyFactor(luuFactor, m) < 0;
+        return Cholesky.Factor(luuFactor, m, luuFactor);
     }
 
     private static void CheckDerivatives(CostDerivatives stage, CostDerivatives terminal, int n, int m)

@@ -4,7 +4,7 @@ namespace Control.Planning.Lqr;
 
 /// <summary>
 /// The solution of an <see cref="LqrProblem"/>: gains K_t (m x n) and feedforward k_t (m) of u_t = K_t x_t + k_t for
-/// t &lt; H, and the cost-to-go V_t(x) = 1/2 x'P_t x + p_t'x + s_t for t = 0..H.
+/// t &lt; H (the gain convention of <see cref="Trajectory"/>), and the cost-to-go V_t(x) = 1/2 x'P_t x + p_t'x + s_t for t = 0..H.
 /// </summary>
 public sealed class LqrSolution
 {

@@ -3,14 +3,15 @@
 // defect d_t = f(x_bar_t, u_bar_t) - x_bar_{t+1} (zero for a dynamically feasible nominal); penalize the
 // deviations with 1/2 dx'Q dx + 1/2 du'R du and 1/2 dx_H'Q_f dx_H; solve the time-varying LQR; then roll the
 // feedback u_t = clip(u_bar_t + K_t (x_t - x_bar_t) + k_t) out on the true model. The result is a Trajectory with
-// gains, which TrajectoryFeedbackPolicy (MpcController.cs) follows as u = u_t + K_t (x - x_t).
+// gains, which TrajectoryFeedbackPolicy follows as u = u_t + K_t (x - x_t).
 using Control.Core.Models;
 using Control.Core.Numerics;
 
 namespace Control.Planning.Lqr;
 
 /// <summary>
-/// Time-varying LQR tracking of nominal trajectories of one horizon on an <see cref="IDynamics"/>. Buffers are
+/// Time-varying LQR tracking of nominal trajectories of one horizon on an <see cref="IDynamics"/>; gains follow the
+/// convention of <see cref="Trajectory"/>. Buffers are
 /// allocated once; <see cref="Track"/> allocates nothing. Not thread-safe.
 /// </summary>
 public sealed class TrackingLqr

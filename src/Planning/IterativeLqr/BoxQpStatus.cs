@@ -1,4 +1,4 @@
-namespace Control.Planning;
+namespace Control.Planning.IterativeLqr;
 
 /// <summary>Outcome of <see cref="BoxQp.Solve"/>.</summary>
 public enum BoxQpStatus

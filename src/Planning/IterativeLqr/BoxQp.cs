@@ -6,7 +6,7 @@
 // feedback gains of the free controls (clamped controls get zero feedback).
 using Control.Core.Numerics;
 
-namespace Control.Planning;
+namespace Control.Planning.IterativeLqr;
 
 /// <summary>Scratch memory for box QPs of up to a given size; one per thread.</summary>
 public sealed class BoxQp
@@ -112,7 +112,7 @@ public sealed class BoxQp
 
             // Newton step on the free set: direction = -H_ff^-1 grad_f (clamped variables stay).
             for (int a = 0; a < free; a++) freeRhs[a] = -gradient[freeIndex[a]];
-            CholeskySolve(FreeCholesky, free, freeRhs);
+            Cholesky.Solve(FreeCholesky.AsSpan(0, free * free), free, freeRhs.AsSpan(0, free));
             Array.Clear(direction, 0, k);
             for (int a = 0; a < free; a++) direction[freeIndex[a]] = freeRhs[a];
 
@@ -161,8 +161,6 @@ public sealed class BoxQp
         }
         return Cholesky.Factor(freeHessian.AsSpan(0, free * free), free, FreeCholesky.AsSpan(0, free * free));
     }
-
-    private static void CholeskySolve(double[] factor, int size, Span<double> rhs) => Cholesky.Solve(factor.AsSpan(0, size * size), size, rhs);
 
     private static void Gradient(ReadOnlySpan<double> h, ReadOnlySpan<double> g, ReadOnlySpan<double> x, Span<double> result)
     {

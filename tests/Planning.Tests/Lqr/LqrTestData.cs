@@ -1,28 +1,16 @@
-// Shared pieces of the LQR tests: seeded random systems, naive (independent) matrix arithmetic on double[,],
-// and the SciPy reference (Reference/dare_reference.py under Debian's /usr/bin/python3; a missing interpreter
-// or SciPy is a test failure, not a skip).
+// Shared pieces of the LQR tests: seeded random systems and the SciPy reference (Reference/dare_reference.py under
+// Debian's /usr/bin/python3; a missing interpreter or SciPy is a test failure, not a skip). The naive matrix
+// arithmetic on double[,] is Core.Tests' NaiveMatrix, compiled into this project by a link.
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Control.Core;
+using static Control.Core.Tests.Numerics.NaiveMatrix;
 
-namespace Control.Planning.Tests;
-
-/// <summary>A discrete LQR problem for the DARE: x'Qx + u'Ru + 2x'N u, N n x m or null.</summary>
-internal sealed record DareCase(double[,] A, double[,] B, double[,] Q, double[,] R, double[,]? N);
+namespace Control.Planning.Tests.Lqr;
 
 internal static class LqrTestData
 {
-    public static double[,] Normal(Rng rng, int rows, int cols, double scale = 1)
-    {
-        var m = new double[rows, cols];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++) m[i, j] = scale * rng.Normal();
-        }
-        return m;
-    }
-
     /// <summary>
     /// A random stabilizable, detectable system: A with spectral radius about 1.1 (some unstable modes), B random,
     /// and either Q = C'C of random rank with R = LL' + I/2, or a joint PSD weight [[Q, N], [N', R]] + diag(0, I/10).
@@ -55,77 +43,6 @@ internal static class LqrTestData
         double[,] rWeight = Add(Multiply(l, Transpose(l)), Scale(Identity(m), 0.5));
         return new DareCase(a, b, Multiply(Transpose(c), c), rWeight, null);
     }
-
-    public static double[,] Identity(int n)
-    {
-        var m = new double[n, n];
-        for (int i = 0; i < n; i++) m[i, i] = 1;
-        return m;
-    }
-
-    public static double[,] Diagonal(params double[] values)
-    {
-        var m = new double[values.Length, values.Length];
-        for (int i = 0; i < values.Length; i++) m[i, i] = values[i];
-        return m;
-    }
-
-    public static double[,] Multiply(double[,] x, double[,] y)
-    {
-        int rows = x.GetLength(0), inner = x.GetLength(1), cols = y.GetLength(1);
-        Assert.Equal(inner, y.GetLength(0));
-        var z = new double[rows, cols];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++)
-            {
-                double sum = 0;
-                for (int k = 0; k < inner; k++) sum += x[i, k] * y[k, j];
-                z[i, j] = sum;
-            }
-        }
-        return z;
-    }
-
-    public static double[,] Transpose(double[,] x)
-    {
-        var t = new double[x.GetLength(1), x.GetLength(0)];
-        for (int i = 0; i < x.GetLength(0); i++)
-        {
-            for (int j = 0; j < x.GetLength(1); j++) t[j, i] = x[i, j];
-        }
-        return t;
-    }
-
-    public static double[,] Add(double[,] x, double[,] y)
-    {
-        var z = (double[,])x.Clone();
-        for (int i = 0; i < x.GetLength(0); i++)
-        {
-            for (int j = 0; j < x.GetLength(1); j++) z[i, j] += y[i, j];
-        }
-        return z;
-    }
-
-    public static double[,] Scale(double[,] x, double s)
-    {
-        var z = (double[,])x.Clone();
-        for (int i = 0; i < x.GetLength(0); i++)
-        {
-            for (int j = 0; j < x.GetLength(1); j++) z[i, j] *= s;
-        }
-        return z;
-    }
-
-    public static double Norm(double[,] x)
-    {
-        double sum = 0;
-        foreach (double v in x) sum += v * v;
-        return Math.Sqrt(sum);
-    }
-
-    /// <summary>||x - y||_F / max(||y||_F, 1e-300).</summary>
-    public static double RelativeError(double[,] x, double[,] y) => Norm(Add(x, Scale(y, -1))) / Math.Max(Norm(y), 1e-300);
 
     /// <summary>Solves M z = v by Gaussian elimination with partial pivoting (an independent dense solve).</summary>
     public static double[] Solve(double[,] matrix, double[] v)

@@ -7,7 +7,7 @@ using Control.Core.Models;
 using Control.Planning.Sampling;
 using Control.Robots;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Sampling;
 
 public class SamplingPlannerTests
 {

@@ -2,9 +2,10 @@
 // path, and the typed errors for malformed or unsolvable problems.
 using Control.Core;
 using Control.Planning.Lqr;
-using static Control.Planning.Tests.LqrTestData;
+using static Control.Core.Tests.Numerics.NaiveMatrix;
+using static Control.Planning.Tests.Lqr.LqrTestData;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Lqr;
 
 public class LqrDareTests
 {
@@ -23,7 +24,9 @@ public class LqrDareTests
             Assert.Equal(DareMethod.Doubling, solution.Method);
             Assert.True(solution.Residual <= 1e-9, $"case {i} (n={Sizes[i].N}, m={Sizes[i].M}): residual {solution.Residual}");
             Assert.True(RelativeError(solution.P, reference[i].P) <= 1e-8, $"case {i}: P differs from SciPy by {RelativeError(solution.P, reference[i].P)}");
-            Assert.True(RelativeError(solution.K, reference[i].K) <= 1e-8, $"case {i}: K differs from SciPy by {RelativeError(solution.K, reference[i].K)}");
+            // SciPy's gain is for u = -K x; ours is added (u = K x), so it is SciPy's negated.
+            double[,] expectedGain = Scale(reference[i].K, -1);
+            Assert.True(RelativeError(solution.K, expectedGain) <= 1e-8, $"case {i}: K differs from -K of SciPy by {RelativeError(solution.K, expectedGain)}");
             Assert.Equal(reference[i].Radius, solution.SpectralRadius, 1e-8);
             Assert.True(solution.SpectralRadius < 1);
         }
@@ -52,7 +55,7 @@ public class LqrDareTests
         InfiniteHorizonLqrSolution solution = InfiniteHorizonLqr.Solve(Identity(1), Identity(1), Identity(1), Identity(1));
         double p = (1 + Math.Sqrt(5)) / 2;
         Assert.Equal(p, solution.P[0, 0], 1e-13);
-        Assert.Equal(p / (1 + p), solution.K[0, 0], 1e-13);
+        Assert.Equal(-p / (1 + p), solution.K[0, 0], 1e-13);
         Assert.Equal(1 - p / (1 + p), solution.SpectralRadius, 1e-13);
     }
 

@@ -3,7 +3,7 @@
 using Control.Core;
 using Control.Planning.Sampling;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Sampling;
 
 public class ColoredNoiseTests
 {

@@ -6,9 +6,10 @@ using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Core.Numerics;
 using Control.Dynamics;
+using Control.Planning.IterativeLqr;
 using Control.Robots;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.IterativeLqr;
 
 public class IlqrTests
 {

@@ -9,7 +9,7 @@ using Control.Core.Models;
 using Control.Planning.Tabular;
 using Control.Robots;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Tabular;
 
 public class TabularSolverTests
 {

@@ -1,6 +1,6 @@
 using Control.Core.Models;
 
-namespace Control.Planning;
+namespace Control.Planning.IterativeLqr;
 
 /// <summary>Settings of <see cref="Ilqr"/>; defaults follow Tassa et al. (2012, 2014).</summary>
 public sealed record IlqrConfig

@@ -2,8 +2,9 @@
 // its upper bound or free (solving the free block exactly) is tried, and the best feasible one is the optimum.
 using Control.Core;
 using Control.Core.Numerics;
+using Control.Planning.IterativeLqr;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.IterativeLqr;
 
 public class BoxQpTests
 {

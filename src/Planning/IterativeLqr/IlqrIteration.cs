@@ -1,4 +1,4 @@
-namespace Control.Planning;
+namespace Control.Planning.IterativeLqr;
 
 /// <summary>Diagnostics of one iLQR iteration, with its wall-clock time split by phase.</summary>
 /// <param name="Cost">Cost after the iteration.</param>

@@ -4,9 +4,9 @@ using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Planning.Lqr;
 using Control.Robots;
-using static Control.Planning.Tests.LqrTestData;
+using static Control.Core.Tests.Numerics.NaiveMatrix;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Lqr;
 
 public class LqrPlannerTests
 {

@@ -8,7 +8,7 @@ using Control.Planning.Sampling;
 using Control.Robots;
 using Xunit.Abstractions;
 
-namespace Control.Planning.Tests;
+namespace Control.Planning.Tests.Sampling;
 
 public class SamplingMpcTests(ITestOutputHelper output)
 {

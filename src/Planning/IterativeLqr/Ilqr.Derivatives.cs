@@ -1,0 +1,63 @@
+// iLQR's derivatives along the nominal trajectory: the dynamics' Fx, Fu (one batched call when the model offers it)
+// and the cost's Lx, Lu, Lxx, Luu, Lux, split into chunks of steps over the worker threads, each with its own
+// workspace (Member).
+using Control.Core.Models;
+using Control.Core.Threading;
+
+namespace Control.Planning.IterativeLqr;
+
+public sealed partial class Ilqr
+{
+    private void ComputeDerivatives()
+    {
+        if (batchLinearization is not null)
+        {
+            batchLinearization.LinearizeBatch(members[0].Workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls.AsSpan(0, horizon * m),
+                batchNext.AsSpan(0, horizon * n), fx.AsSpan(0, horizon * n * n), fu.AsSpan(0, horizon * n * m));
+        }
+        team.Run(derivativeChunks, derivativeChunkCount, members.Length);
+        CostDerivatives terminal = members[0].CostDerivatives;
+        Cost.TerminalDerivatives(nominal.State(horizon), terminal);
+        terminal.Lx.CopyTo(lx, horizon * n);
+        terminal.Lxx.CopyTo(lxx, horizon * n * n);
+    }
+
+    private const int DerivativeChunksPerThread = 4;
+
+    // Dynamics and stage-cost derivatives of steps first .. end - 1 into the per-step arrays.
+    private void StageDerivatives(Member member, int first, int end)
+    {
+        int nn = n * n, nm = n * m, mm = m * m;
+        CostDerivatives d = member.CostDerivatives;
+        for (int t = first; t < end; t++)
+        {
+            ReadOnlySpan<double> x = nominal.State(t);
+            ReadOnlySpan<double> u = nominal.Control(t);
+            if (batchLinearization is null) Dynamics.Linearize(member.Workspace, x, u, member.State, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
+            Cost.StageDerivatives(x, u, d);
+            d.Lx.CopyTo(lx, t * n);
+            d.Lu.CopyTo(lu, t * m);
+            d.Lxx.CopyTo(lxx, t * nn);
+            d.Luu.CopyTo(luu, t * mm);
+            d.Lux.CopyTo(lux, t * m * n);
+        }
+    }
+
+    // What one thread of a solve needs: its model workspace, a state-sized scratch vector and cost derivatives.
+    private sealed class Member(DynamicsWorkspace workspace, int n, int m)
+    {
+        public DynamicsWorkspace Workspace { get; } = workspace;
+        public double[] State { get; } = new double[n];
+        public CostDerivatives CostDerivatives { get; } = new(n, m);
+    }
+
+    // Chunk c of the horizon's steps, split as evenly as the chunk count allows.
+    private sealed class DerivativeChunks(Ilqr owner) : IChunkedWork
+    {
+        public void Run(int member, int chunk)
+        {
+            int chunks = owner.derivativeChunkCount;
+            owner.StageDerivatives(owner.members[member], chunk * owner.horizon / chunks, (chunk + 1) * owner.horizon / chunks);
+        }
+    }
+}
