@@ -32,6 +32,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Control.Core.Threading;
 
 [assembly: InternalsVisibleTo("Control.Tensors.Tests")]
 [assembly: InternalsVisibleTo("Control.Bench")]
@@ -141,6 +142,9 @@ internal static unsafe class Gemm
         return PathKind.General;
     }
 
+    // The two-thread split of large products: a team per calling thread, helped by the thread pool.
+    [ThreadStatic] private static WorkSharing? team;
+
     private static void Run<T, TV, TO>(in Problem<T> p, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -189,18 +193,58 @@ internal static unsafe class Gemm
             Execute<T, TV, TO>(path, p, 0, p.M, 0, p.N);
             return;
         }
-        Problem<T> copy = p;
-        Task second = byRows
-            ? Task.Run(() => Execute<T, TV, TO>(path, copy, split, copy.M, 0, copy.N))
-            : Task.Run(() => Execute<T, TV, TO>(path, copy, 0, copy.M, split, copy.N));
+        Halves<T, TV, TO> halves = Halves<T, TV, TO>.OfThisThread;
+        halves.Set(path, p, byRows, split);
         try
         {
-            if (byRows) Execute<T, TV, TO>(path, p, 0, split, 0, p.N);
-            else Execute<T, TV, TO>(path, p, 0, p.M, 0, split);
+            team ??= new WorkSharing(2);
+            team.Run(halves, chunks: 2, members: 2);
         }
         finally
         {
-            second.Wait();
+            halves.Clear();
+        }
+    }
+
+    // The two halves of a split product as the chunks of a loop: 0 is rows (or columns) below the split, 1 the rest.
+    // One per calling thread and instantiation, reused from call to call, so a split product allocates nothing.
+    private sealed class Halves<T, TV, TO> : IChunkedWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TO : struct, IVec<TV, T>
+    {
+        [ThreadStatic] private static Halves<T, TV, TO>? ofThisThread;
+        private Problem<T> problem;
+        private PathKind path;
+        private bool byRows;
+        private int split;
+
+        public static Halves<T, TV, TO> OfThisThread => ofThisThread ??= new Halves<T, TV, TO>();
+
+        public void Set(PathKind path, in Problem<T> problem, bool byRows, int split)
+        {
+            this.path = path;
+            this.problem = problem;
+            this.byRows = byRows;
+            this.split = split;
+        }
+
+        // The operands are pinned only while the caller's Multiply runs: forget them afterwards.
+        public void Clear() => problem = default;
+
+        public void Run(int member, int chunk)
+        {
+            Problem<T> p = problem;
+            if (byRows)
+            {
+                if (chunk == 0) Execute<T, TV, TO>(path, p, 0, split, 0, p.N);
+                else Execute<T, TV, TO>(path, p, split, p.M, 0, p.N);
+            }
+            else
+            {
+                if (chunk == 0) Execute<T, TV, TO>(path, p, 0, p.M, 0, split);
+                else Execute<T, TV, TO>(path, p, 0, p.M, split, p.N);
+            }
         }
     }
 
