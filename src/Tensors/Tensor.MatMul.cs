@@ -6,9 +6,6 @@ namespace Control.Tensors;
 
 public sealed partial class Tensor
 {
-    /// <summary>Threads a single large matrix product may use (1 or 2; products below ~4 MFLOP always use one).</summary>
-    public static int MatMulThreads { get; set; } = 1;
-
     /// <summary>Matrix product a (m, k) x b (k, n) -> (m, n).</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => MatMul(a, b, transposeA: false, transposeB: false);
 
@@ -82,7 +79,7 @@ public sealed partial class Tensor
 
     private static void Multiply(Tensor a, Tensor b, bool transA, bool transB, int m, int n, int k, Tensor c, bool accumulate)
     {
-        int threads = (long)m * n * k >= 1L << 22 ? MatMulThreads : 1;
+        int threads = (long)m * n * k >= 1L << 22 ? TensorThreads.Current : 1;
         if (a.DType == DType.Float32)
         {
             Gemm.Multiply<float>(transA, transB, m, n, k, a.Span<float>(), a.shape[1], b.Span<float>(), b.shape[1], c.Span<float>(), n, accumulate, threads);

@@ -56,7 +56,7 @@ public static class BenchCommand
             {
                 torchError = e.Message;
             }
-            Tensor.MatMulThreads = threads;
+            using TensorThreads.Scope threadScope = TensorThreads.Use(threads);
             foreach (int batch in Batches)
             {
                 double us = TrainStepMicroseconds(batch, seconds);
@@ -66,7 +66,6 @@ public static class BenchCommand
             double infer = InferenceMicroseconds(seconds);
             rows.Add(new Row("infer", 1, threads, infer, torch?.Infer, torch?.Infer / infer, ForwardFlops(1) / (infer * 1e3)));
         }
-        Tensor.MatMulThreads = 1;
 
         if (json)
         {

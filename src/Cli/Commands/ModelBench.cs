@@ -3,7 +3,7 @@
 // (bench/torch_ensemble.py under /usr/bin/python3), on the same synthetic pendulum transitions, for a fixed number
 // of epochs, on one thread and then two. No holdout, so neither side early-stops or evaluates: both do the same
 // epochs of the same minibatch steps. A transition counts once per epoch however many members trained on it
-// (FitReport.TransitionsPerSecond), on both sides. Control's thread count is Tensor.MatMulThreads, the only place
+// (FitReport.TransitionsPerSecond), on both sides. Control's thread count is a TensorThreads scope, the only place
 // its engine uses a second thread (matrix products of at least 2^22 multiply-adds); PyTorch's is
 // torch.set_num_threads with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS.
 using System.CommandLine;
@@ -43,31 +43,24 @@ public static class ModelBench
         var rows = new List<Row>();
         string? torchVersion = null;
         string? torchError = null;
-        try
+        foreach (int threads in new[] { 1, 2 })
         {
-            foreach (int threads in new[] { 1, 2 })
+            using TensorThreads.Scope threadScope = TensorThreads.Use(threads);
+            Fit(states, controls, nextStates, 1);
+            FitReport control = Fit(states, controls, nextStates, epochs);
+            (double Rate, double Loss, string Version)? torch = null;
+            try
             {
-                Tensor.MatMulThreads = threads;
-                Fit(states, controls, nextStates, 1);
-                FitReport control = Fit(states, controls, nextStates, epochs);
-                (double Rate, double Loss, string Version)? torch = null;
-                try
-                {
-                    torch = RunTorch(threads, epochs);
-                    torchVersion = torch.Value.Version;
-                }
-                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException)
-                {
-                    torchError = e.Message;
-                }
-                rows.Add(new Row(threads, epochs, Transitions, control.TransitionsPerSecond, torch?.Rate,
-                    control.TransitionsPerSecond / torch?.Rate, control.TrainLoss[^1], torch?.Loss));
-                if (!json) context.Error.WriteLine($"{threads} thread(s): Control {control.TransitionsPerSecond:F0}/s, PyTorch {torch?.Rate.ToString("F0", CultureInfo.InvariantCulture) ?? "-"}/s");
+                torch = RunTorch(threads, epochs);
+                torchVersion = torch.Value.Version;
             }
-        }
-        finally
-        {
-            Tensor.MatMulThreads = 1;
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException)
+            {
+                torchError = e.Message;
+            }
+            rows.Add(new Row(threads, epochs, Transitions, control.TransitionsPerSecond, torch?.Rate,
+                control.TransitionsPerSecond / torch?.Rate, control.TrainLoss[^1], torch?.Loss));
+            if (!json) context.Error.WriteLine($"{threads} thread(s): Control {control.TransitionsPerSecond:F0}/s, PyTorch {torch?.Rate.ToString("F0", CultureInfo.InvariantCulture) ?? "-"}/s");
         }
 
         if (json)

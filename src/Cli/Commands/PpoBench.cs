@@ -51,8 +51,7 @@ public static class PpoBench
     {
         if (steps <= 0) throw new ArgumentException($"expected a positive --steps, got {steps}");
         if (warmupSteps <= 0) throw new ArgumentException($"expected a positive --warmup-steps, got {warmupSteps}");
-        int threads = Tensor.MatMulThreads;
-        Tensor.MatMulThreads = 1;
+        TensorThreads.Scope oneThread = TensorThreads.Use(1);
         try
         {
             using VectorEnv env = Envs.MakeVector("cartpole", BenchConfig.Envs, seed, new VectorEnvOptions { Workers = 1 });
@@ -68,7 +67,7 @@ public static class PpoBench
         }
         finally
         {
-            Tensor.MatMulThreads = threads;
+            oneThread.Dispose();
         }
     }
 

@@ -4,6 +4,8 @@
 // truncated episodes can be bootstrapped. Copies are stepped on all cores when a batch is slow enough
 // for that to pay; results never depend on it, since each copy has its own seeded generator. Copies must not
 // share mutable state (e.g. one RunningMeanStd for several NormalizeObservation wrappers): they may run at once.
+// The threads are a WorkSharing team with dedicated helpers: batches of a few tens of microseconds arrive between
+// policy evaluations, and a parked thread of our own wakes faster than a queued pool item.
 using System.Diagnostics;
 using Control.Core.Threading;
 
@@ -21,8 +23,8 @@ public sealed class VectorEnv : IDisposable
     private readonly int[] runningLengths;
     private readonly VectorEnvOptions options;
     private readonly double[] actionBuffer;
-    private readonly Action firstChunk;
-    private WorkerThreads? threads;
+    private readonly StepChunks stepChunks;
+    private WorkSharing? threads;
     private int workers;
     private bool disposed;
     private int calibrated;
@@ -57,7 +59,7 @@ public sealed class VectorEnv : IDisposable
         runningReturns = new double[count];
         runningLengths = new int[count];
         actionBuffer = new double[count * ActionSize];
-        firstChunk = () => StepChunk(0);
+        stepChunks = new StepChunks(this);
         workers = Math.Min(this.options.Workers == 0 ? 1 : this.options.Workers, count);
     }
 
@@ -137,8 +139,8 @@ public sealed class VectorEnv : IDisposable
         else
         {
             actions.CopyTo(actionBuffer);
-            threads ??= new WorkerThreads(workers - 1, StepChunk);
-            threads.Run(firstChunk);
+            threads ??= new WorkSharing(workers, dedicatedThreads: true);
+            threads.Run(stepChunks, workers, workers);
         }
         if (calibrated < CalibrationSteps) Calibrate(Stopwatch.GetTimestamp() - start);
     }
@@ -236,6 +238,12 @@ public sealed class VectorEnv : IDisposable
 
     private ISnapshotEnv Snapshottable(int copy) => envs[copy] as ISnapshotEnv
         ?? throw new NotSupportedException($"{envs[copy].Name}: copy {copy} ({envs[copy].GetType().Name}) cannot be snapshotted; it does not implement ISnapshotEnv.");
+
+    // Chunk c of a parallel batch step; every copy belongs to exactly one chunk, whichever thread runs it.
+    private sealed class StepChunks(VectorEnv owner) : IChunkedWork
+    {
+        public void Run(int member, int chunk) => owner.StepChunk(chunk);
+    }
 
     /// <summary>Stops the worker threads; the batch cannot be stepped afterwards.</summary>
     public void Dispose()

@@ -12,6 +12,7 @@ using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Models;
+using Control.Core.Threading;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
@@ -103,9 +104,11 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         var trainLoss = new List<double>();
         var holdoutLoss = new List<double>();
         var holdoutMse = new List<double>();
-        int workers = Math.Clamp(config.Threads > 0 ? config.Threads : Tensor.MatMulThreads, 1, members.Length);
+        int workers = Math.Clamp(config.Threads > 0 ? config.Threads : TensorThreads.Current, 1, members.Length);
         MinibatchTensors[] workerBatches = workers == 1 ? [batches] : [batches, .. Enumerable.Range(1, workers - 1).Select(_ => new MinibatchTensors(data, config.BatchSize, Precision))];
         var memberLoss = new double[members.Length];
+        using WorkSharing? team = workers == 1 ? null : new WorkSharing(workers);
+        MemberEpochs? epochChunks = workers == 1 ? null : new MemberEpochs(this, workers, workerBatches, orders, optimizers, memberLoss, train);
 
         for (int epoch = 1; epoch <= config.Epochs; epoch++)
         {
@@ -118,19 +121,9 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
             }
             else
             {
-                int saved = Tensor.MatMulThreads;
-                Tensor.MatMulThreads = 1;
-                try
-                {
-                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                    {
-                        for (int e = w; e < members.Length; e += workers) memberLoss[e] = TrainEpoch(e, workerBatches[w], orders[e], optimizers[e], train);
-                    });
-                }
-                finally
-                {
-                    Tensor.MatMulThreads = saved;
-                }
+                // Each product on one thread while members train in parallel (the helpers' products already are).
+                using TensorThreads.Scope oneThread = TensorThreads.Use(1);
+                team!.Run(epochChunks!, workers, workers);
             }
             double sum = 0;
             foreach (double loss in memberLoss) sum += loss;
@@ -181,6 +174,17 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
             HoldoutCount = data.HoldoutRows.Length,
             WallTime = clock.Elapsed,
         };
+    }
+
+    // Chunk w of a parallel epoch: members w, w + workers, ... in turn, with worker w's own batch buffers (one chunk
+    // runs on one thread at a time, so the buffers are never shared); each writes only its members' losses.
+    private sealed class MemberEpochs(ProbabilisticEnsemble owner, int workers, MinibatchTensors[] batches, int[][] orders,
+        Adam[] optimizers, double[] memberLoss, int train) : IChunkedWork
+    {
+        public void Run(int member, int chunk)
+        {
+            for (int e = chunk; e < memberLoss.Length; e += workers) memberLoss[e] = owner.TrainEpoch(e, batches[chunk], orders[e], optimizers[e], train);
+        }
     }
 
     // One epoch of member e over its resample `order`, in minibatches; returns the loss summed over rows.

@@ -56,7 +56,7 @@ public sealed record ProbabilisticEnsembleConfig
 
     /// <summary>
     /// Threads training members in parallel (members are independent; results do not depend on it); 0: as many as
-    /// <see cref="Tensor.MatMulThreads"/>, the engine's thread budget. While members train in parallel each matrix
+    /// <see cref="TensorThreads.Current"/>, the calling thread's budget for the engine. While members train in parallel each matrix
     /// product uses one thread. Default 0.
     /// </summary>
     public int Threads { get; init; }
