@@ -191,7 +191,7 @@ public class EnvContractTests
     [Fact]
     public void UserEnvsCanBeRegistered()
     {
-        Envs.Register(new EnvSpec("test-short-pendulum", 7, "pendulum with 7 steps", s => new Analytic.PendulumEnv(s)));
+        Envs.Register(new EnvSpec("test-short-pendulum", 7, "pendulum with 7 steps", s => new Control.Robots.Analytic.PendulumEnv(s)));
         IEnv env = Envs.Make("test-short-pendulum", 1);
         env.Reset();
         for (int i = 0; i < 6; i++) Assert.False(env.Step([0.0]).Done);

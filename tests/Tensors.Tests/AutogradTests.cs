@@ -33,7 +33,7 @@ public class AutogradTests
     [Fact]
     public void LinearWeightGradientsAccumulateZeroAndMatchTheFunctionalGradient()
     {
-        var layer = new NN.Linear(3, 2, new Rng(4), dtype: DType.Float64);
+        var layer = new Control.Tensors.NN.Linear(3, 2, new Rng(4), dtype: DType.Float64);
         Tensor x = Tensor.Uniform(new Rng(5), -1, 1, DType.Float64, 4, 3);
         Tensor Loss() => layer.Forward(x).Tanh().Square().Sum();
         Tensor expected = Autograd.Grad(Loss(), [layer.Weight])[0];

@@ -3,7 +3,7 @@
 using Control.Core.Models;
 using Control.Dynamics.Analytic;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Analytic;
 
 public class ScalarTests
 {

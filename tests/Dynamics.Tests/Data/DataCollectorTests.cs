@@ -8,7 +8,7 @@ using Control.Core.Models;
 using Control.Dynamics.Data;
 using Control.Robots;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Data;
 
 public class DataCollectorTests
 {

@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics;
 using Control.Core;
 using Control.Tensors.Kernels;
 
-namespace Control.Tensors.Tests;
+namespace Control.Tensors.Tests.Kernels;
 
 public class GemmTests
 {

@@ -3,7 +3,7 @@ using Control.Core;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
-namespace Control.Tensors.Tests;
+namespace Control.Tensors.Tests.NN;
 
 public class ModuleTests
 {

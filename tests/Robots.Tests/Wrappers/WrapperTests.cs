@@ -4,7 +4,7 @@ using Control.Core.Envs;
 using Control.Robots.Analytic;
 using Control.Robots.Wrappers;
 
-namespace Control.Robots.Tests;
+namespace Control.Robots.Tests.Wrappers;
 
 public class WrapperTests
 {

@@ -2,7 +2,7 @@
 using Control.Core;
 using Control.Tensors.Optim;
 
-namespace Control.Tensors.Tests;
+namespace Control.Tensors.Tests.Optim;
 
 public class OptimizerTests
 {

@@ -7,7 +7,7 @@ using Control.Dynamics.Learned;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Learned;
 
 public class LearnedDynamicsTests
 {

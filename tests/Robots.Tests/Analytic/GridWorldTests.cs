@@ -2,7 +2,7 @@
 using Control.Core.Envs;
 using Control.Robots.Analytic;
 
-namespace Control.Robots.Tests;
+namespace Control.Robots.Tests.Analytic;
 
 public class GridWorldTests
 {

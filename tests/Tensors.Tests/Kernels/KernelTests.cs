@@ -2,7 +2,7 @@
 using Control.Core;
 using Control.Tensors.Kernels;
 
-namespace Control.Tensors.Tests;
+namespace Control.Tensors.Tests.Kernels;
 
 public class KernelTests
 {

@@ -5,7 +5,7 @@ using Control.Core.Models;
 using Control.Dynamics.Learned;
 using Control.Tensors;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Learned;
 
 public class LearnedPeriodicTests
 {

@@ -4,7 +4,7 @@ using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Dynamics.Learned;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Learned;
 
 public class LearnedErrorTests
 {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Control.Core;
 using Control.Tensors.Distributions;
 
-namespace Control.Tensors.Tests;
+namespace Control.Tensors.Tests.Distributions;
 
 public class DistributionTests
 {

@@ -4,7 +4,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Models;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Learned;
 
 internal sealed record Transitions(double[] States, double[] Controls, double[] NextStates, int Count);
 

@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Control.Dynamics.Data;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Data;
 
 public sealed class DataFileTests : IDisposable
 {

@@ -3,7 +3,7 @@
 using Control.Core;
 using Control.Dynamics.Data;
 
-namespace Control.Dynamics.Tests;
+namespace Control.Dynamics.Tests.Data;
 
 public class DataDatasetTests
 {

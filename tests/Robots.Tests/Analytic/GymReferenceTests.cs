@@ -10,7 +10,7 @@ using Control.Core.Envs;
 using Control.Robots.Analytic;
 using Control.Robots.Wrappers;
 
-namespace Control.Robots.Tests;
+namespace Control.Robots.Tests.Analytic;
 
 /// <summary>Gymnasium's classic-control step functions, transcribed line by line.</summary>
 internal static class GymRef
