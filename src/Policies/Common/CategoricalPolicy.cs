@@ -3,7 +3,7 @@ using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Softmax policy over a Discrete space: an MLP gives the logits.</summary>
 public sealed class CategoricalPolicy : StochasticPolicy

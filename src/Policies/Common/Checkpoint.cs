@@ -10,7 +10,7 @@ using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// Named sections of bytes, saved and loaded as one file. Typed helpers put and get modules, optimizers,

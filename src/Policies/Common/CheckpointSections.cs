@@ -1,6 +1,6 @@
 using Control.Core.Envs;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Checkpoint sections for the pieces every algorithm has: vector envs, observation filters, counters.</summary>
 public static class CheckpointSections

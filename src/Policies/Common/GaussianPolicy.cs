@@ -3,7 +3,7 @@ using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Diagonal Gaussian policy over a Box space: an MLP gives the mean; the log-std is a vector or a head.</summary>
 public sealed class GaussianPolicy : StochasticPolicy

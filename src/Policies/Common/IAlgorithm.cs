@@ -3,7 +3,7 @@
 // episodes, and PolicyActor, which turns a trained policy into the IPolicy that controllers and the CLI use.
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// A training algorithm bound to its env. <see cref="Iterate"/> runs one iteration (collect experience, update);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// Appends one CSV row per iteration: iteration, env_steps, time_s, then the metric keys of the first row in

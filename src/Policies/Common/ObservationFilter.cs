@@ -4,7 +4,7 @@
 // ends, and after FinishRollout the GAE advantages and returns.
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Observation normalization by running statistics (SB3's VecNormalize for observations).</summary>
 public sealed class ObservationFilter

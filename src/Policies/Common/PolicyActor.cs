@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// A trained stochastic policy as an <see cref="IPolicy"/>: filters the raw observation with the frozen training

@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// Action-value function Q(s, .) over a Discrete space: an MLP to one output per action, or with

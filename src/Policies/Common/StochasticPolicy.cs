@@ -3,7 +3,7 @@ using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>A policy network pi(a | s): observations (B, ObservationSize) to a batch of action distributions.</summary>
 public abstract class StochasticPolicy : Module

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>The training loop.</summary>
 public static class Trainer

@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Settings of <see cref="Trainer.Train"/>.</summary>
 public sealed record TrainerOptions

@@ -6,10 +6,11 @@
 //      with the policy gradient weighted exactly as in REINFORCE's pseudo-loss, the critic as the state baseline.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Synchronous advantage actor-critic with GAE(lambda), an entropy bonus and a value loss.</summary>
 public sealed class A2c : IAlgorithm

@@ -4,10 +4,11 @@
 // keeps only its own step rule.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The shared state of one natural-gradient training run.</summary>
 internal sealed class NaturalGradientRun

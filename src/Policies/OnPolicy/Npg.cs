@@ -4,9 +4,10 @@
 // that the quadratic model of the KL equals delta. No line search: that is what TRPO adds (Trpo.cs).
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Natural policy gradient on a vector env, for Discrete (categorical policy) or Box (Gaussian policy) action spaces.</summary>
 public sealed class Npg : IAlgorithm

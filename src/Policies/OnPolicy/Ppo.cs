@@ -9,10 +9,11 @@
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Proximal policy optimization, clipped or with the adaptive KL penalty.</summary>
 public sealed class Ppo : IAlgorithm

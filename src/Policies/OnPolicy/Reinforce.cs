@@ -8,10 +8,11 @@
 // A time limit is the horizon H of the seed's finite-horizon objective, so truncated episodes are not bootstrapped.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>REINFORCE with reward-to-go and a baseline, on batches of whole episodes.</summary>
 public sealed class Reinforce : IAlgorithm

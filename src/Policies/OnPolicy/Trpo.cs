@@ -5,9 +5,10 @@
 // mean KL(pi_k || pi_theta) <= delta; if no step does both, keep theta_k. The critic is fitted separately by Adam.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>TRPO on a vector env, for Discrete (categorical policy) or Box (Gaussian policy) action spaces.</summary>
 public sealed class Trpo : IAlgorithm

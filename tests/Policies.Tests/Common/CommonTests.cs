@@ -1,11 +1,12 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.Common;
 
 public class AdvantageTests
 {
@@ -294,11 +295,4 @@ public class PolicyNetworkTests
             Assert.InRange(a[0], -0.1, 0.1);
         }
     }
-}
-
-internal sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
-{
-    public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
-
-    public int GetHashCode(double obj) => 0;
 }

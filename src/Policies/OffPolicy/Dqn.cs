@@ -10,10 +10,11 @@
 // hyperparameters the presets start from: train frequency, learning starts and target updates are in env steps.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>DQN (with the Double, Dueling, prioritized and n-step switches of <see cref="DqnConfig"/>) on a vector env with a Discrete action space.</summary>
 public sealed class Dqn : IAlgorithm

@@ -1,8 +1,9 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Robots;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.Common;
 
 public class TrainerTests
 {

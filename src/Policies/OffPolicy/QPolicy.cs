@@ -1,8 +1,9 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// pi(s) = argmax_a Q(s, a) over a Discrete action space; with <c>epsilon</c> &gt; 0 a uniformly random action with

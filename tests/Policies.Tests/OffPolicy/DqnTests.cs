@@ -1,10 +1,12 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
+using Control.Policies.OffPolicy;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.OffPolicy;
 
 public class ReplayTests
 {
