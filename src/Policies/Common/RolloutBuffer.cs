@@ -1,3 +1,7 @@
+// On-policy experience: T steps of N envs collected with the current policy (the "sample {tau_i} from
+// pi_theta" step of every policy-gradient method), stored flat as row t * N + i, with what the updates need:
+// observations, actions, log pi_old(a|s), V_old(s), rewards (with truncated episodes bootstrapped), episode
+// ends, and after FinishRollout the GAE advantages and returns.
 using Control.Tensors;
 
 namespace Control.Policies.Common;

@@ -1,37 +1,43 @@
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
-using Control.Tensors;
 
 namespace Control.Policies.OffPolicy;
 
 /// <summary>
-/// pi(s) = argmax_a Q(s, a) over a Discrete action space; with <c>epsilon</c> &gt; 0 a uniformly random action with
-/// probability epsilon (its own seeded generator). Reads the network live: it acts with the current weights.
+/// Epsilon-greedy exploration around a greedy <see cref="InferencePolicy"/> (argmax_a Q(s, a)): with probability
+/// epsilon a uniformly random action (its own seeded generator), otherwise the greedy one.
 /// </summary>
 public sealed class QPolicy : IPolicy
 {
-    private readonly QNetwork network;
-    private readonly Space observationSpace;
+    private readonly InferencePolicy greedy;
+    private readonly int actions;
     private readonly double epsilon;
     private readonly Rng rng;
-    private readonly float[] input;
 
-    /// <summary>Acts with <paramref name="network"/> on observations of <paramref name="observationSpace"/>.</summary>
-    public QPolicy(QNetwork network, Space observationSpace, double epsilon = 0, long seed = 0)
+    /// <summary>Explores around <paramref name="greedy"/>, whose action space must be Discrete.</summary>
+    public QPolicy(InferencePolicy greedy, double epsilon = 0, long seed = 0)
     {
-        this.network = network ?? throw new ArgumentNullException(nameof(network));
-        this.observationSpace = observationSpace ?? throw new ArgumentNullException(nameof(observationSpace));
-        if (QInputs.Size(observationSpace) != network.ObservationSize)
-            throw new ArgumentException($"QPolicy: the network reads {network.ObservationSize} inputs, but {observationSpace.Describe()} gives {QInputs.Size(observationSpace)}.");
+        this.greedy = greedy ?? throw new ArgumentNullException(nameof(greedy));
+        if (greedy.ActionSpace is not Discrete discrete)
+            throw new ArgumentException($"QPolicy: expected a policy over a Discrete action space, got {greedy.ActionSpace.Describe()}.");
         if (!(epsilon >= 0 && epsilon <= 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "QPolicy: expected epsilon in [0, 1]");
+        actions = discrete.N;
         this.epsilon = epsilon;
         rng = new Rng(seed);
-        input = new float[network.ObservationSize];
     }
 
+    /// <summary>Explores around a snapshot of <paramref name="network"/> acting on observations of <paramref name="observationSpace"/>.</summary>
+    public QPolicy(QNetwork network, Space observationSpace, double epsilon = 0, long seed = 0)
+        : this((network ?? throw new ArgumentNullException(nameof(network))).ToInference(observationSpace), epsilon, seed)
+    {
+    }
+
+    /// <summary>The greedy policy.</summary>
+    public InferencePolicy Greedy => greedy;
+
     /// <inheritdoc />
-    public int ObservationSize => observationSpace.FlatSize;
+    public int ObservationSize => greedy.ObservationSize;
 
     /// <inheritdoc />
     public int ActionSize => 1;
@@ -40,16 +46,13 @@ public sealed class QPolicy : IPolicy
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {
         if (observation.Length != ObservationSize || action.Length != 1)
-            throw new ArgumentException($"QPolicy: expected an observation of {ObservationSize} and an action buffer of 1, got {observation.Length} and {action.Length}.");
+            throw new PolicyInputException($"QPolicy: expected an observation of {ObservationSize} and an action buffer of 1, got {observation.Length} and {action.Length}.");
         if (epsilon > 0 && rng.NextDouble() < epsilon)
         {
-            action[0] = rng.NextInt(network.Actions);
+            action[0] = rng.NextInt(actions);
             return;
         }
-        QInputs.Encode(observationSpace, observation, input);
-        using var noGrad = Autograd.NoGrad();
-        using var scope = TensorScope.Begin();
-        action[0] = network.Forward(Tensor.FromArray(input, 1, input.Length)).ArgMax(1)[0];
+        greedy.Act(observation, action);
     }
 
     /// <inheritdoc />

@@ -114,7 +114,11 @@ public sealed class Trpo : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(run.Policy, run.Filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => run.Policy.ToInference(run.Filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint) => run.Save(checkpoint, Iterations);

@@ -31,6 +31,8 @@ public class TrainerTests
             return new Dictionary<string, double> { ["rollout/reward_sum"] = sum, ["train/iteration"] = Iterations };
         }
 
+        public InferencePolicy InferencePolicy() => throw new NotSupportedException();
+
         public IPolicy Policy(bool deterministic, long seed = 0) => throw new NotSupportedException();
 
         public void Save(Checkpoint checkpoint)
