@@ -6,7 +6,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Control.Policies;
+using Control.Policies.Common;
+using Control.Policies.OffPolicy;
 using Control.Robots;
 if (args.Length < 3)
 {

@@ -13,7 +13,8 @@ using Control.Core.Threading;
 // env steps after which a batch's mean episode return first reached 475 (-1: never).
 using System.Globalization;
 using System.Text.Json;
-using Control.Policies;
+using Control.Policies.Common;
+using Control.Policies.OnPolicy;
 using Control.Robots;
 
 var baseline = Enum.Parse<ReinforceBaseline>(args[0]);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Spectre.Console;
 
 namespace Control.Cli;
@@ -40,7 +41,7 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
             return body();
         }
         catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
-            or Control.Policies.CheckpointException)
+            or CheckpointException)
         {
             Error.WriteLine($"control: {e.Message}");
             return 2;

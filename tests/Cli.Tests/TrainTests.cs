@@ -2,6 +2,7 @@
 // log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
 using System.Text.Json;
 using Control.Cli.Commands;
+using Control.Policies.Common;
 
 namespace Control.Cli.Tests;
 
@@ -55,7 +56,7 @@ public class TrainTests
             object config = entry.Preset("pendulum", 16_384);
             var run = new RunDescription("ppo-kl", "pendulum", 5, JsonSerializer.Serialize(config, entry.ConfigType));
             using (var env = Control.Robots.Envs.MakeVector("pendulum", entry.Envs(config), 5))
-                Control.Policies.Trainer.Train(entry.Create(env, config, 5), new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
+                Trainer.Train(entry.Create(env, config, 5), new TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
                     describe: c => c.PutJson(TrainCommand.RunSection, run));
             TrainCommand.TrainRun resumed = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, second, resume: Path.Combine(second, "checkpoint.ctl"));
             Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);

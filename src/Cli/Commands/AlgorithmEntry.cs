@@ -1,5 +1,5 @@
 using Control.Core.Envs;
-using Control.Policies;
+using Control.Policies.Common;
 
 namespace Control.Cli.Commands;
 

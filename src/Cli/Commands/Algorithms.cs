@@ -1,4 +1,5 @@
-using Control.Policies;
+using Control.Policies.OffPolicy;
+using Control.Policies.OnPolicy;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;

@@ -11,7 +11,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Control.Core.Envs;
-using Control.Policies;
+using Control.Policies.OnPolicy;
 using Control.Robots;
 using Control.Tensors;
 using Spectre.Console;

@@ -1,6 +1,6 @@
 // PPO's tuned settings per env, from the RL Zoo's hyperparameters (rl-baselines3-zoo, hyperparams/ppo.yml) where
 // they exist; without a state-dependent exploration noise on the pendulum, a reward scale takes its place.
-using Control.Policies;
+using Control.Policies.OnPolicy;
 
 namespace Control.Cli.Commands;
 

@@ -4,7 +4,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Control.Policies;
+using Control.Policies.Common;
 using Control.Robots;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 // Return and advantage estimators shared by the policy-gradient methods: discounted reward-to-go (000:
 // "what you do now does not affect the reward of the past") and generalized advantage estimation
 // (Schulman et al. 2016): A_t = sum_l (gamma lambda)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t).
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Reward-to-go, GAE(lambda) and advantage normalization.</summary>
 public static class Advantages

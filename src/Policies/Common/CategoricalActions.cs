@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Tensors;
 using Control.Tensors.Distributions;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Categorical actions over a Discrete space.</summary>
 public sealed class CategoricalActions(Tensor logits) : IActionDistribution

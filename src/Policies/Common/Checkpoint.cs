@@ -10,7 +10,7 @@ using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// Named sections of bytes, saved and loaded as one file. Typed helpers put and get modules, optimizers,
@@ -19,7 +19,9 @@ namespace Control.Policies;
 public sealed class Checkpoint
 {
     private static readonly byte[] Magic = "CTLC"u8.ToArray();
-    private const int FormatVersion = 1;
+    // Version 2: every algorithm stores its policy as an InferencePolicy (policy/normalizer, policy/network,
+    // policy/head) and its other parts under uniform names (value, q/target, optimizer, observation_filter, rng, env, counters).
+    private const int FormatVersion = 2;
     private readonly Dictionary<string, byte[]> sections = new(StringComparer.Ordinal);
 
     /// <summary>Where the checkpoint was loaded from (for messages); null for a new one.</summary>
@@ -172,7 +174,12 @@ public sealed class Checkpoint
             throw new CheckpointException($"{path}: not a Control checkpoint (expected the CTLC header).");
         int version = BitConverter.ToInt32(file, 4);
         if (version != FormatVersion)
-            throw new CheckpointException($"{path}: expected checkpoint format version {FormatVersion}, got {version}.");
+        {
+            throw new CheckpointException(
+                $"{path}: expected checkpoint format version {FormatVersion}, got {version}" + (version < FormatVersion
+                    ? "; checkpoints of older versions name their sections differently and cannot be read (train again to get one of this version)."
+                    : "; it was written by a newer version of Control."));
+        }
         long length = BitConverter.ToInt64(file, 8);
         if (length < 0 || file.LongLength != 16 + length + 32)
             throw new CheckpointException($"{path}: truncated or padded checkpoint ({file.Length} bytes for a {length}-byte body).");
@@ -200,7 +207,7 @@ public sealed class Checkpoint
 
     private string Where => Source ?? "checkpoint";
 
-    private static void WriteTensors(BinaryWriter w, IReadOnlyList<(string Name, Tensor Value)> tensors)
+    internal static void WriteTensors(BinaryWriter w, IReadOnlyList<(string Name, Tensor Value)> tensors)
     {
         w.Write(tensors.Count);
         foreach ((string name, Tensor t) in tensors)
@@ -214,7 +221,7 @@ public sealed class Checkpoint
         }
     }
 
-    private static List<(string Name, Tensor Value)> ReadTensors(BinaryReader r)
+    internal static List<(string Name, Tensor Value)> ReadTensors(BinaryReader r)
     {
         int count = r.ReadInt32();
         if (count < 0) throw new InvalidDataException($"expected a tensor count, got {count}");

@@ -1,6 +1,6 @@
 // Checks of config values shared by the algorithms' Validate methods: each message names the config record and the
 // option, what was expected and what came.
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Checks of config values, with messages that name the option.</summary>
 internal static class ConfigChecks

@@ -1,7 +1,7 @@
 using Control.Core;
 using Control.Core.Envs;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Evaluation episodes.</summary>
 public static class Evaluation

@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Mean and spread of evaluation returns.</summary>
 /// <param name="Returns">Return of each episode.</param>

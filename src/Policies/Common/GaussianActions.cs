@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Tensors;
 using Control.Tensors.Distributions;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Diagonal Gaussian actions over a Box space (unbounded samples; the env clips to its bounds).</summary>
 public sealed class GaussianActions(Tensor mean, Tensor logStd) : IActionDistribution

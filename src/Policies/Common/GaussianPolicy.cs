@@ -3,12 +3,11 @@ using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Diagonal Gaussian policy over a Box space: an MLP gives the mean; the log-std is a vector or a head.</summary>
 public sealed class GaussianPolicy : StochasticPolicy
 {
-    private const double MinLogStd = -20, MaxLogStd = 2;
     private readonly Sequential network;
     private readonly Tensor? logStd;
 
@@ -43,6 +42,24 @@ public sealed class GaussianPolicy : StochasticPolicy
         Tensor output = network.Forward(observations);
         if (Mode == LogStdMode.StateIndependent) return new GaussianActions(output, logStd!);
         int a = ActionSize;
-        return new GaussianActions(output.Narrow(1, 0, a), output.Narrow(1, a, a).Clamp(MinLogStd, MaxLogStd));
+        return new GaussianActions(output.Narrow(1, 0, a), output.Narrow(1, a, a).Clamp(ActionHead.MinLogStd, ActionHead.MaxLogStd));
+    }
+
+    /// <inheritdoc />
+    public override (InferenceNetwork Network, ActionHead Head) ToNetworkAndHead()
+        => (new InferenceNetwork(InferenceNetwork.LayersOf(network)), ActionHead.GaussianMean(ActionSize, logStd, Mode == LogStdMode.StateDependent));
+
+    /// <inheritdoc />
+    public override void CopyFrom(InferenceNetwork network, ActionHead head)
+    {
+        bool stateDependent = Mode == LogStdMode.StateDependent;
+        if (head.Kind != ActionHeadKind.GaussianMean || head.ActionSize != ActionSize || network.Dueling is not null
+            || head.LogStdSource != (stateDependent ? LogStdSource.Outputs : LogStdSource.Vector))
+        {
+            throw new InvalidDataException(
+                $"expected a Gaussian head of {ActionSize} actions with a {(stateDependent ? "state-dependent" : "stored")} log-std, got a {head.Kind} head of {head.ActionSize} with log-std from {head.LogStdSource}");
+        }
+        InferenceNetwork.CopyTo(network.Layers, this.network);
+        if (!stateDependent) head.LogStd.CopyTo(logStd!.Span<float>());
     }
 }

@@ -1,7 +1,7 @@
 using Control.Core;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// A batch of action distributions, one per row of observations. Actions are rows of doubles as the env reads

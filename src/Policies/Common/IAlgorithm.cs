@@ -1,9 +1,9 @@
 // The training plumbing every algorithm shares: the IAlgorithm contract (one Iterate = collect + update),
 // the Trainer loop (step budget, callbacks that can stop it, CSV metrics, periodic checkpoints), evaluation
-// episodes, and PolicyActor, which turns a trained policy into the IPolicy that controllers and the CLI use.
+// episodes, and the inference policy (InferencePolicy, acted through PolicyActor) that controllers and the CLI use.
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// A training algorithm bound to its env. <see cref="Iterate"/> runs one iteration (collect experience, update);
@@ -23,7 +23,16 @@ public interface IAlgorithm
     /// <summary>One iteration: collect experience, update; returns the iteration's metrics.</summary>
     IReadOnlyDictionary<string, double> Iterate();
 
-    /// <summary>The current policy acting on raw env observations (any observation filter applied, frozen).</summary>
+    /// <summary>
+    /// A copy of the current policy for inference (frozen observation statistics, network, action head, bounds):
+    /// what checkpoints store under the policy/* sections and what an exporter takes.
+    /// </summary>
+    InferencePolicy InferencePolicy();
+
+    /// <summary>
+    /// The current policy acting on raw env observations: <see cref="InferencePolicy"/>'s deterministic action, or a
+    /// sample (a DQN explores epsilon-greedily) from a generator seeded with <paramref name="seed"/>.
+    /// </summary>
     IPolicy Policy(bool deterministic, long seed = 0);
 
     /// <summary>Adds everything needed to resume exactly (weights, optimizer, statistics, generators, envs, counters).</summary>

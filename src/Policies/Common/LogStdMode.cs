@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>How a Gaussian policy represents its log standard deviation.</summary>
 public enum LogStdMode

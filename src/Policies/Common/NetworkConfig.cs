@@ -3,7 +3,7 @@
 // learned vector or a second output head). Every on-policy algorithm (REINFORCE, A2C, TRPO, PPO) trains these.
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>The hidden layers of a network and how they are initialized.</summary>
 public sealed record NetworkConfig

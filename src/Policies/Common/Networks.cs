@@ -1,7 +1,7 @@
 using Control.Core;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Builds the MLPs of policies and value functions with the initialization of <see cref="NetworkConfig"/>.</summary>
 public static class Networks

@@ -1,10 +1,6 @@
-// On-policy experience: T steps of N envs collected with the current policy (the "sample {tau_i} from
-// pi_theta" step of every policy-gradient method), stored flat as row t * N + i, with what the updates need:
-// observations, actions, log pi_old(a|s), V_old(s), rewards (with truncated episodes bootstrapped), episode
-// ends, and after FinishRollout the GAE advantages and returns.
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Observation normalization by running statistics (SB3's VecNormalize for observations).</summary>
 public sealed class ObservationFilter
@@ -33,11 +29,9 @@ public sealed class ObservationFilter
         if (batch.Length % size != 0 || destination.Length != batch.Length)
             throw new ArgumentException($"ObservationFilter: expected a batch of rows of {size} values and an equal destination, got {batch.Length} and {destination.Length}.");
         if (Training) Statistics.UpdateBatch(batch);
-        ReadOnlySpan<double> mean = Statistics.Mean, variance = Statistics.Variance;
-        for (int i = 0; i < batch.Length; i++)
-        {
-            int j = i % size;
-            destination[i] = (float)Math.Clamp((batch[i] - mean[j]) / Math.Sqrt(variance[j] + 1e-8), -Clip, Clip);
-        }
+        ObservationNormalizer.Apply(Statistics.Mean, Statistics.Variance, ObservationNormalizer.DefaultEpsilon, Clip, batch, destination);
     }
+
+    /// <summary>The current statistics, frozen, as the normalizer of an <see cref="InferencePolicy"/>.</summary>
+    public ObservationNormalizer Freeze() => new(Statistics.Mean, Statistics.Variance, ObservationNormalizer.DefaultEpsilon, Clip);
 }

@@ -1,6 +1,10 @@
+// On-policy experience: T steps of N envs collected with the current policy (the "sample {tau_i} from
+// pi_theta" step of every policy-gradient method), stored flat as row t * N + i, with what the updates need:
+// observations, actions, log pi_old(a|s), V_old(s), rewards (with truncated episodes bootstrapped), episode
+// ends, and after FinishRollout the GAE advantages and returns.
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Fixed-size storage of one rollout of T steps x N envs.</summary>
 public sealed class RolloutBuffer
@@ -70,7 +74,7 @@ public sealed class RolloutBuffer
 
     /// <summary>Fills <see cref="Advantages"/> and <see cref="Returns"/> by GAE(lambda).</summary>
     public void ComputeAdvantages(double gamma, double lambda)
-        => Policies.Advantages.Gae(Rewards, Values, EpisodeEnds, LastValues, Envs, gamma, lambda, Advantages, Returns);
+        => Common.Advantages.Gae(Rewards, Values, EpisodeEnds, LastValues, Envs, gamma, lambda, Advantages, Returns);
 
     /// <summary>Rows <paramref name="indices"/> of a per-transition array with <paramref name="width"/> values per row, as a (B, width) tensor.</summary>
     public static Tensor Gather(float[] source, int width, ReadOnlySpan<int> indices)

@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>
 /// Runs a stochastic policy (and a critic, if given) on a vector env for T steps per env and fills a

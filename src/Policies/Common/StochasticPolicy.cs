@@ -3,7 +3,7 @@ using Control.Core.Envs;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>A policy network pi(a | s): observations (B, ObservationSize) to a batch of action distributions.</summary>
 public abstract class StochasticPolicy : Module
@@ -27,6 +27,20 @@ public abstract class StochasticPolicy : Module
 
     /// <summary>The action distributions for a batch of observations.</summary>
     public abstract IActionDistribution Distribution(Tensor observations);
+
+    /// <summary>A copy of the network and the head that acts as this policy's mode and samples as it does.</summary>
+    public abstract (InferenceNetwork Network, ActionHead Head) ToNetworkAndHead();
+
+    /// <summary>Copies a stored network and head of the same architecture (as <see cref="ToNetworkAndHead"/> gives) into this policy.</summary>
+    /// <exception cref="InvalidDataException">The architecture differs.</exception>
+    public abstract void CopyFrom(InferenceNetwork network, ActionHead head);
+
+    /// <summary>This policy as an <see cref="InferencePolicy"/> (a copy), normalizing with <paramref name="filter"/>'s frozen statistics if given.</summary>
+    public InferencePolicy ToInference(ObservationFilter? filter)
+    {
+        (InferenceNetwork network, ActionHead head) = ToNetworkAndHead();
+        return new InferencePolicy(ObservationSize, ObservationEncoding.Values, filter?.Freeze(), network, head, ActionSpace);
+    }
 
     /// <summary>A policy for the env's action space: categorical for Discrete, Gaussian for Box.</summary>
     public static StochasticPolicy Create(int observationSize, Space actionSpace, NetworkConfig network, Rng rng,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Control.Core.Metrics;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>The training loop.</summary>
 public static class Trainer
@@ -13,8 +14,9 @@ public static class Trainer
 
     /// <summary>
     /// Iterates <paramref name="algorithm"/> until <see cref="TrainerOptions.TotalSteps"/> env steps are taken or a
-    /// callback returns false. With an output directory, appends each iteration's metrics to metrics.csv and saves
-    /// checkpoints (adding <paramref name="describe"/>'s sections, e.g. the run's config, to each).
+    /// callback returns false. Each iteration's metrics go to <see cref="TrainerOptions.Sinks"/> and, with an output
+    /// directory, to metrics.csv (a <see cref="CsvMetricsSink"/>); checkpoints are saved there too (adding
+    /// <paramref name="describe"/>'s sections, e.g. the run's config, to each).
     /// </summary>
     public static TrainingResult Train(IAlgorithm algorithm, TrainerOptions options, IReadOnlyList<Func<TrainingProgress, bool>>? callbacks = null,
         Action<Checkpoint>? describe = null)
@@ -22,7 +24,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(algorithm);
         if (options.TotalSteps <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.TotalSteps, "expected a positive step budget");
         if (options.CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEvery, "expected CheckpointEvery >= 0");
-        MetricsLog? log = options.OutputDirectory is string dir ? new MetricsLog(Path.Combine(dir, MetricsFile)) : null;
+        CsvMetricsSink? log = options.OutputDirectory is string dir ? new CsvMetricsSink(Path.Combine(dir, MetricsFile)) : null;
         var clock = Stopwatch.StartNew();
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
         bool stopped = false;
@@ -32,7 +34,9 @@ public static class Trainer
             {
                 metrics = algorithm.Iterate();
                 var progress = new TrainingProgress(algorithm.Iterations, algorithm.EnvSteps, clock.Elapsed, metrics);
-                log?.Append(progress);
+                var row = new MetricsRow(progress.Iteration, progress.EnvSteps, progress.Elapsed, progress.Metrics);
+                log?.Write(row);
+                foreach (IMetricsSink sink in options.Sinks) sink.Write(row);
                 if (options.OutputDirectory is not null && options.CheckpointEvery > 0 && algorithm.Iterations % options.CheckpointEvery == 0)
                     SaveCheckpoint(algorithm, options.OutputDirectory, describe);
                 if (callbacks is not null && callbacks.Any(c => !c(progress)))

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Core.Metrics;
+
+namespace Control.Policies.Common;
 
 /// <summary>Settings of <see cref="Trainer.Train"/>.</summary>
 public sealed record TrainerOptions
@@ -11,4 +13,7 @@ public sealed record TrainerOptions
 
     /// <summary>Save a checkpoint every this many iterations (0: only at the end). Needs <see cref="OutputDirectory"/>.</summary>
     public int CheckpointEvery { get; init; }
+
+    /// <summary>Further sinks that receive every iteration's metrics (default none); the caller owns and disposes them.</summary>
+    public IReadOnlyList<IMetricsSink> Sinks { get; init; } = [];
 }

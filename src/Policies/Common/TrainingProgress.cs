@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>Progress reported to callbacks after every iteration.</summary>
 /// <param name="Iteration">Iterations done.</param>

@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>What a training run did.</summary>
 /// <param name="EnvSteps">Env steps taken.</param>

@@ -2,7 +2,7 @@ using Control.Core;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.Common;
 
 /// <summary>State-value function V(s): an MLP to one output.</summary>
 public sealed class ValueNetwork : Module

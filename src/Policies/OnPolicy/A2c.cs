@@ -6,10 +6,11 @@
 //      with the policy gradient weighted exactly as in REINFORCE's pseudo-loss, the critic as the state baseline.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Synchronous advantage actor-critic with GAE(lambda), an entropy bonus and a value loss.</summary>
 public sealed class A2c : IAlgorithm
@@ -107,18 +108,22 @@ public sealed class A2c : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(policy, collector.Filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => policy.ToInference(collector.Filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("a2c/policy", policy);
-        checkpoint.PutModule("a2c/critic", critic);
-        checkpoint.PutOptimizer("a2c/optimizer", optimizer);
-        checkpoint.PutFilter("a2c/filter", collector.Filter);
-        checkpoint.PutRng("a2c/rng", rng);
-        checkpoint.PutEnv("a2c/env", env);
-        checkpoint.Put("a2c/counters", w =>
+        InferencePolicy().Save(checkpoint);
+        checkpoint.PutModule(CheckpointSections.Value, critic);
+        checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
+        checkpoint.PutFilter(CheckpointSections.ObservationFilter, collector.Filter);
+        checkpoint.PutRng(CheckpointSections.Rng, rng);
+        checkpoint.PutEnv(CheckpointSections.Env, env);
+        checkpoint.Put(CheckpointSections.Counters, w =>
         {
             collector.WriteState(w);
             w.Write(Iterations);
@@ -128,13 +133,13 @@ public sealed class A2c : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("a2c/policy", policy);
-        checkpoint.ReadModule("a2c/critic", critic);
-        checkpoint.ReadOptimizer("a2c/optimizer", optimizer);
-        checkpoint.ReadFilter("a2c/filter", collector.Filter);
-        rng = checkpoint.GetRng("a2c/rng");
-        checkpoint.ReadEnv("a2c/env", env);
-        checkpoint.Read("a2c/counters", r =>
+        checkpoint.ReadPolicy(policy);
+        checkpoint.ReadModule(CheckpointSections.Value, critic);
+        checkpoint.ReadOptimizer(CheckpointSections.Optimizer, optimizer);
+        checkpoint.ReadFilter(CheckpointSections.ObservationFilter, collector.Filter);
+        rng = checkpoint.GetRng(CheckpointSections.Rng);
+        checkpoint.ReadEnv(CheckpointSections.Env, env);
+        checkpoint.Read(CheckpointSections.Counters, r =>
         {
             collector.ReadState(r);
             Iterations = r.ReadInt32();

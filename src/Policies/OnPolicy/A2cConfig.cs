@@ -1,6 +1,7 @@
 using Control.Core.Envs;
+using Control.Policies.Common;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Settings of <see cref="A2c"/> (defaults: Stable-Baselines3's A2C).</summary>
 public sealed record A2cConfig

@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The optimizer of <see cref="A2c"/>.</summary>
 public enum A2cOptimizer

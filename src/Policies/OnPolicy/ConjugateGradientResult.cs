@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>What conjugate gradient returned.</summary>
 /// <param name="Solution">x with A x ~ b.</param>

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Policies.Common;
+
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The settings TRPO and NPG have in common: the rollout, the conjugate gradient, the critic, the networks.</summary>
 internal interface INaturalGradientSettings

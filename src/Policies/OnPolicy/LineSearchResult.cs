@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>What the backtracking line search did.</summary>
 /// <param name="Accepted">Whether a step satisfied both conditions.</param>

@@ -6,7 +6,7 @@
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Flat parameter vectors, vector arithmetic and conjugate gradient.</summary>
 public static class NaturalGradient

@@ -4,10 +4,11 @@
 // keeps only its own step rule.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The shared state of one natural-gradient training run.</summary>
 internal sealed class NaturalGradientRun
@@ -94,13 +95,13 @@ internal sealed class NaturalGradientRun
     /// <summary>Writes every section a run needs to resume exactly, with the algorithm's iteration count.</summary>
     public void Save(Checkpoint checkpoint, int iterations)
     {
-        checkpoint.PutModule("policy", Policy);
-        checkpoint.PutModule("critic", Critic);
-        checkpoint.PutOptimizer("critic_optimizer", criticOptimizer);
-        checkpoint.PutFilter("filter", Filter);
-        checkpoint.PutRng("rng", rng);
-        checkpoint.PutEnv("env", env);
-        checkpoint.Put("counters", w =>
+        Policy.ToInference(Filter).Save(checkpoint);
+        checkpoint.PutModule(CheckpointSections.Value, Critic);
+        checkpoint.PutOptimizer(CheckpointSections.ValueOptimizer, criticOptimizer);
+        checkpoint.PutFilter(CheckpointSections.ObservationFilter, Filter);
+        checkpoint.PutRng(CheckpointSections.Rng, rng);
+        checkpoint.PutEnv(CheckpointSections.Env, env);
+        checkpoint.Put(CheckpointSections.Counters, w =>
         {
             collector.WriteState(w);
             w.Write(iterations);
@@ -111,14 +112,14 @@ internal sealed class NaturalGradientRun
     /// <summary>Restores what <see cref="Save"/> wrote; returns the iteration count.</summary>
     public int Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("policy", Policy);
-        checkpoint.ReadModule("critic", Critic);
-        checkpoint.ReadOptimizer("critic_optimizer", criticOptimizer);
-        checkpoint.ReadFilter("filter", Filter);
-        rng = checkpoint.GetRng("rng");
-        checkpoint.ReadEnv("env", env);
+        checkpoint.ReadPolicy(Policy);
+        checkpoint.ReadModule(CheckpointSections.Value, Critic);
+        checkpoint.ReadOptimizer(CheckpointSections.ValueOptimizer, criticOptimizer);
+        checkpoint.ReadFilter(CheckpointSections.ObservationFilter, Filter);
+        rng = checkpoint.GetRng(CheckpointSections.Rng);
+        checkpoint.ReadEnv(CheckpointSections.Env, env);
         int iterations = 0;
-        checkpoint.Read("counters", r =>
+        checkpoint.Read(CheckpointSections.Counters, r =>
         {
             collector.ReadState(r);
             iterations = r.ReadInt32();

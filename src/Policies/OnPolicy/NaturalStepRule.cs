@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>How <see cref="Npg"/> sizes its step along the natural gradient x = F^-1 g.</summary>
 public enum NaturalStepRule

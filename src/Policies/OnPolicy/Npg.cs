@@ -4,9 +4,10 @@
 // that the quadratic model of the KL equals delta. No line search: that is what TRPO adds (Trpo.cs).
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Natural policy gradient on a vector env, for Discrete (categorical policy) or Box (Gaussian policy) action spaces.</summary>
 public sealed class Npg : IAlgorithm
@@ -82,7 +83,11 @@ public sealed class Npg : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(run.Policy, run.Filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => run.Policy.ToInference(run.Filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint) => run.Save(checkpoint, Iterations);

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Policies.Common;
+
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Settings of <see cref="Npg"/>: those of <see cref="TrpoConfig"/> without the line search, plus the step rule.</summary>
 public sealed record NpgConfig : INaturalGradientSettings

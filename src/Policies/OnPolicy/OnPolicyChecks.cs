@@ -1,6 +1,7 @@
 using Control.Core.Envs;
+using Control.Policies.Common;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Checks shared by the on-policy configs.</summary>
 internal static class OnPolicyChecks

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Policies.Common;
+
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Rollout statistics the on-policy methods report.</summary>
 internal static class OnPolicyStatistics

@@ -1,6 +1,7 @@
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>
 /// One rollout's policy-update problem: observations, actions, log pi_old(a|s) and advantages, and a frozen copy of

@@ -9,10 +9,11 @@
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Proximal policy optimization, clipped or with the adaptive KL penalty.</summary>
 public sealed class Ppo : IAlgorithm
@@ -257,19 +258,23 @@ public sealed class Ppo : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(policy, collector.Filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => policy.ToInference(collector.Filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("ppo/policy", policy);
-        checkpoint.PutModule("ppo/value", critic);
-        checkpoint.PutOptimizer("ppo/optimizer", optimizer);
-        checkpoint.PutRng("ppo/rng/actions", actionRng);
-        checkpoint.PutRng("ppo/rng/shuffle", shuffleRng);
-        checkpoint.PutEnv("ppo/env", env);
-        checkpoint.PutFilter("ppo/filter", collector.Filter);
-        checkpoint.Put("ppo/state", w =>
+        InferencePolicy().Save(checkpoint);
+        checkpoint.PutModule(CheckpointSections.Value, critic);
+        checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
+        checkpoint.PutRng(CheckpointSections.Rng + "/actions", actionRng);
+        checkpoint.PutRng(CheckpointSections.Rng + "/shuffle", shuffleRng);
+        checkpoint.PutEnv(CheckpointSections.Env, env);
+        checkpoint.PutFilter(CheckpointSections.ObservationFilter, collector.Filter);
+        checkpoint.Put(CheckpointSections.Counters, w =>
         {
             collector.WriteState(w);
             w.Write(Iterations);
@@ -280,14 +285,14 @@ public sealed class Ppo : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("ppo/policy", policy);
-        checkpoint.ReadModule("ppo/value", critic);
-        checkpoint.ReadOptimizer("ppo/optimizer", optimizer);
-        actionRng = checkpoint.GetRng("ppo/rng/actions");
-        shuffleRng = checkpoint.GetRng("ppo/rng/shuffle");
-        checkpoint.ReadEnv("ppo/env", env);
-        checkpoint.ReadFilter("ppo/filter", collector.Filter);
-        checkpoint.Read("ppo/state", r =>
+        checkpoint.ReadPolicy(policy);
+        checkpoint.ReadModule(CheckpointSections.Value, critic);
+        checkpoint.ReadOptimizer(CheckpointSections.Optimizer, optimizer);
+        actionRng = checkpoint.GetRng(CheckpointSections.Rng + "/actions");
+        shuffleRng = checkpoint.GetRng(CheckpointSections.Rng + "/shuffle");
+        checkpoint.ReadEnv(CheckpointSections.Env, env);
+        checkpoint.ReadFilter(CheckpointSections.ObservationFilter, collector.Filter);
+        checkpoint.Read(CheckpointSections.Counters, r =>
         {
             collector.ReadState(r);
             Iterations = r.ReadInt32();

@@ -1,6 +1,7 @@
 using Control.Core.Envs;
+using Control.Policies.Common;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>PPO's settings. Defaults are CleanRL's and SB3's for classic control with 8 envs.</summary>
 public sealed record PpoConfig

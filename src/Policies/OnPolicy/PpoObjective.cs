@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Which surrogate PPO maximizes.</summary>
 public enum PpoObjective

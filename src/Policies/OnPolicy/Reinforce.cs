@@ -8,10 +8,11 @@
 // A time limit is the horizon H of the seed's finite-horizon objective, so truncated episodes are not bootstrapped.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>REINFORCE with reward-to-go and a baseline, on batches of whole episodes.</summary>
 public sealed class Reinforce : IAlgorithm
@@ -281,22 +282,26 @@ public sealed class Reinforce : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(policy, filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => policy.ToInference(filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("reinforce/policy", policy);
-        checkpoint.PutOptimizer("reinforce/optimizer", optimizer);
+        InferencePolicy().Save(checkpoint);
+        checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
         if (value is not null)
         {
-            checkpoint.PutModule("reinforce/value", value);
-            checkpoint.PutOptimizer("reinforce/value_optimizer", valueOptimizer!);
+            checkpoint.PutModule(CheckpointSections.Value, value);
+            checkpoint.PutOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer!);
         }
-        checkpoint.PutFilter("reinforce/filter", filter);
-        checkpoint.PutRng("reinforce/rng", rng);
-        checkpoint.PutEnv("reinforce/env", env);
-        checkpoint.Put("reinforce/counters", w =>
+        checkpoint.PutFilter(CheckpointSections.ObservationFilter, filter);
+        checkpoint.PutRng(CheckpointSections.Rng, rng);
+        checkpoint.PutEnv(CheckpointSections.Env, env);
+        checkpoint.Put(CheckpointSections.Counters, w =>
         {
             w.Write(EnvSteps);
             w.Write(Iterations);
@@ -306,17 +311,17 @@ public sealed class Reinforce : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("reinforce/policy", policy);
-        checkpoint.ReadOptimizer("reinforce/optimizer", optimizer);
+        checkpoint.ReadPolicy(policy);
+        checkpoint.ReadOptimizer(CheckpointSections.Optimizer, optimizer);
         if (value is not null)
         {
-            checkpoint.ReadModule("reinforce/value", value);
-            checkpoint.ReadOptimizer("reinforce/value_optimizer", valueOptimizer!);
+            checkpoint.ReadModule(CheckpointSections.Value, value);
+            checkpoint.ReadOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer!);
         }
-        checkpoint.ReadFilter("reinforce/filter", filter);
-        rng = checkpoint.GetRng("reinforce/rng");
-        checkpoint.ReadEnv("reinforce/env", env);
-        checkpoint.Read("reinforce/counters", r =>
+        checkpoint.ReadFilter(CheckpointSections.ObservationFilter, filter);
+        rng = checkpoint.GetRng(CheckpointSections.Rng);
+        checkpoint.ReadEnv(CheckpointSections.Env, env);
+        checkpoint.Read(CheckpointSections.Counters, r =>
         {
             EnvSteps = r.ReadInt64();
             Iterations = r.ReadInt32();

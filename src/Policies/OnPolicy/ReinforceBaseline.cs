@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The baseline b subtracted from the reward-to-go (seed 004's list).</summary>
 public enum ReinforceBaseline

@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>The baselines of <see cref="ReinforceBaseline"/> as functions of a batch's reward-to-go.</summary>
 public static class ReinforceBaselines

@@ -1,6 +1,7 @@
 using Control.Core.Envs;
+using Control.Policies.Common;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Settings of <see cref="Reinforce"/>.</summary>
 public sealed record ReinforceConfig

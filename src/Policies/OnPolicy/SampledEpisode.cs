@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>One sampled episode: observations as the policy saw them, actions, rewards.</summary>
 /// <param name="Observations">T x ObservationSize values.</param>

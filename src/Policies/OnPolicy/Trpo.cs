@@ -5,9 +5,10 @@
 // mean KL(pi_k || pi_theta) <= delta; if no step does both, keep theta_k. The critic is fitted separately by Adam.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>TRPO on a vector env, for Discrete (categorical policy) or Box (Gaussian policy) action spaces.</summary>
 public sealed class Trpo : IAlgorithm
@@ -113,7 +114,11 @@ public sealed class Trpo : IAlgorithm
     }
 
     /// <inheritdoc />
-    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(run.Policy, run.Filter, deterministic, seed);
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => run.Policy.ToInference(run.Filter);
+
+    /// <inheritdoc />
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint) => run.Save(checkpoint, Iterations);

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Policies.Common;
+
+namespace Control.Policies.OnPolicy;
 
 /// <summary>
 /// Settings of <see cref="Trpo"/>. Defaults follow sb3-contrib's TRPO: 2048 transitions per rollout (here 2 envs x 1024),

@@ -1,8 +1,9 @@
 using Control.Core;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OnPolicy;
 
 /// <summary>Regression of the critic V(s) to the value targets of a rollout by minibatch Adam epochs.</summary>
 public static class ValueFitting

@@ -1,10 +1,12 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
+using Control.Policies.OffPolicy;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.OffPolicy;
 
 public class ReplayTests
 {
@@ -464,5 +466,17 @@ public class DqnTests
         EvaluationResult result = Evaluation.Run(dqn.Policy(deterministic: true), s => Envs.Make("cartpole", s), 20, 1_001_000);
         // A random policy lasts ~22 steps; 475 is CartPole-v1's reward threshold.
         Assert.True(result.Mean >= 475, $"expected a mean return of at least 475 after 50k steps, got {result.Mean}");
+    }
+
+    [Fact]
+    public void DuelingHeadsCombineAsValuePlusCenteredAdvantage()
+    {
+        var q = new QNetwork(4, 3, new NetworkConfig { Hidden = [16, 16] }, new Rng(2), dueling: true);
+        Tensor x = Tensor.Normal(new Rng(3), DType.Float32, 5, 4);
+        Tensor values = q.Forward(x);
+        Assert.Equal(new[] { 5, 3 }, values.ShapeArray());
+        var plain = new QNetwork(4, 3, new NetworkConfig(), new Rng(2));
+        Assert.Equal(new[] { 5, 3 }, plain.Forward(x).ShapeArray());
+        Assert.Contains(q.NamedParameters(), p => p.Name.StartsWith("advantage."));
     }
 }

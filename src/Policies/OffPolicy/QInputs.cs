@@ -3,7 +3,7 @@
 // (or epsilon-greedy) policy pi(s) = argmax_a Q(s, a) as the IPolicy that controllers and the CLI use.
 using Control.Core.Envs;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>Observations as Q-network inputs: Box observations as floats, Discrete observations one-hot.</summary>
 public static class QInputs

@@ -1,4 +1,6 @@
-namespace Control.Policies;
+using Control.Policies.Common;
+
+namespace Control.Policies.OffPolicy;
 
 /// <summary>Settings of <see cref="Dqn"/>. Defaults are Stable-Baselines3's DQN defaults unless noted.</summary>
 public sealed record DqnConfig

@@ -1,6 +1,6 @@
 using Control.Tensors;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>The TD regression loss of DQN.</summary>
 public static class TdLoss

@@ -1,8 +1,10 @@
 using Control.Core;
+using Control.Policies.Common;
+using Control.Policies.OnPolicy;
 using Control.Robots;
 using Control.Tensors;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.OnPolicy;
 
 public class A2cTests
 {

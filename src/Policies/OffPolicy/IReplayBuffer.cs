@@ -1,6 +1,6 @@
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>What a value-based learner needs from replay: add, draw, re-prioritize, save.</summary>
 public interface IReplayBuffer

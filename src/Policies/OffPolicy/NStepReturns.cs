@@ -3,7 +3,7 @@
 // with k = n, or fewer when the episode ends first. At a termination s' is the last observation and the
 // transition is marked terminated (nothing to bootstrap); at a time-limit truncation it is not, so that the
 // learner still adds gamma^k max_a Q(s_{t+k}, a). With n = 1 this is the one-step transition of plain DQN.
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// Turns the steps of each copy of a vector env into n-step transitions and adds them to a replay buffer.

@@ -4,7 +4,7 @@
 // to undo the bias of the non-uniform draw (beta annealed towards 1 over training). A sum-tree finds the
 // transition at a prefix sum in O(log N); new transitions get the largest priority seen so far, so that each
 // is replayed at least once soon after it arrives.
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// A binary tree over <see cref="Capacity"/> non-negative leaf values whose inner nodes hold the sum (and the

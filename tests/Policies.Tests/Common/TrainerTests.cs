@@ -1,8 +1,10 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Metrics;
+using Control.Policies.Common;
 using Control.Robots;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.Common;
 
 public class TrainerTests
 {
@@ -29,6 +31,8 @@ public class TrainerTests
             Iterations++;
             return new Dictionary<string, double> { ["rollout/reward_sum"] = sum, ["train/iteration"] = Iterations };
         }
+
+        public InferencePolicy InferencePolicy() => throw new NotSupportedException();
 
         public IPolicy Policy(bool deterministic, long seed = 0) => throw new NotSupportedException();
 
@@ -122,21 +126,26 @@ public class TrainerTests
         }
     }
 
-    [Fact]
-    public void MetricsLogRefusesRowsWithOtherKeys()
+    private sealed class RecordingSink : IMetricsSink
     {
-        string path = Path.Combine(Path.GetTempPath(), $"ctl-{Guid.NewGuid():N}.csv");
-        try
-        {
-            using var log = new MetricsLog(path);
-            log.Append(new TrainingProgress(1, 10, TimeSpan.Zero, new Dictionary<string, double> { ["a"] = 1 }));
-            var e = Assert.Throws<ArgumentException>(() => log.Append(new TrainingProgress(2, 20, TimeSpan.Zero, new Dictionary<string, double> { ["b"] = 1 })));
-            Assert.Contains("expected the metric keys a", e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        public List<MetricsRow> Rows { get; } = [];
+
+        public void Write(MetricsRow row) => Rows.Add(row);
+
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void EveryIterationsMetricsReachTheExtraSinks()
+    {
+        using var env = Envs.MakeVector("cartpole", 2, seed: 1);
+        env.Reset(seed: 1);
+        var sink = new RecordingSink();
+        TrainingResult result = Trainer.Train(new RandomWalk(env, 1), new TrainerOptions { TotalSteps = 300, Sinks = [sink] });
+        Assert.Equal(result.Iterations, sink.Rows.Count);
+        Assert.Equal(Enumerable.Range(1, result.Iterations), sink.Rows.Select(r => r.Iteration));
+        Assert.Equal(result.EnvSteps, sink.Rows[^1].EnvSteps);
+        Assert.Equal(sink.Rows[^1].Iteration, sink.Rows[^1].Values["train/iteration"]);
     }
 
     [Fact]

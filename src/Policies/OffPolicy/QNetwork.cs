@@ -1,8 +1,10 @@
 using Control.Core;
+using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.NN;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// Action-value function Q(s, .) over a Discrete space: an MLP to one output per action, or with
@@ -59,5 +61,38 @@ public sealed class QNetwork : Module
         Tensor features = ActivationLayer.Apply(Activation, trunk!.Forward(observations));
         Tensor advantage = advantageHead!.Forward(features);
         return valueHead!.Forward(features) + advantage - advantage.Mean(1, keepDim: true);
+    }
+
+    /// <summary>A copy of the network (the dueling trunk with its activation, then the two streams).</summary>
+    public InferenceNetwork ToNetwork() => plain is not null
+        ? new InferenceNetwork(InferenceNetwork.LayersOf(plain))
+        : new InferenceNetwork(InferenceNetwork.LayersOf(trunk!, Activation),
+            new DuelingHeads(DenseLayer.Of(valueHead!, Activation.Identity), DenseLayer.Of(advantageHead!, Activation.Identity)));
+
+    /// <summary>The greedy policy argmax_a Q(s, a) over raw observations of <paramref name="observationSpace"/> (a Discrete one one-hot), as a copy.</summary>
+    public InferencePolicy ToInference(Space observationSpace)
+    {
+        ArgumentNullException.ThrowIfNull(observationSpace);
+        if (QInputs.Size(observationSpace) != ObservationSize)
+            throw new ArgumentException($"QNetwork: the network reads {ObservationSize} inputs, but {observationSpace.Describe()} gives {QInputs.Size(observationSpace)}.");
+        var encoding = observationSpace is Discrete ? ObservationEncoding.OneHot : ObservationEncoding.Values;
+        return new InferencePolicy(observationSpace.FlatSize, encoding, null, ToNetwork(), ActionHead.Argmax(Actions, logits: false), new Discrete(Actions));
+    }
+
+    /// <summary>Copies a network of the same architecture (as <see cref="ToNetwork"/> gives) into this one.</summary>
+    /// <exception cref="InvalidDataException">The architecture differs.</exception>
+    public void CopyFrom(InferenceNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if ((network.Dueling is not null) != Dueling)
+            throw new InvalidDataException($"expected a {(Dueling ? "dueling" : "plain")} Q network, got a {(network.Dueling is null ? "plain" : "dueling")} one");
+        if (plain is not null)
+        {
+            InferenceNetwork.CopyTo(network.Layers, plain);
+            return;
+        }
+        InferenceNetwork.CopyTo(network.Layers, trunk!, Activation);
+        network.Dueling!.Value.CopyTo(valueHead!);
+        network.Dueling.Advantage.CopyTo(advantageHead!);
     }
 }

@@ -5,7 +5,7 @@
 // termination has zero value after it; an episode cut by a time limit bootstraps from s' like any other step.
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// Uniform replay: a ring of <see cref="Capacity"/> transitions, allocated once; when full, each new transition

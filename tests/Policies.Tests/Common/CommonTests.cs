@@ -1,11 +1,12 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.Common;
 
 public class AdvantageTests
 {
@@ -266,18 +267,6 @@ public class PolicyNetworkTests
     }
 
     [Fact]
-    public void DuelingHeadsCombineAsValuePlusCenteredAdvantage()
-    {
-        var q = new QNetwork(4, 3, new NetworkConfig { Hidden = [16, 16] }, new Rng(2), dueling: true);
-        Tensor x = Tensor.Normal(new Rng(3), DType.Float32, 5, 4);
-        Tensor values = q.Forward(x);
-        Assert.Equal(new[] { 5, 3 }, values.ShapeArray());
-        var plain = new QNetwork(4, 3, new NetworkConfig(), new Rng(2));
-        Assert.Equal(new[] { 5, 3 }, plain.Forward(x).ShapeArray());
-        Assert.Contains(q.NamedParameters(), p => p.Name.StartsWith("advantage."));
-    }
-
-    [Fact]
     public void PolicyActorClipsToTheBoxAndIsDeterministicForASeed()
     {
         var box = Box.Uniform(1, -0.1, 0.1);
@@ -294,11 +283,4 @@ public class PolicyNetworkTests
             Assert.InRange(a[0], -0.1, 0.1);
         }
     }
-}
-
-internal sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
-{
-    public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
-
-    public int GetHashCode(double obj) => 0;
 }

@@ -1,6 +1,6 @@
 using Control.Core;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>
 /// Proportional prioritized replay over a ring of transitions. Draws are stratified: the total priority is cut

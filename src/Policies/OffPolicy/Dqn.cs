@@ -10,10 +10,11 @@
 // hyperparameters the presets start from: train frequency, learning starts and target updates are in env steps.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.Optim;
 
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>DQN (with the Double, Dueling, prioritized and n-step switches of <see cref="DqnConfig"/>) on a vector env with a Discrete action space.</summary>
 public sealed class Dqn : IAlgorithm
@@ -245,22 +246,25 @@ public sealed class Dqn : IAlgorithm
 
     /// <summary>
     /// The greedy policy argmax_a Q(s, a) (deterministic), or epsilon-greedy with <see cref="DqnConfig.FinalEpsilon"/>
-    /// drawn from its own generator seeded with <paramref name="seed"/>; it reads the online network live.
+    /// drawn from its own generator seeded with <paramref name="seed"/>; it acts with a copy of the online network.
     /// </summary>
-    public IPolicy Policy(bool deterministic, long seed = 0) => new QPolicy(online, observationSpace, deterministic ? 0 : Config.FinalEpsilon, seed);
+    public IPolicy Policy(bool deterministic, long seed = 0) => new QPolicy(InferencePolicy(), deterministic ? 0 : Config.FinalEpsilon, seed);
+
+    /// <summary>The greedy policy argmax_a Q_theta(s, a) (a copy of the online network).</summary>
+    public InferencePolicy InferencePolicy() => online.ToInference(observationSpace);
 
     /// <inheritdoc />
     public void Save(Checkpoint checkpoint)
     {
-        checkpoint.PutModule("q", online);
-        checkpoint.PutModule("q_target", target);
-        checkpoint.PutOptimizer("optimizer", optimizer);
-        checkpoint.PutRng("rng_exploration", explorationRng);
-        checkpoint.PutRng("rng_replay", replayRng);
-        checkpoint.PutEnv("env", env);
+        InferencePolicy().Save(checkpoint);
+        checkpoint.PutModule(CheckpointSections.TargetQ, target);
+        checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
+        checkpoint.PutRng(CheckpointSections.Rng + "/exploration", explorationRng);
+        checkpoint.PutRng(CheckpointSections.Rng + "/replay", replayRng);
+        checkpoint.PutEnv(CheckpointSections.Env, env);
         checkpoint.Put("replay", replay.Write);
         checkpoint.Put("n_step", assembler.Write);
-        checkpoint.Put("counters", w =>
+        checkpoint.Put(CheckpointSections.Counters, w =>
         {
             w.Write(EnvSteps);
             w.Write(Iterations);
@@ -274,14 +278,14 @@ public sealed class Dqn : IAlgorithm
     /// <inheritdoc />
     public void Load(Checkpoint checkpoint)
     {
-        checkpoint.ReadModule("q", online);
-        checkpoint.ReadModule("q_target", target);
-        checkpoint.ReadOptimizer("optimizer", optimizer);
-        Rng exploration = checkpoint.GetRng("rng_exploration"), replaying = checkpoint.GetRng("rng_replay");
-        checkpoint.ReadEnv("env", env);
+        checkpoint.ReadPolicy(stored => online.CopyFrom(stored.Network));
+        checkpoint.ReadModule(CheckpointSections.TargetQ, target);
+        checkpoint.ReadOptimizer(CheckpointSections.Optimizer, optimizer);
+        Rng exploration = checkpoint.GetRng(CheckpointSections.Rng + "/exploration"), replaying = checkpoint.GetRng(CheckpointSections.Rng + "/replay");
+        checkpoint.ReadEnv(CheckpointSections.Env, env);
         checkpoint.Read("replay", replay.Read);
         checkpoint.Read("n_step", assembler.Read);
-        checkpoint.Read("counters", r =>
+        checkpoint.Read(CheckpointSections.Counters, r =>
         {
             EnvSteps = r.ReadInt64();
             Iterations = r.ReadInt32();

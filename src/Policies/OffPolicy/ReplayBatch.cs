@@ -1,4 +1,4 @@
-namespace Control.Policies;
+namespace Control.Policies.OffPolicy;
 
 /// <summary>A batch drawn from a replay buffer, in preallocated arrays that every draw overwrites.</summary>
 public sealed class ReplayBatch

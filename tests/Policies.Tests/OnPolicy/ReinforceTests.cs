@@ -1,9 +1,11 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Policies.Common;
+using Control.Policies.OnPolicy;
 using Control.Robots;
 using Control.Tensors;
 
-namespace Control.Policies.Tests;
+namespace Control.Policies.Tests.OnPolicy;
 
 public class ReinforceTests
 {
