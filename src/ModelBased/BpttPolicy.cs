@@ -1,5 +1,5 @@
-// A neural policy trained by backpropagation through time through a frozen model, step 3 of the seed's (002)
-// model-based loop: roll the policy out through f_phi from states the robot visited, sum the cost over the horizon,
+// A neural policy trained by backpropagation through time through a frozen model, step 3 of the model-based loop of
+// the lecture notes "End-to-end Model Based Reinforcement Learning": roll the policy out through f_phi from states the robot visited, sum the cost over the horizon,
 // and follow the gradient of that sum with respect to the policy's weights, through every model step. The model
 // can be learned (an IDifferentiableDynamics tensor graph) or any IDynamics through DifferentiableDynamics.
 //

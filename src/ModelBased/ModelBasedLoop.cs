@@ -1,4 +1,4 @@
-// The model-based loop of the seed (002): collect transitions with a base policy, fit a model f_phi(x, u) to them,
+// The model-based loop of Fragkiadaki's lecture notes "End-to-end Model Based Reinforcement Learning": collect transitions with a base policy, fit a model f_phi(x, u) to them,
 // plan through the frozen model, run the planner on the real system, append what it visited, and refit (data
 // aggregation). The planner and the model are pluggable, so the same loop is `mpc-ilqr`, `mpc-cem` and `pets`
 // (an ensemble with trajectory-sampling CEM); `bptt` swaps the planner for a policy trained through the model.

@@ -1,5 +1,5 @@
 // A deterministic neural-network dynamics model, the "learn f_phi(x, u) to minimize sum ||f_phi(x_i, u_i) - x'_i||^2"
-// step of model-based RL (seed 002): an MLP predicts the standardized state change (x' - x) from the standardized
+// step of model-based RL (the lecture notes "End-to-end Model Based Reinforcement Learning"): an MLP predicts the standardized state change (x' - x) from the standardized
 // (x, u), trained by minibatch Adam on the mean squared error, with a holdout part of the data for early stopping.
 // Once fitted it is an IDynamics (Jacobians by autodiff) and an IDifferentiableDynamics, so LQR, iLQR, CEM, MPPI
 // and gradient shooting plan on it directly.

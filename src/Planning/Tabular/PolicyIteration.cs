@@ -1,4 +1,4 @@
-// Policy iteration (the seed's "policy iteration algorithm"): starting from the policy that takes action 0
+// Policy iteration (the "policy iteration algorithm" of the CS 330 notes "Reinforcement Learning: Review"): starting from the policy that takes action 0
 // everywhere, repeat
 //   1. evaluate V^pi, the value of the current policy pi
 //   2. set pi(s) <- argmax_a Q^pi(s, a), with Q^pi(s, a) = r(s, a) + gamma E[V^pi(s')]

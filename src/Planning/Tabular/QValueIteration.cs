@@ -1,4 +1,4 @@
-// Q-value iteration: value iteration written on action values, the tabular form of the seed's (fitted)
+// Q-value iteration: value iteration written on action values, the tabular form of the (fitted)
 // Q-iteration with an exact model:
 //   Q(s, a) <- r(s, a) + gamma E[max_a' Q(s', a')]
 // from Q = 0 until ||Q_new - Q_old|| (max over s and a) is at most the tolerance; then Q is within

@@ -1,4 +1,4 @@
-// Value iteration (the seed's "value iteration algorithm"): repeat
+// Value iteration (the "value iteration algorithm" of the CS 330 notes "Reinforcement Learning: Review"): repeat
 //   1. Q(s, a) <- r(s, a) + gamma E[V(s')]
 //   2. V(s)    <- max_a Q(s, a)
 // from V = 0 until the max-norm Bellman residual ||V_new - V_old|| = ||T V_old - V_old|| is at most the tolerance.

@@ -1,5 +1,6 @@
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 
 namespace Control.Policies.Common;
 
@@ -17,23 +18,9 @@ public static class Evaluation
         var lengths = new int[episodes];
         for (int k = 0; k < episodes; k++)
         {
-            IEnv env = makeEnv(seed + k);
-            var observation = new double[env.ObservationSpace.FlatSize];
-            var action = new double[env.ActionSpace.FlatSize];
-            env.Reset(observation, seed + k);
-            policy.Reset();
-            double total = 0;
-            int steps = 0;
-            while (steps < maxSteps)
-            {
-                policy.Act(observation, action);
-                StepResult r = env.Step(action, observation);
-                total += r.Reward;
-                steps++;
-                if (r.Done) break;
-            }
-            returns[k] = total;
-            lengths[k] = steps;
+            EpisodeResult episode = new EpisodeRunner(makeEnv(seed + k)).Run(policy, seed + k, maxSteps);
+            returns[k] = episode.Return;
+            lengths[k] = episode.Steps;
         }
         return new EvaluationResult(returns, lengths);
     }

@@ -1,4 +1,4 @@
-// A2C, the synchronous advantage actor-critic of seed 004 (Mnih et al. 2016, "Asynchronous Methods for Deep
+// A2C, the synchronous advantage actor-critic of the "Practical Deep Reinforcement Learning" notes (Mnih et al. 2016, "Asynchronous Methods for Deep
 // Reinforcement Learning", run synchronously on a vector env as in OpenAI Baselines and Stable-Baselines3):
 //   1. run the policy for a few steps in each of N envs (the rollout collector, with V_old(s) from the critic),
 //   2. advantages by GAE(lambda) (lambda = 1: the n-step return bootstrapped with V minus V),

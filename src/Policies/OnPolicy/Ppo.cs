@@ -1,5 +1,6 @@
-// Proximal policy optimization (Schulman et al. 2017; seed 001). Each iteration collects T steps of N envs with
-// pi_old, estimates advantages by GAE(lambda), then takes K epochs of minibatch Adam steps on one of the seed's two
+// Proximal policy optimization (Schulman et al. 2017, "Proximal Policy Optimization Algorithms", as the
+// lecture notes on natural policy gradients, TRPO and PPO present it). Each iteration collects T steps of N envs with
+// pi_old, estimates advantages by GAE(lambda), then takes K epochs of minibatch Adam steps on one of the notes' two
 // surrogates, with a value loss and an entropy bonus:
 //   clipped:         L_CLIP = E[min(r A, clip(r, 1 - eps, 1 + eps) A)],   r = pi(a|s) / pi_old(a|s)
 //   adaptive KL:     L_KL   = E[r A] - beta KL(pi_old || pi), and after the update beta <- 2 beta when
@@ -111,7 +112,7 @@ public sealed class Ppo : IAlgorithm
             }
         }
 
-        // The seed's beta rule, on the KL of the whole rollout after the update.
+        // The notes' adaptive-beta rule, on the KL of the whole rollout after the update.
         double klAfter = double.NaN;
         if (c.Objective == PpoObjective.AdaptiveKl)
         {
@@ -148,7 +149,7 @@ public sealed class Ppo : IAlgorithm
     public static Tensor ClippedSurrogate(Tensor ratio, Tensor advantages, double clipRange)
         => Tensor.Minimum(ratio * advantages, ratio.Clamp(1 - clipRange, 1 + clipRange) * advantages).Mean();
 
-    /// <summary>The seed's rule: beta doubled when the KL exceeds 1.5 x target, halved when below target / 1.5, else kept.</summary>
+    /// <summary>The adaptive-KL rule of the notes: beta doubled when the KL exceeds 1.5 x target, halved when below target / 1.5, else kept.</summary>
     public static double AdaptKlBeta(double beta, double kl, double target)
     {
         if (kl > 1.5 * target) return beta * 2;

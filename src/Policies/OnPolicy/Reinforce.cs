@@ -1,11 +1,12 @@
-// REINFORCE (Williams 1992) as seed 000 derives it, with the baselines of seed 004:
+// REINFORCE (Williams 1992) as the notes "Introduction to Reinforcement Learning and Policy-Gradients" derive it, with
+// the baselines of the "Practical Deep Reinforcement Learning" notes:
 //   1. sample whole episodes {tau_i} from pi_theta (run the policy),
 //   2. weight every step by its reward-to-go Q_{i,t} = sum_{t' >= t} gamma^(t' - t) r_{i,t'} ("what you do now does not
 //      affect the reward of the past") minus a baseline b (unbiased: E[grad log pi b] = 0),
 //   3. take a gradient step on the weighted maximum-likelihood pseudo-loss
 //      L(theta) = -(1/N) sum_i sum_t log pi_theta(a_{i,t} | s_{i,t}) (Q_{i,t} - b_{i,t}),
 //      whose gradient is minus the policy-gradient estimate (1/N) sum_i sum_t grad log pi(a_{i,t} | s_{i,t}) (Q_{i,t} - b_{i,t}).
-// A time limit is the horizon H of the seed's finite-horizon objective, so truncated episodes are not bootstrapped.
+// A time limit is the horizon H of the notes' finite-horizon objective, so truncated episodes are not bootstrapped.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;

@@ -1,6 +1,6 @@
 namespace Control.Policies.OnPolicy;
 
-/// <summary>The baseline b subtracted from the reward-to-go (seed 004's list).</summary>
+/// <summary>The baseline b subtracted from the reward-to-go (the list of the "Practical Deep Reinforcement Learning" notes).</summary>
 public enum ReinforceBaseline
 {
     /// <summary>No baseline: the weight is the reward-to-go itself.</summary>
@@ -10,7 +10,7 @@ public enum ReinforceBaseline
     Constant,
 
     /// <summary>
-    /// The seed's optimal constant in its scalar form: b = sum_i |g_i|^2 R(tau_i) / sum_i |g_i|^2 with
+    /// The notes' optimal constant in its scalar form: b = sum_i |g_i|^2 R(tau_i) / sum_i |g_i|^2 with
     /// g_i = grad log P(tau_i; theta) = sum_t grad log pi(a_{i,t} | s_{i,t}) over all policy parameters (one number
     /// for the whole batch, so the update stays a weighted max-likelihood; the per-parameter form would weight
     /// every parameter differently). It minimizes the variance of the whole-trajectory estimator, and is used here

@@ -15,7 +15,7 @@ public sealed record ReinforceConfig
     /// </summary>
     public int BatchSteps { get; init; } = 5000;
 
-    /// <summary>Discount of the reward-to-go (default 0.99; 1 is the seed's undiscounted sum).</summary>
+    /// <summary>Discount of the reward-to-go (default 0.99; 1 is the notes' undiscounted sum).</summary>
     public double Gamma { get; init; } = 0.99;
 
     /// <summary>The baseline (default the learned state value).</summary>

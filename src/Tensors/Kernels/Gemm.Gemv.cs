@@ -11,7 +11,7 @@ internal static unsafe partial class Gemm
 
     /// <summary>
     /// Shortest k for the gemv path. Below it the rows of B are too short to stream, the lane sums dominate, and the dot
-    /// tile (eight rows per sum) is faster: 17 -> 256 took 0.47 us there, 0.52 us here.
+    /// tile (eight rows per sum) is faster (bench/RESULTS.md, batch-1 inference).
     /// </summary>
     internal const int GemvMinK = 64;
 
