@@ -2,6 +2,7 @@
 // log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
 using System.Text.Json;
 using Control.Cli.Commands;
+using Control.Policies.Registry;
 
 namespace Control.Cli.Tests;
 
@@ -51,12 +52,10 @@ public class TrainTests
         {
             TrainCommand.TrainRun straight = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, first);
             // The same run (same --steps, so the same learning-rate schedule) interrupted after 8192 steps.
-            AlgorithmEntry entry = Algorithms.Get("ppo-kl");
-            object config = entry.Preset("pendulum", 16_384);
-            var run = new RunDescription("ppo-kl", "pendulum", 5, JsonSerializer.Serialize(config, entry.ConfigType));
-            using (var env = Control.Robots.Envs.MakeVector("pendulum", entry.Envs(config), 5))
-                Control.Policies.Trainer.Train(entry.Create(env, config, 5), new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
-                    describe: c => c.PutJson(TrainCommand.RunSection, run));
+            (Control.Policies.IAlgorithm algorithm, RunDescription run) = Algorithms.Start("ppo-kl", "pendulum", 16_384, 5,
+                (env, copies, seed) => Control.Robots.Envs.MakeVector(env, copies, seed));
+            Control.Policies.Trainer.Train(algorithm, new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
+                describe: c => c.PutJson(RunDescription.Section, run));
             TrainCommand.TrainRun resumed = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, second, resume: Path.Combine(second, "checkpoint.ctl"));
             Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);
             Assert.Equal(straight.Evaluation.Returns, resumed.Evaluation.Returns);

@@ -10,6 +10,7 @@ using Control.Dynamics;
 using Control.Dynamics.Learned;
 using Control.ModelBased;
 using Control.Planning;
+using Control.Planning.Registry;
 using Control.Planning.Sampling;
 using Control.Robots;
 
@@ -106,8 +107,8 @@ public static class MbrlCommand
 
     // The planners of `control plan` on the env (horizons tuned there), with CEM's population halved for speed on a network.
     private static IPlanner Planner(string env, string method, IDynamics model, ICost cost, long seed) => method == "mpc-ilqr"
-        ? new Ilqr(model, cost, new IlqrConfig { Horizon = PlannerFactory.DefaultHorizon("ilqr", env), MaxIterations = 50, WarmMaxIterations = 3, ColdStarts = 3 })
-        : new Cem(model, cost, new CemConfig { Horizon = PlannerFactory.DefaultHorizon("cem", env), Population = 200, Iterations = 3, Seed = seed });
+        ? new Ilqr(model, cost, new IlqrConfig { Horizon = Planners.DefaultHorizon("ilqr", env), MaxIterations = 50, WarmMaxIterations = 3, ColdStarts = 3 })
+        : new Cem(model, cost, new CemConfig { Horizon = Planners.DefaultHorizon("cem", env), Population = 200, Iterations = 3, Seed = seed });
 
     private static BpttConfig BpttSettings(string env, long seed) => new() { Seed = seed, PeriodicStates = Angles(env) };
 

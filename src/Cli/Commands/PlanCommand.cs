@@ -5,6 +5,7 @@ using System.Globalization;
 using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Planning;
+using Control.Planning.Registry;
 using Control.Robots;
 
 namespace Control.Cli.Commands;
@@ -16,7 +17,7 @@ public static class PlanCommand
     public static Command Create(CommandContext context)
     {
         var env = new Option<string>("--env") { Description = "Environment name (an analytic robot with a model, see `control envs`).", Required = true };
-        var planner = new Option<string>("--planner") { Description = $"Planner: {string.Join(", ", PlannerFactory.Names)}.", Required = true };
+        var planner = new Option<string>("--planner") { Description = $"Planner: {string.Join(", ", Planners.Names)}.", Required = true };
         var horizon = new Option<int?>("--horizon") { Description = "Planning horizon in steps (default: tuned per env and planner)." };
         var steps = new Option<int?>("--steps") { Description = "Env steps to run (default: the env's episode length)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the env's initial state and of sampling planners.", DefaultValueFactory = _ => 0 };
@@ -56,7 +57,7 @@ public static class PlanCommand
             $"{envName}: planning needs an env that exposes its model (IModelEnv); this one does not");
         if (env.ActionSpace is not Box)
             throw new ArgumentException($"{envName}: planning needs continuous actions; this env's actions are {env.ActionSpace.Describe()}");
-        IPlanner planner = PlannerFactory.Create(plannerName, envName, model, horizon, seed);
+        IPlanner planner = Planners.Create(plannerName, envName, model, horizon, seed);
         var mpc = new MpcController(planner);
         ClosedLoopResult result = ClosedLoop.Run(env, mpc, seed, steps ?? int.MaxValue);
         double[] ms = mpc.ReplanSeconds.Select(s => 1e3 * s).Order().ToArray();

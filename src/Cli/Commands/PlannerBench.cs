@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Control.Core.Envs;
 using Control.Planning;
+using Control.Planning.Registry;
 using Control.Robots;
 using Spectre.Console;
 
@@ -14,13 +15,16 @@ namespace Control.Cli.Commands;
 /// <summary>Planner benchmarks.</summary>
 public static class PlannerBench
 {
+    /// <summary>Envs of the planner benchmark.</summary>
+    public static readonly string[] BenchEnvs = ["pendulum", "cartpole-swingup", "acrobot-swingup", "quadrotor2d", "reacher2d"];
+
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var seeds = new Option<int>("--seeds") { Description = "Episodes (seeds 1..N) per env and planner.", DefaultValueFactory = _ => 5 };
-        var planners = new Option<string?>("--planners") { Description = $"Comma-separated subset of {string.Join(", ", PlannerFactory.Names)} (default: all)." };
-        var envs = new Option<string?>("--envs") { Description = $"Comma-separated subset of {string.Join(", ", PlannerFactory.BenchEnvs)} (default: all)." };
+        var planners = new Option<string?>("--planners") { Description = $"Comma-separated subset of {string.Join(", ", Planners.Names)} (default: all)." };
+        var envs = new Option<string?>("--envs") { Description = $"Comma-separated subset of {string.Join(", ", BenchEnvs)} (default: all)." };
         var command = new Command("planners", "Task x planner table over seeds, and the planning speed figures.") { json, seeds, planners, envs };
         command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(json), parse.GetValue(seeds),
             parse.GetValue(planners), parse.GetValue(envs))));
@@ -45,8 +49,8 @@ public static class PlannerBench
     private static int Execute(CommandContext context, bool json, int seeds, string? plannerList, string? envList)
     {
         if (seeds < 1) throw new ArgumentException($"expected --seeds >= 1, got {seeds}");
-        string[] planners = Subset(plannerList, PlannerFactory.Names, "--planners");
-        string[] envs = Subset(envList, PlannerFactory.BenchEnvs, "--envs");
+        string[] planners = Subset(plannerList, Planners.Names, "--planners");
+        string[] envs = Subset(envList, BenchEnvs, "--envs");
 
         var rows = new List<TableRow>();
         foreach (string env in envs)
@@ -186,7 +190,7 @@ public static class PlannerBench
         catch (PlanningException e)
         {
             context.Error.WriteLine($"{env} / {planner} / seed {seed}: planning failed: {e.Message}");
-            return new PlanCommand.PlanRun(env, planner, PlannerFactory.DefaultHorizon(planner, env), seed, false, double.NaN, 0,
+            return new PlanCommand.PlanRun(env, planner, Planners.DefaultHorizon(planner, env), seed, false, double.NaN, 0,
                 double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
     }

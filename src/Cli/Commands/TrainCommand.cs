@@ -3,8 +3,8 @@
 // episodes of the deterministic policy; `control eval` rebuilds the algorithm from a checkpoint and evaluates it.
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Control.Policies;
+using Control.Policies.Registry;
 using Control.Robots;
 using Spectre.Console;
 
@@ -15,9 +15,6 @@ public static class TrainCommand
 {
     /// <summary>Evaluation episodes at the end of training and in `control eval`.</summary>
     public const int EvaluationEpisodes = 20;
-
-    /// <summary>Checkpoint section holding the <see cref="RunDescription"/>.</summary>
-    public const string RunSection = "run";
 
     /// <summary>The outcome of a training run.</summary>
     public sealed record TrainRun(RunDescription Run, TrainingResult Training, EvaluationResult Evaluation, string? CheckpointPath);
@@ -91,40 +88,21 @@ public static class TrainCommand
         }
         else
         {
-            AlgorithmEntry entry = Algorithms.Get(algoName);
-            Envs.Spec(envName);
-            object config = entry.Preset(envName, steps);
-            run = new RunDescription(algoName, envName, seed, JsonSerializer.Serialize(config, entry.ConfigType));
-            algorithm = entry.Create(Envs.MakeVector(envName, entry.Envs(config), seed), config, seed);
+            (algorithm, run) = Algorithms.Start(algoName, envName, steps, seed, (env, copies, s) => Envs.MakeVector(env, copies, s));
         }
         var callbacks = new List<Func<TrainingProgress, bool>>();
         if (progress is not null) callbacks.Add(ProgressPrinter(progress, run, steps));
         TrainingResult training = Trainer.Train(algorithm, new TrainerOptions { TotalSteps = steps, OutputDirectory = outputDirectory, CheckpointEvery = checkpointEvery },
-            callbacks, c => c.PutJson(RunSection, run));
+            callbacks, c => c.PutJson(RunDescription.Section, run));
         long evalSeed = 1_000_000 + 1000 * run.Seed;
         EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(envName, s), EvaluationEpisodes, evalSeed);
         string? checkpointPath = outputDirectory is null ? null : Path.Combine(outputDirectory, Trainer.CheckpointFile);
         return new TrainRun(run, training, evaluation, checkpointPath);
     }
 
-    /// <summary>Rebuilds the algorithm a checkpoint was saved from, with its weights and state.</summary>
+    /// <summary>Rebuilds the algorithm a checkpoint was saved from, on the registered envs.</summary>
     public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
-    {
-        RunDescription run = checkpoint.GetJson<RunDescription>(RunSection);
-        AlgorithmEntry entry = Algorithms.Get(run.Algorithm);
-        object config;
-        try
-        {
-            config = JsonSerializer.Deserialize(run.Config, entry.ConfigType) ?? throw new JsonException("null config");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{checkpoint.Source}: the stored {entry.ConfigType.Name} does not parse ({e.Message}).", e);
-        }
-        IAlgorithm algorithm = entry.Create(Envs.MakeVector(run.Env, entry.Envs(config), run.Seed), config, run.Seed);
-        algorithm.Load(checkpoint);
-        return (algorithm, run);
-    }
+        => Algorithms.Restore(checkpoint, (env, copies, seed) => Envs.MakeVector(env, copies, seed));
 
     // One line per tenth of the budget (and at the end): env steps, recent episode return, throughput.
     private static Func<TrainingProgress, bool> ProgressPrinter(CommandContext context, RunDescription run, long steps)

@@ -1,8 +1,6 @@
 // PPO's tuned settings per env, from the RL Zoo's hyperparameters (rl-baselines3-zoo, hyperparams/ppo.yml) where
 // they exist; without a state-dependent exploration noise on the pendulum, a reward scale takes its place.
-using Control.Policies;
-
-namespace Control.Cli.Commands;
+namespace Control.Policies.Registry;
 
 /// <summary>PPO presets for `control train`.</summary>
 public static class PpoPresets
