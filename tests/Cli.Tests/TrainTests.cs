@@ -1,7 +1,7 @@
 // `control train`, `control eval` and `control bench ppo` end to end: the JSON keys, checkpoints and the CSV
 // log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
 using System.Text.Json;
-using Control.Cli.Commands;
+using Control.Experiments;
 using Control.Policies.Registry;
 
 namespace Control.Cli.Tests;
@@ -50,13 +50,13 @@ public class TrainTests
         string first = TempDirectory(), second = TempDirectory();
         try
         {
-            TrainCommand.TrainRun straight = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, first);
+            TrainReport straight = TrainRun.Run(new TrainRequest("pendulum", "ppo-kl", 16_384, 5) { OutputDirectory = first });
             // The same run (same --steps, so the same learning-rate schedule) interrupted after 8192 steps.
             (Control.Policies.IAlgorithm algorithm, RunDescription run) = Algorithms.Start("ppo-kl", "pendulum", 16_384, 5,
                 (env, copies, seed) => Control.Robots.Envs.MakeVector(env, copies, seed));
             Control.Policies.Trainer.Train(algorithm, new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
                 describe: c => c.PutJson(RunDescription.Section, run));
-            TrainCommand.TrainRun resumed = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, second, resume: Path.Combine(second, "checkpoint.ctl"));
+            TrainReport resumed = TrainRun.Run(new TrainRequest("pendulum", "ppo-kl", 16_384, 5) { OutputDirectory = second, Resume = Path.Combine(second, "checkpoint.ctl") });
             Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);
             Assert.Equal(straight.Evaluation.Returns, resumed.Evaluation.Returns);
         }

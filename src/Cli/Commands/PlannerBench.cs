@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Control.Core.Envs;
+using Control.Experiments;
 using Control.Planning;
 using Control.Planning.Registry;
 using Control.Robots;
@@ -65,7 +66,7 @@ public static class PlannerBench
             }
         }
         ColdSolve[] cold = [.. from stages in ColdStagesCompared from threads in new[] { 1, 2 } select ColdIlqr("cartpole-swingup", 100, seeds, stages, threads)];
-        var warm = Enumerable.Range(1, seeds).Select(seed => PlanCommand.Run("cartpole-swingup", "ilqr", 100, null, seed)).ToList();
+        var warm = Enumerable.Range(1, seeds).Select(seed => PlanRun.Run(new PlanRequest("cartpole-swingup", "ilqr", seed) { Horizon = 100 })).ToList();
         var warmFigure = new
         {
             env = "cartpole-swingup", horizon = 100, seeds, successes = warm.Count(r => r.Success),
@@ -181,16 +182,16 @@ public static class PlannerBench
     }
 
     // A planner that gives up (e.g. LQR on a cost that stays non-convex) fails that episode; the reason goes to stderr.
-    private static PlanCommand.PlanRun RunOrFail(CommandContext context, string env, string planner, long seed)
+    private static PlanReport RunOrFail(CommandContext context, string env, string planner, long seed)
     {
         try
         {
-            return PlanCommand.Run(env, planner, null, null, seed);
+            return PlanRun.Run(new PlanRequest(env, planner, seed));
         }
         catch (PlanningException e)
         {
             context.Error.WriteLine($"{env} / {planner} / seed {seed}: planning failed: {e.Message}");
-            return new PlanCommand.PlanRun(env, planner, Planners.DefaultHorizon(planner, env), seed, false, double.NaN, 0,
+            return new PlanReport(env, planner, Planners.DefaultHorizon(planner, env), seed, 0, false, double.NaN,
                 double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         }
     }
