@@ -1,8 +1,6 @@
 // `control train`, `control eval` and `control bench ppo` end to end: the JSON keys, checkpoints and the CSV
-// log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
+// log in --out, exact resume from the command line, evaluation of a checkpoint, and bad input as a message with exit code 2.
 using System.Text.Json;
-using Control.Experiments;
-using Control.Policies.Registry;
 
 namespace Control.Cli.Tests;
 
@@ -41,28 +39,6 @@ public class TrainTests
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void ResumingACheckpointEndsWhereTheUninterruptedRunEnds()
-    {
-        string first = TempDirectory(), second = TempDirectory();
-        try
-        {
-            TrainReport straight = TrainRun.Run(new TrainRequest("pendulum", "ppo-kl", 16_384, 5) { OutputDirectory = first });
-            // The same run (same --steps, so the same learning-rate schedule) interrupted after 8192 steps.
-            (Control.Policies.IAlgorithm algorithm, RunDescription run) = Algorithms.Start("ppo-kl", "pendulum", 16_384, 5,
-                (env, copies, seed) => Control.Robots.Envs.MakeVector(env, copies, seed));
-            Control.Policies.Trainer.Train(algorithm, new Control.Policies.TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
-                describe: c => c.PutJson(RunDescription.Section, run));
-            TrainReport resumed = TrainRun.Run(new TrainRequest("pendulum", "ppo-kl", 16_384, 5) { OutputDirectory = second, Resume = Path.Combine(second, "checkpoint.ctl") });
-            Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);
-            Assert.Equal(straight.Evaluation.Returns, resumed.Evaluation.Returns);
-        }
-        finally
-        {
-            foreach (string d in new[] { first, second }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
         }
     }
 
