@@ -3,14 +3,15 @@
 using System.CommandLine;
 using System.Text.Json;
 using Control.Cli.Commands;
+using Control.Experiments;
 
 namespace Control.Cli;
 
 /// <summary>Builds and runs the command line.</summary>
 public static class ControlCommand
 {
-    /// <summary>JSON settings for every --json output: one object, one line, property names as given.</summary>
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    /// <summary>JSON settings for every --json output: one object, one line, property names in snake_case.</summary>
+    public static JsonSerializerOptions Json => ExperimentJson.Options;
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen subcommand; returns the exit code (0 ok, 1 usage, 2 bad input).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)

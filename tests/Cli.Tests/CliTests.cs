@@ -114,23 +114,6 @@ public class CliTests
     }
 
     [Fact]
-    public void DemoRunsEveryStageAndReportsExactJacobians()
-    {
-        (int code, string output, _) = Run("demo", "--json");
-        Assert.Equal(0, code);
-        JsonElement root = LastLineJson(output);
-        Assert.Equal(Envs.Names.Count, root.GetProperty("episodes").GetArrayLength());
-        foreach (JsonElement j in root.GetProperty("jacobians").EnumerateArray())
-        {
-            Assert.True(j.GetProperty("max_error_a").GetDouble() < 1e-6, j.ToString());
-            Assert.True(j.GetProperty("max_error_b").GetDouble() < 1e-6, j.ToString());
-        }
-        Assert.Equal(4, root.GetProperty("vector").GetArrayLength());
-        JsonElement ppo = root.GetProperty("model_free");
-        Assert.True(ppo.GetProperty("eval_return").GetDouble() >= 475, ppo.ToString());
-    }
-
-    [Fact]
     public void BenchTensorsReportsBothEnginesAndTheRatio()
     {
         (int code, string output, string error) = Run("bench", "tensors", "--seconds", "0.02", "--json");

@@ -1,8 +1,6 @@
 // `control train`, `control eval` and `control bench ppo` end to end: the JSON keys, checkpoints and the CSV
-// log in --out, exact resume, evaluation of a checkpoint, and bad input as a message with exit code 2.
+// log in --out, exact resume from the command line, evaluation of a checkpoint, and bad input as a message with exit code 2.
 using System.Text.Json;
-using Control.Cli.Commands;
-using Control.Policies.Common;
 
 namespace Control.Cli.Tests;
 
@@ -41,30 +39,6 @@ public class TrainTests
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void ResumingACheckpointEndsWhereTheUninterruptedRunEnds()
-    {
-        string first = TempDirectory(), second = TempDirectory();
-        try
-        {
-            TrainCommand.TrainRun straight = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, first);
-            // The same run (same --steps, so the same learning-rate schedule) interrupted after 8192 steps.
-            AlgorithmEntry entry = Algorithms.Get("ppo-kl");
-            object config = entry.Preset("pendulum", 16_384);
-            var run = new RunDescription("ppo-kl", "pendulum", 5, JsonSerializer.Serialize(config, entry.ConfigType));
-            using (var env = Control.Robots.Envs.MakeVector("pendulum", entry.Envs(config), 5))
-                Trainer.Train(entry.Create(env, config, 5), new TrainerOptions { TotalSteps = 8192, OutputDirectory = second },
-                    describe: c => c.PutJson(TrainCommand.RunSection, run));
-            TrainCommand.TrainRun resumed = TrainCommand.Train("pendulum", "ppo-kl", 16_384, 5, second, resume: Path.Combine(second, "checkpoint.ctl"));
-            Assert.Equal(straight.Training.EnvSteps, resumed.Training.EnvSteps);
-            Assert.Equal(straight.Evaluation.Returns, resumed.Evaluation.Returns);
-        }
-        finally
-        {
-            foreach (string d in new[] { first, second }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
         }
     }
 

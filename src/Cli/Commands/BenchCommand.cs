@@ -1,16 +1,9 @@
-// `control bench`: speed figures measured side by side with the peer a user would otherwise pick.
-// `control bench tensors`: one training step (forward, backward, Adam) of an MLP 17 -> 256 -> 256 -> 6 (tanh, MSE)
-// and batch-1 inference, in Control and in PyTorch (bench/torch_mlp.py under /usr/bin/python3), on one thread
-// and then two, with one core's measured float32 FMA peak (FmaPeak.cs) as the yardstick of the GFLOP/s.
-// `control bench models` (ModelBench.cs) and `control bench planners` (PlannerBench.cs) are the other suites.
+// `control bench`: speed figures measured side by side with the peer a user would otherwise pick; each suite runs
+// in bench/Control.Bench.Runs. `control bench tensors` (TensorBench) is here; `control bench models`, `planners`
+// and `ppo` have their own files.
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Control.Core;
-using Control.Tensors;
-using Control.Tensors.NN;
-using Control.Tensors.Optim;
+using Control.Bench.Runs;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;
@@ -18,10 +11,6 @@ namespace Control.Cli.Commands;
 /// <summary>The bench command and its suites.</summary>
 public static class BenchCommand
 {
-    private static readonly int[] Batches = [1, 64, 256, 4096];
-    private const int Ring = 8;
-    private const double LearningRate = 1e-5;
-
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandContext context)
     {
@@ -29,141 +18,32 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure (split in 5 repeats; the median is reported).", DefaultValueFactory = _ => 0.5 };
         var tensors = new Command("tensors", "MLP training step and inference, Control against PyTorch, one and two threads.") { json, seconds };
         tensors.SetAction(parse => context.Guard(() => Tensors(context, parse.GetValue(json), parse.GetValue(seconds))));
-        return new Command("bench", "Speed figures, side by side with the peer.") { tensors, ModelBench.Create(context), PlannerBench.Create(context), PpoBench.Create(context) };
+        return new Command("bench", "Speed figures, side by side with the peer.")
+        {
+            tensors, ModelBenchCommand.Create(context), PlannerBenchCommand.Create(context), PpoBenchCommand.Create(context),
+        };
     }
-
-    private sealed record Row(string kind, int batch, int threads, double control_us, double? torch_us, double? ratio, double control_gflops);
 
     private static int Tensors(CommandContext context, bool json, double seconds)
     {
-        var rows = new List<Row>();
-        double peak = FmaPeak.Measure();
-        // One unrecorded pass over every figure first: the JIT compiles the hot methods in tiers, in the background,
-        // and on a busy machine that outlasts one figure's warm-up (the first figure measured then ran up to 5x slow).
-        foreach (int batch in Batches) TrainStepMicroseconds(batch, seconds);
-        InferenceMicroseconds(seconds);
-        string? torchVersion = null;
-        string? torchError = null;
-        foreach (int threads in new[] { 1, 2 })
-        {
-            (Dictionary<int, double> Train, double Infer, string Version)? torch = null;
-            try
-            {
-                torch = RunTorch(threads, seconds);
-                torchVersion = torch.Value.Version;
-            }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException or FormatException)
-            {
-                torchError = e.Message;
-            }
-            using TensorThreads.Scope threadScope = TensorThreads.Use(threads);
-            foreach (int batch in Batches)
-            {
-                double us = TrainStepMicroseconds(batch, seconds);
-                double? peer = torch?.Train[batch];
-                rows.Add(new Row("train", batch, threads, us, peer, peer / us, 3 * ForwardFlops(batch) / (us * 1e3)));
-            }
-            double infer = InferenceMicroseconds(seconds);
-            rows.Add(new Row("infer", 1, threads, infer, torch?.Infer, torch?.Infer / infer, ForwardFlops(1) / (infer * 1e3)));
-        }
-
+        TensorBenchReport report = TensorBench.Run(seconds);
         if (json)
         {
-            context.WriteJson(new { rows, fma_peak_gflops = peak, cpu = FmaPeak.DescribeCpu(), torch = torchVersion, torch_error = torchError });
+            context.WriteJson(report);
             return 0;
         }
         var table = new Table().AddColumns("kind", "batch", "threads", "Control (us)", "PyTorch (us)", "PyTorch / Control", "Control GFLOP/s");
-        foreach (Row r in rows)
+        foreach (TensorBenchRow r in report.Rows)
         {
-            table.AddRow(r.kind, r.batch.ToString(CultureInfo.InvariantCulture), r.threads.ToString(CultureInfo.InvariantCulture),
-                r.control_us.ToString("F1", CultureInfo.InvariantCulture), r.torch_us?.ToString("F1", CultureInfo.InvariantCulture) ?? "-",
-                r.ratio?.ToString("F1", CultureInfo.InvariantCulture) + "x", r.control_gflops.ToString("F1", CultureInfo.InvariantCulture));
+            table.AddRow(r.Kind, r.Batch.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture),
+                r.ControlUs.ToString("F1", CultureInfo.InvariantCulture), r.TorchUs?.ToString("F1", CultureInfo.InvariantCulture) ?? "-",
+                r.Ratio?.ToString("F1", CultureInfo.InvariantCulture) + "x", r.ControlGflops.ToString("F1", CultureInfo.InvariantCulture));
         }
         context.Console.Write(table);
-        Row largest = rows.First(r => r.kind == "train" && r.threads == 1 && r.batch == Batches[^1]);
+        TensorBenchRow largest = report.Rows.First(r => r.Kind == "train" && r.Threads == 1 && r.Batch == TensorBench.Batches[^1]);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CPU {FmaPeak.DescribeCpu()}; one core's float32 FMA peak: {peak:F1} GFLOP/s; the batch-{largest.batch} step on one thread runs at {100 * largest.control_gflops / peak:F0}% of it."));
-        context.Output.WriteLine(torchVersion is null ? $"PyTorch unavailable: {torchError}" : $"PyTorch {torchVersion} (/usr/bin/python3)");
+            $"CPU {report.Cpu}; one core's float32 FMA peak: {report.FmaPeakGflops:F1} GFLOP/s; the batch-{largest.Batch} step on one thread runs at {100 * largest.ControlGflops / report.FmaPeakGflops:F0}% of it."));
+        context.Output.WriteLine(report.Torch is null ? $"PyTorch unavailable: {report.TorchError}" : $"PyTorch {report.Torch} (/usr/bin/python3)");
         return 0;
-    }
-
-    // Multiply-adds of one forward pass, times two.
-    private static double ForwardFlops(int batch) => 2.0 * batch * (17 * 256 + 256 * 256 + 256 * 6);
-
-    private static double TrainStepMicroseconds(int batch, double seconds)
-    {
-        var rng = new Rng(0);
-        Sequential model = Mlp.Create(17, [256, 256], 6, rng);
-        var optimizer = new Adam(model.Parameters(), new AdamConfig { LearningRate = LearningRate });
-        // A ring of batches and a small step keep the network far from fitting its data during the measurement:
-        // a network that fits one batch exactly drives its gradients into subnormal floats, which are slow on
-        // x86 in any engine. bench/torch_mlp.py does the same.
-        Tensor[] xs = Enumerable.Range(0, Ring).Select(_ => Tensor.Normal(rng, DType.Float32, batch, 17)).ToArray();
-        Tensor[] ys = Enumerable.Range(0, Ring).Select(_ => Tensor.Normal(rng, DType.Float32, batch, 6)).ToArray();
-        int next = 0;
-        return Median(() =>
-        {
-            using var scope = TensorScope.Begin();
-            optimizer.ZeroGrad();
-            Loss.Mse(model.Forward(xs[next % Ring]), ys[next++ % Ring]).Backward();
-            optimizer.Step();
-        }, seconds);
-    }
-
-    private static double InferenceMicroseconds(double seconds)
-    {
-        var rng = new Rng(0);
-        Sequential model = Mlp.Create(17, [256, 256], 6, rng);
-        Tensor x = Tensor.Normal(rng, DType.Float32, 1, 17);
-        return Median(() =>
-        {
-            using var scope = TensorScope.Begin();
-            using var noGrad = Autograd.NoGrad();
-            model.Forward(x);
-        }, seconds);
-    }
-
-    // Median over 5 repeats of the mean time per call, after a warm-up long enough for the JIT's optimized tier.
-    private static double Median(Action step, double seconds)
-    {
-        var warmup = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warmup.Elapsed.TotalSeconds < Math.Max(0.3, seconds); i++) step();
-        var perCall = new double[5];
-        for (int r = 0; r < perCall.Length; r++)
-        {
-            long count = 0;
-            var clock = Stopwatch.StartNew();
-            do
-            {
-                step();
-                count++;
-            } while (clock.Elapsed.TotalSeconds < seconds / perCall.Length);
-            perCall[r] = clock.Elapsed.TotalMicroseconds / count;
-        }
-        Array.Sort(perCall);
-        return perCall[perCall.Length / 2];
-    }
-
-    private static (Dictionary<int, double> Train, double Infer, string Version) RunTorch(int threads, double seconds)
-    {
-        string script = Path.Combine(AppContext.BaseDirectory, "bench", "torch_mlp.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString(CultureInfo.InvariantCulture), string.Join(",", Batches), seconds.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        // Idle OpenMP workers sleep instead of spinning for a core the other worker needs (see bench/RESULTS.md, issue 5).
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"bench/torch_mlp.py failed (is python3-torch installed?): {error.Trim()}");
-        JsonElement root = JsonDocument.Parse(output).RootElement;
-        var train = new Dictionary<int, double>();
-        foreach (JsonProperty p in root.GetProperty("train_us").EnumerateObject()) train[int.Parse(p.Name, CultureInfo.InvariantCulture)] = p.Value.GetDouble();
-        return (train, root.GetProperty("infer_us").GetDouble(), root.GetProperty("torch").GetString() ?? "?");
     }
 }

@@ -19,30 +19,27 @@ public static class EnvsCommand
             var rows = Envs.Specs.Select(spec =>
             {
                 IEnv env = spec.Create(0);
-                return new
-                {
-                    name = spec.Name,
-                    observation_space = env.ObservationSpace.Describe(),
-                    action_space = env.ActionSpace.Describe(),
-                    horizon = spec.Horizon,
-                    model = env is IModelEnv,
-                    description = spec.Description,
-                };
+                return new EnvRow(spec.Name, env.ObservationSpace.Describe(), env.ActionSpace.Describe(), spec.Horizon, env is IModelEnv, spec.Description);
             }).ToList();
             if (parse.GetValue(json))
             {
-                context.WriteJson(new { envs = rows });
+                context.WriteJson(new EnvList(rows));
                 return 0;
             }
             var table = new Table().AddColumns("name", "observation", "action", "horizon", "model", "task");
-            foreach (var r in rows)
+            foreach (EnvRow r in rows)
             {
-                table.AddRow(Markup.Escape(r.name), Markup.Escape(r.observation_space), Markup.Escape(r.action_space),
-                    r.horizon.ToString(), r.model ? "yes" : "no", Markup.Escape(r.description));
+                table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.ObservationSpace), Markup.Escape(r.ActionSpace),
+                    r.Horizon.ToString(), r.Model ? "yes" : "no", Markup.Escape(r.Description));
             }
             context.Console.Write(table);
             return 0;
         }));
         return command;
     }
+
+    /// <summary>One registered env as `control envs --json` lists it.</summary>
+    private sealed record EnvRow(string Name, string ObservationSpace, string ActionSpace, int Horizon, bool Model, string Description);
+
+    private sealed record EnvList(IReadOnlyList<EnvRow> Envs);
 }

@@ -1,11 +1,9 @@
-// `control train` and `control eval`: model-free training of a policy on a registered env with one of the
-// algorithms of src/Policies, with progress, a CSV log and checkpoints in --out, and a final evaluation over 20
-// episodes of the deterministic policy; `control eval` rebuilds the algorithm from a checkpoint and evaluates it.
+// `control train` and `control eval`: the options of a training run (Experiments' TrainRun), its progress lines and
+// its report; `control eval` evaluates a checkpoint.
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Control.Experiments;
 using Control.Policies.Common;
-using Control.Robots;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;
@@ -13,15 +11,6 @@ namespace Control.Cli.Commands;
 /// <summary>`control train` and `control eval`.</summary>
 public static class TrainCommand
 {
-    /// <summary>Evaluation episodes at the end of training and in `control eval`.</summary>
-    public const int EvaluationEpisodes = 20;
-
-    /// <summary>Checkpoint section holding the <see cref="RunDescription"/>.</summary>
-    public const string RunSection = "run";
-
-    /// <summary>The outcome of a training run.</summary>
-    public sealed record TrainRun(RunDescription Run, TrainingResult Training, EvaluationResult Evaluation, string? CheckpointPath);
-
     /// <summary>Builds `train`.</summary>
     public static Command CreateTrain(CommandContext context)
     {
@@ -36,9 +25,12 @@ public static class TrainCommand
         var command = new Command("train", "Train a policy model-free: reinforce, a2c, trpo, npg, ppo, ppo-kl, dqn.") { env, algo, steps, seed, output, every, resume, json };
         command.SetAction(parse => context.Guard(() =>
         {
-            TrainRun run = Train(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(output),
-                parse.GetValue(every), parse.GetValue(resume), parse.GetValue(json) ? null : context);
-            Report(context, run, parse.GetValue(json));
+            var request = new TrainRequest(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed))
+            {
+                OutputDirectory = parse.GetValue(output), CheckpointEvery = parse.GetValue(every), Resume = parse.GetValue(resume),
+            };
+            TrainReport report = TrainRun.Run(request, parse.GetValue(json) ? null : ProgressPrinter(context, request));
+            Report(context, report, parse.GetValue(json));
             return 0;
         }));
         return command;
@@ -48,87 +40,34 @@ public static class TrainCommand
     public static Command CreateEval(CommandContext context)
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by `control train`.", Required = true };
-        var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes.", DefaultValueFactory = _ => EvaluationEpisodes };
+        var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes.", DefaultValueFactory = _ => TrainRun.EvaluationEpisodes };
         var seed = new Option<long>("--seed") { Description = "Seed of the first evaluation episode.", DefaultValueFactory = _ => 1_000_000 };
         var stochastic = new Option<bool>("--stochastic") { Description = "Sample actions instead of taking the most likely one." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("eval", "Evaluate a trained policy from its checkpoint.") { checkpoint, episodes, seed, stochastic, json };
         command.SetAction(parse => context.Guard(() =>
         {
-            string path = parse.GetValue(checkpoint)!;
-            (IAlgorithm algorithm, RunDescription run) = Restore(Checkpoint.Load(path));
-            EvaluationResult result = Evaluation.Run(algorithm.Policy(!parse.GetValue(stochastic), parse.GetValue(seed)),
-                s => Envs.Make(run.Env, s), parse.GetValue(episodes), parse.GetValue(seed));
+            EvalReport report = TrainRun.Evaluate(new EvalRequest(parse.GetValue(checkpoint)!)
+            {
+                Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), Stochastic = parse.GetValue(stochastic),
+            });
             if (parse.GetValue(json))
             {
-                context.WriteJson(new { algo = run.Algorithm, env = run.Env, env_steps = algorithm.EnvSteps, eval_return = result.Mean, eval_return_std = result.Std, episodes = result.Returns.Length });
+                context.WriteJson(report);
             }
             else
             {
-                context.Output.WriteLine($"{run.Algorithm} on {run.Env} after {algorithm.EnvSteps} env steps: mean return {F(result.Mean)} +- {F(result.Std)} over {result.Returns.Length} episodes");
+                context.Output.WriteLine($"{report.Algo} on {report.Env} after {report.EnvSteps} env steps: mean return {F(report.EvalReturn)} +- {F(report.EvalReturnStd)} over {report.Episodes} episodes");
             }
             return 0;
         }));
         return command;
     }
 
-    /// <summary>
-    /// Trains <paramref name="algoName"/> on <paramref name="envName"/> until <paramref name="steps"/> env steps (or resumes a
-    /// checkpoint), then evaluates the deterministic policy over <see cref="EvaluationEpisodes"/> episodes at seeds
-    /// 1,000,000 + 1000 seed + k. Progress lines go to <paramref name="progress"/> when given.
-    /// </summary>
-    public static TrainRun Train(string envName, string algoName, long steps, long seed, string? outputDirectory = null,
-        int checkpointEvery = 0, string? resume = null, CommandContext? progress = null)
-    {
-        if (steps <= 0) throw new ArgumentException($"expected a positive --steps, got {steps}");
-        IAlgorithm algorithm;
-        RunDescription run;
-        if (resume is not null)
-        {
-            (algorithm, run) = Restore(Checkpoint.Load(resume));
-            if (run.Algorithm != algoName || run.Env != envName)
-                throw new ArgumentException($"{resume}: the checkpoint is of {run.Algorithm} on {run.Env}; expected {algoName} on {envName} as given by --algo and --env");
-        }
-        else
-        {
-            AlgorithmEntry entry = Algorithms.Get(algoName);
-            Envs.Spec(envName);
-            object config = entry.Preset(envName, steps);
-            run = new RunDescription(algoName, envName, seed, JsonSerializer.Serialize(config, entry.ConfigType));
-            algorithm = entry.Create(Envs.MakeVector(envName, entry.Envs(config), seed), config, seed);
-        }
-        var callbacks = new List<Func<TrainingProgress, bool>>();
-        if (progress is not null) callbacks.Add(ProgressPrinter(progress, run, steps));
-        TrainingResult training = Trainer.Train(algorithm, new TrainerOptions { TotalSteps = steps, OutputDirectory = outputDirectory, CheckpointEvery = checkpointEvery },
-            callbacks, c => c.PutJson(RunSection, run));
-        long evalSeed = 1_000_000 + 1000 * run.Seed;
-        EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(envName, s), EvaluationEpisodes, evalSeed);
-        string? checkpointPath = outputDirectory is null ? null : Path.Combine(outputDirectory, Trainer.CheckpointFile);
-        return new TrainRun(run, training, evaluation, checkpointPath);
-    }
-
-    /// <summary>Rebuilds the algorithm a checkpoint was saved from, with its weights and state.</summary>
-    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
-    {
-        RunDescription run = checkpoint.GetJson<RunDescription>(RunSection);
-        AlgorithmEntry entry = Algorithms.Get(run.Algorithm);
-        object config;
-        try
-        {
-            config = JsonSerializer.Deserialize(run.Config, entry.ConfigType) ?? throw new JsonException("null config");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{checkpoint.Source}: the stored {entry.ConfigType.Name} does not parse ({e.Message}).", e);
-        }
-        IAlgorithm algorithm = entry.Create(Envs.MakeVector(run.Env, entry.Envs(config), run.Seed), config, run.Seed);
-        algorithm.Load(checkpoint);
-        return (algorithm, run);
-    }
-
     // One line per tenth of the budget (and at the end): env steps, recent episode return, throughput.
-    private static Func<TrainingProgress, bool> ProgressPrinter(CommandContext context, RunDescription run, long steps)
+    private static Func<TrainingProgress, bool> ProgressPrinter(CommandContext context, TrainRequest request)
     {
+        long steps = request.Steps;
         long next = steps / 10;
         return p =>
         {
@@ -136,30 +75,24 @@ public static class TrainCommand
             while (next <= p.EnvSteps) next += Math.Max(1, steps / 10);
             double recent = p.Metrics.TryGetValue("rollout/episode_return", out double r) ? r : double.NaN;
             int width = 30, filled = (int)Math.Min(width, width * p.EnvSteps / steps);
-            context.Output.WriteLine($"{run.Algorithm} {run.Env} [{new string('#', filled)}{new string('.', width - filled)}] {p.EnvSteps,8}/{steps} steps  "
+            context.Output.WriteLine($"{request.Algorithm} {request.Env} [{new string('#', filled)}{new string('.', width - filled)}] {p.EnvSteps,8}/{steps} steps  "
                 + $"episode return {F(recent),8}  {F(p.EnvSteps / Math.Max(p.Elapsed.TotalSeconds, 1e-9), "F0")} steps/s");
             return true;
         };
     }
 
-    private static void Report(CommandContext context, TrainRun run, bool json)
+    private static void Report(CommandContext context, TrainReport report, bool json)
     {
         if (json)
         {
-            context.WriteJson(new
-            {
-                algo = run.Run.Algorithm, env = run.Run.Env, seed = run.Run.Seed,
-                eval_return = run.Evaluation.Mean, eval_return_std = run.Evaluation.Std,
-                steps_per_second = run.Training.StepsPerSecond, env_steps = run.Training.EnvSteps,
-                iterations = run.Training.Iterations, seconds = run.Training.Elapsed.TotalSeconds, checkpoint = run.CheckpointPath,
-            });
+            context.WriteJson(report);
             return;
         }
         var table = new Table().AddColumns("algo", "env", "env steps", "eval return (20 episodes)", "steps/s", "seconds");
-        table.AddRow(run.Run.Algorithm, run.Run.Env, run.Training.EnvSteps.ToString(CultureInfo.InvariantCulture),
-            $"{F(run.Evaluation.Mean)} +- {F(run.Evaluation.Std)}", F(run.Training.StepsPerSecond, "F0"), F(run.Training.Elapsed.TotalSeconds, "F1"));
+        table.AddRow(report.Algo, report.Env, report.EnvSteps.ToString(CultureInfo.InvariantCulture),
+            $"{F(report.EvalReturn)} +- {F(report.EvalReturnStd)}", F(report.StepsPerSecond, "F0"), F(report.Seconds, "F1"));
         context.Console.Write(table);
-        if (run.CheckpointPath is not null) context.Output.WriteLine($"checkpoint: {run.CheckpointPath}");
+        if (report.Checkpoint is not null) context.Output.WriteLine($"checkpoint: {report.Checkpoint}");
     }
 
     private static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);

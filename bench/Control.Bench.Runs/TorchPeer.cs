@@ -1,11 +1,11 @@
 // Runs the PyTorch side of a benchmark: a script of bench/ under Debian's /usr/bin/python3 (python3-torch), with
 // its BLAS and OpenMP thread counts pinned and idle OpenMP workers sleeping rather than spinning (on a shared 2-core
-// VM a spinning worker competes for the core the other one needs; see bench/RESULTS.md, issue 5).
+// VM a spinning worker competes for the core the other one needs; see the two-thread figures of bench/RESULTS.md).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Control.Cli.Commands;
+namespace Control.Bench.Runs;
 
 /// <summary>The PyTorch peer of the benchmarks.</summary>
 public static class TorchPeer

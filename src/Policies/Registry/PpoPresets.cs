@@ -2,7 +2,7 @@
 // they exist; without a state-dependent exploration noise on the pendulum, a reward scale takes its place.
 using Control.Policies.OnPolicy;
 
-namespace Control.Cli.Commands;
+namespace Control.Policies.Registry;
 
 /// <summary>PPO presets for `control train`.</summary>
 public static class PpoPresets

@@ -4,10 +4,10 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Control.Cli.Commands;
+namespace Control.Bench.Runs;
 
 /// <summary>Measures the float32 FMA throughput of the current core with the widest accelerated vectors.</summary>
-internal static class FmaPeak
+public static class FmaPeak
 {
     /// <summary>
     /// The processor as CPUID reports it: vendor, family and model (display values), e.g. "AuthenticAMD family 25

@@ -1,20 +1,18 @@
-// `control bench models`: training throughput of the PETS probabilistic ensemble (5 members, MLPs 200x200x200,
+// Training throughput of the PETS probabilistic ensemble (5 members, MLPs 200x200x200,
 // tanh, Gaussian NLL with soft-bounded log-variance, AdamW, batch 256, bootstrap) in Control and in PyTorch
 // (bench/torch_ensemble.py under /usr/bin/python3), on the same synthetic pendulum transitions, for a fixed number
 // of epochs, on one thread and then two. No holdout, so neither side early-stops or evaluates: both do the same
 // epochs of the same minibatch steps. A transition counts once per epoch however many members trained on it
 // (FitReport.TransitionsPerSecond), on both sides. Control's thread count is a TensorThreads scope, the only place
 // its engine uses a second thread (matrix products of at least 2^22 multiply-adds); PyTorch's is
-// torch.set_num_threads with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS.
-using System.CommandLine;
+// torch.set_num_threads with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS. What `control bench models` runs.
 using System.Globalization;
 using System.Text.Json;
 using Control.Core.Envs;
 using Control.Dynamics.Learned;
 using Control.Tensors;
-using Spectre.Console;
 
-namespace Control.Cli.Commands;
+namespace Control.Bench.Runs;
 
 /// <summary>Learned-model training benchmark.</summary>
 public static class ModelBench
@@ -23,24 +21,15 @@ public static class ModelBench
     private const int StateSize = 2;
     private const int ControlSize = 1;
 
-    /// <summary>Builds the subcommand.</summary>
-    public static Command Create(CommandContext context)
-    {
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs of the timed fit on each side (after an untimed 1-epoch warm-up fit).", DefaultValueFactory = _ => 5 };
-        var command = new Command("models", "Probabilistic ensemble training throughput, Control against PyTorch, one and two threads.") { json, epochs };
-        command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(json), parse.GetValue(epochs))));
-        return command;
-    }
-
-    private sealed record Row(int threads, int epochs, int transitions, double control_transitions_per_second,
-        double? torch_transitions_per_second, double? ratio, double control_final_loss, double? torch_final_loss);
-
-    private static int Execute(CommandContext context, bool json, int epochs)
+    /// <summary>
+    /// Fits for <paramref name="epochs"/> epochs (after an untimed 1-epoch warm-up fit) on each side, one thread then two;
+    /// <paramref name="rowDone"/> sees each thread count's row when it is measured.
+    /// </summary>
+    public static ModelBenchReport Run(int epochs, Action<ModelBenchRow>? rowDone = null)
     {
         if (epochs < 1) throw new ArgumentException($"expected --epochs >= 1, got {epochs}");
         (double[] states, double[] controls, double[] nextStates) = PendulumTransitions(Transitions);
-        var rows = new List<Row>();
+        var rows = new List<ModelBenchRow>();
         string? torchVersion = null;
         string? torchError = null;
         foreach (int threads in new[] { 1, 2 })
@@ -58,27 +47,11 @@ public static class ModelBench
             {
                 torchError = e.Message;
             }
-            rows.Add(new Row(threads, epochs, Transitions, control.TransitionsPerSecond, torch?.Rate,
+            rows.Add(new ModelBenchRow(threads, epochs, Transitions, control.TransitionsPerSecond, torch?.Rate,
                 control.TransitionsPerSecond / torch?.Rate, control.TrainLoss[^1], torch?.Loss));
-            if (!json) context.Error.WriteLine($"{threads} thread(s): Control {control.TransitionsPerSecond:F0}/s, PyTorch {torch?.Rate.ToString("F0", CultureInfo.InvariantCulture) ?? "-"}/s");
+            rowDone?.Invoke(rows[^1]);
         }
-
-        if (json)
-        {
-            context.WriteJson(new { rows, torch = torchVersion, torch_error = torchError });
-            return 0;
-        }
-        string F(double? v, string f) => v?.ToString(f, CultureInfo.InvariantCulture) ?? "-";
-        var table = new Table().AddColumns("threads", "epochs", "Control (transitions/s)", "PyTorch (transitions/s)", "Control / PyTorch", "final loss (Control, PyTorch)");
-        foreach (Row r in rows)
-        {
-            table.AddRow(r.threads.ToString(CultureInfo.InvariantCulture), r.epochs.ToString(CultureInfo.InvariantCulture),
-                F(r.control_transitions_per_second, "F0"), F(r.torch_transitions_per_second, "F0"), F(r.ratio, "F2") + "x",
-                $"{F(r.control_final_loss, "F3")}, {F(r.torch_final_loss, "F3")}");
-        }
-        context.Console.Write(table);
-        context.Output.WriteLine(torchVersion is null ? $"PyTorch unavailable: {torchError}" : $"PyTorch {torchVersion} (/usr/bin/python3)");
-        return 0;
+        return new ModelBenchReport(rows, torchVersion, torchError);
     }
 
     // A fresh ensemble with the default (PETS) settings but no holdout: fixed epochs, no early stopping.

@@ -1,8 +1,12 @@
+// The algorithm registry: every model-free algorithm by name with its tuned presets per env, and the restore of a
+// run from its checkpoint.
+using System.Text.Json;
+using Control.Core.Envs;
+using Control.Policies.Common;
 using Control.Policies.OffPolicy;
 using Control.Policies.OnPolicy;
-using Spectre.Console;
 
-namespace Control.Cli.Commands;
+namespace Control.Policies.Registry;
 
 /// <summary>The algorithms `control train` knows.</summary>
 public static class Algorithms
@@ -77,4 +81,39 @@ public static class Algorithms
     /// <summary>The entry for <paramref name="name"/>.</summary>
     public static AlgorithmEntry Get(string name) => Entries.FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"unknown algorithm '{name}'; expected one of {string.Join(", ", Names)}");
+
+    /// <summary>
+    /// A new run of algorithm <paramref name="name"/> on env <paramref name="env"/>: its preset for a budget of
+    /// <paramref name="steps"/> env steps, made on the vector env that <paramref name="makeVector"/> (env name, copies,
+    /// seed) builds, and the description that its checkpoints record.
+    /// </summary>
+    public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long steps, long seed, Func<string, int, long, VectorEnv> makeVector)
+    {
+        AlgorithmEntry entry = Get(name);
+        object config = entry.Preset(env, steps);
+        var run = new RunDescription(name, env, seed, JsonSerializer.Serialize(config, entry.ConfigType));
+        return (entry.Create(makeVector(env, entry.Envs(config), seed), config, seed), run);
+    }
+
+    /// <summary>
+    /// Rebuilds the algorithm a checkpoint was saved from, with its weights and state, on the vector env that
+    /// <paramref name="makeVector"/> (env name, copies, seed) builds (the registry of envs lives above this library).
+    /// </summary>
+    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint, Func<string, int, long, VectorEnv> makeVector)
+    {
+        RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
+        AlgorithmEntry entry = Get(run.Algorithm);
+        object config;
+        try
+        {
+            config = JsonSerializer.Deserialize(run.Config, entry.ConfigType) ?? throw new JsonException("null config");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{checkpoint.Source}: the stored {entry.ConfigType.Name} does not parse ({e.Message}).", e);
+        }
+        IAlgorithm algorithm = entry.Create(makeVector(run.Env, entry.Envs(config), run.Seed), config, run.Seed);
+        algorithm.Load(checkpoint);
+        return (algorithm, run);
+    }
 }

@@ -1,21 +1,18 @@
-// Builds the planners `control plan`, `control bench planners` and the demo run, with the horizons and budgets
-// tuned per robot (documented here, in one place). Everything else is each planner's own documented default.
+// The planner presets: the named planners of `control plan`, `control bench planners` and the demo, with the
+// horizons and budgets tuned per robot (documented here, in one place). Everything else is each planner's own
+// documented default.
 using Control.Core.Envs;
 using Control.Planning.IterativeLqr;
-using Control.Planning;
 using Control.Planning.Lqr;
 using Control.Planning.Sampling;
 
-namespace Control.Cli.Commands;
+namespace Control.Planning.Registry;
 
-/// <summary>Named planners with per-env settings.</summary>
-public static class PlannerFactory
+/// <summary>Named planners with per-env settings: the planner registry and its presets.</summary>
+public static class Planners
 {
     /// <summary>Planner names accepted by --planner.</summary>
     public static readonly string[] Names = ["lqr", "ilqr", "ddp", "cem", "mppi", "random", "shooting"];
-
-    /// <summary>Envs of the planner benchmark.</summary>
-    public static readonly string[] BenchEnvs = ["pendulum", "cartpole-swingup", "acrobot-swingup", "quadrotor2d", "reacher2d"];
 
     /// <summary>
     /// Default horizon (steps) of a planner on an env: long enough to see the goal, short enough to replan fast.

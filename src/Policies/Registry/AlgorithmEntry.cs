@@ -1,9 +1,9 @@
 using Control.Core.Envs;
 using Control.Policies.Common;
 
-namespace Control.Cli.Commands;
+namespace Control.Policies.Registry;
 
-/// <summary>How the CLI makes one algorithm: its presets per env, its env count, its constructor.</summary>
+/// <summary>How the registry makes one algorithm: its presets per env, its env count, its constructor.</summary>
 public sealed class AlgorithmEntry
 {
     private AlgorithmEntry(string name, string description, Type configType, Func<string, long, object> preset, Func<object, int> envs,

@@ -1,0 +1,11 @@
+namespace Control.Experiments;
+
+/// <summary>Every stage of the demo, in order.</summary>
+/// <param name="Episodes">Stage 1: an episode of every env under a random policy.</param>
+/// <param name="Jacobians">Stage 2: exact Jacobians against finite differences, for every env with a model.</param>
+/// <param name="Vector">Stage 3: batched stepping, one and two threads.</param>
+/// <param name="IlqrMpc">Stage 4: iLQR-MPC swing-ups.</param>
+/// <param name="LearnedModel">Stage 5: the learned-dynamics loop.</param>
+/// <param name="ModelFree">Stage 6: PPO on CartPole.</param>
+public sealed record DemoReport(IReadOnlyList<DemoEpisode> Episodes, IReadOnlyList<DemoJacobian> Jacobians, IReadOnlyList<DemoBatch> Vector,
+    IReadOnlyList<DemoSwingUp> IlqrMpc, DemoLearnedModel LearnedModel, DemoModelFree ModelFree);

@@ -1,0 +1,130 @@
+// The demo: the toolkit's main job end to end on the embedded analytic robots, in stages that later capabilities
+// extend. Needs nothing native; runs in seconds on two cores. What `control demo` runs; each stage is a call.
+using System.Diagnostics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Core.Models;
+using Control.Robots;
+
+namespace Control.Experiments;
+
+/// <summary>The demo's stages.</summary>
+public static class DemoRun
+{
+    /// <summary>Env steps of the demo's PPO run (the RL Zoo's CartPole budget).</summary>
+    public const long PpoSteps = 100_000;
+
+    /// <summary>Runs every stage in order.</summary>
+    public static DemoReport Run(long seed)
+    {
+        IReadOnlyList<DemoEpisode> episodes = RandomEpisodes(seed);
+        IReadOnlyList<DemoJacobian> jacobians = JacobianChecks(seed);
+        IReadOnlyList<DemoBatch> batches = BatchedStepping(seed);
+        IReadOnlyList<DemoSwingUp> swingUps = SwingUps(seed);
+        DemoLearnedModel learned = LearnedModel(seed);
+        return new DemoReport(episodes, jacobians, batches, swingUps, learned, ModelFree(seed));
+    }
+
+    /// <summary>Stage 1: one episode of every env under a random policy (env i at seed + i).</summary>
+    public static IReadOnlyList<DemoEpisode> RandomEpisodes(long seed) => Envs.Names.Select((name, i) => RandomEpisode(name, seed + i)).ToList();
+
+    /// <summary>Stage 2: exact Jacobians against central finite differences, for every env with a model.</summary>
+    public static IReadOnlyList<DemoJacobian> JacobianChecks(long seed)
+        => Envs.Names.Select(name => JacobianCheck(name, seed)).Where(r => r is not null).Select(r => r!).ToList();
+
+    /// <summary>Stage 3: 256 copies of cartpole and reacher2d stepped as a batch, on one and two threads.</summary>
+    public static IReadOnlyList<DemoBatch> BatchedStepping(long seed)
+        => new[] { "cartpole", "reacher2d" }.SelectMany(name => new[] { 1, 2 }.Select(workers => BatchThroughput(name, 256, workers, seed))).ToList();
+
+    /// <summary>Stage 4: iLQR-MPC swing-ups of the pendulum, the cart-pole and the acrobot (seed + 1).</summary>
+    public static IReadOnlyList<DemoSwingUp> SwingUps(long seed)
+        => new[] { "pendulum", "cartpole-swingup", "acrobot-swingup" }.Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+
+    /// <summary>Stage 5: the learned-dynamics loop with iLQR-MPC on the pendulum, 2000 real steps (seed + 1).</summary>
+    public static DemoLearnedModel LearnedModel(long seed)
+    {
+        MbrlReport learned = MbrlRun.Run(new MbrlRequest("pendulum", "mpc-ilqr", 2000, seed + 1));
+        return new DemoLearnedModel(learned.Env, learned.Method, learned.EnvSteps, learned.Iterations[^1].HoldoutLoss,
+            learned.Iterations[^1].MultiStepError, learned.ReturnLearned, learned.ReturnTrueModel, learned.ReturnRandom, learned.Score);
+    }
+
+    /// <summary>Stage 6: PPO (clipped) on CartPole for <see cref="PpoSteps"/> env steps, then 20 deterministic episodes (seed + 1).</summary>
+    public static DemoModelFree ModelFree(long seed)
+    {
+        TrainReport ppo = TrainRun.Run(new TrainRequest("cartpole", "ppo", PpoSteps, seed + 1));
+        return new DemoModelFree(ppo.Run.Env, ppo.Run.Algorithm, ppo.Training.EnvSteps, ppo.Evaluation.Mean, ppo.Evaluation.Std, ppo.Training.StepsPerSecond,
+            ppo.Training.Elapsed.TotalSeconds);
+    }
+
+    // One seeded episode of random actions for the summary, then the speed of stepping over many more (with resets),
+    // the actions continuing the same stream.
+    private static DemoEpisode RandomEpisode(string name, long seed)
+    {
+        IEnv env = Envs.Make(name, seed);
+        var rng = new Rng(seed).Fork(1);
+        var action = new double[env.ActionSpace.FlatSize];
+        var observation = new double[env.ObservationSpace.FlatSize];
+        EpisodeResult episode = new EpisodeRunner(env).Run(new RandomPolicy(env.ActionSpace, observation.Length, rng), seed);
+
+        const int timedSteps = 20_000;
+        var clock = Stopwatch.StartNew();
+        env.Reset(observation);
+        for (int t = 0; t < timedSteps; t++)
+        {
+            env.ActionSpace.Sample(rng, action);
+            if (env.Step(action, observation).Done) env.Reset(observation);
+        }
+        return new DemoEpisode(name, episode.Steps, episode.Return, episode.Terminated, episode.Truncated, timedSteps / clock.Elapsed.TotalSeconds);
+    }
+
+    // Compares Linearize with central differences along a random trajectory, where the model is smooth
+    // almost everywhere (points on a clip or wrap are rare and would show up as a large error).
+    private static DemoJacobian? JacobianCheck(string name, long seed)
+    {
+        IEnv env = Envs.Make(name, seed);
+        if (env.Find<IModelEnv>() is not IModelEnv model) return null;
+        IDynamics f = model.Dynamics;
+        int n = f.StateSize, m = f.ControlSize;
+        var rng = new Rng(seed).Fork(2);
+        var x = new double[n];
+        var u = new double[m];
+        var next = new double[n];
+        var fx = new double[n * n];
+        var fu = new double[n * m];
+        var fxNumeric = new double[n * n];
+        var fuNumeric = new double[n * m];
+        DynamicsWorkspace ws = f.CreateWorkspace();
+        env.Reset(seed);
+        model.GetState(x);
+        double errorA = 0, errorB = 0;
+        const int points = 20;
+        for (int k = 0; k < points; k++)
+        {
+            f.ControlBounds.Sample(rng, u);
+            for (int j = 0; j < m; j++) u[j] *= 0.9;
+            f.Linearize(ws, x, u, next, fx, fu);
+            FiniteDifferences.Linearize(f, x, u, fxNumeric, fuNumeric);
+            for (int i = 0; i < fx.Length; i++) errorA = Math.Max(errorA, Math.Abs(fx[i] - fxNumeric[i]) / (1 + Math.Abs(fx[i])));
+            for (int i = 0; i < fu.Length; i++) errorB = Math.Max(errorB, Math.Abs(fu[i] - fuNumeric[i]) / (1 + Math.Abs(fu[i])));
+            next.CopyTo(x, 0);
+        }
+        return new DemoJacobian(name, n, m, points, errorA, errorB);
+    }
+
+    private static DemoBatch BatchThroughput(string name, int copies, int workers, long seed)
+    {
+        using var vec = Envs.MakeVector(name, copies, seed, new VectorEnvOptions { Workers = workers });
+        vec.Reset(seed);
+        var rng = new Rng(seed).Fork(3);
+        var actions = new double[copies * vec.ActionSize];
+        const int warmup = 100, batches = 400;
+        for (int i = 0; i < copies; i++) vec.SingleActionSpace.Sample(rng, actions.AsSpan(i * vec.ActionSize, vec.ActionSize));
+        for (int t = 0; t < warmup; t++) vec.Step(actions);
+        var clock = Stopwatch.StartNew();
+        for (int t = 0; t < batches; t++) vec.Step(actions);
+        long steps = (long)batches * copies;
+        return new DemoBatch(name, copies, workers, steps, steps / clock.Elapsed.TotalSeconds);
+    }
+}

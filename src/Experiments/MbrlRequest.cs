@@ -1,0 +1,8 @@
+namespace Control.Experiments;
+
+/// <summary>A model-based RL run on an analytic robot.</summary>
+/// <param name="Env">Registered env name (an analytic robot with a model and continuous actions).</param>
+/// <param name="Method">Loop: one of <see cref="MbrlRun.Methods"/>.</param>
+/// <param name="Steps">Real env steps in total (random collection included).</param>
+/// <param name="Seed">Seed of the whole run.</param>
+public sealed record MbrlRequest(string Env, string Method, int Steps, long Seed);

@@ -1,0 +1,124 @@
+// The model-based loop on an analytic robot (collect, fit, control through the model, append, refit), and at the
+// end the learned-model controller's return beside the same controller on the true model and a random policy.
+// What `control mbrl` runs, and the demo's learned-model stage.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Models;
+using Control.Dynamics;
+using Control.Dynamics.Learned;
+using Control.ModelBased;
+using Control.Planning;
+using Control.Planning.IterativeLqr;
+using Control.Planning.Registry;
+using Control.Planning.Sampling;
+using Control.Robots;
+
+namespace Control.Experiments;
+
+/// <summary>Runs a model-based RL loop.</summary>
+public static class MbrlRun
+{
+    /// <summary>Method names of <see cref="MbrlRequest.Method"/>.</summary>
+    public static readonly string[] Methods = ["mpc-ilqr", "mpc-cem", "pets", "bptt"];
+
+    /// <summary>Evaluation episodes (seeds) per controller at the end.</summary>
+    public const int EvaluationEpisodes = 5;
+
+    /// <summary>Runs <see cref="MbrlRequest.Method"/> on <see cref="MbrlRequest.Env"/>; <paramref name="progress"/> sees each iteration.</summary>
+    public static MbrlReport Run(MbrlRequest request, Action<ModelBasedIteration>? progress = null)
+    {
+        (string envName, string method, int steps, long seed) = (request.Env, request.Method, request.Steps, request.Seed);
+        if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of {string.Join(", ", Methods)}");
+        if (steps < 1) throw new ArgumentException($"expected a positive --steps, got {steps}");
+        IEnv env = Envs.Make(envName, seed);
+        IModelEnv truth = env.Find<IModelEnv>() ?? throw new ArgumentException($"{envName}: the loop needs an env with a model and a cost (IModelEnv)");
+        if (env.ActionSpace is not Box) throw new ArgumentException($"{envName}: the loop needs continuous actions; this env's are {env.ActionSpace.Describe()}");
+        int horizon = Envs.Spec(envName).Horizon;
+        int n = truth.StateSize, m = truth.Dynamics.ControlSize;
+        Box bounds = truth.Dynamics.ControlBounds;
+        double dt = truth.Dynamics.TimeStep;
+
+        IModelLearner learner = method switch
+        {
+            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
+            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
+            "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
+            _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, BpttSettings(envName, seed), InitialStates(envName, seed)),
+        };
+        var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
+        IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
+
+        long evalSeed = 1_000_000 + 1000 * seed;
+        double learned = ModelBasedLoop.Evaluate(env, learner.Controller(loop.Data), EvaluationEpisodes, evalSeed);
+        double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(envName, method, truth, loop, seed), EvaluationEpisodes, evalSeed);
+        double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);
+        return new MbrlReport(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random);
+    }
+
+    // The same controller on the true model: the same planner on the env's dynamics, or (bptt) policies trained the
+    // same way, for as many rounds, through the true dynamics from the same visited and initial states. PETS'
+    // ensemble-specific CEM becomes plain CEM with its population, elites, iterations and sampling settings on the
+    // deterministic true model.
+    private static IPolicy TrueModelController(string env, string method, IModelEnv truth, ModelBasedLoop loop, long seed)
+    {
+        switch (method)
+        {
+            case "bptt":
+                var policies = new BpttCandidates(truth.StateSize, truth.Dynamics.ControlBounds, BpttSettings(env, seed));
+                var differentiable = new DifferentiableDynamics(truth.Dynamics);
+                var cost = new DifferentiableCost(truth.Cost);
+                double[] initial = InitialStates(env, seed);
+                int rounds = Math.Max(1, loop.Config.TotalSteps / loop.Config.StepsPerIteration);
+                for (int r = 0; r < rounds; r++) policies.Train(differentiable, cost, loop.Data.States, loop.Data.Count, initial);
+                return policies;
+            case "pets":
+                var pets = new PetsCemConfig();
+                return new MpcController(new Cem(truth.Dynamics, truth.Cost, new CemConfig
+                {
+                    Horizon = pets.Horizon, Population = pets.Population, EliteCount = pets.Elites, Iterations = pets.Iterations,
+                    InitialStdFraction = pets.InitialStdFraction, Smoothing = pets.Smoothing, NoiseExponent = 0, KeptEliteFraction = 0, Seed = seed,
+                }));
+            default:
+                return new MpcController(Planner(env, method, truth.Dynamics, truth.Cost, seed));
+        }
+    }
+
+    // The planners of `control plan` on the env (horizons tuned there), with CEM's population halved for speed on a network.
+    private static IPlanner Planner(string env, string method, IDynamics model, ICost cost, long seed) => method == "mpc-ilqr"
+        ? new Ilqr(model, cost, new IlqrConfig { Horizon = Planners.DefaultHorizon("ilqr", env), MaxIterations = 50, WarmMaxIterations = 3, ColdStarts = 3 })
+        : new Cem(model, cost, new CemConfig { Horizon = Planners.DefaultHorizon("cem", env), Population = 200, Iterations = 3, Seed = seed });
+
+    private static BpttConfig BpttSettings(string env, long seed) => new() { Seed = seed, PeriodicStates = Angles(env) };
+
+    // States of the env's initial-state distribution (seeded resets of a separate instance, apart from the
+    // evaluation seeds): where the BPTT policy is trained and scored from besides the visited states.
+    private static double[] InitialStates(string envName, long seed)
+    {
+        const int count = 256;
+        IEnv env = Envs.Make(envName, seed);
+        IStatefulEnv stateful = env.Find<IStatefulEnv>()!;
+        var observation = new double[env.ObservationSpace.FlatSize];
+        var states = new double[count * stateful.StateSize];
+        for (int i = 0; i < count; i++)
+        {
+            env.Reset(observation, 2_000_000 + 1000 * seed + i);
+            stateful.GetState(states.AsSpan(i * stateful.StateSize, stateful.StateSize));
+        }
+        return states;
+    }
+
+    private static MlpDynamicsConfig MlpConfig(string env, long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
+
+    // Which state entries of each robot are angles (the learned models wrap them at their input).
+    private static int[] Angles(string env) => env switch
+    {
+        "pendulum" => [0],
+        "cartpole-swingup" or "cartpole" => [2],
+        "acrobot-swingup" or "acrobot" => [0, 1],
+        "quadrotor2d" => [2],
+        "reacher2d" => [0, 1],
+        _ => [],
+    };
+
+    private static ProbabilisticEnsembleConfig EnsembleConfig(string env, long seed) => new() { Members = 5, Elites = 5, Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using Control.Policies.Common;
+using Control.Policies.Registry;
+
+namespace Control.Experiments;
+
+/// <summary>
+/// The outcome of a training run. Its JSON form is the flat summary below (algo, env, seed, eval_return, ...,
+/// checkpoint); the full records are for callers in code.
+/// </summary>
+/// <param name="Run">What the run was (algorithm, env, seed, config).</param>
+/// <param name="Training">The trainer's result (env steps, iterations, wall-clock time).</param>
+/// <param name="Evaluation">Returns of the deterministic policy over the evaluation episodes.</param>
+/// <param name="Checkpoint">Path of the final checkpoint, or null when the run wrote none.</param>
+public sealed record TrainReport(
+    [property: JsonIgnore] RunDescription Run,
+    [property: JsonIgnore] TrainingResult Training,
+    [property: JsonIgnore] EvaluationResult Evaluation,
+    [property: JsonPropertyOrder(1)] string? Checkpoint)
+{
+    /// <summary>Algorithm name.</summary>
+    public string Algo => Run.Algorithm;
+
+    /// <summary>Env name.</summary>
+    public string Env => Run.Env;
+
+    /// <summary>Seed of the run.</summary>
+    public long Seed => Run.Seed;
+
+    /// <summary>Mean evaluation return.</summary>
+    public double EvalReturn => Evaluation.Mean;
+
+    /// <summary>Standard deviation of the evaluation returns.</summary>
+    public double EvalReturnStd => Evaluation.Std;
+
+    /// <summary>Training throughput (env steps per second of wall time).</summary>
+    public double StepsPerSecond => Training.StepsPerSecond;
+
+    /// <summary>Env steps trained, in total.</summary>
+    public long EnvSteps => Training.EnvSteps;
+
+    /// <summary>Training iterations, in total.</summary>
+    public int Iterations => Training.Iterations;
+
+    /// <summary>Wall-clock seconds of the training (this process's part of it).</summary>
+    public double Seconds => Training.Elapsed.TotalSeconds;
+}

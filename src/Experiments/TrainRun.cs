@@ -1,0 +1,60 @@
+// Model-free training of a policy on a registered env with an algorithm of the registry, with a CSV log and
+// checkpoints, and a final evaluation over 20 episodes of the deterministic policy; and the evaluation of a
+// checkpoint. What `control train` and `control eval` run.
+using Control.Core.Envs;
+using Control.Policies.Common;
+using Control.Policies.Registry;
+using Control.Robots;
+
+namespace Control.Experiments;
+
+/// <summary>Training, resuming and evaluating model-free runs.</summary>
+public static class TrainRun
+{
+    /// <summary>Evaluation episodes at the end of training and by default in <see cref="Evaluate"/>.</summary>
+    public const int EvaluationEpisodes = 20;
+
+    /// <summary>
+    /// Trains until <see cref="TrainRequest.Steps"/> env steps (or resumes a checkpoint), then evaluates the deterministic
+    /// policy over <see cref="EvaluationEpisodes"/> episodes at seeds 1,000,000 + 1000 seed + k. <paramref name="progress"/>
+    /// sees every iteration (return false to stop).
+    /// </summary>
+    public static TrainReport Run(TrainRequest request, Func<TrainingProgress, bool>? progress = null)
+    {
+        if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps, got {request.Steps}");
+        IAlgorithm algorithm;
+        RunDescription run;
+        if (request.Resume is not null)
+        {
+            (algorithm, run) = Restore(Checkpoint.Load(request.Resume));
+            if (run.Algorithm != request.Algorithm || run.Env != request.Env)
+                throw new ArgumentException($"{request.Resume}: the checkpoint is of {run.Algorithm} on {run.Env}; expected {request.Algorithm} on {request.Env} as given by --algo and --env");
+        }
+        else
+        {
+            (algorithm, run) = Algorithms.Start(request.Algorithm, request.Env, request.Steps, request.Seed, MakeVector);
+        }
+        var callbacks = new List<Func<TrainingProgress, bool>>();
+        if (progress is not null) callbacks.Add(progress);
+        TrainingResult training = Trainer.Train(algorithm,
+            new TrainerOptions { TotalSteps = request.Steps, OutputDirectory = request.OutputDirectory, CheckpointEvery = request.CheckpointEvery },
+            callbacks, c => c.PutJson(RunDescription.Section, run));
+        long evalSeed = 1_000_000 + 1000 * run.Seed;
+        EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(request.Env, s), EvaluationEpisodes, evalSeed);
+        string? checkpointPath = request.OutputDirectory is null ? null : Path.Combine(request.OutputDirectory, Trainer.CheckpointFile);
+        return new TrainReport(run, training, evaluation, checkpointPath);
+    }
+
+    /// <summary>Rebuilds the algorithm a checkpoint was saved from, on the registered envs.</summary>
+    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint) => Algorithms.Restore(checkpoint, MakeVector);
+
+    /// <summary>Evaluates the policy of a checkpoint over <see cref="EvalRequest.Episodes"/> episodes.</summary>
+    public static EvalReport Evaluate(EvalRequest request)
+    {
+        (IAlgorithm algorithm, RunDescription run) = Restore(Checkpoint.Load(request.Checkpoint));
+        EvaluationResult result = Evaluation.Run(algorithm.Policy(!request.Stochastic, request.Seed), s => Envs.Make(run.Env, s), request.Episodes, request.Seed);
+        return new EvalReport(run.Algorithm, run.Env, algorithm.EnvSteps, result.Mean, result.Std, result.Returns.Length);
+    }
+
+    private static VectorEnv MakeVector(string env, int copies, long seed) => Envs.MakeVector(env, copies, seed);
+}

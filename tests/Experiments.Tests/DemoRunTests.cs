@@ -1,0 +1,22 @@
+// The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole.
+using Control.Robots;
+
+namespace Control.Experiments.Tests;
+
+public class DemoRunTests
+{
+    [Fact]
+    public void EveryStageRunsAndTheJacobiansAreExact()
+    {
+        DemoReport report = DemoRun.Run(0);
+        Assert.Equal(Envs.Names.Count, report.Episodes.Count);
+        foreach (DemoJacobian j in report.Jacobians)
+        {
+            Assert.True(j.MaxErrorA < 1e-6, j.ToString());
+            Assert.True(j.MaxErrorB < 1e-6, j.ToString());
+        }
+        Assert.Equal(4, report.Vector.Count);
+        Assert.Equal(["pendulum", "cartpole-swingup", "acrobot-swingup"], report.IlqrMpc.Select(r => r.Env));
+        Assert.True(report.ModelFree.EvalReturn >= 475, report.ModelFree.ToString());
+    }
+}
