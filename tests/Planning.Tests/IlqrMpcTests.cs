@@ -1,6 +1,7 @@
+// iLQR-MPC with the planner registry's preset for each robot (what `control plan` and the planner bench run).
 using Control.Core.Envs;
 using Control.Core.Episodes;
-using Control.Planning.IterativeLqr;
+using Control.Planning.Registry;
 using Control.Robots;
 using Xunit.Abstractions;
 
@@ -8,16 +9,6 @@ namespace Control.Planning.Tests;
 
 public class IlqrMpcTests(ITestOutputHelper output)
 {
-    public static IlqrConfig ConfigFor(string env) => env switch
-    {
-        "pendulum" => new IlqrConfig { Horizon = 40, MaxIterations = 20 },
-        "cartpole-swingup" => new IlqrConfig { Horizon = 30, MaxIterations = 20 },
-        "acrobot-swingup" => new IlqrConfig { Horizon = 100, MaxIterations = 20 },
-        "quadrotor2d" => new IlqrConfig { Horizon = 50, MaxIterations = 20 },
-        "reacher2d" => new IlqrConfig { Horizon = 30, MaxIterations = 20 },
-        _ => new IlqrConfig(),
-    };
-
     [Theory]
     [InlineData("pendulum")]
     [InlineData("cartpole-swingup")]
@@ -30,8 +21,7 @@ public class IlqrMpcTests(ITestOutputHelper output)
         {
             IEnv env = Envs.Make(name, seed);
             IModelEnv model = env.Find<IModelEnv>()!;
-            var planner = new Ilqr(model.Dynamics, model.Cost, ConfigFor(name));
-            var mpc = new MpcController(planner);
+            var mpc = new MpcController(Planners.Create("ilqr", name, model, horizon: null, seed));
             ClosedLoopResult result = ClosedLoop.Run(env, mpc, seed);
             output.WriteLine($"{name} seed {seed}: success {result.Success}, return {result.Return:F2}, steps {result.Steps}, mean iters {mpc.ReplanIterations.Average():F2}, final [{string.Join(", ", result.FinalState.Select(v => v.ToString("F3")))}]");
             Assert.True(result.Success, $"{name} seed {seed}");

@@ -2,6 +2,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
 using Control.Policies.OnPolicy;
+using Control.Policies.Registry;
 using Control.Robots;
 using Control.Tensors;
 
@@ -9,17 +10,13 @@ namespace Control.Policies.Tests.OnPolicy;
 
 public class PpoTests
 {
-    // The RL Zoo's CartPole settings (the CLI's preset), annealed over 100k steps.
-    private static PpoConfig CartPole(PpoObjective objective = PpoObjective.Clip) => new()
-    {
-        Envs = 8, StepsPerEnv = 32, Minibatches = 1, Epochs = 20, Gamma = 0.98, GaeLambda = 0.8, LearningRate = 1e-3,
-        AnnealSteps = 100_000, Objective = objective,
-    };
+    // The registry's CartPole preset (the RL Zoo's settings), annealed over 100k steps.
+    private static PpoConfig CartPole(PpoObjective objective = PpoObjective.Clip) => PpoPresets.For("cartpole", 100_000, objective);
 
     private static VectorEnv Vector(PpoConfig config, long seed, string env = "cartpole") => Envs.MakeVector(env, config.Envs, seed);
 
     [Fact]
-    public void ClipGradientIsZeroExactlyWhereTheSeedSaysAndRAElsewhere()
+    public void ClipGradientIsZeroExactlyWhereTheNotesSayAndRAElsewhere()
     {
         // Rows: (r, A) inside the range, above 1 + eps with A > 0 and A < 0, below 1 - eps with A < 0 and A > 0.
         double[] r = [1.05, 1.5, 1.5, 0.5, 0.5, 0.9];
