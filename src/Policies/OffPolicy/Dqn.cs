@@ -1,7 +1,7 @@
-// Deep Q-learning (Mnih et al. 2015) and its family as config switches, following 003 (fitted Q-iteration,
-// Q-learning) and 004 (the DQN family; experience replay and target networks):
-//   act      epsilon-greedy on Q_theta, epsilon annealed linearly from 1 to its final value;
-//   store    (s, a, r, s') in a replay buffer, n-step and prioritized if switched on;
+// Deep Q-learning (Mnih et al. 2015, "Human-level control through deep reinforcement learning": Q-learning with
+// experience replay and a target network) and its family as config switches:
+//   act      epsilon-greedy on Q_theta, epsilon annealed linearly from 1 to its final value (EpsilonGreedyBehaviour);
+//   store    (s, a, r, s') in a replay buffer, n-step and prioritized if switched on (OffPolicyCollector);
 //   target   y = R + gamma^k (1 - terminated) Q_target(s', a*), a* = argmax_a Q_target(s', a) (DQN) or
 //            argmax_a Q_theta(s', a) (Double DQN, van Hasselt et al. 2016); truncated episodes still bootstrap;
 //   fit      minimize the Huber loss of Q_theta(s, a) - y over a replayed batch, gradients clipped by norm;

@@ -1,5 +1,6 @@
-// Experience replay for off-policy value learning (004: "store the previous paths and use them when updating
-// the network", so that a batch is no longer a run of correlated successive states). A transition is
+// Experience replay for off-policy value learning (Mnih et al. 2015, "Human-level control through deep
+// reinforcement learning": store past transitions and draw batches from them, so that a batch is no longer a run
+// of correlated successive states). A transition is
 // (s, a, R, s', terminated, truncated, discount): R is the (possibly n-step) discounted reward and discount the
 // factor gamma^k in front of max_a Q(s', a). Termination and truncation are kept apart because only a real
 // termination has zero value after it; an episode cut by a time limit bootstraps from s' like any other step.
