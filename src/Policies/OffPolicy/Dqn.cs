@@ -1,7 +1,7 @@
-// Deep Q-learning (Mnih et al. 2015) and its family as config switches, following 003 (fitted Q-iteration,
-// Q-learning) and 004 (the DQN family; experience replay and target networks):
-//   act      epsilon-greedy on Q_theta, epsilon annealed linearly from 1 to its final value;
-//   store    (s, a, r, s') in a replay buffer, n-step and prioritized if switched on;
+// Deep Q-learning (Mnih et al. 2015, "Human-level control through deep reinforcement learning": Q-learning with
+// experience replay and a target network) and its family as config switches:
+//   act      epsilon-greedy on Q_theta, epsilon annealed linearly from 1 to its final value (EpsilonGreedyBehaviour);
+//   store    (s, a, r, s') in a replay buffer, n-step and prioritized if switched on (OffPolicyCollector);
 //   target   y = R + gamma^k (1 - terminated) Q_target(s', a*), a* = argmax_a Q_target(s', a) (DQN) or
 //            argmax_a Q_theta(s', a) (Double DQN, van Hasselt et al. 2016); truncated episodes still bootstrap;
 //   fit      minimize the Huber loss of Q_theta(s, a) - y over a replayed batch, gradients clipped by norm;
@@ -27,15 +27,13 @@ public sealed class Dqn : IAlgorithm
     private readonly QNetwork target;
     private readonly Adam optimizer;
     private readonly IReplayBuffer replay;
-    private readonly NStepAssembler assembler;
+    private readonly EpsilonGreedyBehaviour behaviour;
+    private readonly OffPolicyCollector collector;
+    private readonly Action updateTargetOnSchedule;
     private readonly ReplayBatch batch;
-    private readonly float[] inputs;
-    private readonly float[] nextInput;
-    private readonly double[] actions;
+    private readonly int[] batchActions;
     private readonly float[] targets;
     private readonly float[] tdErrors;
-    private readonly Queue<double> recentReturns = new();
-    private Rng explorationRng;
     private Rng replayRng;
 
     /// <summary>DQN on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice follows from the seed.</summary>
@@ -61,17 +59,17 @@ public sealed class Dqn : IAlgorithm
         target = new QNetwork(inputSize, actionCount, config.Network, init, config.Dueling);
         target.CopyParametersFrom(online);
         optimizer = new Adam(online.Parameters(), new AdamConfig { LearningRate = config.LearningRate });
+        // A Discrete action is stored as one float, its index.
         replay = config.Prioritized
-            ? new PrioritizedReplayBuffer(config.BufferSize, inputSize, config.PriorityAlpha, config.PriorityEpsilon) { Beta = config.PriorityBeta }
-            : new ReplayBuffer(config.BufferSize, inputSize);
-        assembler = new NStepAssembler(replay, env.Count, config.NSteps, config.Gamma);
-        batch = new ReplayBatch(config.BatchSize, inputSize);
-        inputs = new float[env.Count * inputSize];
-        nextInput = new float[inputSize];
-        actions = new double[env.Count];
+            ? new PrioritizedReplayBuffer(config.BufferSize, inputSize, 1, config.PriorityAlpha, config.PriorityEpsilon) { Beta = config.PriorityBeta }
+            : new ReplayBuffer(config.BufferSize, inputSize, 1);
+        batch = new ReplayBatch(config.BatchSize, inputSize, 1);
+        batchActions = new int[config.BatchSize];
         targets = new float[config.BatchSize];
         tdErrors = new float[config.BatchSize];
-        explorationRng = root.Fork(1);
+        behaviour = new EpsilonGreedyBehaviour(online, config, root.Fork(1));
+        collector = new OffPolicyCollector(env, replay, behaviour, config.NSteps, config.Gamma);
+        updateTargetOnSchedule = UpdateTargetOnSchedule;
         replayRng = root.Fork(2);
         env.Reset(seed);
     }
@@ -91,8 +89,11 @@ public sealed class Dqn : IAlgorithm
     /// <inheritdoc />
     public string Name => "dqn";
 
+    /// <summary>The collection loop (env, replay, n-step windows, episode counters).</summary>
+    public OffPolicyCollector Collector => collector;
+
     /// <inheritdoc />
-    public long EnvSteps { get; private set; }
+    public long EnvSteps => collector.EnvSteps;
 
     /// <inheritdoc />
     public int Iterations { get; private set; }
@@ -101,34 +102,22 @@ public sealed class Dqn : IAlgorithm
     public long GradientStepCount { get; private set; }
 
     /// <summary>Episodes finished so far.</summary>
-    public long Episodes { get; private set; }
+    public long Episodes => collector.Episodes;
 
     /// <summary>Exploration rate after <paramref name="envSteps"/> env steps: linear from the initial to the final value.</summary>
-    public double Epsilon(long envSteps) => Config.InitialEpsilon
-        + (Config.FinalEpsilon - Config.InitialEpsilon) * Math.Min(1.0, (double)envSteps / Config.ExplorationSteps);
+    public double Epsilon(long envSteps) => behaviour.Epsilon(envSteps);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Collects <see cref="DqnConfig.TrainFrequency"/> vector-env steps (uniformly random actions before
+    /// <see cref="DqnConfig.LearningStarts"/> env steps, epsilon-greedy after), updating the target network on its
+    /// schedule after each, then takes <see cref="DqnConfig.GradientSteps"/> gradient steps once more than
+    /// LearningStarts env steps are in replay: the update-to-data ratio is GradientSteps per TrainFrequency x Envs env steps.
+    /// </remarks>
     public IReadOnlyDictionary<string, double> Iterate()
     {
         int n = env.Count;
-        long targetPeriod = Math.Max(Config.TargetUpdateInterval / n, 1);
-        // ---- collect TrainFrequency steps of every copy into replay
-        for (int t = 0; t < Config.TrainFrequency; t++)
-        {
-            QInputs.Encode(observationSpace, env.Observations, inputs);
-            SelectActions();
-            env.Step(actions);
-            EnvSteps += n;
-            for (int i = 0; i < n; i++)
-            {
-                bool terminated = env.Terminated[i], truncated = env.Truncated[i];
-                double[] next = terminated || truncated ? env.FinalObservations : env.Observations;
-                QInputs.Encode(observationSpace, next.AsSpan(i * env.ObservationSize, env.ObservationSize), nextInput);
-                assembler.Add(i, inputs.AsSpan(i * inputSize, inputSize), (int)actions[i], (float)env.Rewards[i], nextInput, terminated, truncated);
-                if (terminated || truncated) RecordEpisode(env.EpisodeReturns[i]);
-            }
-            if (EnvSteps / n % targetPeriod == 0) UpdateTarget();
-        }
+        collector.Collect(Config.TrainFrequency, updateTargetOnSchedule);
         // ---- fit Q_theta on replayed batches
         double lossSum = 0, qSum = 0;
         int steps = 0;
@@ -145,7 +134,7 @@ public sealed class Dqn : IAlgorithm
         Iterations++;
         return new Dictionary<string, double>
         {
-            ["rollout/episode_return"] = recentReturns.Count > 0 ? recentReturns.Average() : double.NaN,
+            ["rollout/episode_return"] = collector.MeanEpisodeReturn,
             ["rollout/episodes"] = Episodes,
             ["rollout/exploration"] = Epsilon(EnvSteps),
             ["train/loss"] = steps > 0 ? lossSum / steps : double.NaN,
@@ -155,34 +144,12 @@ public sealed class Dqn : IAlgorithm
         };
     }
 
-    // Random actions before learning starts, then epsilon-greedy per copy.
-    private void SelectActions()
+    // Target updates count vector-env steps: every TargetUpdateInterval / N of them (at least every one).
+    private void UpdateTargetOnSchedule()
     {
         int n = env.Count;
-        if (EnvSteps < Config.LearningStarts)
-        {
-            for (int i = 0; i < n; i++) actions[i] = explorationRng.NextInt(actionCount);
-            return;
-        }
-        double epsilon = Epsilon(EnvSteps);
-        int[]? greedy = null;
-        for (int i = 0; i < n; i++)
-        {
-            if (explorationRng.NextDouble() < epsilon)
-            {
-                actions[i] = explorationRng.NextInt(actionCount);
-                continue;
-            }
-            greedy ??= GreedyActions();
-            actions[i] = greedy[i];
-        }
-    }
-
-    private int[] GreedyActions()
-    {
-        using var noGrad = Autograd.NoGrad();
-        using var scope = TensorScope.Begin();
-        return online.Forward(Tensor.FromArray(inputs, env.Count, inputSize)).ArgMax(1);
+        long targetPeriod = Math.Max(Config.TargetUpdateInterval / n, 1);
+        if (EnvSteps / n % targetPeriod == 0) UpdateTarget();
     }
 
     /// <summary>One gradient step on a replayed batch; returns the loss and the mean Q(s, a) of the batch.</summary>
@@ -194,7 +161,9 @@ public sealed class Dqn : IAlgorithm
         int b = batch.Size;
         using var scope = TensorScope.Begin();
         ComputeTargets(batch, online, target, Config.Double, targets);
-        Tensor q = online.Forward(Tensor.FromArray(batch.Observations, b, inputSize)).Gather(1, batch.Actions);
+        // Stored actions are action indices as floats, exact below 2^24.
+        for (int i = 0; i < b; i++) batchActions[i] = (int)batch.Actions[i];
+        Tensor q = online.Forward(Tensor.FromArray(batch.Observations, b, inputSize)).Gather(1, batchActions);
         Tensor y = Tensor.FromArray(targets, b, 1);
         Tensor? weights = replay is PrioritizedReplayBuffer ? Tensor.FromArray(batch.Weights, b, 1) : null;
         Tensor loss = TdLoss.Huber(q, y, weights, Config.HuberDelta);
@@ -237,13 +206,6 @@ public sealed class Dqn : IAlgorithm
         else target.SoftUpdateFrom(online, Config.Tau);
     }
 
-    private void RecordEpisode(double episodeReturn)
-    {
-        Episodes++;
-        recentReturns.Enqueue(episodeReturn);
-        if (recentReturns.Count > 100) recentReturns.Dequeue();
-    }
-
     /// <summary>
     /// The greedy policy argmax_a Q(s, a) (deterministic), or epsilon-greedy with <see cref="DqnConfig.FinalEpsilon"/>
     /// drawn from its own generator seeded with <paramref name="seed"/>; it acts with a copy of the online network.
@@ -259,19 +221,13 @@ public sealed class Dqn : IAlgorithm
         InferencePolicy().Save(checkpoint);
         checkpoint.PutModule(CheckpointSections.TargetQ, target);
         checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
-        checkpoint.PutRng(CheckpointSections.Rng + "/exploration", explorationRng);
+        checkpoint.PutRng(CheckpointSections.Rng + "/exploration", behaviour.Rng);
         checkpoint.PutRng(CheckpointSections.Rng + "/replay", replayRng);
-        checkpoint.PutEnv(CheckpointSections.Env, env);
-        checkpoint.Put("replay", replay.Write);
-        checkpoint.Put("n_step", assembler.Write);
+        collector.Save(checkpoint);
         checkpoint.Put(CheckpointSections.Counters, w =>
         {
-            w.Write(EnvSteps);
             w.Write(Iterations);
             w.Write(GradientStepCount);
-            w.Write(Episodes);
-            w.Write(recentReturns.Count);
-            foreach (double r in recentReturns) w.Write(r);
         });
     }
 
@@ -282,21 +238,13 @@ public sealed class Dqn : IAlgorithm
         checkpoint.ReadModule(CheckpointSections.TargetQ, target);
         checkpoint.ReadOptimizer(CheckpointSections.Optimizer, optimizer);
         Rng exploration = checkpoint.GetRng(CheckpointSections.Rng + "/exploration"), replaying = checkpoint.GetRng(CheckpointSections.Rng + "/replay");
-        checkpoint.ReadEnv(CheckpointSections.Env, env);
-        checkpoint.Read("replay", replay.Read);
-        checkpoint.Read("n_step", assembler.Read);
+        collector.Load(checkpoint);
         checkpoint.Read(CheckpointSections.Counters, r =>
         {
-            EnvSteps = r.ReadInt64();
             Iterations = r.ReadInt32();
             GradientStepCount = r.ReadInt64();
-            Episodes = r.ReadInt64();
-            int count = r.ReadInt32();
-            if (count < 0 || count > 100) throw new InvalidDataException($"expected at most 100 recent returns, got {count}");
-            recentReturns.Clear();
-            for (int i = 0; i < count; i++) recentReturns.Enqueue(r.ReadDouble());
         });
-        explorationRng = exploration;
+        behaviour.Rng = exploration;
         replayRng = replaying;
     }
 }

@@ -13,15 +13,16 @@ public sealed class PrioritizedReplayBuffer : IReplayBuffer
     private double maxPriority = 1.0;
 
     /// <summary>
-    /// A buffer of <paramref name="capacity"/> transitions with priority exponent <paramref name="alpha"/> (0 is
-    /// uniform) and <paramref name="epsilon"/> added to |TD error| so that no transition becomes undrawable.
+    /// A buffer of <paramref name="capacity"/> transitions (observations of <paramref name="observationSize"/> values,
+    /// actions of <paramref name="actionSize"/>) with priority exponent <paramref name="alpha"/> (0 is uniform) and
+    /// <paramref name="epsilon"/> added to |TD error| so that no transition becomes undrawable.
     /// </summary>
-    public PrioritizedReplayBuffer(int capacity, int observationSize, double alpha = 0.6, double epsilon = 1e-6)
+    public PrioritizedReplayBuffer(int capacity, int observationSize, int actionSize, double alpha = 0.6, double epsilon = 1e-6)
     {
         if (!(alpha >= 0) || double.IsPositiveInfinity(alpha))
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "PrioritizedReplayBuffer: expected a finite priority exponent alpha >= 0");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "PrioritizedReplayBuffer: expected a positive priority epsilon");
-        storage = new ReplayBuffer(capacity, observationSize);
+        storage = new ReplayBuffer(capacity, observationSize, actionSize);
         tree = new SumTree(capacity);
         Alpha = alpha;
         Epsilon = epsilon;
@@ -52,7 +53,10 @@ public sealed class PrioritizedReplayBuffer : IReplayBuffer
     public int ObservationSize => storage.ObservationSize;
 
     /// <inheritdoc />
-    public int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount)
+    public int ActionSize => storage.ActionSize;
+
+    /// <inheritdoc />
+    public int Add(ReadOnlySpan<float> observation, ReadOnlySpan<float> action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount)
     {
         int slot = storage.Add(observation, action, reward, nextObservation, terminated, truncated, discount);
         tree.Set(slot, Math.Pow(maxPriority, Alpha));

@@ -1,8 +1,11 @@
-// Experience replay for off-policy value learning (004: "store the previous paths and use them when updating
-// the network", so that a batch is no longer a run of correlated successive states). A transition is
+// Experience replay for off-policy value learning (Mnih et al. 2015, "Human-level control through deep
+// reinforcement learning": store past transitions and draw batches from them, so that a batch is no longer a run
+// of correlated successive states). A transition is
 // (s, a, R, s', terminated, truncated, discount): R is the (possibly n-step) discounted reward and discount the
 // factor gamma^k in front of max_a Q(s', a). Termination and truncation are kept apart because only a real
 // termination has zero value after it; an episode cut by a time limit bootstraps from s' like any other step.
+// Actions are floats of the env's action size, so that one buffer serves DQN (a Discrete action stored as its
+// index, exact as a float) and the continuous-action learners (DDPG, TD3, SAC) alike.
 using Control.Core;
 
 namespace Control.Policies.OffPolicy;
@@ -15,22 +18,27 @@ public sealed class ReplayBuffer : IReplayBuffer
 {
     private readonly float[] observations;
     private readonly float[] nextObservations;
-    private readonly int[] actions;
+    private readonly float[] actions;
     private readonly float[] rewards;
     private readonly float[] discounts;
     private readonly bool[] terminated;
     private readonly bool[] truncated;
 
-    /// <summary>A buffer of <paramref name="capacity"/> transitions with observations of <paramref name="observationSize"/> values.</summary>
-    public ReplayBuffer(int capacity, int observationSize)
+    /// <summary>
+    /// A buffer of <paramref name="capacity"/> transitions with observations of <paramref name="observationSize"/> values
+    /// and actions of <paramref name="actionSize"/> values (1 for a Discrete action).
+    /// </summary>
+    public ReplayBuffer(int capacity, int observationSize, int actionSize)
     {
         if (capacity <= 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "ReplayBuffer: expected a positive capacity");
         if (observationSize <= 0) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "ReplayBuffer: expected a positive observation size");
+        if (actionSize <= 0) throw new ArgumentOutOfRangeException(nameof(actionSize), actionSize, "ReplayBuffer: expected a positive action size");
         Capacity = capacity;
         ObservationSize = observationSize;
+        ActionSize = actionSize;
         observations = new float[capacity * observationSize];
         nextObservations = new float[capacity * observationSize];
-        actions = new int[capacity];
+        actions = new float[capacity * actionSize];
         rewards = new float[capacity];
         discounts = new float[capacity];
         terminated = new bool[capacity];
@@ -46,6 +54,9 @@ public sealed class ReplayBuffer : IReplayBuffer
     /// <inheritdoc />
     public int ObservationSize { get; }
 
+    /// <inheritdoc />
+    public int ActionSize { get; }
+
     /// <summary>Slot the next transition goes to.</summary>
     public int Position { get; private set; }
 
@@ -56,7 +67,7 @@ public sealed class ReplayBuffer : IReplayBuffer
     public bool IsTruncated(int slot) => truncated[CheckSlot(slot)];
 
     /// <summary>The action of the transition in <paramref name="slot"/>.</summary>
-    public int ActionAt(int slot) => actions[CheckSlot(slot)];
+    public ReadOnlySpan<float> ActionAt(int slot) => actions.AsSpan(CheckSlot(slot) * ActionSize, ActionSize);
 
     /// <summary>The reward sum of the transition in <paramref name="slot"/>.</summary>
     public float RewardAt(int slot) => rewards[CheckSlot(slot)];
@@ -71,15 +82,15 @@ public sealed class ReplayBuffer : IReplayBuffer
     public ReadOnlySpan<float> NextObservationAt(int slot) => nextObservations.AsSpan(CheckSlot(slot) * ObservationSize, ObservationSize);
 
     /// <inheritdoc />
-    public int Add(ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount)
+    public int Add(ReadOnlySpan<float> observation, ReadOnlySpan<float> action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated, float discount)
     {
         if (observation.Length != ObservationSize || nextObservation.Length != ObservationSize)
             throw new ArgumentException($"ReplayBuffer: expected observations of {ObservationSize} values, got {observation.Length} and {nextObservation.Length}.");
-        if (action < 0) throw new ArgumentOutOfRangeException(nameof(action), action, "ReplayBuffer: expected a non-negative action index");
+        if (action.Length != ActionSize) throw new ActionSizeException("ReplayBuffer", ActionSize, action.Length);
         int slot = Position;
         observation.CopyTo(observations.AsSpan(slot * ObservationSize, ObservationSize));
         nextObservation.CopyTo(nextObservations.AsSpan(slot * ObservationSize, ObservationSize));
-        actions[slot] = action;
+        action.CopyTo(actions.AsSpan(slot * ActionSize, ActionSize));
         rewards[slot] = reward;
         discounts[slot] = discount;
         this.terminated[slot] = terminated;
@@ -104,13 +115,13 @@ public sealed class ReplayBuffer : IReplayBuffer
     /// <summary>Copies the transitions in <paramref name="batch"/>'s <see cref="ReplayBatch.Indices"/> into its arrays.</summary>
     public void Gather(ReplayBatch batch)
     {
-        int o = ObservationSize;
+        int o = ObservationSize, a = ActionSize;
         for (int i = 0; i < batch.Size; i++)
         {
             int slot = CheckSlot(batch.Indices[i]);
             observations.AsSpan(slot * o, o).CopyTo(batch.Observations.AsSpan(i * o, o));
             nextObservations.AsSpan(slot * o, o).CopyTo(batch.NextObservations.AsSpan(i * o, o));
-            batch.Actions[i] = actions[slot];
+            actions.AsSpan(slot * a, a).CopyTo(batch.Actions.AsSpan(i * a, a));
             batch.Rewards[i] = rewards[slot];
             batch.Discounts[i] = discounts[slot];
             batch.Terminated[i] = terminated[slot] ? 1f : 0f;
@@ -123,6 +134,7 @@ public sealed class ReplayBuffer : IReplayBuffer
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.ObservationSize != ObservationSize)
             throw new ArgumentException($"ReplayBuffer: expected a batch for observations of {ObservationSize} values, got {batch.ObservationSize}.");
+        if (batch.ActionSize != ActionSize) throw new ActionSizeException("ReplayBuffer: a batch", ActionSize, batch.ActionSize);
         if (Count == 0) throw new InvalidOperationException("ReplayBuffer: cannot sample from an empty buffer; add transitions first.");
     }
 
@@ -131,12 +143,13 @@ public sealed class ReplayBuffer : IReplayBuffer
     {
         writer.Write(Capacity);
         writer.Write(ObservationSize);
+        writer.Write(ActionSize);
         writer.Write(Count);
         writer.Write(Position);
         int o = ObservationSize;
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(observations.AsSpan(0, Count * o)));
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(nextObservations.AsSpan(0, Count * o)));
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(actions.AsSpan(0, Count)));
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(actions.AsSpan(0, Count * ActionSize)));
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rewards.AsSpan(0, Count)));
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(discounts.AsSpan(0, Count)));
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(terminated.AsSpan(0, Count)));
@@ -146,15 +159,22 @@ public sealed class ReplayBuffer : IReplayBuffer
     /// <inheritdoc />
     public void Read(BinaryReader reader)
     {
-        int capacity = reader.ReadInt32(), observationSize = reader.ReadInt32(), count = reader.ReadInt32(), position = reader.ReadInt32();
-        if (capacity != Capacity || observationSize != ObservationSize)
-            throw new InvalidDataException($"ReplayBuffer: expected a buffer of {Capacity} transitions with observations of {ObservationSize}, got {capacity} and {observationSize}.");
+        // The action size in the header also keeps a replay written when actions were stored as int indices (no
+        // action size, same bytes per action) from being read as floats: its fields no longer line up and it is refused.
+        int capacity = reader.ReadInt32(), observationSize = reader.ReadInt32(), actionSize = reader.ReadInt32();
+        if (capacity != Capacity || observationSize != ObservationSize || actionSize != ActionSize)
+        {
+            throw new InvalidDataException(
+                $"ReplayBuffer: expected a buffer of {Capacity} transitions with observations of {ObservationSize} and actions of {ActionSize} values, "
+                + $"got {capacity}, {observationSize} and {actionSize} (a replay stored before actions were floats of the action size cannot be read).");
+        }
+        int count = reader.ReadInt32(), position = reader.ReadInt32();
         if (count < 0 || count > capacity || position < 0 || position >= capacity || (count < capacity && position != count))
             throw new InvalidDataException($"ReplayBuffer: impossible count {count} and position {position} for capacity {capacity}.");
         int o = ObservationSize;
         ReadInto(reader, observations.AsSpan(0, count * o));
         ReadInto(reader, nextObservations.AsSpan(0, count * o));
-        ReadInto(reader, actions.AsSpan(0, count));
+        ReadInto(reader, actions.AsSpan(0, count * ActionSize));
         ReadInto(reader, rewards.AsSpan(0, count));
         ReadInto(reader, discounts.AsSpan(0, count));
         ReadInto(reader, terminated.AsSpan(0, count));

@@ -1,5 +1,5 @@
-// Proportional prioritized experience replay (Schaul et al. 2016, "Prioritized Experience Replay"; the
-// prioritized DDQN of 004): transition i is drawn with probability P(i) = p_i^alpha / sum_k p_k^alpha, where
+// Proportional prioritized experience replay (Schaul et al. 2016, "Prioritized Experience Replay", with
+// Double DQN): transition i is drawn with probability P(i) = p_i^alpha / sum_k p_k^alpha, where
 // p_i = |delta_i| + epsilon is its last TD error, and its loss is weighted by w_i = (N P(i))^-beta / max_k w_k
 // to undo the bias of the non-uniform draw (beta annealed towards 1 over training). A sum-tree finds the
 // transition at a prefix sum in O(log N); new transitions get the largest priority seen so far, so that each

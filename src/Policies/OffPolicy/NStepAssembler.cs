@@ -14,8 +14,9 @@ public sealed class NStepAssembler
     private readonly IReplayBuffer buffer;
     private readonly int copies;
     private readonly int observationSize;
+    private readonly int actionSize;
     private readonly float[] observations;
-    private readonly int[] actions;
+    private readonly float[] actions;
     private readonly float[] rewards;
     private readonly int[] starts;
     private readonly int[] counts;
@@ -31,8 +32,9 @@ public sealed class NStepAssembler
         Steps = steps;
         Gamma = gamma;
         observationSize = buffer.ObservationSize;
+        actionSize = buffer.ActionSize;
         observations = new float[copies * steps * observationSize];
-        actions = new int[copies * steps];
+        actions = new float[copies * steps * actionSize];
         rewards = new float[copies * steps];
         starts = new int[copies];
         counts = new int[copies];
@@ -52,14 +54,16 @@ public sealed class NStepAssembler
     /// <paramref name="reward"/> and arrived at <paramref name="nextObservation"/> (the episode's last observation when
     /// it ended); writes every transition that is complete.
     /// </summary>
-    public void Add(int copy, ReadOnlySpan<float> observation, int action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated)
+    /// <exception cref="ActionSizeException"><paramref name="action"/> does not have the buffer's action size.</exception>
+    public void Add(int copy, ReadOnlySpan<float> observation, ReadOnlySpan<float> action, float reward, ReadOnlySpan<float> nextObservation, bool terminated, bool truncated)
     {
         if ((uint)copy >= (uint)copies) throw new ArgumentOutOfRangeException(nameof(copy), copy, $"NStepAssembler: expected a copy in [0, {copies - 1}]");
         if (observation.Length != observationSize || nextObservation.Length != observationSize)
             throw new ArgumentException($"NStepAssembler: expected observations of {observationSize} values, got {observation.Length} and {nextObservation.Length}.");
+        if (action.Length != actionSize) throw new ActionSizeException("NStepAssembler", actionSize, action.Length);
         int slot = Slot(copy, counts[copy]);
         observation.CopyTo(observations.AsSpan(slot * observationSize, observationSize));
-        actions[slot] = action;
+        action.CopyTo(actions.AsSpan(slot * actionSize, actionSize));
         rewards[slot] = reward;
         counts[copy]++;
         if (terminated || truncated)
@@ -83,7 +87,7 @@ public sealed class NStepAssembler
             discount *= Gamma;
         }
         int first = Slot(copy, 0);
-        buffer.Add(observations.AsSpan(first * observationSize, observationSize), actions[first], (float)sum, nextObservation, terminated, truncated, (float)discount);
+        buffer.Add(observations.AsSpan(first * observationSize, observationSize), actions.AsSpan(first * actionSize, actionSize), (float)sum, nextObservation, terminated, truncated, (float)discount);
         starts[copy] = (starts[copy] + 1) % Steps;
         counts[copy]--;
     }
@@ -96,22 +100,26 @@ public sealed class NStepAssembler
         writer.Write(copies);
         writer.Write(Steps);
         writer.Write(observationSize);
+        writer.Write(actionSize);
         for (int c = 0; c < copies; c++)
         {
             writer.Write(starts[c]);
             writer.Write(counts[c]);
         }
         foreach (float v in observations) writer.Write(v);
-        foreach (int a in actions) writer.Write(a);
+        foreach (float a in actions) writer.Write(a);
         foreach (float r in rewards) writer.Write(r);
     }
 
     /// <summary>Restores pending steps written by <see cref="Write"/> into an assembler made the same way.</summary>
     public void Read(BinaryReader reader)
     {
-        int c0 = reader.ReadInt32(), n = reader.ReadInt32(), o = reader.ReadInt32();
-        if (c0 != copies || n != Steps || o != observationSize)
-            throw new InvalidDataException($"NStepAssembler: expected {copies} copies, {Steps} steps and observations of {observationSize}, got {c0}, {n} and {o}.");
+        int c0 = reader.ReadInt32(), n = reader.ReadInt32(), o = reader.ReadInt32(), a = reader.ReadInt32();
+        if (c0 != copies || n != Steps || o != observationSize || a != actionSize)
+        {
+            throw new InvalidDataException(
+                $"NStepAssembler: expected {copies} copies, {Steps} steps, observations of {observationSize} and actions of {actionSize} values, got {c0}, {n}, {o} and {a}.");
+        }
         for (int c = 0; c < copies; c++)
         {
             starts[c] = reader.ReadInt32();
@@ -120,7 +128,7 @@ public sealed class NStepAssembler
                 throw new InvalidDataException($"NStepAssembler: impossible start {starts[c]} and count {counts[c]} for copy {c}.");
         }
         for (int i = 0; i < observations.Length; i++) observations[i] = reader.ReadSingle();
-        for (int i = 0; i < actions.Length; i++) actions[i] = reader.ReadInt32();
+        for (int i = 0; i < actions.Length; i++) actions[i] = reader.ReadSingle();
         for (int i = 0; i < rewards.Length; i++) rewards[i] = reader.ReadSingle();
     }
 }
