@@ -27,6 +27,3 @@ public readonly ref struct EpisodeStep
     /// <summary>Reward and end flags of the step.</summary>
     public StepResult Result { get; init; }
 }
-
-/// <summary>Called by <see cref="EpisodeRunner.Run"/> after every step (recording transitions, plotting, logging).</summary>
-public delegate void StepHandler(in EpisodeStep step);
