@@ -57,7 +57,7 @@ public static class PpoBench
         TensorThreads.Scope oneThread = TensorThreads.Use(1);
         try
         {
-            using VectorEnv env = Envs.MakeVector("cartpole", BenchConfig.Envs, seed, new VectorEnvOptions { Workers = 1 });
+            using IVectorEnv env = Envs.MakeVector("cartpole", BenchConfig.Envs, seed, new VectorEnvOptions { Workers = 1 });
             var cold = Stopwatch.StartNew();
             var ppo = new Ppo(env, BenchConfig, seed);
             while (ppo.EnvSteps < warmupSteps) ppo.Iterate();

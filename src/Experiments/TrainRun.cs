@@ -56,5 +56,5 @@ public static class TrainRun
         return new EvalReport(run.Algorithm, run.Env, algorithm.EnvSteps, result.Mean, result.Std, result.Returns.Length);
     }
 
-    private static VectorEnv MakeVector(string env, int copies, long seed) => Envs.MakeVector(env, copies, seed);
+    private static IVectorEnv MakeVector(string env, int copies, long seed) => Envs.MakeVector(env, copies, seed);
 }

@@ -15,7 +15,7 @@ namespace Control.Core.Envs;
 /// A batch of envs with automatic reset. Buffers are owned by the batch and overwritten by each call.
 /// Dispose it to stop its worker threads (they are background threads, so a forgotten batch does not hang exit).
 /// </summary>
-public sealed class VectorEnv : IDisposable
+public sealed class VectorEnv : IVectorEnv
 {
     private const int CalibrationSteps = 8;
     private readonly IEnv[] envs;
@@ -62,6 +62,9 @@ public sealed class VectorEnv : IDisposable
         stepChunks = new StepChunks(this);
         workers = Math.Min(this.options.Workers == 0 ? 1 : this.options.Workers, count);
     }
+
+    /// <inheritdoc />
+    public string Name => envs[0].Name;
 
     /// <summary>Number of copies N.</summary>
     public int Count => envs.Length;

@@ -35,10 +35,10 @@ public static class CheckpointSections
     public const string Counters = "counters";
 
     /// <summary>Stores the vector env's snapshot (every copy's state, generator and counters).</summary>
-    public static void PutEnv(this Checkpoint checkpoint, string name, VectorEnv env) => checkpoint.Put(name, env.WriteSnapshot);
+    public static void PutEnv(this Checkpoint checkpoint, string name, IVectorEnv env) => checkpoint.Put(name, env.WriteSnapshot);
 
     /// <summary>Restores a vector env saved by <see cref="PutEnv"/>.</summary>
-    public static void ReadEnv(this Checkpoint checkpoint, string name, VectorEnv env) => checkpoint.Read(name, env.ReadSnapshot);
+    public static void ReadEnv(this Checkpoint checkpoint, string name, IVectorEnv env) => checkpoint.Read(name, env.ReadSnapshot);
 
     /// <summary>Stores an observation filter's statistics (nothing when null; reading checks the same).</summary>
     public static void PutFilter(this Checkpoint checkpoint, string name, ObservationFilter? filter) => checkpoint.Put(name, w =>

@@ -11,7 +11,7 @@ namespace Control.Policies.Common;
 /// </summary>
 public sealed class RolloutCollector
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly double[] actions;
     private readonly float[] taken;
     private readonly float[] observation;
@@ -19,7 +19,7 @@ public sealed class RolloutCollector
     private readonly Queue<double> recentReturns = new();
 
     /// <summary>A collector for <paramref name="env"/>; <paramref name="filter"/> normalizes observations when given.</summary>
-    public RolloutCollector(VectorEnv env, ObservationFilter? filter = null)
+    public RolloutCollector(IVectorEnv env, ObservationFilter? filter = null)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         if (filter is not null && filter.Statistics.Size != env.ObservationSize)
@@ -35,7 +35,7 @@ public sealed class RolloutCollector
     public ObservationFilter? Filter { get; }
 
     /// <summary>The env.</summary>
-    public VectorEnv Env => env;
+    public IVectorEnv Env => env;
 
     /// <summary>Env steps taken (all copies).</summary>
     public long EnvSteps { get; set; }

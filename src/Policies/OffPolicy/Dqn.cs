@@ -19,7 +19,7 @@ namespace Control.Policies.OffPolicy;
 /// <summary>DQN (with the Double, Dueling, prioritized and n-step switches of <see cref="DqnConfig"/>) on a vector env with a Discrete action space.</summary>
 public sealed class Dqn : IAlgorithm
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly Space observationSpace;
     private readonly int inputSize;
     private readonly int actionCount;
@@ -38,7 +38,7 @@ public sealed class Dqn : IAlgorithm
 
     /// <summary>DQN on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice follows from the seed.</summary>
     /// <exception cref="ArgumentException">A config option is out of range, or the env's action space is not Discrete.</exception>
-    public Dqn(VectorEnv env, DqnConfig config, long seed)
+    public Dqn(IVectorEnv env, DqnConfig config, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         Config = config ?? throw new ArgumentNullException(nameof(config));
@@ -46,7 +46,7 @@ public sealed class Dqn : IAlgorithm
         if (env.SingleActionSpace is not Discrete discrete)
         {
             throw new ArgumentException(
-                $"dqn: expected a Discrete action space, got {env.SingleActionSpace.Describe()} on {env.Copies[0].Name}; DQN takes argmax_a Q(s, a) over finitely many actions (use a policy-gradient method for continuous actions).");
+                $"dqn: expected a Discrete action space, got {env.SingleActionSpace.Describe()} on {env.Name}; DQN takes argmax_a Q(s, a) over finitely many actions (use a policy-gradient method for continuous actions).");
         }
         if (env.Count != config.Envs)
             throw new ArgumentException($"dqn: DqnConfig.Envs is {config.Envs} but the vector env has {env.Count} copies; expected them equal.");

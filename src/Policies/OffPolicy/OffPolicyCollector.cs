@@ -31,7 +31,7 @@ public sealed class OffPolicyCollector
     /// <summary>Checkpoint section of the collector's counters (env steps, episodes, recent returns and lengths).</summary>
     public const string CountersSection = "collector";
 
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly IReplayBuffer replay;
     private readonly IBehaviourPolicy behaviour;
     private readonly NStepAssembler assembler;
@@ -49,7 +49,7 @@ public sealed class OffPolicyCollector
     /// <paramref name="behaviour"/>; each stored return sums <paramref name="nSteps"/> rewards discounted by <paramref name="gamma"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The replay's observation or action size does not fit the env.</exception>
-    public OffPolicyCollector(VectorEnv env, IReplayBuffer replay, IBehaviourPolicy behaviour, int nSteps, double gamma)
+    public OffPolicyCollector(IVectorEnv env, IReplayBuffer replay, IBehaviourPolicy behaviour, int nSteps, double gamma)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         this.replay = replay ?? throw new ArgumentNullException(nameof(replay));
@@ -68,7 +68,7 @@ public sealed class OffPolicyCollector
     }
 
     /// <summary>The env collected from.</summary>
-    public VectorEnv Env => env;
+    public IVectorEnv Env => env;
 
     /// <summary>The replay written into.</summary>
     public IReplayBuffer Replay => replay;

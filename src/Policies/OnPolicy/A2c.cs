@@ -15,7 +15,7 @@ namespace Control.Policies.OnPolicy;
 /// <summary>Synchronous advantage actor-critic with GAE(lambda), an entropy bonus and a value loss.</summary>
 public sealed class A2c : IAlgorithm
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly A2cConfig config;
     private readonly StochasticPolicy policy;
     private readonly ValueNetwork critic;
@@ -26,7 +26,7 @@ public sealed class A2c : IAlgorithm
     private Rng rng;
 
     /// <summary>A2C on <paramref name="env"/> (with <see cref="A2cConfig.Envs"/> copies); every random choice follows <paramref name="seed"/>.</summary>
-    public A2c(VectorEnv env, A2cConfig config, long seed)
+    public A2c(IVectorEnv env, A2cConfig config, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         this.config = config ?? throw new ArgumentNullException(nameof(config));

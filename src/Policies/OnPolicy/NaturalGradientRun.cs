@@ -13,14 +13,14 @@ namespace Control.Policies.OnPolicy;
 /// <summary>The shared state of one natural-gradient training run.</summary>
 internal sealed class NaturalGradientRun
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly Adam criticOptimizer;
     private readonly RolloutCollector collector;
     private readonly RolloutBuffer buffer;
     private Rng rng;
 
     /// <summary>Checks that <paramref name="env"/> fits, builds the networks from <paramref name="seed"/> and resets the env with it.</summary>
-    public NaturalGradientRun(string owner, VectorEnv env, INaturalGradientSettings settings, long seed)
+    public NaturalGradientRun(string owner, IVectorEnv env, INaturalGradientSettings settings, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         if (env.Count != settings.Envs)

@@ -16,7 +16,7 @@ public sealed class Npg : IAlgorithm
     private readonly NaturalGradientRun run;
 
     /// <summary>NPG on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice comes from <paramref name="seed"/>.</summary>
-    public Npg(VectorEnv env, NpgConfig config, long seed)
+    public Npg(IVectorEnv env, NpgConfig config, long seed)
     {
         this.config = config ?? throw new ArgumentNullException(nameof(config));
         config.Validate();

@@ -19,7 +19,7 @@ namespace Control.Policies.OnPolicy;
 /// <summary>Proximal policy optimization, clipped or with the adaptive KL penalty.</summary>
 public sealed class Ppo : IAlgorithm
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly StochasticPolicy policy;
     private readonly StochasticPolicy? oldPolicy;
     private readonly ValueNetwork critic;
@@ -34,7 +34,7 @@ public sealed class Ppo : IAlgorithm
 
     /// <summary>PPO on <paramref name="env"/> (reset here with <paramref name="seed"/>); every generator derives from the seed.</summary>
     /// <exception cref="ArgumentException">A setting is out of range or does not fit the env (named in the message).</exception>
-    public Ppo(VectorEnv env, PpoConfig config, long seed)
+    public Ppo(IVectorEnv env, PpoConfig config, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         Config = config ?? throw new ArgumentNullException(nameof(config));

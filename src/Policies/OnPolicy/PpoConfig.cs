@@ -75,7 +75,7 @@ public sealed record PpoConfig
     /// <summary>Initial log-std of a Gaussian policy (default 0).</summary>
     public double InitialLogStd { get; init; }
 
-    internal void Validate(VectorEnv env)
+    internal void Validate(IVectorEnv env)
     {
         ConfigChecks.Positive(nameof(PpoConfig), nameof(Envs), Envs);
         ConfigChecks.Positive(nameof(PpoConfig), nameof(StepsPerEnv), StepsPerEnv);

@@ -18,7 +18,7 @@ namespace Control.Policies.OnPolicy;
 /// <summary>REINFORCE with reward-to-go and a baseline, on batches of whole episodes.</summary>
 public sealed class Reinforce : IAlgorithm
 {
-    private readonly VectorEnv env;
+    private readonly IVectorEnv env;
     private readonly ReinforceConfig config;
     private readonly StochasticPolicy policy;
     private readonly ValueNetwork? value;
@@ -28,7 +28,7 @@ public sealed class Reinforce : IAlgorithm
     private Rng rng;
 
     /// <summary>REINFORCE on <paramref name="env"/> (with <see cref="ReinforceConfig.Envs"/> copies); every random choice follows <paramref name="seed"/>.</summary>
-    public Reinforce(VectorEnv env, ReinforceConfig config, long seed)
+    public Reinforce(IVectorEnv env, ReinforceConfig config, long seed)
     {
         this.env = env ?? throw new ArgumentNullException(nameof(env));
         this.config = config ?? throw new ArgumentNullException(nameof(config));

@@ -58,7 +58,7 @@ public sealed record ReinforceConfig
     public bool NormalizeObservations { get; init; }
 
     /// <summary>Checks every option against the env; errors name the option, what was expected and what came.</summary>
-    public void Validate(VectorEnv env)
+    public void Validate(IVectorEnv env)
     {
         ArgumentNullException.ThrowIfNull(env);
         static void Positive(string name, double value)

@@ -17,7 +17,7 @@ public sealed class Trpo : IAlgorithm
     private readonly NaturalGradientRun run;
 
     /// <summary>TRPO on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice comes from <paramref name="seed"/>.</summary>
-    public Trpo(VectorEnv env, TrpoConfig config, long seed)
+    public Trpo(IVectorEnv env, TrpoConfig config, long seed)
     {
         this.config = config ?? throw new ArgumentNullException(nameof(config));
         config.Validate();

@@ -7,7 +7,7 @@ namespace Control.Policies.Registry;
 public sealed class AlgorithmEntry
 {
     private AlgorithmEntry(string name, string description, Type configType, Func<string, long, object> preset, Func<object, int> envs,
-        Func<VectorEnv, object, long, IAlgorithm> create)
+        Func<IVectorEnv, object, long, IAlgorithm> create)
     {
         Name = name;
         Description = description;
@@ -33,15 +33,15 @@ public sealed class AlgorithmEntry
     public Func<object, int> Envs { get; }
 
     /// <summary>Makes the algorithm on its vector env.</summary>
-    public Func<VectorEnv, object, long, IAlgorithm> Create { get; }
+    public Func<IVectorEnv, object, long, IAlgorithm> Create { get; }
 
     /// <summary>An entry with a typed config.</summary>
     public static AlgorithmEntry For<TConfig>(string name, string description, Func<string, TConfig> preset, Func<TConfig, int> envs,
-        Func<VectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
+        Func<IVectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
         => new(name, description, typeof(TConfig), (env, _) => preset(env), c => envs((TConfig)c), (v, c, s) => create(v, (TConfig)c, s));
 
     /// <summary>An entry with a typed config whose preset depends on the step budget too.</summary>
     public static AlgorithmEntry For<TConfig>(string name, string description, Func<string, long, TConfig> preset, Func<TConfig, int> envs,
-        Func<VectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
+        Func<IVectorEnv, TConfig, long, IAlgorithm> create) where TConfig : class
         => new(name, description, typeof(TConfig), (env, steps) => preset(env, steps), c => envs((TConfig)c), (v, c, s) => create(v, (TConfig)c, s));
 }

@@ -87,7 +87,7 @@ public static class Algorithms
     /// <paramref name="steps"/> env steps, made on the vector env that <paramref name="makeVector"/> (env name, copies,
     /// seed) builds, and the description that its checkpoints record.
     /// </summary>
-    public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long steps, long seed, Func<string, int, long, VectorEnv> makeVector)
+    public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long steps, long seed, Func<string, int, long, IVectorEnv> makeVector)
     {
         AlgorithmEntry entry = Get(name);
         object config = entry.Preset(env, steps);
@@ -99,7 +99,7 @@ public static class Algorithms
     /// Rebuilds the algorithm a checkpoint was saved from, with its weights and state, on the vector env that
     /// <paramref name="makeVector"/> (env name, copies, seed) builds (the registry of envs lives above this library).
     /// </summary>
-    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint, Func<string, int, long, VectorEnv> makeVector)
+    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint, Func<string, int, long, IVectorEnv> makeVector)
     {
         RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
         AlgorithmEntry entry = Get(run.Algorithm);
