@@ -51,6 +51,9 @@ public class InferencePolicyTests
                 own.Outputs(observation, expectedOutputs);
                 loaded.Outputs(observation, actualOutputs);
                 Assert.Equal(expectedOutputs, actualOutputs);
+                double[] byHand = OutputsByHand(loaded, observation);
+                for (int i = 0; i < byHand.Length; i++)
+                    Assert.True(Math.Abs(byHand[i] - actualOutputs[i]) <= 1e-4 * (1 + Math.Abs(byHand[i])), $"{name}: output {i} is {actualOutputs[i]}, by hand {byHand[i]}");
                 distinct.Add(actualOutputs[0]);
             }
             Assert.True(distinct.Count > 5, $"{name}: expected the network's outputs to vary over 1,000 observations, got {distinct.Count} distinct values");
@@ -200,6 +203,49 @@ public class InferencePolicyTests
         Assert.Equal(ActionHeadKind.Argmax, policy.Head.Kind);
         Assert.False(policy.Head.SamplesLogits);
         Assert.Null(policy.Normalizer);
+    }
+
+    // The network's outputs computed in double from the exposed parts alone (what an exporter writes: encoding,
+    // normalizer, dense layers [out x in] row-major, activations, dueling streams), independently of the tensor engine.
+    private static double[] OutputsByHand(InferencePolicy policy, double[] observation)
+    {
+        double[] x;
+        if (policy.Encoding == ObservationEncoding.OneHot)
+        {
+            x = new double[policy.Network.Inputs];
+            x[(int)observation[0]] = 1;
+        }
+        else if (policy.Normalizer is ObservationNormalizer n)
+        {
+            x = observation.Select((v, i) => Math.Clamp((v - n.Mean[i]) / Math.Sqrt(n.Variance[i] + n.Epsilon), -n.Clip, n.Clip)).ToArray();
+        }
+        else
+        {
+            x = [.. observation];
+        }
+        foreach (DenseLayer layer in policy.Network.Layers) x = DenseByHand(layer, x);
+        if (policy.Network.Dueling is not DuelingHeads dueling) return x;
+        double value = DenseByHand(dueling.Value, x)[0];
+        double[] advantage = DenseByHand(dueling.Advantage, x);
+        return advantage.Select(a => value + a - advantage.Average()).ToArray();
+    }
+
+    private static double[] DenseByHand(DenseLayer layer, double[] x)
+    {
+        var y = new double[layer.Outputs];
+        for (int o = 0; o < y.Length; o++)
+        {
+            double sum = layer.HasBias ? layer.Bias[o] : 0;
+            for (int i = 0; i < layer.Inputs; i++) sum += layer.Weight[o * layer.Inputs + i] * x[i];
+            y[o] = layer.Activation switch
+            {
+                Activation.Identity => sum,
+                Activation.Tanh => Math.Tanh(sum),
+                Activation.Relu => Math.Max(sum, 0),
+                _ => throw new NotSupportedException($"no hand form of {layer.Activation} in this test"),
+            };
+        }
+        return y;
     }
 
     // A policy whose network outputs its observation, so that the head's work can be checked by hand.
