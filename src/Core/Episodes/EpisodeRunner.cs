@@ -47,20 +47,27 @@ public sealed class EpisodeRunner
     /// <summary>The observation after the last step.</summary>
     public ReadOnlySpan<double> FinalObservation => observation;
 
-    /// <summary>
-    /// Resets the env with <paramref name="seed"/> and the policy, then steps the env with the policy's actions until
-    /// the episode ends or <paramref name="maxSteps"/> steps were taken, calling <paramref name="onStep"/> after each.
-    /// </summary>
-    public EpisodeResult Run(IPolicy policy, long seed, int maxSteps = int.MaxValue, StepHandler? onStep = null)
+    /// <summary>Throws unless <paramref name="policy"/> reads what this runner feeds it and writes actions of the env's length.</summary>
+    /// <exception cref="ArgumentException">The sizes do not fit; the message says which were expected and which came.</exception>
+    public void CheckPolicy(IPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"episode runner on '{Env.Name}': expected at least one step.");
         if (policy.ObservationSize != PolicyInputSize || policy.ActionSize != action.Length)
         {
             throw new ArgumentException(
                 $"episode runner on '{Env.Name}': expected a policy from {Input.ToString().ToLowerInvariant()}s of length {PolicyInputSize} to actions of length {action.Length}, "
                 + $"got one from length {policy.ObservationSize} to length {policy.ActionSize}.", nameof(policy));
         }
+    }
+
+    /// <summary>
+    /// Resets the env with <paramref name="seed"/> and the policy, then steps the env with the policy's actions until
+    /// the episode ends or <paramref name="maxSteps"/> steps were taken, calling <paramref name="onStep"/> after each.
+    /// </summary>
+    public EpisodeResult Run(IPolicy policy, long seed, int maxSteps = int.MaxValue, StepHandler? onStep = null)
+    {
+        if (maxSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"episode runner on '{Env.Name}': expected at least one step.");
+        CheckPolicy(policy);
         Env.Reset(observation, seed);
         policy.Reset();
         stateful?.GetState(state);

@@ -27,25 +27,17 @@ public static class TransitionCollector
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(into);
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{env.Name}: expected a number of steps >= 0");
-        IStatefulEnv stateful = env.Find<IStatefulEnv>() ?? throw new ArgumentException(
-            $"{env.Name}: expected an env that exposes its state (IStatefulEnv) somewhere in its wrapper chain, got {env.GetType().Name} without one.",
-            nameof(env));
-        int stateSize = stateful.StateSize, actionSize = env.ActionSpace.FlatSize;
+        var runner = new EpisodeRunner(env, PolicyInput.State);
+        int stateSize = runner.PolicyInputSize, actionSize = env.ActionSpace.FlatSize;
         if (into.StateSize != stateSize || into.ControlSize != actionSize)
         {
             throw new ArgumentException(
                 $"{env.Name}: expected a dataset of {stateSize} states and {actionSize} controls, got one of {into.StateSize} states and {into.ControlSize} controls.",
                 nameof(into));
         }
-        if (policy is not null && (policy.ObservationSize != stateSize || policy.ActionSize != actionSize))
-        {
-            throw new ArgumentException(
-                $"{env.Name}: expected a policy from states of length {stateSize} to actions of length {actionSize}, got one from length {policy.ObservationSize} to length {policy.ActionSize}.",
-                nameof(policy));
-        }
+        if (policy is not null) runner.CheckPolicy(policy);
 
         var returns = new List<double>();
-        var runner = new EpisodeRunner(env, PolicyInput.State);
         IPolicy actor = policy ?? new RandomPolicy(env.ActionSpace, stateSize, new Rng(seed).Fork(0));
         StepHandler record = (in EpisodeStep step) => into.Add(step.State, step.Action, step.NextState, step.Result.Reward, step.Result.Terminated);
         for (long episode = 0, remaining = steps; remaining > 0; episode++)
