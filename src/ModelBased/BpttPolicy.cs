@@ -13,6 +13,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Dynamics;
 using Control.Planning;
+using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
@@ -33,6 +34,7 @@ public sealed class BpttPolicy : IPolicy
     private readonly int n, m;
     private readonly Tensor mid, half, rawMask;
     private readonly double[] row;
+    private readonly Box controlBounds;
 
     /// <summary>An untrained policy for a model with <paramref name="stateSize"/> states and the given control box.</summary>
     public BpttPolicy(int stateSize, Box controlBounds, BpttConfig? config = null)
@@ -47,6 +49,7 @@ public sealed class BpttPolicy : IPolicy
             throw new ArgumentOutOfRangeException(nameof(config), "BPTT policy: expected SelectionInterval >= 0 and positive SelectionHorizon and SelectionStates.");
         n = stateSize;
         m = controlBounds.FlatSize;
+        this.controlBounds = controlBounds;
         rng = new Rng(this.config.Seed);
         network = Mlp.Create(3 * n, this.config.Hidden, m, rng.Fork(1), Activation.Tanh, Activation.Tanh, DType.Float64);
         optimizer = new Adam(network.Parameters(), new AdamConfig { LearningRate = this.config.LearningRate });
@@ -183,4 +186,24 @@ public sealed class BpttPolicy : IPolicy
 
     /// <inheritdoc />
     public void Reset() { }
+
+    /// <summary>
+    /// The policy as an <see cref="Control.Policies.Common.InferencePolicy"/> (what checkpoints store and exporters write): the
+    /// periodic encoding over the angles, the network in float32 without its last tanh, and a tanh-squash head of
+    /// scale half and bias mid; its actions equal <see cref="Act"/>'s to float32 rounding.
+    /// </summary>
+    public InferencePolicy InferencePolicy()
+    {
+        IReadOnlyList<DenseLayer> layers = InferenceNetwork.LayersOf(network);
+        Linear[] linears = [.. network.Layers.OfType<Linear>()];
+        var single = new DenseLayer[layers.Count];
+        for (int i = 0; i < single.Length; i++)
+        {
+            Activation activation = i == single.Length - 1 ? Activation.Identity : layers[i].Activation;
+            single[i] = new DenseLayer(linears[i].Weight.To(DType.Float32), linears[i].Bias?.To(DType.Float32), activation);
+        }
+        ActionHead head = ActionHead.TanhSquash(half.Span<double>(), mid.Span<double>());
+        int[] angles = [.. config.PeriodicStates.Distinct().Order()];
+        return new InferencePolicy(n, ObservationEncoding.Periodic, null, new InferenceNetwork(single), head, controlBounds, angles);
+    }
 }

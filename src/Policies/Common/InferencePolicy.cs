@@ -4,7 +4,8 @@
 // what checkpoints store under the same section names for every algorithm, and what an exporter writes as a graph.
 //
 // Checkpoint sections (format version 2):
-//   policy/normalizer   observation size, encoding (values or one-hot), and the normalizer (mean, variance, epsilon, clip) if any
+//   policy/normalizer   observation size, encoding (values, one-hot or periodic), the normalizer (mean, variance, epsilon, clip) if any,
+//                       then, for the periodic encoding, the angle indices
 //   policy/network      the dense layers in order (activation code, weight (out, in), bias), then the dueling streams if any
 //   policy/head         head kind, sizes, log-std source and vector, squash scale and bias, then the action space (Discrete n, or Box shape, low, high)
 using Control.Core;
@@ -30,11 +31,15 @@ public sealed class InferencePolicy : IPolicy
     public const string HeadSection = "policy/head";
 
     private readonly float[] input;
+    private readonly int[] angles;
 
-    /// <summary>A policy over observations of <paramref name="observationSize"/> raw values.</summary>
+    /// <summary>
+    /// A policy over observations of <paramref name="observationSize"/> raw values; <paramref name="angles"/> are the
+    /// indices whose raw value the <see cref="ObservationEncoding.Periodic"/> encoding zeroes (empty for the others).
+    /// </summary>
     /// <exception cref="ArgumentException">The parts do not fit together (the message names the sizes).</exception>
     public InferencePolicy(int observationSize, ObservationEncoding encoding, ObservationNormalizer? normalizer, InferenceNetwork network,
-        ActionHead head, Space actionSpace)
+        ActionHead head, Space actionSpace, IReadOnlyList<int>? angles = null)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Head = head ?? throw new ArgumentNullException(nameof(head));
@@ -46,6 +51,16 @@ public sealed class InferencePolicy : IPolicy
             throw new ArgumentException($"InferencePolicy: expected a normalizer of {observationSize} features, got {normalizer.Size}.");
         if (encoding == ObservationEncoding.Values && network.Inputs != observationSize)
             throw new ArgumentException($"InferencePolicy: the network reads {network.Inputs} inputs, the observation has {observationSize} values.");
+        if (encoding == ObservationEncoding.Periodic && (network.Inputs != 3 * observationSize || normalizer is not null))
+            throw new ArgumentException($"InferencePolicy: a periodic encoding of {observationSize} values feeds {3 * observationSize} inputs and takes no normalizer, got a network of {network.Inputs} inputs{(normalizer is null ? "" : " and a normalizer")}.");
+        this.angles = angles is null ? [] : [.. angles];
+        if (this.angles.Length > 0 && encoding != ObservationEncoding.Periodic)
+            throw new ArgumentException($"InferencePolicy: angle indices belong to the periodic encoding, got them with {encoding}.");
+        for (int i = 0; i < this.angles.Length; i++)
+        {
+            if ((uint)this.angles[i] >= (uint)observationSize || (i > 0 && this.angles[i] <= this.angles[i - 1]))
+                throw new ArgumentException($"InferencePolicy: expected increasing angle indices in [0, {observationSize}), got [{string.Join(", ", this.angles)}].");
+        }
         if (head.NetworkOutputs != network.Outputs)
             throw new ArgumentException($"InferencePolicy: the {head.Kind} head reads {head.NetworkOutputs} outputs, the network gives {network.Outputs}.");
         bool fits = actionSpace switch
@@ -70,6 +85,9 @@ public sealed class InferencePolicy : IPolicy
 
     /// <summary>How the observation becomes the network's input.</summary>
     public ObservationEncoding Encoding { get; }
+
+    /// <summary>The indices whose raw value the periodic encoding zeroes (increasing; empty for the other encodings).</summary>
+    public IReadOnlyList<int> Angles => angles;
 
     /// <summary>The frozen observation statistics, or null for none (identity).</summary>
     public ObservationNormalizer? Normalizer { get; }
@@ -132,6 +150,9 @@ public sealed class InferencePolicy : IPolicy
             w.Write((byte)Encoding);
             w.Write(Normalizer is not null);
             Normalizer?.Write(w);
+            if (Encoding != ObservationEncoding.Periodic) return;
+            w.Write(angles.Length);
+            foreach (int a in angles) w.Write(a);
         });
         checkpoint.Put(NetworkSection, Network.Write);
         checkpoint.Put(HeadSection, w =>
@@ -146,18 +167,24 @@ public sealed class InferencePolicy : IPolicy
     public static InferencePolicy Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        (int observationSize, ObservationEncoding encoding, ObservationNormalizer? normalizer) = checkpoint.Get(NormalizerSection, r =>
+        (int observationSize, ObservationEncoding encoding, ObservationNormalizer? normalizer, int[] angles) = checkpoint.Get(NormalizerSection, r =>
         {
             int size = r.ReadInt32();
             var encoding = (ObservationEncoding)r.ReadByte();
             if (!Enum.IsDefined(encoding)) throw new InvalidDataException($"expected an observation encoding, got code {(int)encoding}");
-            return (size, encoding, r.ReadBoolean() ? ObservationNormalizer.Read(r) : null);
+            ObservationNormalizer? normalizer = r.ReadBoolean() ? ObservationNormalizer.Read(r) : null;
+            if (encoding != ObservationEncoding.Periodic) return (size, encoding, normalizer, Array.Empty<int>());
+            int count = r.ReadInt32();
+            if (count < 0 || count > size) throw new InvalidDataException($"expected at most {size} angle indices, got {count}");
+            var angles = new int[count];
+            for (int i = 0; i < count; i++) angles[i] = r.ReadInt32();
+            return (size, encoding, normalizer, angles);
         });
         InferenceNetwork network = checkpoint.Get(NetworkSection, InferenceNetwork.Read);
         (ActionHead head, Space space) = checkpoint.Get(HeadSection, r => (ActionHead.Read(r), ReadSpace(r)));
         try
         {
-            return new InferencePolicy(observationSize, encoding, normalizer, network, head, space);
+            return new InferencePolicy(observationSize, encoding, normalizer, network, head, space, angles);
         }
         catch (ArgumentException e)
         {
@@ -186,6 +213,16 @@ public sealed class InferencePolicy : IPolicy
                 throw new PolicyInputException($"InferencePolicy: expected a cell index in [0, {input.Length - 1}], got {observation[0]}.");
             Array.Clear(input);
             input[cell] = 1f;
+        }
+        else if (Encoding == ObservationEncoding.Periodic)
+        {
+            int n = observation.Length;
+            for (int i = 0; i < n; i++)
+            {
+                input[i] = Array.IndexOf(angles, i) >= 0 ? 0f : (float)observation[i];
+                input[n + i] = (float)Math.Sin(observation[i]);
+                input[2 * n + i] = (float)Math.Cos(observation[i]);
+            }
         }
         else if (Normalizer is not null)
         {
