@@ -55,10 +55,10 @@ public static class OnnxContract
         /// <summary>The environment the policy was trained on (its registry name).</summary>
         public const string Env = "control.env";
 
-        /// <summary>The observation space as JSON (<c>SpaceJson</c>).</summary>
+        /// <summary>The observation space as JSON (<see cref="SpaceJson"/>).</summary>
         public const string ObservationSpace = "control.observation_space";
 
-        /// <summary>The action space as JSON (<c>SpaceJson</c>).</summary>
+        /// <summary>The action space as JSON (<see cref="SpaceJson"/>).</summary>
         public const string ActionSpace = "control.action_space";
 
         /// <summary>The training algorithm's registry name.</summary>
