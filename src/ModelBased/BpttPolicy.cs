@@ -194,16 +194,17 @@ public sealed class BpttPolicy : IPolicy
     /// </summary>
     public InferencePolicy InferencePolicy()
     {
-        IReadOnlyList<DenseLayer> layers = InferenceNetwork.LayersOf(network);
-        Linear[] linears = [.. network.Layers.OfType<Linear>()];
-        var single = new DenseLayer[layers.Count];
-        for (int i = 0; i < single.Length; i++)
+        // The network is Mlp.Create's chain in float64, every Linear followed by a tanh; the last tanh becomes the head's squash.
+        var layers = new List<DenseLayer>();
+        IReadOnlyList<Module> modules = network.Layers;
+        for (int i = 0; i < modules.Count; i += 2)
         {
-            Activation activation = i == single.Length - 1 ? Activation.Identity : layers[i].Activation;
-            single[i] = new DenseLayer(linears[i].Weight.To(DType.Float32), linears[i].Bias?.To(DType.Float32), activation);
+            var linear = (Linear)modules[i];
+            Activation activation = i + 2 == modules.Count ? Activation.Identity : ((ActivationLayer)modules[i + 1]).Activation;
+            layers.Add(new DenseLayer(linear.Weight.To(DType.Float32), linear.Bias?.To(DType.Float32), activation));
         }
         ActionHead head = ActionHead.TanhSquash(half.Span<double>(), mid.Span<double>());
         int[] angles = [.. config.PeriodicStates.Distinct().Order()];
-        return new InferencePolicy(n, ObservationEncoding.Periodic, null, new InferenceNetwork(single), head, controlBounds, angles);
+        return new InferencePolicy(n, ObservationEncoding.Periodic, null, new InferenceNetwork(layers), head, controlBounds, angles);
     }
 }

@@ -11,6 +11,7 @@ using Control.Dynamics.Learned;
 using Control.Planning;
 using Control.Planning.Lqr;
 using Control.Planning.Sampling;
+using Control.Policies.Common;
 using Control.Robots;
 using Control.Tensors;
 using Control.Tensors.NN;
@@ -58,6 +59,41 @@ public class ModelBasedTests
         policy.Train(model, cost, data.States, data.Count);
         double after = ModelBasedLoop.Evaluate(env, policy, 3, seed: 10);
         Assert.True(after > before + 1, $"return {before} before training, {after} after");
+    }
+
+    [Fact]
+    public void ABpttPolicysInferenceFormActsAsItDoesAndSurvivesACheckpoint()
+    {
+        var bounds = new Box([-2.0, -1.0], [2.0, 3.0]);
+        var policy = new BpttPolicy(3, bounds, new BpttConfig { Hidden = [16, 16], PeriodicStates = [2, 0], Seed = 5 });
+        InferencePolicy inference = policy.InferencePolicy();
+        Assert.Equal(ObservationEncoding.Periodic, inference.Encoding);
+        Assert.Equal([0, 2], inference.Angles);
+        string path = Path.Combine(Path.GetTempPath(), $"bptt-{Guid.NewGuid():N}.ctl");
+        try
+        {
+            var checkpoint = new Checkpoint();
+            inference.Save(checkpoint);
+            checkpoint.Save(path);
+            InferencePolicy loaded = InferencePolicy.Load(path);
+            var rng = new Rng(9);
+            var x = new double[3];
+            double[] expected = new double[2], actual = new double[2], reloaded = new double[2];
+            for (int k = 0; k < 200; k++)
+            {
+                rng.FillNormal(x);
+                for (int i = 0; i < 3; i++) x[i] *= 3;
+                policy.Act(x, expected);
+                inference.Act(x, actual);
+                loaded.Act(x, reloaded);
+                Assert.Equal(actual, reloaded);
+                for (int j = 0; j < 2; j++) Assert.True(Math.Abs(actual[j] - expected[j]) <= 1e-5 * (1 + Math.Abs(expected[j])), $"action {j}: {actual[j]} against {expected[j]} at {string.Join(", ", x)}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     // The double integrator's true model and cost as tensor graphs, 400 random transitions, and their first
