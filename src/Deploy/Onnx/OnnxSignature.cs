@@ -53,15 +53,15 @@ internal sealed class OnnxSignature
         Space actionSpace = ReadSpace(metadata, OnnxContract.Keys.ActionSpace, "action", source);
 
         bool staticBatch = ReadInput(session, observationSpace, source);
-        var outputs = new List<OnnxOutput>();
-        foreach ((string name, NodeMetadata node) in session.OutputMetadata)
-        {
-            outputs.Add(ReadOutput(name, node, actionSpace, staticBatch, source));
-        }
-        if (!outputs.Any(o => o.Name == OnnxContract.Action))
+        if (!session.OutputMetadata.ContainsKey(OnnxContract.Action))
         {
             throw new OnnxContractException(source,
-                $"expected an output \"{OnnxContract.Action}\" ({ExpectedAction(actionSpace, staticBatch)}), found outputs {Quote(outputs.Select(o => o.Name))}");
+                $"expected an output \"{OnnxContract.Action}\" ({ExpectedAction(actionSpace, staticBatch)}), found outputs {Quote(session.OutputNames)}");
+        }
+        var outputs = new List<OnnxOutput>();
+        foreach (string name in session.OutputNames)
+        {
+            outputs.Add(ReadOutput(name, session.OutputMetadata[name], actionSpace, staticBatch, source));
         }
         return new OnnxSignature(metadata, observationSpace, actionSpace, staticBatch, outputs);
     }

@@ -109,12 +109,28 @@ def discrete(props=None, action_type=TensorProto.INT64):
                  metadata(D_OBS_SPACE, D_ACT_SPACE, "dqn") if props is None else props)
 
 
+def indexed():
+    # A Discrete(4) observation (a gridworld cell) carried as one float: action = argmax over 2 of w * cell + b.
+    nodes = [
+        helper.make_node("Gemm", ["observation", "w", "b"], ["q_values"], transB=1),
+        helper.make_node("ArgMax", ["q_values"], ["action"], axis=1, keepdims=0),
+    ]
+    inputs = [helper.make_tensor_value_info("observation", TensorProto.FLOAT, ["batch", 1])]
+    outputs = [helper.make_tensor_value_info("action", TensorProto.INT64, ["batch"]),
+               helper.make_tensor_value_info("q_values", TensorProto.FLOAT, ["batch", 2])]
+    initializers = [numpy_helper.from_array(np.array([[1.0], [-1.0]], dtype=np.float32), "w"),
+                    numpy_helper.from_array(np.array([-1.5, 1.5], dtype=np.float32), "b")]
+    return model(nodes, inputs, outputs, initializers,
+                 metadata({"type": "discrete", "n": 4}, {"type": "discrete", "n": 2}, "dqn"))
+
+
 def main(directory):
     box_props = lambda **changes: metadata(OBS_SPACE, ACT_SPACE, "ppo", **changes)
     models = {
         "box": box(),
         "static": box(batch=1),
         "discrete": discrete(),
+        "indexed": indexed(),
         "no_metadata": box(props={}),
         "no_version": box(props=box_props(contract_version=None)),
         "wrong_version": box(props=box_props(contract_version="2")),
@@ -131,6 +147,7 @@ def main(directory):
         "discrete_action_float": discrete(action_type=TensorProto.FLOAT),
         "no_action_output": box(action_name="actions"),
         "unknown_output": box(extra_output="value"),
+        "box_with_logits": box(extra_output="logits"),
     }
     for name, m in models.items():
         onnx.save(m, f"{directory}/{name}.onnx")
