@@ -98,7 +98,6 @@ public sealed class OnnxBatch : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        policy.ThrowIfDisposed();
         session.RunWithBinding(runOptions, binding);
         Runs++;
     }
@@ -111,6 +110,7 @@ public sealed class OnnxBatch : IDisposable
     {
         if (disposed) return;
         disposed = true;
+        policy.Forget(this);
         binding.Dispose();
         input.Dispose();
         foreach (OrtValue value in outputValues) value.Dispose();

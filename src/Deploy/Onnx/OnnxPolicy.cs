@@ -20,6 +20,7 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     private readonly InferenceSession session;
     private readonly OnnxSignature signature;
     private readonly OnnxBatch single;
+    private readonly List<OnnxBatch> batches = [];
     private readonly bool discreteAction;
     private bool disposed;
 
@@ -145,7 +146,8 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     public void Reset() => ThrowIfDisposed();
 
     /// <summary>
-    /// Buffers for runs of <paramref name="size"/> observations computing every output of the file.
+    /// Buffers for runs of <paramref name="size"/> observations computing every output of the file. Dispose it when
+    /// done; disposing the policy disposes the batches still open.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size below 1, or other than 1 for a static-batch file.</exception>
     public OnnxBatch CreateBatch(int size)
@@ -157,7 +159,9 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
             throw new ArgumentOutOfRangeException(nameof(size), size,
                 $"OnnxPolicy.CreateBatch: {ModelSource} fixes the batch dimension to 1 (a static-batch export): expected size 1, got {size}.");
         }
-        return new OnnxBatch(this, session, signature, size, signature.Outputs);
+        var batch = new OnnxBatch(this, session, signature, size, signature.Outputs);
+        batches.Add(batch);
+        return batch;
     }
 
     /// <inheritdoc />
@@ -165,6 +169,8 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     {
         if (disposed) return;
         disposed = true;
+        // Batches hold IO bindings of the session: released before it.
+        foreach (OnnxBatch batch in batches.ToArray()) batch.Dispose();
         single.Dispose();
         session.Dispose();
     }
@@ -172,7 +178,9 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     /// <summary>Graph runs of <see cref="Act"/> so far.</summary>
     internal long ActRuns => single.Runs;
 
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+    internal void Forget(OnnxBatch batch) => batches.Remove(batch);
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     private void CheckInput(ReadOnlySpan<double> observation, Span<double> action)
     {
@@ -212,7 +220,19 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        if (options.Provider == ExecutionProvider.Cuda) sessionOptions.AppendExecutionProvider_CUDA(0);
+        if (options.Provider == ExecutionProvider.Cuda)
+        {
+            try
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(0);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                sessionOptions.Dispose();
+                throw new ExecutionProviderException(ExecutionProvider.Cuda,
+                    $"OnnxPolicy: the CUDA execution provider did not start on device 0 (expected an NVIDIA GPU with CUDA 12 and cuDNN 9): {e.Message}");
+            }
+        }
         return sessionOptions;
     }
 }

@@ -245,14 +245,20 @@ public sealed class OnnxPolicyTests(OnnxModels models)
     }
 
     [Fact]
-    public void DisposedPolicyAndItsBatchesRefuseToRun()
+    public void DisposingThePolicyDisposesItsOpenBatches()
     {
         OnnxPolicy policy = OnnxPolicy.Load(models.Path("box"));
-        OnnxBatch batch = policy.CreateBatch(4);
+        OnnxBatch closed = policy.CreateBatch(2);
+        closed.Dispose();
+        OnnxBatch open = policy.CreateBatch(4);
+        open.Run();
         policy.Dispose();
         Assert.Throws<ObjectDisposedException>(() => policy.Act(new double[3], new double[2]));
-        Assert.Throws<ObjectDisposedException>(batch.Run);
-        batch.Dispose();
+        Assert.Throws<ObjectDisposedException>(policy.Reset);
+        Assert.Throws<ObjectDisposedException>(() => policy.CreateBatch(1));
+        Assert.Throws<ObjectDisposedException>(open.Run);
+        Assert.Throws<ObjectDisposedException>(closed.Run);
+        open.Dispose();
         policy.Dispose();
     }
 }
