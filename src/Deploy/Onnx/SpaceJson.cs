@@ -51,14 +51,14 @@ public static class SpaceJson
         {
             using JsonDocument document = JsonDocument.Parse(text);
             JsonElement root = document.RootElement;
-            string? type = root.GetProperty("type").GetString();
-            if (type == "discrete") return new Discrete(root.GetProperty("n").GetInt32());
+            string? type = Property(root, "type").GetString();
+            if (type == "discrete") return new Discrete(Integer(Property(root, "n")));
             if (type != "box") throw new FormatException($"expected a space of type \"box\" or \"discrete\", got \"{type}\"");
-            int[] shape = [.. root.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32())];
-            double[] low = ReadLimits(root.GetProperty("low")), high = ReadLimits(root.GetProperty("high"));
+            int[] shape = [.. Property(root, "shape").EnumerateArray().Select(Integer)];
+            double[] low = ReadLimits(Property(root, "low")), high = ReadLimits(Property(root, "high"));
             return new Box(low, high, shape);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
             throw new FormatException($"SpaceJson: expected a space as {{\"type\": \"box\"|\"discrete\", ...}}, got {Abbreviate(text)}: {e.Message}", e);
         }
@@ -76,6 +76,12 @@ public static class SpaceJson
         }
         json.WriteEndArray();
     }
+
+    private static JsonElement Property(JsonElement root, string name) => root.TryGetProperty(name, out JsonElement value)
+        ? value : throw new FormatException($"expected a property \"{name}\", found none");
+
+    private static int Integer(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int value)
+        ? value : throw new FormatException($"expected an integer, got {e.GetRawText()}");
 
     private static double[] ReadLimits(JsonElement array) => [.. array.EnumerateArray().Select(e => e.ValueKind switch
     {
