@@ -88,7 +88,7 @@ public sealed class ControlLoop
     /// <summary>The clock it waits on.</summary>
     public IClock Clock { get; }
 
-    /// <summary>The safety filter every written action passes (its counts are those of the last run).</summary>
+    /// <summary>The safety filter every written action passes (reset at the start of each run, so its counts are the last run's).</summary>
     public SafetyFilter Filter { get; }
 
     /// <summary>The tick period in nanoseconds.</summary>

@@ -68,8 +68,12 @@ public sealed class SafetyFilter
     /// <summary>Actions changed so far, by reason.</summary>
     public SafetyFilterCounts Counts => new(nonFinite, invalid, clipped, rateLimited);
 
-    /// <summary>Forgets the previous action (the next one is not rate limited); the counts are kept.</summary>
-    public void Reset() => hasPrevious = false;
+    /// <summary>Starts afresh: forgets the previous action (the next one is not rate limited) and zeroes the counts.</summary>
+    public void Reset()
+    {
+        hasPrevious = false;
+        nonFinite = invalid = clipped = rateLimited = 0;
+    }
 
     /// <summary>Makes <paramref name="action"/> safe in place and remembers it as the previous action.</summary>
     /// <exception cref="ArgumentException">The action's length is not the space's.</exception>
