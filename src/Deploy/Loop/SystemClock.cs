@@ -14,7 +14,7 @@ namespace Control.Deploy.Loop;
 /// <summary>The machine's monotonic clock, waiting by a coarse sleep followed by a spin.</summary>
 public sealed partial class SystemClock : IClock
 {
-    /// <summary>Default <see cref="SpinThreshold"/>: 200 microseconds, above Linux's usual oversleep of Thread.Sleep.</summary>
+    /// <summary>Default <see cref="SpinThreshold"/>: 200 microseconds, above the usual oversleep of a sleeping thread on Linux (50 us timer slack plus the wake-up).</summary>
     public static readonly TimeSpan DefaultSpinThreshold = TimeSpan.FromMicroseconds(200);
 
     private const long NanosecondsPerMillisecond = 1_000_000;
