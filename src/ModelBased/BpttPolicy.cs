@@ -194,13 +194,16 @@ public sealed class BpttPolicy : IPolicy
     /// </summary>
     public InferencePolicy InferencePolicy()
     {
-        IReadOnlyList<DenseLayer> layers = InferenceNetwork.LayersOf(network);
-        Linear[] linears = [.. network.Layers.OfType<Linear>()];
-        var single = new DenseLayer[layers.Count];
-        for (int i = 0; i < single.Length; i++)
+        // The layers read straight from the float64 modules (InferenceNetwork.LayersOf copies float32 layers only):
+        // each Linear with the activation module after it, the last one without.
+        IReadOnlyList<Module> modules = network.Layers;
+        var single = new List<DenseLayer>();
+        for (int i = 0; i < modules.Count; i++)
         {
-            Activation activation = i == single.Length - 1 ? Activation.Identity : layers[i].Activation;
-            single[i] = new DenseLayer(linears[i].Weight.To(DType.Float32), linears[i].Bias?.To(DType.Float32), activation);
+            if (modules[i] is not Linear linear) continue;
+            bool last = !modules.Skip(i + 1).OfType<Linear>().Any();
+            Activation activation = !last && i + 1 < modules.Count && modules[i + 1] is ActivationLayer following ? following.Activation : Activation.Identity;
+            single.Add(new DenseLayer(linear.Weight.To(DType.Float32), linear.Bias?.To(DType.Float32), activation));
         }
         ActionHead head = ActionHead.TanhSquash(half.Span<double>(), mid.Span<double>());
         int[] angles = [.. config.PeriodicStates.Distinct().Order()];
