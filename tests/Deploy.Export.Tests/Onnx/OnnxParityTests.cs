@@ -1,3 +1,4 @@
+using Control.Core;
 using Control.Deploy.Export.Onnx;
 using Xunit.Abstractions;
 
@@ -21,6 +22,26 @@ public class OnnxParityTests(ITestOutputHelper output)
         output.WriteLine($"parity {name}: max abs diff {dynamicDiff:E2} (opset 17, batch {c.Observations.Length}), {embeddedDiff:E2} (opset 13, batch 1), {c.Observations.Length} observations");
         Assert.True(dynamicDiff <= Tolerance, $"{name}: max abs diff {dynamicDiff} at opset 17");
         Assert.True(embeddedDiff <= Tolerance, $"{name}: max abs diff {embeddedDiff} at opset 13, static batch");
+    }
+
+    // End to end for the BPTT policy: ONNX Runtime against the float64 policy object itself (not its float32 copy).
+    [Fact]
+    public void TheBpttGraphActsAsTheBpttPolicy()
+    {
+        PolicyCase c = PolicyCases.Get("bptt");
+        IPolicy original = PolicyCases.Bptt();
+        double diff = OrtParity.MaxAbsDiff(c.Policy, OnnxExporter.Export(c.Policy, c.Info), c.Observations, staticBatch: false);
+        var expected = new double[1];
+        var actual = new double[1];
+        double max = 0;
+        foreach (double[] observation in c.Observations)
+        {
+            original.Act(observation, expected);
+            c.Policy.Act(observation, actual);
+            max = Math.Max(max, Math.Abs(expected[0] - actual[0]));
+        }
+        output.WriteLine($"bptt: float64 policy vs its float32 inference copy {max:E2}, copy vs ONNX Runtime {diff:E2}");
+        Assert.True(max + diff <= 1e-4, $"the BPTT graph's action differs from the policy's by up to {max + diff}");
     }
 
     // Export -> import -> export gives the same bytes, in both forms, and the imported policy acts as the graph does.

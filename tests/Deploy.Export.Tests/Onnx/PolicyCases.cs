@@ -47,9 +47,7 @@ public static class PolicyCases
         {
             case "bptt":
             {
-                var bounds = new Box([-2.0], [2.0]);
-                InferencePolicy policy = new BpttPolicy(2, bounds, new BpttConfig { Hidden = [16, 16], PeriodicStates = [0], Seed = seed }).InferencePolicy();
-                return Case(name, "bptt", "pendulum", policy, new Box([-Math.PI, -8.0], [Math.PI, 8.0]));
+                return Case(name, "bptt", "pendulum", Bptt().InferencePolicy(), new Box([-Math.PI, -8.0], [Math.PI, 8.0]));
             }
             case "tanh-state-dependent":
             {
@@ -96,6 +94,9 @@ public static class PolicyCases
         Trainer.Train(algorithm, new TrainerOptions { TotalSteps = steps });
         return Case(name, algorithm.Name, env, algorithm.InferencePolicy(), Envs.Make(env, 0).ObservationSpace);
     }
+
+    /// <summary>The untrained BPTT policy of the "bptt" case: pendulum states (angle, rate), the angle periodic, torque in [-2, 2].</summary>
+    public static BpttPolicy Bptt() => new(2, new Box([-2.0], [2.0]), new BpttConfig { Hidden = [16, 16], PeriodicStates = [0], Seed = 5 });
 
     private static (string Env, IAlgorithm Algorithm, long Steps) Trained(string name, long seed) => name switch
     {
