@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Control.Core.Envs;
+using Control.Deploy.Export.Onnx;
+using Control.Deploy.Onnx;
 using Control.Policies.Common;
 using Spectre.Console;
 
@@ -41,7 +43,7 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
             return body();
         }
         catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
-            or CheckpointException)
+            or CheckpointException or OnnxContractException or OnnxFormatException or ExecutionProviderException)
         {
             Error.WriteLine($"control: {e.Message}");
             return 2;

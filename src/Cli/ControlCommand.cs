@@ -24,6 +24,8 @@ public static class ControlCommand
         root.Subcommands.Add(MbrlCommand.Create(context));
         root.Subcommands.Add(TrainCommand.CreateTrain(context));
         root.Subcommands.Add(TrainCommand.CreateEval(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         ParseResult parsed = root.Parse(args);

@@ -7,5 +7,6 @@ namespace Control.Experiments;
 /// <param name="IlqrMpc">Stage 4: iLQR-MPC swing-ups.</param>
 /// <param name="LearnedModel">Stage 5: the learned-dynamics loop.</param>
 /// <param name="ModelFree">Stage 6: PPO on CartPole.</param>
+/// <param name="Deploy">Stage 7: that policy exported to ONNX and run in ONNX Runtime through the control loop.</param>
 public sealed record DemoReport(IReadOnlyList<DemoEpisode> Episodes, IReadOnlyList<DemoJacobian> Jacobians, IReadOnlyList<DemoBatch> Vector,
-    IReadOnlyList<DemoSwingUp> IlqrMpc, DemoLearnedModel LearnedModel, DemoModelFree ModelFree);
+    IReadOnlyList<DemoSwingUp> IlqrMpc, DemoLearnedModel LearnedModel, DemoModelFree ModelFree, DemoDeploy Deploy);

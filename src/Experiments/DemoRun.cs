@@ -23,7 +23,16 @@ public static class DemoRun
         IReadOnlyList<DemoBatch> batches = BatchedStepping(seed);
         IReadOnlyList<DemoSwingUp> swingUps = SwingUps(seed);
         DemoLearnedModel learned = LearnedModel(seed);
-        return new DemoReport(episodes, jacobians, batches, swingUps, learned, ModelFree(seed));
+        string directory = Path.Combine(Path.GetTempPath(), $"control-demo-{Environment.ProcessId}-{seed}");
+        try
+        {
+            (DemoModelFree modelFree, TrainReport ppo) = ModelFree(seed, directory);
+            return new DemoReport(episodes, jacobians, batches, swingUps, learned, modelFree, Deploy(ppo, directory));
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>Stage 1: one episode of every env under a random policy (env i at seed + i).</summary>
@@ -50,12 +59,43 @@ public static class DemoRun
             learned.Iterations[^1].MultiStepError, learned.ReturnLearned, learned.ReturnTrueModel, learned.ReturnRandom, learned.Score);
     }
 
-    /// <summary>Stage 6: PPO (clipped) on CartPole for <see cref="PpoSteps"/> env steps, then 20 deterministic episodes (seed + 1).</summary>
-    public static DemoModelFree ModelFree(long seed)
+    /// <summary>
+    /// Stage 6: PPO (clipped) on CartPole for <see cref="PpoSteps"/> env steps, then 20 deterministic episodes (seed + 1);
+    /// the checkpoint is written to <paramref name="directory"/>.
+    /// </summary>
+    public static (DemoModelFree Stage, TrainReport Run) ModelFree(long seed, string directory)
     {
-        TrainReport ppo = TrainRun.Run(new TrainRequest("cartpole", "ppo", PpoSteps, seed + 1));
-        return new DemoModelFree(ppo.Run.Env, ppo.Run.Algorithm, ppo.Training.EnvSteps, ppo.Evaluation.Mean, ppo.Evaluation.Std, ppo.Training.StepsPerSecond,
-            ppo.Training.Elapsed.TotalSeconds);
+        TrainReport ppo = TrainRun.Run(new TrainRequest("cartpole", "ppo", PpoSteps, seed + 1) { OutputDirectory = directory });
+        return (new DemoModelFree(ppo.Run.Env, ppo.Run.Algorithm, ppo.Training.EnvSteps, ppo.Evaluation.Mean, ppo.Evaluation.Std, ppo.Training.StepsPerSecond,
+            ppo.Training.Elapsed.TotalSeconds), ppo);
+    }
+
+    /// <summary>Episodes of the deploy stage (the first of stage 6's evaluation seeds).</summary>
+    public const int DeployEpisodes = 5;
+
+    /// <summary>
+    /// Stage 7: stage 6's checkpoint exported to ONNX, reloaded in ONNX Runtime, and run through the control loop at
+    /// 1 kHz on the cart-pole for <see cref="DeployEpisodes"/> episodes of stage 6's evaluation seeds; or, when ONNX
+    /// Runtime's native library cannot load, the reason.
+    /// </summary>
+    public static DemoDeploy Deploy(TrainReport ppo, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(ppo);
+        string onnx = Path.Combine(directory, "policy.onnx");
+        long evalSeed = 1_000_000 + 1000 * ppo.Run.Seed;
+        try
+        {
+            ExportReport export = ExportRun.Run(new ExportRequest(ppo.Checkpoint!, onnx));
+            DeployReport run = DeployRun.Run(new DeployRequest(onnx, ppo.Run.Env) { Episodes = DeployEpisodes, Seed = evalSeed, RateHz = 1000 });
+            bool equal = run.Returns.SequenceEqual(ppo.Evaluation.Returns.Take(DeployEpisodes));
+            return new DemoDeploy(onnx, export.ParityMaxAbsDiff, export.ActionMismatches, run.Episodes, run.MeanReturn, equal, run.RateHz, run.TickUsP50, run.TickUsP99,
+                run.DeadlineMisses, null);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return new DemoDeploy(null, double.NaN, 0, 0, double.NaN, false, 1000, double.NaN, double.NaN, 0,
+                $"ONNX Runtime's native library could not load ({e.GetType().Name}: {e.Message}); the NuGet package Microsoft.ML.OnnxRuntime ships it for linux-x64, win-x64 and osx-arm64");
+        }
     }
 
     // One seeded episode of random actions for the summary, then the speed of stepping over many more (with resets),

@@ -1,4 +1,5 @@
-// The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole.
+// The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole, and its ONNX
+// export acts as the checkpoint does in the control loop.
 using Control.Robots;
 
 namespace Control.Experiments.Tests;
@@ -18,5 +19,11 @@ public class DemoRunTests
         Assert.Equal(4, report.Vector.Count);
         Assert.Equal(["pendulum", "cartpole-swingup", "acrobot-swingup"], report.IlqrMpc.Select(r => r.Env));
         Assert.True(report.ModelFree.EvalReturn >= 475, report.ModelFree.ToString());
+        DemoDeploy deploy = report.Deploy;
+        Assert.Null(deploy.Unavailable);
+        Assert.InRange(deploy.ParityMaxAbsDiff, 0, 1e-5);
+        Assert.Equal(0, deploy.ActionMismatches);
+        Assert.Equal(DemoRun.DeployEpisodes, deploy.Episodes);
+        Assert.True(deploy.ReturnsEqualEvaluation, deploy.ToString());
     }
 }

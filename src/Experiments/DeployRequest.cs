@@ -1,0 +1,19 @@
+namespace Control.Experiments;
+
+/// <summary>An exported ONNX policy run through the control loop on a simulated env (`control run`).</summary>
+/// <param name="Policy">The .onnx file (written by `control export`).</param>
+/// <param name="Env">The registered env to run it on; its spaces must be the policy's.</param>
+public sealed record DeployRequest(string Policy, string Env)
+{
+    /// <summary>Episodes to run; default 20 (as `control eval`).</summary>
+    public int Episodes { get; init; } = TrainRun.EvaluationEpisodes;
+
+    /// <summary>Seed of the first episode (episode k has seed + k, as `control eval`); default 1,000,000.</summary>
+    public long Seed { get; init; } = 1_000_000;
+
+    /// <summary>Control rate in Hz; default 1,000.</summary>
+    public double RateHz { get; init; } = 1000;
+
+    /// <summary>Run on a simulated clock (as fast as the machine goes, timing figures of the work only) instead of the wall clock; default false.</summary>
+    public bool SimulatedClock { get; init; }
+}

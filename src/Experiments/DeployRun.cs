@@ -1,0 +1,47 @@
+// `control run`: an exported ONNX policy in ONNX Runtime, driven by the fixed-rate control loop against a simulated
+// robot (any registered env). Episode k is seeded seed + k as in `control eval`, so the returns of a deterministic
+// policy's export equal the checkpoint's evaluation for the same seeds.
+using Control.Core.Envs;
+using Control.Deploy.Loop;
+using Control.Deploy.Onnx;
+using Control.Robots;
+
+namespace Control.Experiments;
+
+/// <summary>Runs an ONNX policy in the control loop.</summary>
+public static class DeployRun
+{
+    /// <summary>Runs <see cref="DeployRequest.Episodes"/> episodes.</summary>
+    /// <exception cref="OnnxContractException">The file is not a policy of Control's ONNX contract.</exception>
+    /// <exception cref="ArgumentException">The env's spaces are not the policy's, or a setting is out of range.</exception>
+    public static DeployReport Run(DeployRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Episodes < 1) throw new ArgumentOutOfRangeException(nameof(request), request.Episodes, "run: expected at least one episode");
+        var config = new ControlLoopConfig
+        {
+            RateHz = request.RateHz, Episodes = request.Episodes, Ticks = checked(request.Episodes * Envs.Spec(request.Env).Horizon + 1),
+        };
+        using OnnxPolicy policy = OnnxPolicy.Load(request.Policy);
+        IEnv env = Envs.Make(request.Env, request.Seed);
+        CheckSpaces(policy, env);
+        IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock();
+        ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed), config, clock).Run();
+        return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.Episodes.Count, report.MeanReturn, report.StdReturn,
+            report.Episodes.Select(e => e.Return).ToList(), report.RateHz, report.Ticks, report.BusyTime.P50Microseconds, report.BusyTime.P99Microseconds,
+            report.BusyTime.MaxMicroseconds, report.PolicyTime.P50Microseconds, report.PolicyTime.P99Microseconds, report.StartJitter.P50Microseconds,
+            report.StartJitter.P99Microseconds, report.DeadlineMisses, report.SkippedTicks, report.Watchdog.Trips, report.SafetyFilter.Clipped,
+            request.SimulatedClock, report.ElapsedSeconds);
+    }
+
+    // The policy's contract against the env it is about to drive: the same observation and action spaces.
+    private static void CheckSpaces(OnnxPolicy policy, IEnv env)
+    {
+        if (!policy.ObservationSpace.Equals(env.ObservationSpace) || !policy.ActionSpace.Equals(env.ActionSpace))
+        {
+            throw new ArgumentException(
+                $"run: the policy {policy.ModelSource} (trained on {policy.Env ?? "an unnamed env"}) observes {policy.ObservationSpace.Describe()} and acts in {policy.ActionSpace.Describe()}; "
+                + $"{env.Name} observes {env.ObservationSpace.Describe()} and acts in {env.ActionSpace.Describe()}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace Control.Experiments;
+
+/// <summary>What `control export` wrote and how closely ONNX Runtime reproduces Control's policy.</summary>
+/// <param name="Path">The .onnx file written.</param>
+/// <param name="Opset">Its opset.</param>
+/// <param name="Env">The env the policy was trained on.</param>
+/// <param name="Algorithm">The algorithm that trained it.</param>
+/// <param name="CheckpointSha256">SHA-256 of the checkpoint file (also in the file's metadata).</param>
+/// <param name="Inputs">The graph's inputs.</param>
+/// <param name="Outputs">The graph's outputs.</param>
+/// <param name="ParityObservations">Observations compared.</param>
+/// <param name="ParityMaxAbsDiff">Largest absolute difference over every float output (actions, means, log-stds, logits, Q values).</param>
+/// <param name="ActionMismatches">Observations whose discrete action differs (0 for continuous actions).</param>
+public sealed record ExportReport(string Path, int Opset, string Env, string Algorithm, string CheckpointSha256, IReadOnlyList<OnnxSignature> Inputs,
+    IReadOnlyList<OnnxSignature> Outputs, int ParityObservations, double ParityMaxAbsDiff, int ActionMismatches);

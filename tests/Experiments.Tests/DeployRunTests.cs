@@ -1,0 +1,76 @@
+// Train -> export -> run: a checkpoint's policy exported to ONNX matches Control's forward pass in ONNX Runtime, and
+// run through the control loop on the simulated env it earns the returns `control eval` gives the checkpoint on the
+// same seeds (exactly for discrete actions, to float32 rounding for continuous ones). Bad input is refused by name.
+using Control.Deploy.Onnx;
+using Control.Policies.Common;
+
+namespace Control.Experiments.Tests;
+
+public class DeployRunTests
+{
+    [Theory]
+    [InlineData("cartpole", "ppo", 2048)]
+    [InlineData("cartpole", "dqn", 1500)]
+    [InlineData("cartpole", "reinforce", 1000)]
+    [InlineData("pendulum", "a2c", 2000)]
+    [InlineData("pendulum", "ppo", 4096)]
+    public void AnExportedPolicyEarnsTheCheckpointsReturnsInTheControlLoop(string env, string algo, long steps)
+    {
+        string dir = TempDirectory();
+        try
+        {
+            TrainRun.Run(new TrainRequest(env, algo, steps, 3) { OutputDirectory = dir });
+            string checkpoint = Path.Combine(dir, "checkpoint.ctl"), onnx = Path.Combine(dir, "policy.onnx");
+            ExportReport export = ExportRun.Run(new ExportRequest(checkpoint, onnx) { ParityObservations = 2000 });
+            Assert.InRange(export.ParityMaxAbsDiff, 0, 1e-5);
+            Assert.Equal(0, export.ActionMismatches);
+            Assert.Equal(ExportRun.Sha256(checkpoint), export.CheckpointSha256);
+            Assert.Equal(OnnxContract.Observation, Assert.Single(export.Inputs).Name);
+            Assert.Equal(["batch", env == "cartpole" ? "4" : "3"], export.Inputs[0].Shape);
+            Assert.Contains(export.Outputs, o => o.Name == OnnxContract.Action && o.Type == (env == "cartpole" ? "int64" : "float32"));
+
+            DeployReport run = DeployRun.Run(new DeployRequest(onnx, env) { Episodes = 3, Seed = 77, SimulatedClock = true });
+            EvalReport eval = TrainRun.Evaluate(new EvalRequest(checkpoint) { Episodes = 3, Seed = 77 });
+            Assert.Equal(3, run.Episodes);
+            Assert.Equal(0, run.WatchdogTrips);
+            if (env == "cartpole") Assert.Equal(eval.EvalReturn, run.MeanReturn);
+            else Assert.True(Math.Abs(run.MeanReturn - eval.EvalReturn) <= 1e-4 * Math.Abs(eval.EvalReturn), $"ONNX {run.MeanReturn}, checkpoint {eval.EvalReturn}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BadInputIsRefusedByNameAndNothingIsWritten()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            string checkpoint = Path.Combine(dir, "checkpoint.ctl"), onnx = Path.Combine(dir, "policy.onnx");
+            Assert.Throws<CheckpointException>(() => ExportRun.Run(new ExportRequest(checkpoint, onnx)));
+            File.WriteAllBytes(checkpoint, [1, 2, 3, 4, 5]);
+            Assert.Throws<CheckpointException>(() => ExportRun.Run(new ExportRequest(checkpoint, onnx)));
+            Assert.Empty(Directory.GetFiles(dir, "*.onnx*"));
+
+            TrainRun.Run(new TrainRequest("cartpole", "reinforce", 1000, 1) { OutputDirectory = dir });
+            ExportRun.Run(new ExportRequest(checkpoint, onnx) { ParityObservations = 10 });
+            var spaces = Assert.Throws<ArgumentException>(() => DeployRun.Run(new DeployRequest(onnx, "pendulum") { Episodes = 1, SimulatedClock = true }));
+            Assert.Contains("cartpole", spaces.Message);
+            Assert.Contains("pendulum", spaces.Message);
+            var rate = Assert.Throws<ArgumentOutOfRangeException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { RateHz = 0, SimulatedClock = true }));
+            Assert.Contains("RateHz", rate.Message);
+            byte[] good = File.ReadAllBytes(onnx);
+            File.WriteAllBytes(onnx, good[..(good.Length / 2)]);
+            var truncated = Assert.Throws<OnnxContractException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { SimulatedClock = true }));
+            Assert.Contains(onnx, truncated.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string TempDirectory() => Directory.CreateTempSubdirectory("control-deploy-").FullName;
+}
