@@ -11,22 +11,18 @@
 //   bounds.low, bounds.high: scalars when every dimension shares the bound, else [1, A]; absent on an infinite side
 // nodes: each named as its output value, "<stage>.<step>" (normalizer.sub, layer0.gemm, layer0.activation, ...),
 // except the nodes whose output is a contract output, which keep their stage name and output the contract name.
+using Control.Deploy.Onnx;
+
 namespace Control.Deploy.Export.Onnx;
 
 /// <summary>Initializer, node and extra metadata names of an exported policy graph.</summary>
 internal static class OnnxNames
 {
-    /// <summary>
-    /// The normalizer's epsilon (round-trip decimal), written when the policy has a normalizer: the graph holds only the
-    /// float std = sqrt(variance + epsilon), and the importer recovers the variance as std^2 - epsilon.
-    /// </summary>
-    public const string NormalizerEpsilonKey = "control.normalizer_epsilon";
+    /// <summary>The normalizer's epsilon (<see cref="OnnxContract.Keys.NormalizerEpsilon"/>).</summary>
+    public const string NormalizerEpsilonKey = OnnxContract.Keys.NormalizerEpsilon;
 
-    /// <summary>
-    /// SHA-256 (lowercase hex) of the model serialized without this entry, always the last metadata entry: a bit flipped
-    /// in a weight leaves a valid protobuf, and only a checksum tells it from the exported file (as a checkpoint's does).
-    /// </summary>
-    public const string ContentSha256Key = "control.content_sha256";
+    /// <summary>The content checksum, always the last metadata entry (<see cref="OnnxContract.Keys.ContentSha256"/>).</summary>
+    public const string ContentSha256Key = OnnxContract.Keys.ContentSha256;
 
     public const string GraphName = "control_policy";
     public const string Producer = "Control";

@@ -72,5 +72,18 @@ public static class OnnxContract
 
         /// <summary>The action head: argmax, gaussian_mean, tanh_squash or deterministic.</summary>
         public const string ActionHead = "control.action_head";
+
+        /// <summary>
+        /// The normalizer's epsilon (round-trip decimal), when the policy has a normalizer: the graph holds only the float
+        /// std = sqrt(variance + epsilon), and an importer recovers the variance as std^2 - epsilon.
+        /// </summary>
+        public const string NormalizerEpsilon = "control.normalizer_epsilon";
+
+        /// <summary>
+        /// SHA-256 (lowercase hex) of the file's bytes before this entry, which is always the last metadata entry and so
+        /// the file's last 92 bytes (protobuf writes fields in field-number order, metadata_props last): a bit flipped in
+        /// a weight leaves a valid model, and only the checksum tells it from the exported file. See <see cref="ContentChecksum"/>.
+        /// </summary>
+        public const string ContentSha256 = "control.content_sha256";
     }
 }

@@ -87,7 +87,7 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     }
 
     /// <summary>Loads and checks an ONNX policy from the bytes of a file; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="OnnxContractException">The bytes are not ONNX, or differ from the contract.</exception>
+    /// <exception cref="OnnxContractException">The bytes are not ONNX, differ from the contract, or fail their content checksum (<see cref="ContentChecksum"/>) when they carry one.</exception>
     /// <exception cref="ExecutionProviderException">The requested provider is not in this ONNX Runtime build.</exception>
     public static OnnxPolicy Load(byte[] model, string source, OnnxPolicyOptions? options = null)
     {
@@ -109,7 +109,10 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
         }
         try
         {
-            return new OnnxPolicy(session, OnnxSignature.Read(session, source), source);
+            OnnxSignature signature = OnnxSignature.Read(session, source);
+            if (signature.Metadata.ContainsKey(OnnxContract.Keys.ContentSha256) && ContentChecksum.Check(model) is string problem)
+                throw new OnnxContractException(source, problem);
+            return new OnnxPolicy(session, signature, source);
         }
         catch
         {
