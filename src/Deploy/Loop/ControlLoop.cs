@@ -115,6 +115,7 @@ public sealed class ControlLoop
         Exception? lastException = null;
         bool hasWritten = false, resetPending = true;
         long slot = 0, end;
+        WarmUp();
         long t0 = Clock.NowNanoseconds;
         long durationEnd = Config.Duration is TimeSpan d ? SaturatingAdd(t0, Nanoseconds(d)) : long.MaxValue;
         LoopStopReason reason;
@@ -224,6 +225,24 @@ public sealed class ControlLoop
     }
 
     // Zeros clipped into a Box's bounds; the first index of a Discrete space.
+    // Config.WarmupCalls untimed calls on the first observation (the robot's current state; nothing is written), so
+    // that JIT compilation and a runtime's first run fall before the schedule. A policy that throws or an observation
+    // that is not finite ends the warm-up: the ticks' watchdog deals with them.
+    private void WarmUp()
+    {
+        if (Config.WarmupCalls == 0) return;
+        RobotIO.ReadObservation(observation);
+        if (!AllFinite(observation)) return;
+        try
+        {
+            for (int i = 0; i < Config.WarmupCalls; i++) Policy.Act(observation, command);
+        }
+        catch (Exception)
+        {
+            return;
+        }
+    }
+
     private static double[] DefaultSafeAction(Space space)
     {
         var safe = new double[space.FlatSize];

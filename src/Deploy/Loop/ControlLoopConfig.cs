@@ -13,6 +13,7 @@ public sealed record ControlLoopConfig
     private readonly int? episodes;
     private readonly double deadlineFraction = 1.0;
     private readonly int? maxConsecutiveFaults = 10;
+    private readonly int warmupCalls = 20;
 
     /// <summary>
     /// Ticks per second, positive and finite (robots typically run 50 Hz to 1 kHz); the period is 1/RateHz rounded to
@@ -85,6 +86,18 @@ public sealed record ControlLoopConfig
         get => maxConsecutiveFaults;
         init => maxConsecutiveFaults = value is null or >= 1 ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxConsecutiveFaults), value, "control loop: expected at least one fault before stopping, or null to never stop on faults.");
+    }
+
+    /// <summary>
+    /// Untimed policy calls on the first observation before the schedule starts, their actions discarded (the policy is
+    /// reset after them), so that the first ticks do not pay for JIT compilation or a runtime's first-run setup; at
+    /// least 0. Default 20.
+    /// </summary>
+    public int WarmupCalls
+    {
+        get => warmupCalls;
+        init => warmupCalls = value >= 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(WarmupCalls), value, "control loop: expected a warm-up call count of at least 0.");
     }
 
     /// <summary>The safety filter every written action passes; default <c>new SafetyFilterConfig()</c> (clip to bounds, no rate limit).</summary>

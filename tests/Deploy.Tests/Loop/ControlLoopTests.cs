@@ -81,7 +81,8 @@ public class ControlLoopTests
         }
     }
 
-    private static ControlLoopConfig Config(int ticks) => new() { RateHz = 1000, Ticks = ticks };
+    // No warm-up: the scripted policies count their calls from the first tick.
+    private static ControlLoopConfig Config(int ticks) => new() { RateHz = 1000, Ticks = ticks, WarmupCalls = 0 };
 
     [Fact]
     public void TickKStartsAtT0PlusKPeriodsWithoutDrift()
@@ -269,22 +270,22 @@ public class ControlLoopTests
     {
         var clock = new SimulatedClock();
         ControlLoopReport a = new ControlLoop(new ScriptedPolicy(clock), new RecordingIO(clock),
-            new ControlLoopConfig { RateHz = 1000, Duration = TimeSpan.FromMicroseconds(10_500) }, clock).Run();
+            new ControlLoopConfig { RateHz = 1000, WarmupCalls = 0, Duration = TimeSpan.FromMicroseconds(10_500) }, clock).Run();
         Assert.Equal((LoopStopReason.DurationElapsed, 11), (a.StopReason, a.Ticks));
         ControlLoopReport b = new ControlLoop(new ScriptedPolicy(clock), new RecordingIO(clock),
-            new ControlLoopConfig { RateHz = 1000, Duration = TimeSpan.FromMilliseconds(10) }, clock).Run();
+            new ControlLoopConfig { RateHz = 1000, WarmupCalls = 0, Duration = TimeSpan.FromMilliseconds(10) }, clock).Run();
         Assert.Equal((LoopStopReason.DurationElapsed, 10), (b.StopReason, b.Ticks));
 
         // An overrun of 2.5 periods on tick 0 skips slots 1 and 2: 8 of the 10 slots run.
         var io = new RecordingIO(clock);
         var loop = new ControlLoop(new ScriptedPolicy(clock) { TimeTaken = k => k == 0 ? 5 * Period / 2 : 0 }, io,
-            new ControlLoopConfig { RateHz = 1000, Duration = TimeSpan.FromMilliseconds(10), Ticks = 50 }, clock);
+            new ControlLoopConfig { RateHz = 1000, WarmupCalls = 0, Duration = TimeSpan.FromMilliseconds(10), Ticks = 50 }, clock);
         Assert.Equal(10, loop.TickBudget);
         ControlLoopReport c = loop.Run();
         Assert.Equal((LoopStopReason.DurationElapsed, 8, 2L), (c.StopReason, c.Ticks, c.SkippedTicks));
 
         var short_ = new ControlLoop(new ScriptedPolicy(clock), new RecordingIO(clock),
-            new ControlLoopConfig { RateHz = 1000, Duration = TimeSpan.FromSeconds(1), Ticks = 3 }, clock);
+            new ControlLoopConfig { RateHz = 1000, WarmupCalls = 0, Duration = TimeSpan.FromSeconds(1), Ticks = 3 }, clock);
         Assert.Equal(3, short_.TickBudget);
         Assert.Equal(LoopStopReason.TicksCompleted, short_.Run().StopReason);
     }
@@ -349,7 +350,7 @@ public class ControlLoopTests
         Assert.Contains("got one from length 2 to length 1", sizes.Message);
         var budget = Assert.Throws<ArgumentException>(() => new ControlLoop(new ScriptedPolicy(clock), io, new ControlLoopConfig { RateHz = 1000, Episodes = 3 }, clock));
         Assert.Contains("Ticks or Duration", budget.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ControlLoop(new ScriptedPolicy(clock), io, new ControlLoopConfig { RateHz = 1000, Duration = TimeSpan.FromDays(2) }, clock));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ControlLoop(new ScriptedPolicy(clock), io, new ControlLoopConfig { RateHz = 1000, WarmupCalls = 0, Duration = TimeSpan.FromDays(2) }, clock));
         Assert.Throws<ArgumentException>(() => new ControlLoop(new ScriptedPolicy(clock), io, Config(1) with { SafeAction = [2.0] }, clock));
         Assert.Empty(io.ReadTimes);
     }
@@ -379,5 +380,21 @@ public class ControlLoopTests
         Assert.True(report.SafetyFilter.Clipped > 0 && report.SafetyFilter.RateLimited > 0 && policy.ResetsAtCall.Count > 1);
         Assert.True(atEnd > 0);
         Assert.Equal(0, atEnd - atStart);
+    }
+
+    [Fact]
+    public void TheWarmUpCallsThePolicyBeforeTheScheduleWritesNothingAndResetsIt()
+    {
+        var clock = new SimulatedClock(startNanoseconds: 500);
+        var policy = new ScriptedPolicy(clock) { TimeTaken = k => k == 0 ? 50 * Period : 0 };
+        var io = new RecordingIO(clock);
+        ControlLoopReport report = new ControlLoop(policy, io, Config(4) with { WarmupCalls = 3 }, clock).Run();
+        long t0 = 500 + 50 * Period;
+        Assert.Equal([500, t0, t0 + Period, t0 + 2 * Period, t0 + 3 * Period], io.ReadTimes);
+        Assert.Equal([ActionOf(3), ActionOf(4), ActionOf(5), ActionOf(6)], io.Written);
+        Assert.Equal([3], policy.ResetsAtCall);
+        Assert.Equal(0, report.DeadlineMisses);
+        Assert.Equal(0, report.Watchdog.Trips);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ControlLoopConfig { WarmupCalls = -1 });
     }
 }
