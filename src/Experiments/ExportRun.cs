@@ -36,17 +36,18 @@ public static class ExportRun
         Space observationSpace = Envs.Make(run.Env).ObservationSpace;
         var options = new OnnxExportOptions { Opset = request.Opset, StaticBatch = request.StaticBatch };
         OnnxExporter.ExportFile(policy, new OnnxModelInfo(run.Env, run.Algorithm, sha, observationSpace), request.Out, options);
-        (double maxDiff, int mismatches) = Parity(policy, request.Out, observationSpace, request.ParityObservations, request.Seed);
+        (double maxDiff, double maxRelative, int mismatches) = Parity(policy, request.Out, observationSpace, request.ParityObservations, request.Seed);
         (IReadOnlyList<OnnxSignature> inputs, IReadOnlyList<OnnxSignature> outputs) = Signatures(request.Out);
-        return new ExportReport(Path.GetFullPath(request.Out), request.Opset, run.Env, run.Algorithm, sha, inputs, outputs, request.ParityObservations, maxDiff, mismatches);
+        return new ExportReport(Path.GetFullPath(request.Out), request.Opset, run.Env, run.Algorithm, sha, inputs, outputs, request.ParityObservations, maxDiff, maxRelative, mismatches);
     }
 
     /// <summary>
     /// The largest absolute difference between ONNX Runtime's float outputs for the file at <paramref name="onnxPath"/>
-    /// and <paramref name="policy"/>'s own, and the number of differing discrete actions, over <paramref name="count"/>
-    /// seeded observations (rounded to float32 first, as the graph receives them, and given to both).
+    /// and <paramref name="policy"/>'s own, the largest difference relative to the value's magnitude (|diff| / max(1, |value|)),
+    /// and the number of differing discrete actions, over <paramref name="count"/> seeded observations (rounded to
+    /// float32 first, as the graph receives them, and given to both).
     /// </summary>
-    public static (double MaxAbsDiff, int ActionMismatches) Parity(InferencePolicy policy, string onnxPath, Space observationSpace, int count, long seed)
+    public static (double MaxAbsDiff, double MaxRelativeDiff, int ActionMismatches) Parity(InferencePolicy policy, string onnxPath, Space observationSpace, int count, long seed)
     {
         using OnnxPolicy onnx = OnnxPolicy.Load(onnxPath);
         int batchSize = onnx.StaticBatch ? 1 : Math.Min(ParityBatch, count);
@@ -56,7 +57,7 @@ public static class ExportRun
         var observations = new double[batchSize * n];
         var networkOutputs = new float[outputs];
         var action = new double[a];
-        double maxDiff = 0;
+        var diff = new Difference();
         int mismatches = 0;
         for (int start = 0; start < count; start += batchSize)
         {
@@ -84,40 +85,64 @@ public static class ExportRun
                 }
                 else
                 {
-                    maxDiff = Math.Max(maxDiff, MaxDiff(batch.Output(OnnxContract.Action).Slice(r * a, a), action));
+                    diff.Add(batch.Output(OnnxContract.Action).Slice(r * a, a), action);
                 }
-                maxDiff = Math.Max(maxDiff, OutputDiff(policy, onnx, batch, r, networkOutputs));
+                OutputDiff(policy, onnx, batch, r, networkOutputs, diff);
             }
         }
-        return (maxDiff, mismatches);
+        return (diff.Absolute, diff.Relative, mismatches);
     }
 
     // The extra outputs against Control's: logits or Q values (all outputs), the mean (the first A), the log-std.
-    private static double OutputDiff(InferencePolicy policy, OnnxPolicy onnx, OnnxBatch batch, int row, ReadOnlySpan<float> outputs)
+    private static void OutputDiff(InferencePolicy policy, OnnxPolicy onnx, OnnxBatch batch, int row, ReadOnlySpan<float> outputs, Difference diff)
     {
-        double diff = 0;
         int a = policy.ActionSize, width = outputs.Length;
+        Span<double> logStd = stackalloc double[a];
         foreach (string name in onnx.OutputNames)
         {
             switch (name)
             {
                 case OnnxContract.Logits or OnnxContract.QValues:
-                    diff = Math.Max(diff, MaxDiff(batch.Output(name).Slice(row * width, width), outputs));
+                    diff.Add(batch.Output(name).Slice(row * width, width), outputs);
                     break;
                 case OnnxContract.ActionMean:
-                    diff = Math.Max(diff, MaxDiff(batch.Output(name).Slice(row * a, a), outputs[..a]));
+                    diff.Add(batch.Output(name).Slice(row * a, a), outputs[..a]);
                     break;
                 case OnnxContract.LogStd when policy.Head.LogStdSource == LogStdSource.Vector:
-                    diff = Math.Max(diff, MaxDiff(batch.Output(name)[..a], policy.Head.LogStd));
+                    diff.Add(batch.Output(name)[..a], policy.Head.LogStd);
                     break;
                 case OnnxContract.LogStd:
-                    ReadOnlySpan<float> logStd = batch.Output(name).Slice(row * a, a);
-                    for (int i = 0; i < a; i++)
-                        diff = Math.Max(diff, Math.Abs(logStd[i] - Math.Clamp(outputs[a + i], ActionHead.MinLogStd, ActionHead.MaxLogStd)));
+                    for (int i = 0; i < a; i++) logStd[i] = Math.Clamp(outputs[a + i], ActionHead.MinLogStd, ActionHead.MaxLogStd);
+                    diff.Add(batch.Output(name).Slice(row * a, a), logStd);
                     break;
             }
         }
-        return diff;
+    }
+
+    // The largest absolute difference, and the largest relative to the value's magnitude (float32 keeps about 7
+    // digits, so two engines that sum in different orders differ by a few units in the last place of each value).
+    private sealed class Difference
+    {
+        public double Absolute { get; private set; }
+
+        public double Relative { get; private set; }
+
+        public void Add(ReadOnlySpan<float> onnx, ReadOnlySpan<double> control)
+        {
+            for (int i = 0; i < onnx.Length; i++) Add(onnx[i], control[i]);
+        }
+
+        public void Add(ReadOnlySpan<float> onnx, ReadOnlySpan<float> control)
+        {
+            for (int i = 0; i < onnx.Length; i++) Add(onnx[i], control[i]);
+        }
+
+        private void Add(double onnx, double control)
+        {
+            double d = Math.Abs(onnx - control);
+            Absolute = Math.Max(Absolute, d);
+            Relative = Math.Max(Relative, d / Math.Max(1, Math.Abs(control)));
+        }
     }
 
     // Even rows from the observation space; odd rows around the training statistics when there are some.
@@ -129,20 +154,6 @@ public static class ExportRun
             return;
         }
         for (int i = 0; i < row.Length; i++) row[i] = normalizer.Mean[i] + Math.Sqrt(normalizer.Variance[i]) * rng.Normal();
-    }
-
-    private static double MaxDiff(ReadOnlySpan<float> onnx, ReadOnlySpan<double> control)
-    {
-        double diff = 0;
-        for (int i = 0; i < onnx.Length; i++) diff = Math.Max(diff, Math.Abs(onnx[i] - control[i]));
-        return diff;
-    }
-
-    private static double MaxDiff(ReadOnlySpan<float> onnx, ReadOnlySpan<float> control)
-    {
-        double diff = 0;
-        for (int i = 0; i < onnx.Length; i++) diff = Math.Max(diff, Math.Abs((double)onnx[i] - control[i]));
-        return diff;
     }
 
     // The graph's inputs and outputs as ONNX Runtime reports them.
