@@ -25,17 +25,22 @@ cartpole a2c 100000
 cartpole reinforce 100000
 cartpole dqn 50000
 LIST
-control run --policy "$out/pendulum_ppo/policy.onnx" --env pendulum --rate-hz 1000 --episodes 50 --json > "$out/loop_1khz.json"
+for spin in 200 1000; do
+  control run --policy "$out/pendulum_ppo/policy.onnx" --env pendulum --rate-hz 1000 --episodes 50 --spin-us "$spin" --json > "$out/loop_1khz_spin$spin.json"
+done
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys, glob, os
 out = sys.argv[1]
-print("| env | algo | parity max abs diff (opset 17) | (opset 13, batch 1) | differing actions | control eval return | control run return (ONNX) |")
-print("|---|---|---|---|---|---|---|")
+print("| env | algo | max abs diff, opset 17 (batch 500) | opset 13 (batch 1) | max relative diff | differing actions | `control eval` return | `control run` return (ONNX) |")
+print("|---|---|---|---|---|---|---|---|")
 for path in sorted(glob.glob(os.path.join(out, "*.export.json"))):
     name = os.path.basename(path)[:-len(".export.json")]
     env, algo = name.split("_", 1)
     e = json.load(open(path)); e13 = json.load(open(os.path.join(out, name + ".export13.json")))
     r = json.load(open(os.path.join(out, name + ".run.json"))); v = json.load(open(os.path.join(out, name + ".eval.json")))
-    print(f"| {env} | {algo} | {e['parity_max_abs_diff']:.2e} | {e13['parity_max_abs_diff']:.2e} | {e['action_mismatches'] + e13['action_mismatches']} | {v['eval_return']:.6f} | {r['mean_return']:.6f} |")
+    print(f"| {env} | {algo} | {e['parity_max_abs_diff']:.2e} | {e13['parity_max_abs_diff']:.2e} | {max(e['parity_max_rel_diff'], e13['parity_max_rel_diff']):.1e} | {e['action_mismatches'] + e13['action_mismatches']} | {v['eval_return']:.6f} | {r['mean_return']:.6f} |")
+for spin in (200, 1000):
+    d = json.load(open(os.path.join(out, f"loop_1khz_spin{spin}.json")))
+    print(f"1 kHz, spin {spin} us: " + ", ".join(f"{k} {d[k]}" for k in ["ticks", "tick_us_p50", "tick_us_p99", "tick_us_max", "policy_us_p50", "policy_us_p99", "jitter_us_p50", "jitter_us_p99", "deadline_misses", "skipped_ticks", "watchdog_trips"]))
 PY

@@ -21,7 +21,7 @@ namespace Control.Experiments;
 /// <param name="SkippedTicks">Schedule slots skipped after a late tick.</param>
 /// <param name="WatchdogTrips">Ticks on which the watchdog applied the fallback action.</param>
 /// <param name="ClippedActions">Actions the safety filter clipped to the bounds.</param>
-/// <param name="SimulatedClock">Whether the run used a simulated clock (timing of the work only, no waiting).</param>
+/// <param name="SimulatedClock">Whether the run used a simulated clock (no waiting and no timing: every timing figure is 0).</param>
 /// <param name="ElapsedSeconds">Clock time of the run.</param>
 public sealed record DeployReport(string Policy, string Env, string? Algorithm, int Episodes, double MeanReturn, double StdReturn, IReadOnlyList<double> Returns,
     double RateHz, int Ticks, double TickUsP50, double TickUsP99, double TickUsMax, double PolicyUsP50, double PolicyUsP99, double JitterUsP50, double JitterUsP99,

@@ -25,7 +25,8 @@ public static class DeployRun
         using OnnxPolicy policy = OnnxPolicy.Load(request.Policy);
         IEnv env = Envs.Make(request.Env, request.Seed);
         CheckSpaces(policy, env);
-        IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock();
+        if (!(request.SpinMicroseconds >= 0)) throw new ArgumentOutOfRangeException(nameof(request), request.SpinMicroseconds, "run: expected a spin time of at least 0 us");
+        IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock(TimeSpan.FromMicroseconds(request.SpinMicroseconds));
         ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed), config, clock).Run();
         return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.Episodes.Count, report.MeanReturn, report.StdReturn,
             report.Episodes.Select(e => e.Return).ToList(), report.RateHz, report.Ticks, report.BusyTime.P50Microseconds, report.BusyTime.P99Microseconds,
