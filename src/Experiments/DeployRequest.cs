@@ -1,3 +1,5 @@
+using Control.Deploy.Onnx;
+
 namespace Control.Experiments;
 
 /// <summary>An exported ONNX policy run through the control loop on a simulated env (`control run`).</summary>
@@ -13,6 +15,9 @@ public sealed record DeployRequest(string Policy, string Env)
 
     /// <summary>Control rate in Hz; default 1,000.</summary>
     public double RateHz { get; init; } = 1000;
+
+    /// <summary>ONNX Runtime's execution provider; default CPU (CUDA needs the GPU package and an NVIDIA GPU, else a clear error).</summary>
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
 
     /// <summary>Run on a simulated clock (as fast as the machine goes; no timing is measured, every timing figure is 0) instead of the wall clock; default false.</summary>
     public bool SimulatedClock { get; init; }

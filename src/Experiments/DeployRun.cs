@@ -14,6 +14,7 @@ public static class DeployRun
     /// <summary>Runs <see cref="DeployRequest.Episodes"/> episodes.</summary>
     /// <exception cref="OnnxContractException">The file is not a policy of Control's ONNX contract.</exception>
     /// <exception cref="ArgumentException">The env's spaces are not the policy's, or a setting is out of range.</exception>
+    /// <exception cref="ExecutionProviderException">The requested execution provider is not in this ONNX Runtime build.</exception>
     public static DeployReport Run(DeployRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -22,7 +23,7 @@ public static class DeployRun
         {
             RateHz = request.RateHz, Episodes = request.Episodes, Ticks = checked(request.Episodes * Envs.Spec(request.Env).Horizon + 1),
         };
-        using OnnxPolicy policy = OnnxPolicy.Load(request.Policy);
+        using OnnxPolicy policy = OnnxPolicy.Load(request.Policy, new OnnxPolicyOptions { Provider = request.Provider });
         IEnv env = Envs.Make(request.Env, request.Seed);
         CheckSpaces(policy, env);
         if (!(request.SpinMicroseconds >= 0)) throw new ArgumentOutOfRangeException(nameof(request), request.SpinMicroseconds, "run: expected a spin time of at least 0 us");

@@ -12,6 +12,9 @@ public class DeployRunTests
     [InlineData("cartpole", "ppo", 2048)]
     [InlineData("cartpole", "dqn", 1500)]
     [InlineData("cartpole", "reinforce", 1000)]
+    [InlineData("cartpole", "trpo", 2048)]
+    [InlineData("cartpole", "npg", 2048)]
+    [InlineData("pendulum", "ppo-kl", 4096)]
     [InlineData("pendulum", "a2c", 2000)]
     [InlineData("pendulum", "ppo", 4096)]
     public void AnExportedPolicyEarnsTheCheckpointsReturnsInTheControlLoop(string env, string algo, long steps)
@@ -65,6 +68,17 @@ public class DeployRunTests
             File.WriteAllBytes(onnx, good[..(good.Length / 2)]);
             var truncated = Assert.Throws<OnnxContractException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { SimulatedClock = true }));
             Assert.Contains(onnx, truncated.Message);
+            File.WriteAllBytes(onnx, good);
+            var cuda = Assert.Throws<ExecutionProviderException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { Provider = ExecutionProvider.Cuda, SimulatedClock = true }));
+            Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", cuda.Message);
+
+            // A truncated checkpoint: refused by name, and the existing export is left as it was.
+            byte[] checkpointBytes = File.ReadAllBytes(checkpoint);
+            File.WriteAllBytes(checkpoint, checkpointBytes[..(checkpointBytes.Length * 2 / 3)]);
+            var cut = Assert.Throws<CheckpointException>(() => ExportRun.Run(new ExportRequest(checkpoint, onnx)));
+            Assert.Contains(checkpoint, cut.Message);
+            Assert.Equal(good, File.ReadAllBytes(onnx));
+            Assert.Single(Directory.GetFiles(dir, "*.onnx*"));
         }
         finally
         {

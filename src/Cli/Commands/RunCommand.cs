@@ -1,6 +1,7 @@
 // `control run`: an exported ONNX policy through the fixed-rate control loop on a simulated robot (Experiments' DeployRun).
 using System.CommandLine;
 using System.Globalization;
+using Control.Deploy.Onnx;
 using Control.Experiments;
 using Spectre.Console;
 
@@ -19,17 +20,18 @@ public static class RunCommand
         var rate = new Option<double>("--rate-hz") { Description = "Control rate in Hz.", DefaultValueFactory = _ => 1000 };
         var simulated = new Option<bool>("--simulated-clock") { Description = "Run on a simulated clock: as fast as the machine goes, no timing measured." };
         var spin = new Option<double>("--spin-us") { Description = "Busy-wait this many microseconds before each tick instead of sleeping (the whole period: lowest latency, one core used).", DefaultValueFactory = _ => 200 };
+        var provider = new Option<ExecutionProvider>("--provider") { Description = "ONNX Runtime execution provider: Cpu, or Cuda (needs Microsoft.ML.OnnxRuntime.Gpu and an NVIDIA GPU).", DefaultValueFactory = _ => ExecutionProvider.Cpu };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("run", "Run an ONNX policy in ONNX Runtime through the fixed-rate control loop (watchdog, safety filter, tick timing) on a simulated robot.")
         {
-            policy, env, episodes, seed, rate, simulated, spin, json,
+            policy, env, episodes, seed, rate, simulated, spin, provider, json,
         };
         command.SetAction(parse => context.Guard(() =>
         {
             DeployReport report = DeployRun.Run(new DeployRequest(parse.GetValue(policy)!, parse.GetValue(env)!)
             {
                 Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), RateHz = parse.GetValue(rate), SimulatedClock = parse.GetValue(simulated),
-                SpinMicroseconds = parse.GetValue(spin),
+                SpinMicroseconds = parse.GetValue(spin), Provider = parse.GetValue(provider),
             });
             if (parse.GetValue(json))
             {
