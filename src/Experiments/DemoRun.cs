@@ -74,8 +74,9 @@ public static class DemoRun
     public const int DeployEpisodes = 5;
 
     /// <summary>
-    /// Stage 7: stage 6's checkpoint exported to ONNX, reloaded in ONNX Runtime, and run through the control loop at
-    /// 1 kHz on the cart-pole for <see cref="DeployEpisodes"/> episodes of stage 6's evaluation seeds; or, when ONNX
+    /// Stage 7: stage 6's checkpoint exported to ONNX and reloaded in ONNX Runtime; run through the control loop on the
+    /// cart-pole for <see cref="DeployEpisodes"/> episodes of stage 6's evaluation seeds, once on a simulated clock
+    /// (its returns compared with stage 6's evaluation) and once at 1 kHz on the wall clock (its timing); or, when ONNX
     /// Runtime's native library cannot load, the reason.
     /// </summary>
     public static DemoDeploy Deploy(TrainReport ppo, string directory)
@@ -86,14 +87,16 @@ public static class DemoRun
         try
         {
             ExportReport export = ExportRun.Run(new ExportRequest(ppo.Checkpoint!, onnx));
-            DeployReport run = DeployRun.Run(new DeployRequest(onnx, ppo.Run.Env) { Episodes = DeployEpisodes, Seed = evalSeed, RateHz = 1000 });
-            bool equal = run.Returns.SequenceEqual(ppo.Evaluation.Returns.Take(DeployEpisodes));
-            return new DemoDeploy(onnx, export.ParityMaxAbsDiff, export.ActionMismatches, run.Episodes, run.MeanReturn, equal, run.RateHz, run.TickUsP50, run.TickUsP99,
-                run.DeadlineMisses, null);
+            var request = new DeployRequest(onnx, ppo.Run.Env) { Episodes = DeployEpisodes, Seed = evalSeed, RateHz = 1000 };
+            DeployReport simulated = DeployRun.Run(request with { SimulatedClock = true });
+            DeployReport timed = DeployRun.Run(request);
+            bool equal = simulated.Returns.SequenceEqual(ppo.Evaluation.Returns.Take(DeployEpisodes));
+            return new DemoDeploy(onnx, export.ParityMaxAbsDiff, export.ActionMismatches, simulated.Episodes, simulated.MeanReturn, equal, timed.RateHz,
+                timed.TickUsP50, timed.TickUsP99, timed.DeadlineMisses, timed.WatchdogTrips, null);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
         {
-            return new DemoDeploy(null, double.NaN, 0, 0, double.NaN, false, 1000, double.NaN, double.NaN, 0,
+            return new DemoDeploy(null, double.NaN, 0, 0, double.NaN, false, 1000, double.NaN, double.NaN, 0, 0,
                 $"ONNX Runtime's native library could not load ({e.GetType().Name}: {e.Message}); the NuGet package Microsoft.ML.OnnxRuntime ships it for linux-x64, win-x64 and osx-arm64");
         }
     }

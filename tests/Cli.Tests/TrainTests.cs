@@ -1,5 +1,6 @@
-// `control train`, `control eval` and `control bench ppo` end to end: the issue's JSON keys, checkpoints and the CSV
-// log in --out, exact resume from the command line, evaluation of a checkpoint, and bad input as a message with exit code 2.
+// `control train`, `control eval`, `control export`, `control run` and `control bench ppo` end to end: the issues' JSON
+// keys, checkpoints and the CSV log in --out, exact resume from the command line, evaluation of a checkpoint, its ONNX
+// export run in the control loop, and bad input as a message with exit code 2.
 using System.Text.Json;
 
 namespace Control.Cli.Tests;
@@ -105,5 +106,48 @@ public class TrainTests
         double control = root.GetProperty("control_steps_per_second").GetDouble(), torch = root.GetProperty("torch_steps_per_second").GetDouble();
         Assert.True(control > 0 && torch > 0);
         Assert.Equal(control / torch, root.GetProperty("ratio").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void ExportAndRunPrintTheIssueKeysAndRefuseBadInputWithExitCode2()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            Assert.Equal(0, Run("train", "--env", "cartpole", "--algo", "reinforce", "--steps", "1000", "--seed", "2", "--out", dir, "--json").Code);
+            string checkpoint = Path.Combine(dir, "checkpoint.ctl"), onnx = Path.Combine(dir, "policy.onnx");
+            (int code, string output, string error) = Run("export", "--checkpoint", checkpoint, "--out", onnx, "--opset", "13", "--parity-observations", "500", "--json");
+            Assert.True(code == 0, error);
+            JsonElement export = LastLineJson(output);
+            foreach (string key in new[] { "path", "opset", "inputs", "outputs", "parity_max_abs_diff" }) Assert.True(export.TryGetProperty(key, out _), key);
+            Assert.Equal(13, export.GetProperty("opset").GetInt32());
+            Assert.InRange(export.GetProperty("parity_max_abs_diff").GetDouble(), 0, 1e-5);
+
+            (code, output, error) = Run("run", "--policy", onnx, "--env", "cartpole", "--episodes", "2", "--simulated-clock", "--json");
+            Assert.True(code == 0, error);
+            JsonElement run = LastLineJson(output);
+            foreach (string key in new[] { "mean_return", "std_return", "episodes", "tick_us_p50", "tick_us_p99", "deadline_misses" }) Assert.True(run.TryGetProperty(key, out _), key);
+            (_, output, _) = Run("eval", "--checkpoint", checkpoint, "--episodes", "2", "--json");
+            Assert.Equal(LastLineJson(output).GetProperty("eval_return").GetDouble(), run.GetProperty("mean_return").GetDouble());
+
+            foreach (string[] bad in new[]
+            {
+                new[] { "run", "--policy", onnx, "--env", "cartpole", "--rate-hz", "0" },
+                new[] { "run", "--policy", onnx, "--env", "pendulum" },
+                new[] { "run", "--policy", onnx, "--env", "cartpole", "--provider", "Cuda" },
+                new[] { "run", "--policy", Path.Combine(dir, "missing.onnx"), "--env", "cartpole" },
+                new[] { "export", "--checkpoint", Path.Combine(dir, "missing.ctl"), "--out", onnx },
+                new[] { "export", "--checkpoint", checkpoint, "--out", onnx, "--opset", "12" },
+            })
+            {
+                (code, _, error) = Run(bad);
+                Assert.True(code == 2, $"{string.Join(' ', bad)}: exit {code}, {error}");
+                Assert.StartsWith("control: ", error);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 }
