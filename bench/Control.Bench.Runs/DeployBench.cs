@@ -8,6 +8,7 @@ using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Deploy.Export.Onnx;
+using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
 using Control.Policies.Common;
 using Control.Tensors;
@@ -44,10 +45,11 @@ public static class DeployBench
                 var rng = new Rng(1);
                 for (int i = 0; i < onnxBatch.Observations.Length; i++) onnxBatch.Observations[i] = (float)rng.Normal();
                 Action runtime = batch == 1 ? OnnxAct(onnx) : onnxBatch.Run;
-                (double[] controlUs, double[] runtimeUs) = Alternate(control, runtime, calls);
+                (long[] controlNs, long[] runtimeNs) = Alternate(control, runtime, calls);
                 string name = string.Join("-", hidden);
-                rows.Add(new DeployBenchRow("control", name, batch, Percentile(controlUs, 0.50), Percentile(controlUs, 0.99)));
-                rows.Add(new DeployBenchRow("onnxruntime", name, batch, Percentile(runtimeUs, 0.50), Percentile(runtimeUs, 0.99)));
+                TimingSummary c = TickStatistics.Summarize(controlNs), r = TickStatistics.Summarize(runtimeNs);
+                rows.Add(new DeployBenchRow("control", name, batch, c.P50Microseconds, c.P99Microseconds));
+                rows.Add(new DeployBenchRow("onnxruntime", name, batch, r.P50Microseconds, r.P99Microseconds));
             }
         }
         return new DeployBenchReport(rows, calls, FmaPeak.DescribeCpu(), OnnxRuntimeVersion());
@@ -106,16 +108,17 @@ public static class DeployBench
         return () => onnx.Act(observation, action);
     }
 
-    // Warm-up, then the two runtimes in alternating blocks; every call timed on its own.
-    private static (double[] First, double[] Second) Alternate(Action first, Action second, int calls)
+    // Warm-up, then the two runtimes in alternating blocks; every call timed on its own (nanoseconds), summarized as
+    // the control loop's ticks are (nearest-rank percentiles).
+    private static (long[] First, long[] Second) Alternate(Action first, Action second, int calls)
     {
         for (int i = 0; i < calls; i++)
         {
             first();
             second();
         }
-        var a = new double[calls];
-        var b = new double[calls];
+        var a = new long[calls];
+        var b = new long[calls];
         int block = calls / Blocks;
         for (int start = 0; start < calls; start += block)
         {
@@ -126,20 +129,14 @@ public static class DeployBench
         return (a, b);
     }
 
-    private static void Time(Action call, double[] microseconds, int start, int end)
+    private static void Time(Action call, long[] nanoseconds, int start, int end)
     {
         for (int i = start; i < end; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
             call();
-            microseconds[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            nanoseconds[i] = (long)(Stopwatch.GetElapsedTime(t0).TotalMicroseconds * 1000);
         }
-    }
-
-    private static double Percentile(double[] values, double q)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
     }
 
     private static string OnnxRuntimeVersion() => Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();

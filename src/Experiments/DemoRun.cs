@@ -5,6 +5,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Core.Models;
+using Control.Policies.Common;
 using Control.Robots;
 
 namespace Control.Experiments;
@@ -83,7 +84,7 @@ public static class DemoRun
     {
         ArgumentNullException.ThrowIfNull(ppo);
         string onnx = Path.Combine(directory, "policy.onnx");
-        long evalSeed = 1_000_000 + 1000 * ppo.Run.Seed;
+        long evalSeed = Evaluation.SeedOf(ppo.Run.Seed);
         try
         {
             ExportReport export = ExportRun.Run(new ExportRequest(ppo.Checkpoint!, onnx));
@@ -91,12 +92,13 @@ public static class DemoRun
             DeployReport simulated = DeployRun.Run(request with { SimulatedClock = true });
             DeployReport timed = DeployRun.Run(request);
             bool equal = simulated.Returns.SequenceEqual(ppo.Evaluation.Returns.Take(DeployEpisodes));
-            return new DemoDeploy(onnx, export.ParityMaxAbsDiff, export.ActionMismatches, simulated.Episodes, simulated.MeanReturn, equal, timed.RateHz,
+            return new DemoDeploy(export.ParityMaxAbsDiff, export.ActionMismatches, simulated.Episodes, simulated.MeanReturn, equal, timed.RateHz,
                 timed.TickUsP50, timed.TickUsP99, timed.DeadlineMisses, timed.WatchdogTrips, null);
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+            or TypeInitializationException { InnerException: DllNotFoundException or EntryPointNotFoundException or BadImageFormatException })
         {
-            return new DemoDeploy(null, double.NaN, 0, 0, double.NaN, false, 1000, double.NaN, double.NaN, 0, 0,
+            return new DemoDeploy(null, 0, 0, null, false, 1000, null, null, 0, 0,
                 $"ONNX Runtime's native library could not load ({e.GetType().Name}: {e.Message}); the NuGet package Microsoft.ML.OnnxRuntime ships it for linux-x64, win-x64 and osx-arm64");
         }
     }

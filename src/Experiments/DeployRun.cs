@@ -11,7 +11,10 @@ namespace Control.Experiments;
 /// <summary>Runs an ONNX policy in the control loop.</summary>
 public static class DeployRun
 {
-    /// <summary>Runs <see cref="DeployRequest.Episodes"/> episodes.</summary>
+    /// <summary>
+    /// Runs <see cref="DeployRequest.Episodes"/> episodes; a loop the watchdog stopped early says so in
+    /// <see cref="DeployReport.StopReason"/> (the CLI then fails).
+    /// </summary>
     /// <exception cref="OnnxContractException">The file is not a policy of Control's ONNX contract.</exception>
     /// <exception cref="ArgumentException">The env's spaces are not the policy's, or a setting is out of range.</exception>
     /// <exception cref="ExecutionProviderException">The requested execution provider is not in this ONNX Runtime build.</exception>
@@ -29,7 +32,9 @@ public static class DeployRun
         if (!(request.SpinMicroseconds >= 0)) throw new ArgumentOutOfRangeException(nameof(request), request.SpinMicroseconds, "run: expected a spin time of at least 0 us");
         IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock(TimeSpan.FromMicroseconds(request.SpinMicroseconds));
         ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed), config, clock).Run();
-        return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.Episodes.Count, report.MeanReturn, report.StdReturn,
+        bool any = report.Episodes.Count > 0;
+        return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.StopReason.ToString(), report.LastPolicyException?.Message,
+            report.Episodes.Count, any ? report.MeanReturn : null, any ? report.StdReturn : null,
             report.Episodes.Select(e => e.Return).ToList(), report.RateHz, report.Ticks, report.BusyTime.P50Microseconds, report.BusyTime.P99Microseconds,
             report.BusyTime.MaxMicroseconds, report.PolicyTime.P50Microseconds, report.PolicyTime.P99Microseconds, report.StartJitter.P50Microseconds,
             report.StartJitter.P99Microseconds, report.DeadlineMisses, report.SkippedTicks, report.Watchdog.Trips, report.SafetyFilter.Clipped,

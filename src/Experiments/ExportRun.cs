@@ -1,7 +1,8 @@
-// `control export`: a checkpoint's policy written as an ONNX file (atomically), then loaded in ONNX Runtime and
-// compared with Control's own forward pass on seeded observations: half drawn from the observation space, half
-// around the training statistics (the normalizer's mean and standard deviation) where the policy has them, so
-// that both the states the robot can report and the states the policy was trained on are covered.
+// `control export`: a checkpoint's policy as an ONNX model, loaded in ONNX Runtime and compared with Control's own
+// forward pass on seeded observations (half drawn from the observation space, half around the training statistics,
+// the normalizer's mean and standard deviation, where the policy has them: both the states the robot can report and
+// the states the policy was trained on), and only then written, atomically. A model ONNX Runtime refuses or that
+// disagrees with Control beyond float32 rounding is never written.
 using System.Security.Cryptography;
 using Control.Core;
 using Control.Core.Envs;
@@ -35,21 +36,31 @@ public static class ExportRun
         string sha = Sha256(request.Checkpoint);
         Space observationSpace = Envs.Make(run.Env).ObservationSpace;
         var options = new OnnxExportOptions { Opset = request.Opset, StaticBatch = request.StaticBatch };
-        OnnxExporter.ExportFile(policy, new OnnxModelInfo(run.Env, run.Algorithm, sha, observationSpace), request.Out, options);
-        (double maxDiff, double maxRelative, int mismatches) = Parity(policy, request.Out, observationSpace, request.ParityObservations, request.Seed);
-        (IReadOnlyList<OnnxSignature> inputs, IReadOnlyList<OnnxSignature> outputs) = Signatures(request.Out);
-        return new ExportReport(Path.GetFullPath(request.Out), request.Opset, run.Env, run.Algorithm, sha, inputs, outputs, request.ParityObservations, maxDiff, maxRelative, mismatches);
+        byte[] model = OnnxExporter.Export(policy, new OnnxModelInfo(run.Env, run.Algorithm, sha, observationSpace), options);
+        ParityDifference parity;
+        int mismatches;
+        using (OnnxPolicy onnx = OnnxPolicy.Load(model, request.Out))
+        {
+            (parity, mismatches) = Parity(policy, onnx, observationSpace, request.ParityObservations, request.Seed);
+        }
+        if (parity.Relative > request.MaxRelativeDiff)
+        {
+            throw new InvalidDataException(
+                $"{request.Checkpoint}: ONNX Runtime disagrees with Control on the exported policy by {parity.Relative:E2} relative ({parity.Absolute:E2} absolute), more than the {request.MaxRelativeDiff:E0} float32 rounding allows; nothing written to {request.Out}");
+        }
+        (IReadOnlyList<OnnxTensorInfo> inputs, IReadOnlyList<OnnxTensorInfo> outputs) = Signatures(model);
+        AtomicFile.Write(request.Out, stream => stream.Write(model));
+        return new ExportReport(Path.GetFullPath(request.Out), request.Opset, run.Env, run.Algorithm, sha, inputs, outputs, request.ParityObservations, parity.Absolute,
+            parity.Relative, mismatches);
     }
 
     /// <summary>
-    /// The largest absolute difference between ONNX Runtime's float outputs for the file at <paramref name="onnxPath"/>
-    /// and <paramref name="policy"/>'s own, the largest difference relative to the value's magnitude (|diff| / max(1, |value|)),
+    /// The largest absolute difference between <paramref name="onnx"/>'s float outputs and <paramref name="policy"/>'s own, the largest difference relative to the value's magnitude (|diff| / max(1, |value|)),
     /// and the number of differing discrete actions, over <paramref name="count"/> seeded observations (rounded to
     /// float32 first, as the graph receives them, and given to both).
     /// </summary>
-    public static (double MaxAbsDiff, double MaxRelativeDiff, int ActionMismatches) Parity(InferencePolicy policy, string onnxPath, Space observationSpace, int count, long seed)
+    internal static (ParityDifference Difference, int ActionMismatches) Parity(InferencePolicy policy, OnnxPolicy onnx, Space observationSpace, int count, long seed)
     {
-        using OnnxPolicy onnx = OnnxPolicy.Load(onnxPath);
         int batchSize = onnx.StaticBatch ? 1 : Math.Min(ParityBatch, count);
         using OnnxBatch batch = onnx.CreateBatch(batchSize);
         int n = policy.ObservationSize, a = policy.ActionSize, outputs = policy.Network.Outputs;
@@ -57,7 +68,7 @@ public static class ExportRun
         var observations = new double[batchSize * n];
         var networkOutputs = new float[outputs];
         var action = new double[a];
-        var diff = new Difference();
+        var diff = new ParityDifference();
         int mismatches = 0;
         for (int start = 0; start < count; start += batchSize)
         {
@@ -90,11 +101,11 @@ public static class ExportRun
                 OutputDiff(policy, onnx, batch, r, networkOutputs, diff);
             }
         }
-        return (diff.Absolute, diff.Relative, mismatches);
+        return (diff, mismatches);
     }
 
     // The extra outputs against Control's: logits or Q values (all outputs), the mean (the first A), the log-std.
-    private static void OutputDiff(InferencePolicy policy, OnnxPolicy onnx, OnnxBatch batch, int row, ReadOnlySpan<float> outputs, Difference diff)
+    private static void OutputDiff(InferencePolicy policy, OnnxPolicy onnx, OnnxBatch batch, int row, ReadOnlySpan<float> outputs, ParityDifference diff)
     {
         int a = policy.ActionSize, width = outputs.Length;
         Span<double> logStd = stackalloc double[a];
@@ -119,32 +130,6 @@ public static class ExportRun
         }
     }
 
-    // The largest absolute difference, and the largest relative to the value's magnitude (float32 keeps about 7
-    // digits, so two engines that sum in different orders differ by a few units in the last place of each value).
-    private sealed class Difference
-    {
-        public double Absolute { get; private set; }
-
-        public double Relative { get; private set; }
-
-        public void Add(ReadOnlySpan<float> onnx, ReadOnlySpan<double> control)
-        {
-            for (int i = 0; i < onnx.Length; i++) Add(onnx[i], control[i]);
-        }
-
-        public void Add(ReadOnlySpan<float> onnx, ReadOnlySpan<float> control)
-        {
-            for (int i = 0; i < onnx.Length; i++) Add(onnx[i], control[i]);
-        }
-
-        private void Add(double onnx, double control)
-        {
-            double d = Math.Abs(onnx - control);
-            Absolute = Math.Max(Absolute, d);
-            Relative = Math.Max(Relative, d / Math.Max(1, Math.Abs(control)));
-        }
-    }
-
     // Even rows from the observation space; odd rows around the training statistics when there are some.
     private static void DrawObservation(Rng rng, Space space, ObservationNormalizer? normalizer, bool fromSpace, Span<double> row)
     {
@@ -157,18 +142,19 @@ public static class ExportRun
     }
 
     // The graph's inputs and outputs as ONNX Runtime reports them.
-    private static (IReadOnlyList<OnnxSignature>, IReadOnlyList<OnnxSignature>) Signatures(string path)
+    private static (IReadOnlyList<OnnxTensorInfo>, IReadOnlyList<OnnxTensorInfo>) Signatures(byte[] model)
     {
-        using var session = new InferenceSession(path);
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
         return (session.InputMetadata.Select(Signature).ToList(), session.OutputMetadata.Select(Signature).ToList());
     }
 
-    private static OnnxSignature Signature(KeyValuePair<string, NodeMetadata> entry)
+    private static OnnxTensorInfo Signature(KeyValuePair<string, NodeMetadata> entry)
     {
         NodeMetadata meta = entry.Value;
         string type = meta.ElementType == typeof(long) ? "int64" : meta.ElementType == typeof(float) ? "float32" : meta.ElementType.Name;
         var shape = meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : meta.SymbolicDimensions[i]).ToList();
-        return new OnnxSignature(entry.Key, type, shape);
+        return new OnnxTensorInfo(entry.Key, type, shape);
     }
 
     /// <summary>SHA-256 of a file, lowercase hex.</summary>

@@ -11,6 +11,7 @@ using Control.Planning;
 using Control.Planning.IterativeLqr;
 using Control.Planning.Registry;
 using Control.Planning.Sampling;
+using Control.Policies.Common;
 using Control.Robots;
 
 namespace Control.Experiments;
@@ -48,7 +49,7 @@ public static class MbrlRun
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
 
-        long evalSeed = 1_000_000 + 1000 * seed;
+        long evalSeed = Evaluation.SeedOf(seed);
         double learned = ModelBasedLoop.Evaluate(env, learner.Controller(loop.Data), EvaluationEpisodes, evalSeed);
         double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(envName, method, truth, loop, seed), EvaluationEpisodes, evalSeed);
         double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);

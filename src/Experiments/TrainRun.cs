@@ -39,7 +39,7 @@ public static class TrainRun
         TrainingResult training = Trainer.Train(algorithm,
             new TrainerOptions { TotalSteps = request.Steps, OutputDirectory = request.OutputDirectory, CheckpointEvery = request.CheckpointEvery },
             callbacks, c => c.PutJson(RunDescription.Section, run));
-        long evalSeed = 1_000_000 + 1000 * run.Seed;
+        long evalSeed = Evaluation.SeedOf(run.Seed);
         EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(request.Env, s), EvaluationEpisodes, evalSeed);
         string? checkpointPath = request.OutputDirectory is null ? null : Path.Combine(request.OutputDirectory, Trainer.CheckpointFile);
         return new TrainReport(run, training, evaluation, checkpointPath);

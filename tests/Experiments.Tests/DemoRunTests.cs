@@ -21,7 +21,7 @@ public class DemoRunTests
         Assert.True(report.ModelFree.EvalReturn >= 475, report.ModelFree.ToString());
         DemoDeploy deploy = report.Deploy;
         Assert.Null(deploy.Unavailable);
-        Assert.InRange(deploy.ParityMaxAbsDiff, 0, 1e-5);
+        Assert.InRange(deploy.ParityMaxAbsDiff!.Value, 0, 1e-5);
         Assert.Equal(0, deploy.ActionMismatches);
         Assert.Equal(DemoRun.DeployEpisodes, deploy.Episodes);
         Assert.True(deploy.ReturnsEqualEvaluation, deploy.ToString());

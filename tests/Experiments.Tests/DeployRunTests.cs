@@ -36,8 +36,10 @@ public class DeployRunTests
             EvalReport eval = TrainRun.Evaluate(new EvalRequest(checkpoint) { Episodes = 3, Seed = 77 });
             Assert.Equal(3, run.Episodes);
             Assert.Equal(0, run.WatchdogTrips);
-            if (env == "cartpole") Assert.Equal(eval.EvalReturn, run.MeanReturn);
-            else Assert.True(Math.Abs(run.MeanReturn - eval.EvalReturn) <= 1e-4 * Math.Abs(eval.EvalReturn), $"ONNX {run.MeanReturn}, checkpoint {eval.EvalReturn}");
+            Assert.Equal("EpisodesCompleted", run.StopReason);
+            double onnxReturn = run.MeanReturn!.Value;
+            if (env == "cartpole") Assert.Equal(eval.EvalReturn, onnxReturn);
+            else Assert.True(Math.Abs(onnxReturn - eval.EvalReturn) <= 1e-4 * Math.Abs(eval.EvalReturn), $"ONNX {onnxReturn}, checkpoint {eval.EvalReturn}");
         }
         finally
         {
@@ -65,6 +67,9 @@ public class DeployRunTests
             var rate = Assert.Throws<ArgumentOutOfRangeException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { RateHz = 0, SimulatedClock = true }));
             Assert.Contains("RateHz", rate.Message);
             byte[] good = File.ReadAllBytes(onnx);
+            var disagree = Assert.Throws<InvalidDataException>(() => ExportRun.Run(new ExportRequest(checkpoint, Path.Combine(dir, "strict.onnx")) { ParityObservations = 10, MaxRelativeDiff = -1 }));
+            Assert.Contains("nothing written", disagree.Message);
+            Assert.False(File.Exists(Path.Combine(dir, "strict.onnx")));
             File.WriteAllBytes(onnx, good[..(good.Length / 2)]);
             var truncated = Assert.Throws<OnnxContractException>(() => DeployRun.Run(new DeployRequest(onnx, "cartpole") { SimulatedClock = true }));
             Assert.Contains(onnx, truncated.Message);

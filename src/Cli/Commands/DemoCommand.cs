@@ -68,7 +68,7 @@ public static class DemoCommand
             return 0;
         }
         var t7 = new Table().AddColumns("ONNX Runtime vs Control: max |diff|", "differing actions", "episodes", "return", "returns = stage 6's on the same seeds", "1 kHz: tick p50 / p99 (us)", "deadline misses", "watchdog trips");
-        t7.AddRow(d.ParityMaxAbsDiff.ToString("E1"), d.ActionMismatches.ToString(), d.Episodes.ToString(), d.MeanReturn.ToString("F1"), d.ReturnsEqualEvaluation ? "yes" : "no",
+        t7.AddRow(d.ParityMaxAbsDiff?.ToString("E1") ?? "-", d.ActionMismatches.ToString(), d.Episodes.ToString(), d.MeanReturn?.ToString("F1") ?? "-", d.ReturnsEqualEvaluation ? "yes" : "no",
             $"{d.TickUsP50:F1} / {d.TickUsP99:F1}", d.DeadlineMisses.ToString(), d.WatchdogTrips.ToString());
         console.Write(t7);
         return 0;

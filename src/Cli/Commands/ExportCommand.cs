@@ -35,8 +35,8 @@ public static class ExportCommand
                 return 0;
             }
             var table = new Table().AddColumns("", "name", "type", "shape");
-            foreach (OnnxSignature s in report.Inputs) table.AddRow("input", s.Name, s.Type, Markup.Escape($"[{string.Join(", ", s.Shape)}]"));
-            foreach (OnnxSignature s in report.Outputs) table.AddRow("output", s.Name, s.Type, Markup.Escape($"[{string.Join(", ", s.Shape)}]"));
+            foreach (OnnxTensorInfo s in report.Inputs) table.AddRow("input", s.Name, s.Type, Markup.Escape($"[{string.Join(", ", s.Shape)}]"));
+            foreach (OnnxTensorInfo s in report.Outputs) table.AddRow("output", s.Name, s.Type, Markup.Escape($"[{string.Join(", ", s.Shape)}]"));
             context.Console.Write(table);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.Algorithm} policy for {report.Env} -> {report.Path} (opset {report.Opset}); ONNX Runtime against Control on {report.ParityObservations} observations: max |diff| {report.ParityMaxAbsDiff:E2} (relative to the value {report.ParityMaxRelDiff:E2}), {report.ActionMismatches} differing discrete actions"));

@@ -1,6 +1,7 @@
 // `control run`: an exported ONNX policy through the fixed-rate control loop on a simulated robot (Experiments' DeployRun).
 using System.CommandLine;
 using System.Globalization;
+using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
 using Control.Experiments;
 using Spectre.Console;
@@ -33,18 +34,24 @@ public static class RunCommand
                 Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), RateHz = parse.GetValue(rate), SimulatedClock = parse.GetValue(simulated),
                 SpinMicroseconds = parse.GetValue(spin), Provider = parse.GetValue(provider),
             });
+            bool complete = report.StopReason == nameof(LoopStopReason.EpisodesCompleted);
+            if (!complete)
+            {
+                context.Error.WriteLine($"control: the loop stopped early ({report.StopReason}) after {report.Episodes} of {parse.GetValue(episodes)} episodes; "
+                    + $"{report.WatchdogTrips} watchdog trips, {report.DeadlineMisses} deadline misses{(report.LastPolicyError is null ? "" : $"; the policy's last error: {report.LastPolicyError}")}");
+            }
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);
-                return 0;
+                return complete ? 0 : 1;
             }
             var table = new Table().AddColumns("env", "episodes", "return", "rate (Hz)", "ticks", "tick p50 / p99 / max (us)", "policy p50 / p99 (us)", "start jitter p50 / p99 (us)", "deadline misses", "watchdog trips");
-            table.AddRow(report.Env, I(report.Episodes), $"{F(report.MeanReturn)} +- {F(report.StdReturn)}", F(report.RateHz), I(report.Ticks),
+            table.AddRow(report.Env, I(report.Episodes), report.MeanReturn is double mean ? $"{F(mean)} +- {F(report.StdReturn!.Value)}" : "-", F(report.RateHz), I(report.Ticks),
                 $"{F(report.TickUsP50)} / {F(report.TickUsP99)} / {F(report.TickUsMax)}", $"{F(report.PolicyUsP50)} / {F(report.PolicyUsP99)}",
                 $"{F(report.JitterUsP50)} / {F(report.JitterUsP99)}", I(report.DeadlineMisses), I(report.WatchdogTrips));
             context.Console.Write(table);
             if (report.SimulatedClock) context.Output.WriteLine("simulated clock: no waiting and no timing (the timing figures are 0).");
-            return 0;
+            return complete ? 0 : 1;
         }));
         return command;
     }

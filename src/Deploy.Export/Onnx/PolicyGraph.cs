@@ -165,6 +165,8 @@ internal static class PolicyGraph
     }
 
     // x clipped to the box: one Clip when the bounds are the same in every dimension, else Max and Min per dimension.
+    // The float32 bounds are rounded inward (low up, high down) so that a clipped action never leaves the Box the
+    // contract promises: 0.1 rounds to nearest as 0.10000000149, above a bound of 0.1.
     private static string Bounds(GraphWriter graph, Box box, string x)
     {
         ReadOnlySpan<double> low = box.Low, high = box.High;
@@ -173,15 +175,32 @@ internal static class PolicyGraph
         bool uniform = !low.ContainsAnyExcept(low[0]) && !high.ContainsAnyExcept(high[0]);
         if (uniform)
         {
-            string min = lowFinite ? graph.Scalar(OnnxNames.BoundsLow, (float)low[0]) : "";
+            string min = lowFinite ? graph.Scalar(OnnxNames.BoundsLow, Inward(low[0], up: true)) : "";
             List<string> inputs = [x, min];
-            if (highFinite) inputs.Add(graph.Scalar(OnnxNames.BoundsHigh, (float)high[0]));
+            if (highFinite) inputs.Add(graph.Scalar(OnnxNames.BoundsHigh, Inward(high[0], up: false)));
             return graph.Node("Clip", "bounds.clip", inputs);
         }
         int a = box.FlatSize;
-        if (lowFinite) x = graph.Node("Max", "bounds.max", [x, graph.Floats(OnnxNames.BoundsLow, Floats(low), 1, a)]);
-        if (highFinite) x = graph.Node("Min", "bounds.min", [x, graph.Floats(OnnxNames.BoundsHigh, Floats(high), 1, a)]);
+        if (lowFinite) x = graph.Node("Max", "bounds.max", [x, graph.Floats(OnnxNames.BoundsLow, InwardFloats(low, up: true), 1, a)]);
+        if (highFinite) x = graph.Node("Min", "bounds.min", [x, graph.Floats(OnnxNames.BoundsHigh, InwardFloats(high, up: false), 1, a)]);
         return x;
+    }
+
+    // The float nearest to v on the inside of the bound (an infinite side stays infinite and is never clipped).
+    private static float Inward(double v, bool up)
+    {
+        float f = (float)v;
+        if (float.IsInfinity(f)) return f;
+        if (up && f < v) return MathF.BitIncrement(f);
+        if (!up && f > v) return MathF.BitDecrement(f);
+        return f;
+    }
+
+    private static float[] InwardFloats(ReadOnlySpan<double> values, bool up)
+    {
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = Inward(values[i], up);
+        return result;
     }
 
     private static float[] Floats(ReadOnlySpan<double> values)

@@ -224,7 +224,6 @@ public sealed class ControlLoop
             (end - t0) / 1e9, lastException);
     }
 
-    // Zeros clipped into a Box's bounds; the first index of a Discrete space.
     // Config.WarmupCalls untimed calls on the first observation (the robot's current state; nothing is written), so
     // that JIT compilation and a runtime's first run fall before the schedule. A policy that throws or an observation
     // that is not finite ends the warm-up: the ticks' watchdog deals with them.
@@ -243,6 +242,7 @@ public sealed class ControlLoop
         }
     }
 
+    // Zeros clipped into a Box's bounds; the first index of a Discrete space.
     private static double[] DefaultSafeAction(Space space)
     {
         var safe = new double[space.FlatSize];
@@ -261,6 +261,9 @@ public sealed class ControlLoop
         }
         if (budget > MaxTicks)
             throw new ArgumentOutOfRangeException(nameof(config), budget, $"control loop: expected a tick budget of at most {MaxTicks} ticks (Ticks, or Duration times RateHz).");
+        // The schedule t0 + slot * period must stay far from overflow, skipped slots included.
+        if (budget > long.MaxValue / 4 / period)
+            throw new ArgumentOutOfRangeException(nameof(config), budget, $"control loop: {budget} ticks of {period} ns overrun the clock's range; expected a schedule shorter than {long.MaxValue / 4 / 1e9:E1} s.");
         return (int)budget;
     }
 

@@ -73,7 +73,9 @@ public sealed record ControlLoopConfig
     /// <summary>
     /// The safe action: written on a fault under <see cref="FaultResponse.ApplySafeAction"/> (and under HoldLastAction
     /// before any action was written), and replacing non-finite or invalid actions in the safety filter. Must lie in the
-    /// robot's action space. Default null: zeros clipped into a Box's bounds, index 0 of a Discrete space.
+    /// robot's action space. Like every action it passes the safety filter, so with a rate limit the robot is moved
+    /// toward it at the limited rate rather than jumped to it (an actuator must not step either way). Default null:
+    /// zeros clipped into a Box's bounds, index 0 of a Discrete space.
     /// </summary>
     public double[]? SafeAction { get; init; }
 

@@ -11,7 +11,8 @@ namespace Control.Deploy.Onnx;
 
 /// <summary>
 /// Preallocated inputs and outputs for runs of <see cref="Size"/> observations through an <see cref="OnnxPolicy"/>
-/// (parity checks, benchmarks). Not thread-safe; separate batches of one policy may run on separate threads.
+/// (parity checks, benchmarks). Not thread-safe; separate batches of one policy may run on separate threads (creating and disposing batches is
+/// safe from any thread; disposing the policy must not race with a running batch).
 /// </summary>
 public sealed class OnnxBatch : IDisposable
 {

@@ -97,6 +97,8 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
         if (options.IntraOpThreads < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "OnnxPolicyOptions.IntraOpThreads: expected at least 1.");
 
+        // A sealed file's checksum is checked before ONNX Runtime parses it (it covers every byte before its entry).
+        if (HasChecksumEntry(model) && ContentChecksum.Check(model) is string corrupt) throw new OnnxContractException(source, corrupt);
         using SessionOptions sessionOptions = CreateSessionOptions(options);
         InferenceSession session;
         try
@@ -110,6 +112,7 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
         try
         {
             OnnxSignature signature = OnnxSignature.Read(session, source);
+            // A checksum key that is not in the trailing entry (the entry was cut or moved) is refused too.
             if (signature.Metadata.ContainsKey(OnnxContract.Keys.ContentSha256) && ContentChecksum.Check(model) is string problem)
                 throw new OnnxContractException(source, problem);
             return new OnnxPolicy(session, signature, source);
@@ -163,7 +166,7 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
                 $"OnnxPolicy.CreateBatch: {ModelSource} fixes the batch dimension to 1 (a static-batch export): expected size 1, got {size}.");
         }
         var batch = new OnnxBatch(this, session, signature, size, signature.Outputs);
-        batches.Add(batch);
+        lock (batches) batches.Add(batch);
         return batch;
     }
 
@@ -173,7 +176,9 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
         if (disposed) return;
         disposed = true;
         // Batches hold IO bindings of the session: released before it.
-        foreach (OnnxBatch batch in batches.ToArray()) batch.Dispose();
+        OnnxBatch[] open;
+        lock (batches) open = [.. batches];
+        foreach (OnnxBatch batch in open) batch.Dispose();
         single.Dispose();
         session.Dispose();
     }
@@ -181,7 +186,14 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     /// <summary>Graph runs of <see cref="Act"/> so far.</summary>
     internal long ActRuns => single.Runs;
 
-    internal void Forget(OnnxBatch batch) => batches.Remove(batch);
+    internal void Forget(OnnxBatch batch)
+    {
+        lock (batches) batches.Remove(batch);
+    }
+
+    // Whether the bytes end with what looks like the checksum entry (its key), so that a corrupt digest is named before parsing.
+    private static bool HasChecksumEntry(byte[] model) =>
+        model.Length >= ContentChecksum.EntryLength && model.AsSpan(model.Length - ContentChecksum.EntryLength).IndexOf("control.content_sha256"u8) >= 0;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 

@@ -8,6 +8,12 @@ namespace Control.Policies.Common;
 public static class Evaluation
 {
     /// <summary>
+    /// Seed of the first evaluation episode of a run seeded <paramref name="runSeed"/>: 1,000,000 + 1000 runSeed, apart
+    /// from every seed the run trains with, so that runs of different seeds are judged on different episodes.
+    /// </summary>
+    public static long SeedOf(long runSeed) => 1_000_000 + 1000 * runSeed;
+
+    /// <summary>
     /// Runs <paramref name="episodes"/> episodes of <paramref name="policy"/> on envs made by
     /// <paramref name="makeEnv"/>(seed + k) (each ends by its own termination or time limit); episode k is reset with seed + k.
     /// </summary>

@@ -397,4 +397,13 @@ public class ControlLoopTests
         Assert.Equal(0, report.Watchdog.Trips);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ControlLoopConfig { WarmupCalls = -1 });
     }
+
+    [Fact]
+    public void AScheduleBeyondTheClocksRangeIsRefusedBeforeTheFirstTick()
+    {
+        var clock = new SimulatedClock();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new ControlLoop(new ScriptedPolicy(clock), new RecordingIO(clock), new ControlLoopConfig { RateHz = 1e-3, Ticks = 10_000_000 }, clock));
+        Assert.Contains("clock's range", e.Message);
+    }
 }
