@@ -52,6 +52,15 @@ public static class Algorithms
                 _ => new DqnConfig { LearningRate = 1e-3, BufferSize = 50_000, LearningStarts = 1000, BatchSize = 64, TargetUpdateInterval = 500, ExplorationSteps = 10_000 },
             },
             c => c.Envs, (env, c, seed) => new Dqn(env, c, seed)),
+        AlgorithmEntry.For<SacConfig>("sac", "Soft Actor-Critic: twin Q, tanh-Gaussian actor, learned temperature (bounded Box actions)",
+            env => env switch
+            {
+                // The RL Zoo's Pendulum-v1 settings (Adam 1e-3, the rest SB3's defaults) with 1000 random warm-up steps
+                // (five episodes) instead of 100, so that the first critic sees the whole range of torques.
+                "pendulum" => new SacConfig { LearningRate = 1e-3, LearningStarts = 1000 },
+                _ => new SacConfig(),
+            },
+            c => c.Envs, (env, c, seed) => new Sac(env, c, seed)),
     ];
 
     // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.
