@@ -43,15 +43,16 @@ public static class ActorCriticLosses
     /// <summary>
     /// TD3's targets (B, 1), without gradient: the target actor's action at s' plus Gaussian noise of
     /// <paramref name="noise"/> clipped to +-<paramref name="noiseClip"/>, clipped to [-1, 1], valued by min_j Q'_j;
-    /// with <paramref name="noise"/> 0 and one critic (<paramref name="targetCritic2"/> null) this is DDPG's target.
+    /// with <paramref name="noise"/> 0 (no generator needed) and one critic (<paramref name="targetCritic2"/> null) this is DDPG's target.
     /// </summary>
     public static Tensor SmoothedTargets(DeterministicActor targetActor, QCritic targetCritic1, QCritic? targetCritic2, Tensor nextObservations,
-        Tensor rewards, Tensor bootstrap, double noise, double noiseClip, Rng rng)
+        Tensor rewards, Tensor bootstrap, double noise, double noiseClip, Rng? rng)
     {
         using var noGrad = Autograd.NoGrad();
         Tensor next = targetActor.Forward(nextObservations);
         if (noise > 0)
         {
+            ArgumentNullException.ThrowIfNull(rng);
             Tensor eps = (noise * Tensor.Normal(rng, next.DType, next.ShapeArray())).Clamp(-noiseClip, noiseClip);
             next = (next + eps).Clamp(-1, 1);
         }

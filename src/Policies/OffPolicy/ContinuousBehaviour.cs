@@ -28,6 +28,18 @@ public abstract class ContinuousBehaviour : IBehaviourPolicy
         normalized = new double[copies * scaling.Size];
     }
 
+    /// <summary>
+    /// The behaviour of a deterministic actor with <paramref name="noise"/> of scale <paramref name="sigma"/> (and, for
+    /// Ornstein-Uhlenbeck, reversion rate <paramref name="theta"/> and time step <paramref name="dt"/>).
+    /// </summary>
+    public static ContinuousBehaviour Around(DeterministicActor actor, ExplorationNoise noise, double sigma, double theta, double dt,
+        ActionScaling scaling, int copies, long learningStarts, Rng rng) => noise switch
+    {
+        ExplorationNoise.Gaussian => new GaussianNoiseBehaviour(actor, sigma, scaling, copies, learningStarts, rng),
+        ExplorationNoise.OrnsteinUhlenbeck => new OrnsteinUhlenbeckBehaviour(actor, sigma, theta, dt, scaling, copies, learningStarts, rng),
+        _ => throw new ArgumentException($"ContinuousBehaviour: expected Gaussian or OrnsteinUhlenbeck noise, got {noise}."),
+    };
+
     /// <summary>The exploration generator (replaced when a checkpoint is restored).</summary>
     public Rng Rng { get; set; }
 
