@@ -124,8 +124,8 @@ public class ActorCriticLearnerTests
         using var env = Envs.MakeVector("pendulum", 1, 1);
         var sac = new Sac(env, new SacConfig { LearningRate = 1e-3, LearningStarts = 1000, BatchSize = 128, Network = Medium }, 1);
         double mean = TrainAndEvaluate(sac, 6000);
-        // A random policy scores about -1200.
-        Assert.True(mean > -600, $"expected better than -600 after 6000 steps, got {mean}");
+        // A random policy scores about -1200; this run scores about -110 (64-64 networks, batch 128).
+        Assert.True(mean > -400, $"expected better than -400 after 6000 steps, got {mean}");
     }
 
     [Fact]
@@ -133,8 +133,9 @@ public class ActorCriticLearnerTests
     {
         using var env = Envs.MakeVector("pendulum", 1, 1);
         var td3 = new Td3(env, new Td3Config { Gamma = 0.98, LearningStarts = 1000, BatchSize = 128, Network = Medium }, 1);
-        double mean = TrainAndEvaluate(td3, 6000);
-        Assert.True(mean > -600, $"expected better than -600 after 6000 steps, got {mean}");
+        // Delayed actor updates make TD3 the slowest of the three here: about -460 after 6000 steps, -126 after 8000.
+        double mean = TrainAndEvaluate(td3, 8000);
+        Assert.True(mean > -400, $"expected better than -400 after 8000 steps, got {mean}");
     }
 
     [Fact]
@@ -143,6 +144,7 @@ public class ActorCriticLearnerTests
         using var env = Envs.MakeVector("pendulum", 1, 1);
         var ddpg = new Ddpg(env, new DdpgConfig { Gamma = 0.98, LearningStarts = 1000, BatchSize = 128, Network = Medium }, 1);
         double mean = TrainAndEvaluate(ddpg, 6000);
-        Assert.True(mean > -600, $"expected better than -600 after 6000 steps, got {mean}");
+        // About -115 on this seed.
+        Assert.True(mean > -400, $"expected better than -400 after 6000 steps, got {mean}");
     }
 }
