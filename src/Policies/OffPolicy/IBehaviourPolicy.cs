@@ -14,4 +14,10 @@ public interface IBehaviourPolicy
     /// for schedules such as epsilon's and for uniformly random actions before learning starts.
     /// </summary>
     void Act(ReadOnlySpan<float> inputs, long envSteps, Span<double> actions);
+
+    /// <summary>
+    /// Copy <paramref name="copy"/>'s episode ended with the last step (the vector env has reset it): behaviours with a
+    /// state per episode, such as Ornstein-Uhlenbeck noise, restart it. Nothing by default.
+    /// </summary>
+    void EpisodeEnded(int copy) { }
 }

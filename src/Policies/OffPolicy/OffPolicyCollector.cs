@@ -121,7 +121,9 @@ public sealed class OffPolicyCollector
             QInputs.Encode(observationSpace, next.AsSpan(i * env.ObservationSize, env.ObservationSize), nextInput);
             for (int j = 0; j < a; j++) storedAction[j] = (float)actions[i * a + j];
             assembler.Add(i, inputs.AsSpan(i * inputSize, inputSize), storedAction, (float)env.Rewards[i], nextInput, terminated, truncated);
-            if (terminated || truncated) RecordEpisode(env.EpisodeReturns[i], env.EpisodeLengths[i]);
+            if (!terminated && !truncated) continue;
+            RecordEpisode(env.EpisodeReturns[i], env.EpisodeLengths[i]);
+            behaviour.EpisodeEnded(i);
         }
     }
 

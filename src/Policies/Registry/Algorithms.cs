@@ -52,6 +52,32 @@ public static class Algorithms
                 _ => new DqnConfig { LearningRate = 1e-3, BufferSize = 50_000, LearningStarts = 1000, BatchSize = 64, TargetUpdateInterval = 500, ExplorationSteps = 10_000 },
             },
             c => c.Envs, (env, c, seed) => new Dqn(env, c, seed)),
+        AlgorithmEntry.For<SacConfig>("sac", "Soft Actor-Critic: twin Q, tanh-Gaussian actor, learned temperature (bounded Box actions)",
+            env => env switch
+            {
+                // The RL Zoo's Pendulum-v1 settings (Adam 1e-3, the rest SB3's defaults) with 1000 random warm-up steps
+                // (five episodes) instead of 100, so that the first critic sees the whole range of torques.
+                "pendulum" => new SacConfig { LearningRate = 1e-3, LearningStarts = 1000 },
+                _ => new SacConfig(),
+            },
+            c => c.Envs, (env, c, seed) => new Sac(env, c, seed)),
+        AlgorithmEntry.For<Td3Config>("td3", "TD3: clipped double-Q, delayed actor updates, target policy smoothing (bounded Box actions)",
+            env => env switch
+            {
+                // The RL Zoo's Pendulum-v1 settings (gamma 0.98, buffer 200k, Gaussian noise 0.1, Adam 1e-3) with 1000
+                // random warm-up steps instead of its 10,000 (half of a 20k budget) and 256-256 networks instead of 400-300.
+                "pendulum" => new Td3Config { Gamma = 0.98, BufferSize = 200_000, LearningStarts = 1000 },
+                _ => new Td3Config(),
+            },
+            c => c.Envs, (env, c, seed) => new Td3(env, c, seed)),
+        AlgorithmEntry.For<DdpgConfig>("ddpg", "DDPG: deterministic actor, one critic, Gaussian or Ornstein-Uhlenbeck exploration (bounded Box actions)",
+            env => env switch
+            {
+                // As TD3's Pendulum preset (the RL Zoo's DDPG and TD3 Pendulum-v1 settings are the same).
+                "pendulum" => new DdpgConfig { Gamma = 0.98, BufferSize = 200_000, LearningStarts = 1000 },
+                _ => new DdpgConfig(),
+            },
+            c => c.Envs, (env, c, seed) => new Ddpg(env, c, seed)),
     ];
 
     // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.

@@ -1,0 +1,78 @@
+// The objectives of the continuous actor-critics, as functions of networks and batch tensors so that tests can
+// check every gradient against finite differences (float64 networks) and the learners share one definition.
+//   critic           mean_i (Q(s_i, a_i) - y_i)^2, y held fixed;
+//   soft target      y = r + gamma^k (1 - terminated) (min_j Q'_j(s', a') - alpha log pi(a' | s')), a' ~ pi(. | s')
+//                    (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms and Applications", with the clipped
+//                    double-Q of Fujimoto et al. 2018);
+//   smoothed target  y = r + gamma^k (1 - terminated) min_j Q'_j(s', clip(mu'(s') + clip(eps, -c, c), -1, 1)),
+//                    eps ~ N(0, sigma^2) (TD3's target policy smoothing); one critic and no noise is DDPG's target;
+//   soft actor       mean_i (alpha log pi(a_i | s_i) - min_j Q_j(s_i, a_i)), a_i = tanh(mean + std * eps) reparameterized;
+//   temperature      -mean_i log alpha (log pi(a_i | s_i) + target entropy), log pi held fixed: alpha grows while the
+//                    policy's entropy is below the target and shrinks above it (the log-alpha form of the authors'
+//                    softlearning code and of Stable-Baselines3);
+//   deterministic actor  -mean_i Q(s_i, mu(s_i)) (Silver et al. 2014's deterministic policy gradient, as in DDPG and TD3).
+// All actions here are normalized, in [-1, 1]^A (ActionScaling).
+using Control.Core;
+using Control.Tensors;
+
+namespace Control.Policies.OffPolicy;
+
+/// <summary>The losses and TD targets of DDPG, TD3 and SAC.</summary>
+public static class ActorCriticLosses
+{
+    /// <summary>mean_i (q_i - y_i)^2 for q and y of shape (B, 1).</summary>
+    public static Tensor Critic(Tensor q, Tensor targets)
+    {
+        if (!q.Shape.SequenceEqual(targets.Shape))
+            throw new TensorException($"critic loss: expected Q values and targets of one shape, got {Tensor.Format(q.Shape)} and {Tensor.Format(targets.Shape)}.");
+        return (q - targets).Square().Mean();
+    }
+
+    /// <summary>
+    /// SAC's soft TD targets (B, 1), without gradient: <paramref name="rewards"/> (B, 1) plus <paramref name="bootstrap"/>
+    /// (B, 1: gamma^k (1 - terminated)) times min_j Q'_j(s', a') - alpha log pi(a' | s'), a' drawn with <paramref name="rng"/>.
+    /// </summary>
+    public static Tensor SoftTargets(TanhGaussianActor actor, TwinQCritic targetCritic, Tensor nextObservations, Tensor rewards, Tensor bootstrap, double alpha, Rng rng)
+    {
+        using var noGrad = Autograd.NoGrad();
+        (Tensor next, Tensor logProb) = actor.Sample(nextObservations, rng);
+        Tensor soft = targetCritic.Min(nextObservations, next) - alpha * logProb.Unsqueeze(1);
+        return (rewards + bootstrap * soft).Detach();
+    }
+
+    /// <summary>
+    /// TD3's targets (B, 1), without gradient: the target actor's action at s' plus Gaussian noise of
+    /// <paramref name="noise"/> clipped to +-<paramref name="noiseClip"/>, clipped to [-1, 1], valued by min_j Q'_j;
+    /// with <paramref name="noise"/> 0 (no generator needed) and one critic (<paramref name="targetCritic2"/> null) this is DDPG's target.
+    /// </summary>
+    public static Tensor SmoothedTargets(DeterministicActor targetActor, QCritic targetCritic1, QCritic? targetCritic2, Tensor nextObservations,
+        Tensor rewards, Tensor bootstrap, double noise, double noiseClip, Rng? rng)
+    {
+        using var noGrad = Autograd.NoGrad();
+        Tensor next = targetActor.Forward(nextObservations);
+        if (noise > 0)
+        {
+            ArgumentNullException.ThrowIfNull(rng);
+            Tensor eps = (noise * Tensor.Normal(rng, next.DType, next.ShapeArray())).Clamp(-noiseClip, noiseClip);
+            next = (next + eps).Clamp(-1, 1);
+        }
+        Tensor q = targetCritic1.Forward(nextObservations, next);
+        if (targetCritic2 is not null) q = Tensor.Minimum(q, targetCritic2.Forward(nextObservations, next));
+        return (rewards + bootstrap * q).Detach();
+    }
+
+    /// <summary>
+    /// SAC's actor loss mean_i (alpha log pi(a_i | s_i) - min_j Q_j(s_i, a_i)) for a reparameterized sample
+    /// (<paramref name="action"/> (B, A), <paramref name="logProb"/> (B)) of <see cref="TanhGaussianActor.Sample"/>.
+    /// </summary>
+    public static Tensor SoftActor(TwinQCritic critic, Tensor observations, Tensor action, Tensor logProb, double alpha)
+        => (alpha * logProb.Unsqueeze(1) - critic.Min(observations, action)).Mean();
+
+    /// <summary>-mean_i log alpha (log pi_i + target entropy) with the log-probabilities held fixed; <paramref name="logAlpha"/> has one element.</summary>
+    public static Tensor Temperature(Tensor logAlpha, Tensor logProb, double targetEntropy)
+        => (logAlpha * (logProb.Detach() + targetEntropy)).Mean().Neg();
+
+    /// <summary>-mean_i Q(s_i, mu(s_i)).</summary>
+    public static Tensor DeterministicActor(DeterministicActor actor, QCritic critic, Tensor observations)
+        => critic.Forward(observations, actor.Forward(observations)).Mean().Neg();
+}
