@@ -1,0 +1,52 @@
+// Gradient updates per second of Soft Actor-Critic with its default networks (twin critics and actor 256-256 ReLU),
+// batch 256, on the pendulum's sizes (3 observations, 1 action), in Control and in a straightforward PyTorch SAC of
+// the same configuration (bench/torch_sac.py under /usr/bin/python3), one thread each, in the same run. Control's
+// figure is whole training iterations (an env step, acting and one update per step) after an untimed warm-up that
+// fills the replay and lets the JIT settle; PyTorch's is the updates alone on a prefilled buffer, so the ratio
+// understates Control's update speed slightly. What `control bench sac` runs.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Control.Core.Envs;
+using Control.Policies.OffPolicy;
+using Control.Robots;
+using Control.Tensors;
+
+namespace Control.Bench.Runs;
+
+/// <summary>The SAC update-speed bench.</summary>
+public static class SacBench
+{
+    /// <summary>Control's and PyTorch's updates per second over <paramref name="updates"/> timed updates each.</summary>
+    public static SacBenchReport Run(int updates = 2000)
+    {
+        if (updates < 100) throw new ArgumentException($"expected at least 100 timed updates, got {updates}");
+        double control = MeasureControl(updates);
+        double? torch = null;
+        string? version = null, error = null;
+        try
+        {
+            JsonElement root = TorchPeer.Run("torch_sac.py", 1, "1", Math.Max(100, updates / 10).ToString(CultureInfo.InvariantCulture), "3", "1");
+            torch = root.GetProperty("updates_per_second").GetDouble();
+            version = root.GetProperty("torch").GetString();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException or KeyNotFoundException)
+        {
+            error = e.Message;
+        }
+        return new SacBenchReport(control, torch, control / torch, updates, version, error, FmaPeak.DescribeCpu());
+    }
+
+    /// <summary>Control's SAC updates per second on the pendulum, one thread, after a warm-up of as many updates.</summary>
+    public static double MeasureControl(int updates, long seed = 0)
+    {
+        using TensorThreads.Scope oneThread = TensorThreads.Use(1);
+        using IVectorEnv env = Envs.MakeVector("pendulum", 1, seed, new VectorEnvOptions { Workers = 1 });
+        var sac = new Sac(env, new SacConfig { LearningStarts = 1000, IterationSteps = 100 }, seed);
+        while (sac.GradientStepCount < updates) sac.Iterate();
+        long start = sac.GradientStepCount;
+        var clock = Stopwatch.StartNew();
+        while (sac.GradientStepCount - start < updates) sac.Iterate();
+        return (sac.GradientStepCount - start) / clock.Elapsed.TotalSeconds;
+    }
+}
