@@ -74,7 +74,8 @@ public class TrainTests
     }
 
     [Theory]
-    [InlineData("--algo", "sac", "unknown algorithm 'sac'")]
+    [InlineData("--algo", "sacc", "unknown algorithm 'sacc'")]
+    [InlineData("--algo", "sac", "sac: expected a Box action space with finite bounds")]
     [InlineData("--env", "nowhere", "nowhere")]
     [InlineData("--steps", "0", "expected a positive --steps, got 0")]
     public void BadInputIsOneLineAndExitCodeTwo(string option, string value, string message)
