@@ -122,22 +122,16 @@ public sealed class Ddpg : IAlgorithm
     public IReadOnlyDictionary<string, double> Iterate()
     {
         double criticSum = 0, actorSum = 0, qSum = 0;
-        int steps = 0, actorSteps = 0;
-        for (int round = 0; round < Config.IterationSteps / Config.TrainFrequency; round++)
+        int actorSteps = 0;
+        int steps = TrainingRounds.Run(collector, Config.IterationSteps, Config.TrainFrequency, Config.GradientSteps, Config.LearningStarts, () =>
         {
-            collector.Collect(Config.TrainFrequency);
-            if (EnvSteps <= Config.LearningStarts) continue;
-            for (int g = 0; g < Config.GradientSteps; g++)
-            {
-                (double criticLoss, double q, double? actorLoss) = TrainStep();
-                criticSum += criticLoss;
-                qSum += q;
-                steps++;
-                if (actorLoss is not double a) continue;
-                actorSum += a;
-                actorSteps++;
-            }
-        }
+            (double criticLoss, double q, double? actorLoss) = TrainStep();
+            criticSum += criticLoss;
+            qSum += q;
+            if (actorLoss is not double a) return;
+            actorSum += a;
+            actorSteps++;
+        });
         Iterations++;
         return new Dictionary<string, double>
         {

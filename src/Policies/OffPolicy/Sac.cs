@@ -134,17 +134,7 @@ public sealed class Sac : IAlgorithm
     public IReadOnlyDictionary<string, double> Iterate()
     {
         var sums = new double[6];
-        int steps = 0;
-        for (int round = 0; round < Config.IterationSteps / Config.TrainFrequency; round++)
-        {
-            collector.Collect(Config.TrainFrequency);
-            if (EnvSteps <= Config.LearningStarts) continue;
-            for (int g = 0; g < Config.GradientSteps; g++)
-            {
-                TrainStep(sums);
-                steps++;
-            }
-        }
+        int steps = TrainingRounds.Run(collector, Config.IterationSteps, Config.TrainFrequency, Config.GradientSteps, Config.LearningStarts, () => TrainStep(sums));
         Iterations++;
         double Mean(int k) => steps > 0 ? sums[k] / steps : double.NaN;
         return new Dictionary<string, double>
