@@ -162,6 +162,7 @@ public sealed class Ddpg : IAlgorithm
         Tensor y = ActorCriticLosses.SmoothedTargets(actorTarget, criticTarget, null, next, rewards, notDone, 0, 0, null);
         Tensor q = critic.Forward(observations, actions);
         Tensor criticLoss = ActorCriticLosses.Critic(q, y);
+        double criticValue = NonFiniteLossException.Check(Name, Iterations, "critic loss", criticLoss.Item());
         criticOptimizer.ZeroGrad();
         criticLoss.Backward();
         criticOptimizer.Step();
@@ -169,6 +170,7 @@ public sealed class Ddpg : IAlgorithm
         // The actor's gradient flows through the critic's input only: its weights are frozen for this graph.
         foreach (Tensor p in criticParameters) p.RequiresGrad = false;
         Tensor actorLoss = ActorCriticLosses.DeterministicActor(actor, critic, observations);
+        double actorValue = NonFiniteLossException.Check(Name, Iterations, "actor loss", actorLoss.Item());
         actorOptimizer.ZeroGrad();
         actorLoss.Backward();
         foreach (Tensor p in criticParameters) p.RequiresGrad = true;
@@ -176,7 +178,7 @@ public sealed class Ddpg : IAlgorithm
         Polyak.Update(criticTargetParameters, criticParameters, Config.Tau);
         Polyak.Update(actorTargetParameters, actorParameters, Config.Tau);
         GradientStepCount++;
-        return (criticLoss.Item(), q.Mean().Item(), actorLoss.Item());
+        return (criticValue, q.Mean().Item(), actorValue);
     }
 
     /// <summary>The deterministic policy a = scale * tanh(u(s)) + bias, or with the exploration noise's Gaussian (sigma) drawn from a generator seeded with <paramref name="seed"/>.</summary>

@@ -174,15 +174,16 @@ public sealed class Sac : IAlgorithm
         if (Config.LearnAlpha)
         {
             Tensor temperatureLoss = ActorCriticLosses.Temperature(logAlpha, logProb, TargetEntropy);
+            alphaLoss = NonFiniteLossException.Check(Name, Iterations, "temperature loss", temperatureLoss.Item());
             alphaOptimizer.ZeroGrad();
             temperatureLoss.Backward();
             alphaOptimizer.Step();
-            alphaLoss = temperatureLoss.Item();
         }
 
         Tensor y = ActorCriticLosses.SoftTargets(actor, criticTarget, next, rewards, notDone, alpha, updateRng);
         (Tensor q1, Tensor q2) = critic.Forward(observations, actions);
         Tensor criticLoss = 0.5 * (ActorCriticLosses.Critic(q1, y) + ActorCriticLosses.Critic(q2, y));
+        double criticValue = NonFiniteLossException.Check(Name, Iterations, "critic loss", criticLoss.Item());
         criticOptimizer.ZeroGrad();
         criticLoss.Backward();
         criticOptimizer.Step();
@@ -190,6 +191,7 @@ public sealed class Sac : IAlgorithm
         // The actor's gradient flows through the critics' inputs only: their weights are frozen for this graph.
         SetRequiresGrad(criticParameters, false);
         Tensor actorLoss = ActorCriticLosses.SoftActor(critic, observations, action, logProb, alpha);
+        double actorValue = NonFiniteLossException.Check(Name, Iterations, "actor loss", actorLoss.Item());
         actorOptimizer.ZeroGrad();
         actorLoss.Backward();
         SetRequiresGrad(criticParameters, true);
@@ -197,8 +199,8 @@ public sealed class Sac : IAlgorithm
 
         GradientStepCount++;
         if (GradientStepCount % Config.TargetUpdateInterval == 0) Polyak.Update(criticTargetParameters, criticParameters, Config.Tau);
-        sums[0] += criticLoss.Item();
-        sums[1] += actorLoss.Item();
+        sums[0] += criticValue;
+        sums[1] += actorValue;
         sums[2] += alphaLoss;
         sums[3] -= logProb.Mean().Item();
         sums[4] += q1.Mean().Item();

@@ -167,6 +167,7 @@ public sealed class Td3 : IAlgorithm
             Config.TargetPolicyNoise, Config.TargetNoiseClip, updateRng);
         (Tensor q1, Tensor q2) = critic.Forward(observations, actions);
         Tensor criticLoss = ActorCriticLosses.Critic(q1, y) + ActorCriticLosses.Critic(q2, y);
+        double criticValue = NonFiniteLossException.Check(Name, Iterations, "critic loss", criticLoss.Item());
         criticOptimizer.ZeroGrad();
         criticLoss.Backward();
         criticOptimizer.Step();
@@ -177,15 +178,15 @@ public sealed class Td3 : IAlgorithm
             // The actor's gradient flows through Q1's input only: the critics' weights are frozen for this graph.
             foreach (Tensor p in criticParameters) p.RequiresGrad = false;
             Tensor loss = ActorCriticLosses.DeterministicActor(actor, critic.Q1, observations);
+            actorLoss = NonFiniteLossException.Check(Name, Iterations, "actor loss", loss.Item());
             actorOptimizer.ZeroGrad();
             loss.Backward();
             foreach (Tensor p in criticParameters) p.RequiresGrad = true;
             actorOptimizer.Step();
             Polyak.Update(criticTargetParameters, criticParameters, Config.Tau);
             Polyak.Update(actorTargetParameters, actorParameters, Config.Tau);
-            actorLoss = loss.Item();
         }
-        return (criticLoss.Item(), q1.Mean().Item(), actorLoss);
+        return (criticValue, q1.Mean().Item(), actorLoss);
     }
 
     /// <summary>The deterministic policy a = scale * tanh(u(s)) + bias, or with the exploration noise's Gaussian (sigma) drawn from a generator seeded with <paramref name="seed"/>.</summary>
