@@ -7,6 +7,7 @@ using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Learned;
 using Control.ModelBased;
+using Control.ModelBased.Registry;
 using Control.Planning;
 using Control.Planning.IterativeLqr;
 using Control.Planning.Registry;
@@ -110,16 +111,7 @@ public static class MbrlRun
 
     private static MlpDynamicsConfig MlpConfig(string env, long seed) => new() { Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 
-    // Which state entries of each robot are angles (the learned models wrap them at their input).
-    private static int[] Angles(string env) => env switch
-    {
-        "pendulum" => [0],
-        "cartpole-swingup" or "cartpole" => [2],
-        "acrobot-swingup" or "acrobot" => [0, 1],
-        "quadrotor2d" => [2],
-        "reacher2d" => [0, 1],
-        _ => [],
-    };
+    private static int[] Angles(string env) => ModelBasedAlgorithms.Angles(env);
 
     private static ProbabilisticEnsembleConfig EnsembleConfig(string env, long seed) => new() { Members = 5, Elites = 5, Hidden = [64, 64], Epochs = 200, Patience = 20, Seed = seed, PeriodicStates = Angles(env) };
 }

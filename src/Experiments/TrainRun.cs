@@ -2,6 +2,7 @@
 // checkpoints, and a final evaluation over 20 episodes of the deterministic policy; and the evaluation of a
 // checkpoint. What `control train` and `control eval` run.
 using Control.Core.Envs;
+using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Registry;
 using Control.Robots;
@@ -32,7 +33,9 @@ public static class TrainRun
         }
         else
         {
-            (algorithm, run) = Algorithms.Start(request.Algorithm, request.Env, request.Steps, request.Seed, MakeVector);
+            (algorithm, run) = ModelBasedAlgorithms.Contains(request.Algorithm)
+                ? ModelBasedAlgorithms.Start(request.Algorithm, request.Env, request.Seed, s => Envs.Make(request.Env, s))
+                : Algorithms.Start(request.Algorithm, request.Env, request.Steps, request.Seed, MakeVector);
         }
         var callbacks = new List<Func<TrainingProgress, bool>>();
         if (progress is not null) callbacks.Add(progress);
@@ -40,19 +43,24 @@ public static class TrainRun
             new TrainerOptions { TotalSteps = request.Steps, OutputDirectory = request.OutputDirectory, CheckpointEvery = request.CheckpointEvery },
             callbacks, c => c.PutJson(RunDescription.Section, run));
         long evalSeed = Evaluation.SeedOf(run.Seed);
-        EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(request.Env, s), EvaluationEpisodes, evalSeed);
+        EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(request.Env, s), EvaluationEpisodes, evalSeed,
+            input: algorithm.Input);
         string? checkpointPath = request.OutputDirectory is null ? null : Path.Combine(request.OutputDirectory, Trainer.CheckpointFile);
         return new TrainReport(run, training, evaluation, checkpointPath);
     }
 
-    /// <summary>Rebuilds the algorithm a checkpoint was saved from, on the registered envs.</summary>
-    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint) => Algorithms.Restore(checkpoint, MakeVector);
+    /// <summary>Rebuilds the algorithm a checkpoint was saved from (model-free or model-based), on the registered envs.</summary>
+    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
+        => ModelBasedAlgorithms.Contains(checkpoint.GetJson<RunDescription>(RunDescription.Section).Algorithm)
+            ? ModelBasedAlgorithms.Restore(checkpoint, (env, seed) => Envs.Make(env, seed))
+            : Algorithms.Restore(checkpoint, MakeVector);
 
     /// <summary>Evaluates the policy of a checkpoint over <see cref="EvalRequest.Episodes"/> episodes.</summary>
     public static EvalReport Evaluate(EvalRequest request)
     {
         (IAlgorithm algorithm, RunDescription run) = Restore(Checkpoint.Load(request.Checkpoint));
-        EvaluationResult result = Evaluation.Run(algorithm.Policy(!request.Stochastic, request.Seed), s => Envs.Make(run.Env, s), request.Episodes, request.Seed);
+        EvaluationResult result = Evaluation.Run(algorithm.Policy(!request.Stochastic, request.Seed), s => Envs.Make(run.Env, s), request.Episodes, request.Seed,
+            input: algorithm.Input);
         return new EvalReport(run.Algorithm, run.Env, algorithm.EnvSteps, result.Mean, result.Std, result.Returns.Length);
     }
 

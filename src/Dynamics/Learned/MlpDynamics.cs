@@ -47,6 +47,54 @@ public sealed class MlpDynamics : LearnedDynamics
     protected override Tensor MeanDelta(Tensor z) => frozen.Forward(z);
 
     /// <summary>
+    /// Writes what a resumed run needs to continue exactly as if it had not stopped: the weights, the last fit's
+    /// standardization and the number of fits (each fit's generator derives from it).
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(fits);
+        writer.Write(IsFitted);
+        double[] weights = network.FlattenParameters().ToDoubleArray();
+        writer.Write(weights.Length);
+        foreach (double w in weights) writer.Write(w);
+        if (!IsFitted) return;
+        foreach (Standardization scaling in new[] { InputScaling, OutputScaling })
+        {
+            foreach (double v in scaling.Mean) writer.Write(v);
+            foreach (double v in scaling.Std) writer.Write(v);
+        }
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote, into a model made with the same sizes and config.</summary>
+    /// <exception cref="InvalidDataException">The stored weights do not fit this model.</exception>
+    public void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int storedFits = reader.ReadInt32();
+        bool fitted = reader.ReadBoolean();
+        int count = reader.ReadInt32();
+        int expected = network.Parameters().Sum(p => p.Size);
+        if (count != expected || storedFits < 0)
+            throw new InvalidDataException($"{Name}: expected {expected} weights and a non-negative fit count, got {count} weights and {storedFits} fits");
+        var weights = new double[count];
+        for (int i = 0; i < count; i++) weights[i] = reader.ReadDouble();
+        using (TensorScope.Suspend()) network.LoadFlatParameters(Tensor.FromArray(weights, count).To(Precision));
+        fits = storedFits;
+        if (!fitted) return;
+        Standardization Read(int size)
+        {
+            var mean = new double[size];
+            var std = new double[size];
+            for (int i = 0; i < size; i++) mean[i] = reader.ReadDouble();
+            for (int i = 0; i < size; i++) std[i] = reader.ReadDouble();
+            return new Standardization(mean, std);
+        }
+        Standardization input = Read(StateSize + ControlSize);
+        SetScaling(input, Read(StateSize));
+    }
+
+    /// <summary>
     /// Trains on <paramref name="count"/> transitions: <paramref name="states"/> (count x n), <paramref name="controls"/>
     /// (count x m), <paramref name="nextStates"/> (count x n), row-major. Throws <see cref="InvalidTransitionDataException"/>
     /// on wrong lengths or non-finite values, <see cref="InvalidOperationException"/> if the loss becomes non-finite.

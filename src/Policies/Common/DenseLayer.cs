@@ -26,8 +26,8 @@ public sealed class DenseLayer
         Activation = activation;
     }
 
-    /// <summary>A copy of <paramref name="linear"/> followed by <paramref name="activation"/>.</summary>
-    public static DenseLayer Of(Linear linear, Activation activation) => new(linear.Weight, linear.Bias, activation);
+    /// <summary>A copy of <paramref name="linear"/> (float32, or float64 rounded to float32) followed by <paramref name="activation"/>.</summary>
+    public static DenseLayer Of(Linear linear, Activation activation) => new(linear.Weight.To(DType.Float32), linear.Bias?.To(DType.Float32), activation);
 
     /// <summary>Input features.</summary>
     public int Inputs => weight.Dim(1);
@@ -50,7 +50,7 @@ public sealed class DenseLayer
     /// <summary>f(x W^T + b) for x (B, Inputs): the same tensor operations as <see cref="Linear"/> and <see cref="ActivationLayer"/>.</summary>
     public Tensor Forward(Tensor x) => ActivationLayer.Apply(Activation, Tensor.Linear(x, weight, bias));
 
-    /// <summary>Copies this layer's weights into <paramref name="linear"/>, which must have the same shape.</summary>
+    /// <summary>Copies this layer's weights into <paramref name="linear"/>, which must have the same shape (float32, or float64 widened).</summary>
     /// <exception cref="InvalidDataException">The shapes differ.</exception>
     public void CopyTo(Linear linear)
     {
@@ -59,8 +59,8 @@ public sealed class DenseLayer
             throw new InvalidDataException(
                 $"expected a layer {linear.InputSize} -> {linear.OutputSize} {(linear.Bias is null ? "without" : "with")} bias, got {Inputs} -> {Outputs} {(bias is null ? "without" : "with")} bias");
         }
-        linear.Weight.CopyFrom(weight);
-        if (bias is not null) linear.Bias!.CopyFrom(bias);
+        linear.Weight.CopyFrom(weight.To(linear.Weight.DType));
+        if (bias is not null) linear.Bias!.CopyFrom(bias.To(linear.Bias!.DType));
     }
 
     internal void Write(BinaryWriter w)

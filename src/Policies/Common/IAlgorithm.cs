@@ -2,6 +2,7 @@
 // the Trainer loop (step budget, callbacks that can stop it, CSV metrics, periodic checkpoints), evaluation
 // episodes, and the inference policy (InferencePolicy, acted through PolicyActor) that controllers and the CLI use.
 using Control.Core;
+using Control.Core.Episodes;
 
 namespace Control.Policies.Common;
 
@@ -13,6 +14,9 @@ public interface IAlgorithm
 {
     /// <summary>Short name, as on the command line ("ppo", "dqn").</summary>
     string Name { get; }
+
+    /// <summary>What the policy reads: the env's observation (the default), or the robot's state (model-based learners such as SVG).</summary>
+    PolicyInput Input => PolicyInput.Observation;
 
     /// <summary>Env steps taken so far (all copies of a vector env).</summary>
     long EnvSteps { get; }

@@ -1,0 +1,93 @@
+// The model-based learners `control train` knows (the SVG family), with their presets per env, next to the
+// model-free registry of Control.Policies.Registry.Algorithms; and which state entries of each robot are angles.
+using System.Text.Json;
+using Control.Core.Envs;
+using Control.ModelBased.Svg;
+using Control.Policies.Common;
+using Control.Policies.Registry;
+
+namespace Control.ModelBased.Registry;
+
+/// <summary>The model-based algorithms by name: presets, start and restore.</summary>
+public static class ModelBasedAlgorithms
+{
+    private sealed record Entry(string Name, string Description, Type ConfigType, Func<string, object> Preset, Func<IEnv, object, long, IAlgorithm> Create);
+
+    private static readonly Entry[] Entries =
+    [
+        new("svg1", "SVG(1): a value function and a learned model, the noise of each real transition inferred (on-policy batches)", typeof(Svg1Config),
+            env => Svg1Preset(env, experienceReplay: false), (e, c, s) => new Svg1(e, (Svg1Config)c, s)),
+        new("svg1-er", "SVG(1)-ER: SVG(1) on the whole replay with truncated importance weights", typeof(Svg1Config),
+            env => Svg1Preset(env, experienceReplay: true), (e, c, s) => new Svg1(e, (Svg1Config)c, s)),
+        new("svginf", "SVG(inf): backpropagation through the real trajectories with every noise inferred and frozen", typeof(SvgInfConfig),
+            SvgInfPreset, (e, c, s) => new SvgInf(e, (SvgInfConfig)c, s)),
+    ];
+
+    /// <summary>Names in order.</summary>
+    public static IReadOnlyList<string> Names => [.. Entries.Select(e => e.Name)];
+
+    /// <summary>Whether <paramref name="name"/> is one of these algorithms.</summary>
+    public static bool Contains(string name) => Entries.Any(e => e.Name == name);
+
+    /// <summary>One line of help per algorithm.</summary>
+    public static string Describe(string name) => Get(name).Description;
+
+    /// <summary>The preset config of <paramref name="name"/> for env <paramref name="env"/>.</summary>
+    public static object Preset(string name, string env) => Get(name).Preset(env);
+
+    /// <summary>
+    /// A new run of <paramref name="name"/> on the env that <paramref name="makeEnv"/>(seed) makes (env name
+    /// <paramref name="env"/>, its preset), and the description its checkpoints record.
+    /// </summary>
+    public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long seed, Func<long, IEnv> makeEnv)
+    {
+        Entry entry = Get(name);
+        object config = entry.Preset(env);
+        var run = new RunDescription(name, env, seed, JsonSerializer.Serialize(config, entry.ConfigType));
+        return (entry.Create(makeEnv(seed), config, seed), run);
+    }
+
+    /// <summary>Rebuilds the run a checkpoint was saved from, on the env that <paramref name="makeEnv"/>(env name, seed) makes.</summary>
+    /// <exception cref="CheckpointException">The stored config does not parse or the checkpoint does not fit.</exception>
+    public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint, Func<string, long, IEnv> makeEnv)
+    {
+        RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
+        Entry entry = Get(run.Algorithm);
+        object config;
+        try
+        {
+            config = JsonSerializer.Deserialize(run.Config, entry.ConfigType) ?? throw new JsonException("null config");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{checkpoint.Source}: the stored {entry.ConfigType.Name} does not parse ({e.Message}).", e);
+        }
+        IAlgorithm algorithm = entry.Create(makeEnv(run.Env, run.Seed), config, run.Seed);
+        algorithm.Load(checkpoint);
+        return (algorithm, run);
+    }
+
+    /// <summary>Which state entries of each robot are angles (learned models wrap them, networks see their sine and cosine).</summary>
+    public static int[] Angles(string env) => env switch
+    {
+        "pendulum" => [0],
+        "cartpole-swingup" or "cartpole" => [2],
+        "acrobot-swingup" or "acrobot" => [0, 1],
+        "quadrotor2d" => [2],
+        "reacher2d" => [0, 1],
+        _ => [],
+    };
+
+    private static Entry Get(string name) => Entries.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"unknown model-based algorithm '{name}'; expected one of {string.Join(", ", Names)}");
+
+    private static Svg1Config Svg1Preset(string env, bool experienceReplay) => env switch
+    {
+        _ => new Svg1Config { ExperienceReplay = experienceReplay, PeriodicStates = Angles(env) },
+    };
+
+    private static SvgInfConfig SvgInfPreset(string env) => env switch
+    {
+        _ => new SvgInfConfig { PeriodicStates = Angles(env) },
+    };
+}

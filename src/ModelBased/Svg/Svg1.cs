@@ -1,0 +1,238 @@
+// SVG(1) and SVG(1)-ER (Heess et al. 2015, "Learning Continuous Control Policies by Stochastic Value Gradients",
+// algorithms 2 and 3; the lecture notes "End-to-end Model Based Reinforcement Learning"). Instead of a Q function it
+// learns a state value V ~ V^pi and a dynamics model f with s' = f(s, a) + zeta, and values an action by one step of
+// the model: Q(s, a) = r(s, a) + gamma V(f(s, a) + zeta). Each iteration:
+//   act       IterationSteps env steps with a = pi(s, eta), eta ~ N(0, I) (uniform random actions for the first
+//             RandomSteps), recording log mu(a | s) of the acting policy;
+//   model     every ModelFitInterval env steps, refit f on every transition (continuing from its weights);
+//   update    GradientSteps times, on a batch of transitions (SVG(1): of this iteration; SVG(1)-ER: of the whole replay):
+//             infer eta from (s, a) under the current policy and zeta = s' - f(s, a); weights
+//             w = min(pi(a | s) / mu(a | s), MaxImportanceWeight) for SVG(1)-ER, 1 for SVG(1);
+//             V descends mean w (V(s) - (r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy);
+//             the policy ascends mean w [r(s, pi(s, eta)) + gamma (1 - terminal) V(f(s, pi(s, eta)) + zeta)]
+//             + EntropyCoefficient mean(-log pi) through the fixed eta and zeta, r = -l the env's cost.
+// The policy and V read the robot's state (its angles as sine and cosine), not the env's observation.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Dynamics;
+using Control.Dynamics.Learned;
+using Control.Policies.Common;
+using Control.Policies.OffPolicy;
+using Control.Tensors;
+using Control.Tensors.Optim;
+
+namespace Control.ModelBased.Svg;
+
+/// <summary>SVG(1), or SVG(1)-ER with <see cref="Svg1Config.ExperienceReplay"/>, on one env with a state and a differentiable cost.</summary>
+public sealed class Svg1 : IAlgorithm
+{
+    private readonly Svg1Config config;
+    private readonly DifferentiableCost cost;
+    private readonly MlpDynamics model;
+    private readonly SvgActor actor;
+    private readonly SvgValue value;
+    private readonly SvgValue valueTarget;
+    private readonly IReadOnlyList<Tensor> valueParameters;
+    private readonly Adam actorOptimizer;
+    private readonly Adam valueOptimizer;
+    private readonly SvgReplay replay;
+    private readonly SvgCollector collector;
+    private readonly int n, m;
+    private Rng sampleRng;
+    private long lastFitSteps;
+
+    /// <summary>SVG(1) on <paramref name="env"/> (reset here with <paramref name="seed"/>); every random choice follows from the seed.</summary>
+    /// <exception cref="ArgumentException">The env has no state or differentiable cost, its actions are not a bounded Box, or an option is out of range.</exception>
+    public Svg1(IEnv env, Svg1Config config, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        this.config = config;
+        (IStatefulEnv stateful, Core.Models.ICost envCost, Box bounds) = SvgChecks.Env(env, Name);
+        n = stateful.StateSize;
+        m = bounds.FlatSize;
+        cost = new DifferentiableCost(envCost);
+        var root = new Rng(seed);
+        Rng init = root.Fork(0);
+        model = new MlpDynamics(n, m, bounds, config.Model with { Seed = seed, PeriodicStates = config.PeriodicStates });
+        actor = new SvgActor(n, bounds, config.PeriodicStates, config.Hidden, config.Activation, init);
+        value = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init);
+        valueTarget = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init);
+        valueParameters = value.Parameters();
+        Polyak.Update(valueTarget.Parameters(), valueParameters, 1.0);
+        actorOptimizer = new Adam(actor.Parameters(), new AdamConfig { LearningRate = config.PolicyLearningRate });
+        valueOptimizer = new Adam(valueParameters, new AdamConfig { LearningRate = config.ValueLearningRate });
+        replay = new SvgReplay(n, m);
+        collector = new SvgCollector(env, stateful, actor, replay, config.RandomSteps, root.Fork(1), seed);
+        sampleRng = root.Fork(2);
+    }
+
+    /// <inheritdoc />
+    public string Name => config.ExperienceReplay ? "svg1-er" : "svg1";
+
+    /// <summary>The settings.</summary>
+    public Svg1Config Config => config;
+
+    /// <summary>The policy.</summary>
+    public SvgActor Actor => actor;
+
+    /// <summary>The state-value function.</summary>
+    public SvgValue Value => value;
+
+    /// <summary>The learned dynamics model.</summary>
+    public MlpDynamics Model => model;
+
+    /// <summary>The recorded transitions.</summary>
+    public SvgReplay Replay => replay;
+
+    /// <inheritdoc />
+    public long EnvSteps => collector.EnvSteps;
+
+    /// <inheritdoc />
+    public int Iterations { get; private set; }
+
+    /// <inheritdoc />
+    public PolicyInput Input => PolicyInput.State;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Iterate()
+    {
+        int before = replay.Count;
+        collector.Collect(config.IterationSteps);
+        double modelLoss = double.NaN;
+        var sums = new double[4];
+        int steps = 0;
+        if (collector.EnvSteps >= config.RandomSteps)
+        {
+            if (!model.IsFitted || collector.EnvSteps - lastFitSteps >= config.ModelFitInterval)
+            {
+                FitReport fit = model.Fit(replay.States, replay.Actions, replay.NextStates, replay.Count);
+                modelLoss = fit.HoldoutMse.Length > 0 ? fit.HoldoutMse.Min() : fit.TrainLoss[^1];
+                lastFitSteps = collector.EnvSteps;
+            }
+            int first = config.ExperienceReplay ? 0 : before;
+            for (int g = 0; g < config.GradientSteps; g++, steps++) TrainStep(first, replay.Count - first, sums);
+        }
+        Iterations++;
+        double Mean(int k) => steps > 0 ? sums[k] / steps : double.NaN;
+        return new Dictionary<string, double>
+        {
+            ["rollout/episode_return"] = collector.MeanEpisodeReturn,
+            ["rollout/episodes"] = collector.EpisodeCount,
+            ["train/value_loss"] = Mean(0),
+            ["train/policy_objective"] = Mean(1),
+            ["train/entropy"] = Mean(2),
+            ["train/importance_weight"] = Mean(3),
+            ["train/model_holdout_mse"] = modelLoss,
+        };
+    }
+
+    // One value step and one policy step on a batch drawn from rows [first, first + count) of the replay.
+    private void TrainStep(int first, int count, double[] sums)
+    {
+        int b = config.BatchSize;
+        var s = new double[b * n];
+        var a = new double[b * m];
+        var next = new double[b * n];
+        var r = new double[b];
+        var discount = new double[b];
+        var behaviour = new double[b];
+        for (int i = 0; i < b; i++)
+        {
+            int row = first + sampleRng.NextInt(count);
+            replay.States.Slice(row * n, n).CopyTo(s.AsSpan(i * n));
+            replay.Actions.Slice(row * m, m).CopyTo(a.AsSpan(i * m));
+            replay.NextStates.Slice(row * n, n).CopyTo(next.AsSpan(i * n));
+            r[i] = replay.Rewards[row];
+            discount[i] = replay.Terminated[row] ? 0 : config.Gamma;
+            behaviour[i] = replay.BehaviourLogProbs[row];
+        }
+        var eta = new double[b * m];
+        var logProb = new double[b];
+        actor.InferNoise(s, a, eta, logProb);
+        double[] zeta = SvgObjectives.ModelNoise(model, s, a, next, b);
+        var w = new double[b];
+        for (int i = 0; i < b; i++) w[i] = config.ExperienceReplay ? Math.Min(Math.Exp(logProb[i] - behaviour[i]), config.MaxImportanceWeight) : 1.0;
+
+        using var scope = TensorScope.Begin();
+        Tensor states = Tensor.FromArray(s, b, n);
+        Tensor weights = Tensor.FromArray(w, b, 1);
+        Tensor discounts = Tensor.FromArray(discount, b, 1);
+        Tensor targets;
+        using (Autograd.NoGrad())
+            targets = (Tensor.FromArray(r, b, 1) + discounts * valueTarget.Forward(Tensor.FromArray(next, b, n))).Detach();
+        Tensor valueLoss = (weights * (value.Forward(states) - targets).Square()).Mean();
+        double valueLossValue = NonFiniteLossException.Check(Name, Iterations, "value loss", valueLoss.Item());
+        valueOptimizer.ZeroGrad();
+        valueLoss.Backward();
+        valueOptimizer.Step();
+
+        // The policy's gradient flows through V's input only: its weights are fixed for this graph.
+        foreach (Tensor p in valueParameters) p.RequiresGrad = false;
+        (Tensor actions, Tensor negativeLogProb) = actor.ActWithEntropy(states, Tensor.FromArray(eta, b, m));
+        Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, weights);
+        Tensor entropy = negativeLogProb.Mean();
+        Tensor loss = (objective + config.EntropyCoefficient * entropy).Neg();
+        double objectiveValue = NonFiniteLossException.Check(Name, Iterations, "policy objective", objective.Item());
+        actorOptimizer.ZeroGrad();
+        loss.Backward();
+        foreach (Tensor p in valueParameters) p.RequiresGrad = true;
+        Gradients.ClipByGlobalNorm(actor.Parameters(), config.MaxGradientNorm);
+        actorOptimizer.Step();
+        Polyak.Update(valueTarget.Parameters(), valueParameters, config.Tau);
+        sums[0] += valueLossValue;
+        sums[1] += objectiveValue;
+        sums[2] += entropy.Item();
+        sums[3] += w.Average();
+    }
+
+    /// <inheritdoc />
+    public InferencePolicy InferencePolicy() => actor.ToInference();
+
+    /// <summary>The policy over the robot's state: a = mid + half * tanh(mean(s)), or a sample from a generator seeded with <paramref name="seed"/>.</summary>
+    public IPolicy Policy(bool deterministic, long seed = 0) => new PolicyActor(InferencePolicy(), deterministic, seed);
+
+    /// <inheritdoc />
+    public void Save(Checkpoint checkpoint)
+    {
+        InferencePolicy().Save(checkpoint);
+        checkpoint.PutModule(SvgSections.Actor, actor);
+        checkpoint.PutModule(CheckpointSections.Value, value);
+        checkpoint.PutModule(SvgSections.ValueTarget, valueTarget);
+        checkpoint.PutOptimizer(CheckpointSections.Optimizer, actorOptimizer);
+        checkpoint.PutOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer);
+        checkpoint.Put(SvgSections.Model, model.WriteState);
+        checkpoint.Put(SvgSections.Replay, replay.Write);
+        checkpoint.Put(SvgSections.Collector, collector.Write);
+        checkpoint.PutRng(CheckpointSections.Rng + "/exploration", collector.Rng);
+        checkpoint.PutRng(CheckpointSections.Rng + "/replay", sampleRng);
+        checkpoint.Put(CheckpointSections.Counters, w =>
+        {
+            w.Write(Iterations);
+            w.Write(lastFitSteps);
+        });
+    }
+
+    /// <inheritdoc />
+    public void Load(Checkpoint checkpoint)
+    {
+        checkpoint.ReadModule(SvgSections.Actor, actor);
+        checkpoint.ReadModule(CheckpointSections.Value, value);
+        checkpoint.ReadModule(SvgSections.ValueTarget, valueTarget);
+        checkpoint.ReadOptimizer(CheckpointSections.Optimizer, actorOptimizer);
+        checkpoint.ReadOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer);
+        checkpoint.Read(SvgSections.Model, model.ReadState);
+        checkpoint.Read(SvgSections.Replay, replay.Read);
+        checkpoint.Read(SvgSections.Collector, collector.Read);
+        Rng exploration = checkpoint.GetRng(CheckpointSections.Rng + "/exploration");
+        Rng sampling = checkpoint.GetRng(CheckpointSections.Rng + "/replay");
+        checkpoint.Read(CheckpointSections.Counters, r =>
+        {
+            Iterations = r.ReadInt32();
+            lastFitSteps = r.ReadInt64();
+        });
+        collector.Rng = exploration;
+        sampleRng = sampling;
+    }
+}

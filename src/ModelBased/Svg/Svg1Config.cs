@@ -1,0 +1,83 @@
+using Control.Dynamics.Learned;
+using Control.Tensors.NN;
+
+namespace Control.ModelBased.Svg;
+
+/// <summary>
+/// Settings of <see cref="Svg1"/>. Defaults follow Heess et al. 2015 ("Learning Continuous Control Policies by Stochastic
+/// Value Gradients": Adam, small tanh networks, a model refitted as data comes, importance weights truncated) with the
+/// sizes measured on the pendulum here.
+/// </summary>
+public sealed record Svg1Config
+{
+    /// <summary>The experience-replay form SVG(1)-ER: updates on transitions of the whole replay, importance-weighted (default false: the last iteration's transitions only, unweighted).</summary>
+    public bool ExperienceReplay { get; init; }
+
+    /// <summary>Env steps per iteration, collected before its updates (default 200).</summary>
+    public int IterationSteps { get; init; } = 200;
+
+    /// <summary>Env steps of uniformly random actions before the policy acts and learning begins (default 1000).</summary>
+    public long RandomSteps { get; init; } = 1000;
+
+    /// <summary>Gradient steps of the value and the policy per iteration (default 200: one per env step).</summary>
+    public int GradientSteps { get; init; } = 200;
+
+    /// <summary>Transitions per gradient step (default 256).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Discount gamma (default 0.99).</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>Adam step size of the policy (default 3e-4).</summary>
+    public double PolicyLearningRate { get; init; } = 3e-4;
+
+    /// <summary>Adam step size of the value function (default 1e-3).</summary>
+    public double ValueLearningRate { get; init; } = 1e-3;
+
+    /// <summary>Polyak weight of the target value function that bootstraps V's targets (default 0.005).</summary>
+    public double Tau { get; init; } = 0.005;
+
+    /// <summary>Weight of the entropy estimate -log pi(a | s) added to the policy's objective (default 0.01): keeps the exploration noise from collapsing early.</summary>
+    public double EntropyCoefficient { get; init; } = 0.01;
+
+    /// <summary>Largest importance weight pi(a | s) / mu(a | s) of SVG(1)-ER (default 5; Heess et al. truncate the weights).</summary>
+    public double MaxImportanceWeight { get; init; } = 5;
+
+    /// <summary>Global norm the policy's gradient is clipped to (default 10).</summary>
+    public double MaxGradientNorm { get; init; } = 10;
+
+    /// <summary>Env steps between refits of the model (default 1000); the first fit is at the end of the random steps.</summary>
+    public int ModelFitInterval { get; init; } = 1000;
+
+    /// <summary>Hidden layers of the policy and of V (default 64-64).</summary>
+    public int[] Hidden { get; init; } = [64, 64];
+
+    /// <summary>Activation of the policy and of V (default tanh: smooth value gradients).</summary>
+    public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>State entries that are angles (sin/cos features for the networks, wrapped inputs for the model); set by the env's preset (default none).</summary>
+    public int[] PeriodicStates { get; init; } = [];
+
+    /// <summary>The learned model f (default 64-64 tanh MLP, 30 epochs per refit continuing from the last weights, float32).</summary>
+    public MlpDynamicsConfig Model { get; init; } = new() { Hidden = [64, 64], Epochs = 30, Patience = 5 };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        const string owner = nameof(Svg1Config);
+        SvgChecks.Require(owner, IterationSteps > 0, nameof(IterationSteps), IterationSteps, "a positive step count");
+        SvgChecks.Require(owner, RandomSteps > 0, nameof(RandomSteps), RandomSteps, "a positive step count (the model needs data before the first update)");
+        SvgChecks.Require(owner, GradientSteps > 0, nameof(GradientSteps), GradientSteps, "a positive count");
+        SvgChecks.Require(owner, BatchSize > 0, nameof(BatchSize), BatchSize, "a positive batch size");
+        SvgChecks.Require(owner, Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "a discount in [0, 1]");
+        SvgChecks.Require(owner, PolicyLearningRate > 0 && double.IsFinite(PolicyLearningRate), nameof(PolicyLearningRate), PolicyLearningRate, "a positive finite learning rate");
+        SvgChecks.Require(owner, ValueLearningRate > 0 && double.IsFinite(ValueLearningRate), nameof(ValueLearningRate), ValueLearningRate, "a positive finite learning rate");
+        SvgChecks.Require(owner, Tau is > 0 and <= 1, nameof(Tau), Tau, "a weight in (0, 1]");
+        SvgChecks.Require(owner, EntropyCoefficient >= 0 && double.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "a non-negative finite weight");
+        SvgChecks.Require(owner, MaxImportanceWeight >= 1 && double.IsFinite(MaxImportanceWeight), nameof(MaxImportanceWeight), MaxImportanceWeight, "a finite weight of at least 1");
+        SvgChecks.Require(owner, MaxGradientNorm > 0, nameof(MaxGradientNorm), MaxGradientNorm, "a positive norm");
+        SvgChecks.Require(owner, ModelFitInterval > 0, nameof(ModelFitInterval), ModelFitInterval, "a positive step count");
+        SvgChecks.Require(owner, Hidden is not null && Hidden.All(h => h > 0), nameof(Hidden), Hidden is null ? "null" : $"[{string.Join(", ", Hidden)}]", "positive layer widths");
+        SvgChecks.Require(owner, Model is not null, nameof(Model), "null", "a model config");
+    }
+}

@@ -1,0 +1,129 @@
+namespace Control.ModelBased.Svg;
+
+/// <summary>
+/// The real transitions of the SVG learners, in the order they happened (one env), with the behaviour policy's
+/// log-density of each action (for SVG(1)-ER's importance weights) and the episode boundaries (for SVG(inf)'s
+/// trajectories). It keeps everything: the model is refitted on all of it.
+/// </summary>
+public sealed class SvgReplay
+{
+    private double[] states, actions, nextStates, rewards, logProbs;
+    private bool[] terminated;
+    private readonly List<int> episodeStarts = [0];
+
+    /// <summary>An empty store of transitions of <paramref name="stateSize"/> states and <paramref name="actionSize"/> actions.</summary>
+    public SvgReplay(int stateSize, int actionSize, int capacity = 1024)
+    {
+        StateSize = stateSize;
+        ActionSize = actionSize;
+        capacity = Math.Max(capacity, 1);
+        states = new double[capacity * stateSize];
+        actions = new double[capacity * actionSize];
+        nextStates = new double[capacity * stateSize];
+        rewards = new double[capacity];
+        logProbs = new double[capacity];
+        terminated = new bool[capacity];
+    }
+
+    /// <summary>n.</summary>
+    public int StateSize { get; }
+
+    /// <summary>m.</summary>
+    public int ActionSize { get; }
+
+    /// <summary>Transitions held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>States (Count x n).</summary>
+    public ReadOnlySpan<double> States => states.AsSpan(0, Count * StateSize);
+
+    /// <summary>Actions (Count x m).</summary>
+    public ReadOnlySpan<double> Actions => actions.AsSpan(0, Count * ActionSize);
+
+    /// <summary>Next states (Count x n).</summary>
+    public ReadOnlySpan<double> NextStates => nextStates.AsSpan(0, Count * StateSize);
+
+    /// <summary>Rewards.</summary>
+    public ReadOnlySpan<double> Rewards => rewards.AsSpan(0, Count);
+
+    /// <summary>Whether each transition ended its episode in a terminal state (not a time limit).</summary>
+    public ReadOnlySpan<bool> Terminated => terminated.AsSpan(0, Count);
+
+    /// <summary>log mu(a | s) of the behaviour policy that chose each action.</summary>
+    public ReadOnlySpan<double> BehaviourLogProbs => logProbs.AsSpan(0, Count);
+
+    /// <summary>The finished episodes as (first row, length), oldest first.</summary>
+    public IReadOnlyList<(int Start, int Length)> Episodes
+        => [.. Enumerable.Range(0, episodeStarts.Count - 1).Select(k => (episodeStarts[k], episodeStarts[k + 1] - episodeStarts[k]))];
+
+    /// <summary>Appends one transition; <paramref name="episodeEnded"/> closes the episode (terminated or truncated).</summary>
+    public void Add(ReadOnlySpan<double> state, ReadOnlySpan<double> action, ReadOnlySpan<double> nextState, double reward, bool isTerminal, double behaviourLogProb, bool episodeEnded)
+    {
+        if (state.Length != StateSize || nextState.Length != StateSize || action.Length != ActionSize)
+            throw new ArgumentException($"SVG replay: expected states of {StateSize} and actions of {ActionSize} values, got {state.Length}, {nextState.Length} and {action.Length}.");
+        if (Count == rewards.Length) Grow();
+        state.CopyTo(states.AsSpan(Count * StateSize));
+        action.CopyTo(actions.AsSpan(Count * ActionSize));
+        nextState.CopyTo(nextStates.AsSpan(Count * StateSize));
+        rewards[Count] = reward;
+        terminated[Count] = isTerminal;
+        logProbs[Count] = behaviourLogProb;
+        Count++;
+        if (episodeEnded) episodeStarts.Add(Count);
+    }
+
+    private void Grow()
+    {
+        int capacity = 2 * rewards.Length;
+        Array.Resize(ref states, capacity * StateSize);
+        Array.Resize(ref actions, capacity * ActionSize);
+        Array.Resize(ref nextStates, capacity * StateSize);
+        Array.Resize(ref rewards, capacity);
+        Array.Resize(ref logProbs, capacity);
+        Array.Resize(ref terminated, capacity);
+    }
+
+    /// <summary>Writes every transition and the episode boundaries.</summary>
+    public void Write(BinaryWriter w)
+    {
+        w.Write(StateSize);
+        w.Write(ActionSize);
+        w.Write(Count);
+        foreach (double v in States) w.Write(v);
+        foreach (double v in Actions) w.Write(v);
+        foreach (double v in NextStates) w.Write(v);
+        for (int i = 0; i < Count; i++)
+        {
+            w.Write(rewards[i]);
+            w.Write(terminated[i]);
+            w.Write(logProbs[i]);
+        }
+        w.Write(episodeStarts.Count);
+        foreach (int s in episodeStarts) w.Write(s);
+    }
+
+    /// <summary>Replaces the contents with what <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The sizes differ from this store's or a count is out of range.</exception>
+    public void Read(BinaryReader r)
+    {
+        int n = r.ReadInt32(), m = r.ReadInt32(), count = r.ReadInt32();
+        if (n != StateSize || m != ActionSize || count < 0 || count > (r.BaseStream.Length - r.BaseStream.Position) / 8)
+            throw new InvalidDataException($"SVG replay: expected {StateSize} states and {ActionSize} actions, got {n} and {m} with {count} transitions");
+        Count = 0;
+        while (rewards.Length < count) Grow();
+        for (int i = 0; i < count * n; i++) states[i] = r.ReadDouble();
+        for (int i = 0; i < count * m; i++) actions[i] = r.ReadDouble();
+        for (int i = 0; i < count * n; i++) nextStates[i] = r.ReadDouble();
+        for (int i = 0; i < count; i++)
+        {
+            rewards[i] = r.ReadDouble();
+            terminated[i] = r.ReadBoolean();
+            logProbs[i] = r.ReadDouble();
+        }
+        Count = count;
+        int starts = r.ReadInt32();
+        if (starts < 1 || starts > count + 1) throw new InvalidDataException($"SVG replay: expected 1 to {count + 1} episode starts, got {starts}");
+        episodeStarts.Clear();
+        for (int i = 0; i < starts; i++) episodeStarts.Add(r.ReadInt32());
+    }
+}
