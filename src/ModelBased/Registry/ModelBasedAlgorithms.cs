@@ -88,6 +88,7 @@ public static class ModelBasedAlgorithms
 
     private static SvgInfConfig SvgInfPreset(string env) => env switch
     {
+        "pendulum" => new SvgInfConfig { PeriodicStates = Angles(env), Horizon = 40, Windows = 64, GradientSteps = 100, PolicyLearningRate = 3e-3, RecentEpisodes = 20 },
         _ => new SvgInfConfig { PeriodicStates = Angles(env) },
     };
 }

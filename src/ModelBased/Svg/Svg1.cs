@@ -3,14 +3,21 @@
 // learns a state value V ~ V^pi and a dynamics model f with s' = f(s, a) + zeta, and values an action by one step of
 // the model: Q(s, a) = r(s, a) + gamma V(f(s, a) + zeta). Each iteration:
 //   act       IterationSteps env steps with a = pi(s, eta), eta ~ N(0, I) (uniform random actions for the first
-//             RandomSteps), recording log mu(a | s) of the acting policy;
+//             RandomSteps), recording eta and log mu(a | s) of the acting policy;
 //   model     every ModelFitInterval env steps, refit f on every transition (continuing from its weights);
 //   update    GradientSteps times, on a batch of transitions (SVG(1): of this iteration; SVG(1)-ER: of the whole replay):
-//             infer eta from (s, a) under the current policy and zeta = s' - f(s, a); weights
-//             w = min(pi(a | s) / mu(a | s), MaxImportanceWeight) for SVG(1)-ER, 1 for SVG(1);
-//             V descends mean w (V(s) - (r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy);
-//             the policy ascends mean w [r(s, pi(s, eta)) + gamma (1 - terminal) V(f(s, pi(s, eta)) + zeta)]
+//             zeta = s' - f(s, a) under the current model, eta the noise inferred from the recorded action under the
+//             policy that acted; weights w = min(pi(a | s) / mu(a | s), MaxImportanceWeight) for SVG(1)-ER, 1 for SVG(1);
+//             V descends mean w (V(s) - (r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy): V^pi from the
+//             behaviour's actions needs the weights;
+//             the policy ascends mean [r(s, pi(s, eta; theta)) + gamma (1 - terminal) V(f(s, pi(s, eta; theta)) + zeta)]
 //             + EntropyCoefficient mean(-log pi) through the fixed eta and zeta, r = -l the env's cost.
+// Two choices differ from the paper's algorithm 3, which infers eta under the current policy and weights the policy's
+// gradient too. Inferred under the current policy, eta rebuilds the recorded action whatever theta is, so every step
+// is the same linearization at old actions: measured on the pendulum, the policy then ran into the squash's
+// saturation and the weights fell to 2e-4 within 6,000 steps. With the acting eta frozen, pi(s, eta; theta) is a
+// sample of the current policy at a replayed state (eta ~ N(0, I) does not depend on theta), so the policy's
+// gradient needs no weight, as the actor updates of SAC and DDPG on replayed states take none.
 // The policy and V read the robot's state (its angles as sine and cosine), not the env's observation.
 using Control.Core;
 using Control.Core.Envs;
@@ -138,19 +145,20 @@ public sealed class Svg1 : IAlgorithm
         var r = new double[b];
         var discount = new double[b];
         var behaviour = new double[b];
+        var eta = new double[b * m];
         for (int i = 0; i < b; i++)
         {
             int row = first + sampleRng.NextInt(count);
             replay.States.Slice(row * n, n).CopyTo(s.AsSpan(i * n));
             replay.Actions.Slice(row * m, m).CopyTo(a.AsSpan(i * m));
+            replay.Noises.Slice(row * m, m).CopyTo(eta.AsSpan(i * m));
             replay.NextStates.Slice(row * n, n).CopyTo(next.AsSpan(i * n));
             r[i] = replay.Rewards[row];
             discount[i] = replay.Terminated[row] ? 0 : config.Gamma;
             behaviour[i] = replay.BehaviourLogProbs[row];
         }
-        var eta = new double[b * m];
         var logProb = new double[b];
-        actor.InferNoise(s, a, eta, logProb);
+        if (config.ExperienceReplay) actor.InferNoise(s, a, new double[b * m], logProb);
         double[] zeta = SvgObjectives.ModelNoise(model, s, a, next, b);
         var w = new double[b];
         for (int i = 0; i < b; i++) w[i] = config.ExperienceReplay ? Math.Min(Math.Exp(logProb[i] - behaviour[i]), config.MaxImportanceWeight) : 1.0;
@@ -171,7 +179,7 @@ public sealed class Svg1 : IAlgorithm
         // The policy's gradient flows through V's input only: its weights are fixed for this graph.
         foreach (Tensor p in valueParameters) p.RequiresGrad = false;
         (Tensor actions, Tensor negativeLogProb) = actor.ActWithEntropy(states, Tensor.FromArray(eta, b, m));
-        Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, weights);
+        Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, Tensor.Full(1.0, DType.Float64, b, 1));
         Tensor entropy = negativeLogProb.Mean();
         Tensor loss = (objective + config.EntropyCoefficient * entropy).Neg();
         double objectiveValue = NonFiniteLossException.Check(Name, Iterations, "policy objective", objective.Item());

@@ -10,7 +10,7 @@ namespace Control.ModelBased.Svg;
 /// </summary>
 public sealed record Svg1Config
 {
-    /// <summary>The experience-replay form SVG(1)-ER: updates on transitions of the whole replay, importance-weighted (default false: the last iteration's transitions only, unweighted).</summary>
+    /// <summary>The experience-replay form SVG(1)-ER: updates on transitions of the whole replay, the value function importance-weighted (default false: the last iteration's transitions only, unweighted).</summary>
     public bool ExperienceReplay { get; init; }
 
     /// <summary>Env steps per iteration, collected before its updates (default 200).</summary>

@@ -67,17 +67,16 @@ public sealed class SvgActor : Module
     }
 
     /// <summary>
-    /// pi(s, eta) (B, m) and -log pi(a | s) (B) of that action (the density of the squashed action on the box, a
-    /// differentiable entropy estimate), on the tape.
+    /// pi(s, eta) (B, m) and the part of -log pi(a | s) that depends on theta at a fixed eta (B):
+    /// sum_j log std_j(s) + log(half_j (1 - tanh(u_j)^2)), u = mean + std * eta (the density of the squashed action on
+    /// the box without the constant eta^2 / 2 + log sqrt(2 pi)): a differentiable entropy estimate.
     /// </summary>
     public (Tensor Action, Tensor NegativeLogProb) ActWithEntropy(Tensor states, Tensor noise)
     {
         (Tensor mean, Tensor logStd) = Gaussian(states);
         Tensor squashed = (mean + logStd.Exp() * noise).Tanh();
         Tensor logJacobian = (half * (1.0 - squashed.Square()) + 1e-9).Log();
-        Tensor gaussian = noise.Detach().Square() * 0.5 + HalfLogTwoPi;
-        Tensor negativeLogProb = (gaussian + logStd + logJacobian).Sum(1);
-        return (mid + half * squashed, negativeLogProb);
+        return (mid + half * squashed, (logStd + logJacobian).Sum(1));
     }
 
     /// <summary>The deterministic action mid + half * tanh(mean(s)), (B, m).</summary>

@@ -5,7 +5,7 @@ using Control.Tensors;
 namespace Control.ModelBased.Svg;
 
 /// <summary>
-/// Runs the SVG policy on one env that exposes its state, recording (s, a, r, s', terminal, log mu(a | s)) into an
+/// Runs the SVG policy on one env that exposes its state, recording (s, a, eta, r, s', terminal, log mu(a | s)) into an
 /// <see cref="SvgReplay"/>: uniformly random actions for the first RandomSteps env steps, then samples
 /// a = pi(s, eta), eta ~ N(0, I). The next state of a transition is read before any reset, so the last transition of
 /// every episode is kept whole.
@@ -17,7 +17,7 @@ public sealed class SvgCollector
     private readonly SvgActor actor;
     private readonly SvgReplay replay;
     private readonly long randomSteps;
-    private readonly double[] observation, state, nextState, action, noise, logProb;
+    private readonly double[] observation, state, nextState, action, noise, inferred, logProb;
     private readonly double uniformLogDensity;
     private readonly Queue<double> recentReturns = new();
     private double episodeReturn;
@@ -36,6 +36,7 @@ public sealed class SvgCollector
         nextState = new double[stateful.StateSize];
         action = new double[actor.ActionSize];
         noise = new double[actor.ActionSize];
+        inferred = new double[actor.ActionSize];
         logProb = new double[1];
         Box box = actor.ControlBounds;
         for (int j = 0; j < box.FlatSize; j++) uniformLogDensity -= Math.Log(box.High[j] - box.Low[j]);
@@ -65,6 +66,7 @@ public sealed class SvgCollector
             if (EnvSteps < randomSteps)
             {
                 for (int j = 0; j < action.Length; j++) action[j] = Rng.Uniform(box.Low[j], box.High[j]);
+                actor.InferNoise(state, action, noise, logProb);
                 behaviourLogProb = uniformLogDensity;
             }
             else
@@ -73,13 +75,13 @@ public sealed class SvgCollector
                 using (TensorScope.Begin())
                 using (Autograd.NoGrad())
                     actor.Act(Tensor.FromArray(state, 1, state.Length), Tensor.FromArray(noise, 1, noise.Length)).ToDoubleArray().CopyTo(action, 0);
-                actor.InferNoise(state, action, noise, logProb);
+                actor.InferNoise(state, action, inferred, logProb);
                 behaviourLogProb = logProb[0];
             }
             StepResult result = env.Step(action, observation);
             stateful.GetState(nextState);
             bool ended = result.Terminated || result.Truncated;
-            replay.Add(state, action, nextState, result.Reward, result.Terminated, behaviourLogProb, ended);
+            replay.Add(state, action, noise, nextState, result.Reward, result.Terminated, behaviourLogProb, ended);
             EnvSteps++;
             episodeReturn += result.Reward;
             if (!ended) continue;

@@ -3,12 +3,16 @@
 // s' = f(s, a) + zeta. Each iteration:
 //   act       IterationSteps env steps with a = pi(s, eta), eta ~ N(0, I) (uniform random for the first RandomSteps);
 //   model     every ModelFitInterval env steps, refit f on every transition (continuing from its weights);
-//   update    GradientSteps times: on the RecentEpisodes last finished episodes, infer every policy noise eta_t (under the
-//             current policy) and every model noise zeta_t = s_{t+1} - f(s_t, a_t), freeze them, and ascend
+//   update    GradientSteps times: on the RecentEpisodes last finished episodes, take every policy noise eta_t as drawn
+//             when acting (for a random warm-up action, the eta under which the policy of that time gives it) and infer
+//             every model noise zeta_t = s_{t+1} - f(s_t, a_t); freeze them, and ascend
 //             sum_t gamma^t r(s_t, a_t) + EntropyCoefficient sum_t -log pi(a_t | s_t) of the trajectory rebuilt from its
 //             recorded first state through a_t = pi(s_t, eta_t; theta), s_{t+1} = f(s_t, a_t) + zeta_t (backpropagation
 //             through time on the real trajectory: at the acting theta it is the real trajectory, so the model's errors do
 //             not accumulate; the model only supplies the derivatives). r = -l is the env's cost.
+// The noises stay those of the acting policy while theta moves: the rebuilt trajectory then leaves the recorded one
+// as the policy changes, so the objective sees the consequences of a step (inferring eta anew under every theta would
+// rebuild the recorded actions whatever theta is, and the steps would extrapolate one linearization without end).
 // With Horizon set, windows of H steps from random starts replace the whole episodes (shorter products of Jacobians).
 using Control.Core;
 using Control.Core.Envs;
@@ -162,14 +166,15 @@ public sealed class SvgInf : IAlgorithm
     }
 
     /// <summary>
-    /// The first states (W, n) of windows of one length L, and per step t the policy noises (W, m) inferred under the
-    /// current policy and the model noises (W, n): with them the policy and the model rebuild the recorded windows.
+    /// The first states (W, n) of windows of one length L, and per step t the policy noises (W, m) of the acting policy
+    /// and the model noises (W, n) under the current model: with them the acting policy and the model rebuild the recorded windows.
     /// </summary>
     public (Tensor Initial, Tensor[] Noise, Tensor[] Zeta) FrozenNoises(IReadOnlyList<(int Start, int Length)> windows, int length)
     {
         int w = windows.Count, rows = w * length;
         var s = new double[rows * n];
         var a = new double[rows * m];
+        var eta = new double[rows * m];
         var next = new double[rows * n];
         for (int k = 0; k < w; k++)
         {
@@ -181,11 +186,10 @@ public sealed class SvgInf : IAlgorithm
                 int row = start + t, at = t * w + k;
                 replay.States.Slice(row * n, n).CopyTo(s.AsSpan(at * n));
                 replay.Actions.Slice(row * m, m).CopyTo(a.AsSpan(at * m));
+                replay.Noises.Slice(row * m, m).CopyTo(eta.AsSpan(at * m));
                 replay.NextStates.Slice(row * n, n).CopyTo(next.AsSpan(at * n));
             }
         }
-        var eta = new double[rows * m];
-        actor.InferNoise(s, a, eta, new double[rows]);
         double[] zeta = SvgObjectives.ModelNoise(model, s, a, next, rows);
         var noises = new Tensor[length];
         var zetas = new Tensor[length];

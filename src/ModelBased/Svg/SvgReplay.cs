@@ -7,7 +7,7 @@ namespace Control.ModelBased.Svg;
 /// </summary>
 public sealed class SvgReplay
 {
-    private double[] states, actions, nextStates, rewards, logProbs;
+    private double[] states, actions, noises, nextStates, rewards, logProbs;
     private bool[] terminated;
     private readonly List<int> episodeStarts = [0];
 
@@ -19,6 +19,7 @@ public sealed class SvgReplay
         capacity = Math.Max(capacity, 1);
         states = new double[capacity * stateSize];
         actions = new double[capacity * actionSize];
+        noises = new double[capacity * actionSize];
         nextStates = new double[capacity * stateSize];
         rewards = new double[capacity];
         logProbs = new double[capacity];
@@ -40,6 +41,12 @@ public sealed class SvgReplay
     /// <summary>Actions (Count x m).</summary>
     public ReadOnlySpan<double> Actions => actions.AsSpan(0, Count * ActionSize);
 
+    /// <summary>
+    /// The policy noise of each action at the time it was taken (Count x m): the eta the acting policy drew, or for a
+    /// random action the eta under which the policy of that time gives it. SVG(inf) freezes these.
+    /// </summary>
+    public ReadOnlySpan<double> Noises => noises.AsSpan(0, Count * ActionSize);
+
     /// <summary>Next states (Count x n).</summary>
     public ReadOnlySpan<double> NextStates => nextStates.AsSpan(0, Count * StateSize);
 
@@ -57,13 +64,15 @@ public sealed class SvgReplay
         => [.. Enumerable.Range(0, episodeStarts.Count - 1).Select(k => (episodeStarts[k], episodeStarts[k + 1] - episodeStarts[k]))];
 
     /// <summary>Appends one transition; <paramref name="episodeEnded"/> closes the episode (terminated or truncated).</summary>
-    public void Add(ReadOnlySpan<double> state, ReadOnlySpan<double> action, ReadOnlySpan<double> nextState, double reward, bool isTerminal, double behaviourLogProb, bool episodeEnded)
+    public void Add(ReadOnlySpan<double> state, ReadOnlySpan<double> action, ReadOnlySpan<double> noise, ReadOnlySpan<double> nextState, double reward, bool isTerminal,
+        double behaviourLogProb, bool episodeEnded)
     {
-        if (state.Length != StateSize || nextState.Length != StateSize || action.Length != ActionSize)
-            throw new ArgumentException($"SVG replay: expected states of {StateSize} and actions of {ActionSize} values, got {state.Length}, {nextState.Length} and {action.Length}.");
+        if (state.Length != StateSize || nextState.Length != StateSize || action.Length != ActionSize || noise.Length != ActionSize)
+            throw new ArgumentException($"SVG replay: expected states of {StateSize}, actions and noises of {ActionSize} values, got {state.Length}, {nextState.Length}, {action.Length} and {noise.Length}.");
         if (Count == rewards.Length) Grow();
         state.CopyTo(states.AsSpan(Count * StateSize));
         action.CopyTo(actions.AsSpan(Count * ActionSize));
+        noise.CopyTo(noises.AsSpan(Count * ActionSize));
         nextState.CopyTo(nextStates.AsSpan(Count * StateSize));
         rewards[Count] = reward;
         terminated[Count] = isTerminal;
@@ -77,6 +86,7 @@ public sealed class SvgReplay
         int capacity = 2 * rewards.Length;
         Array.Resize(ref states, capacity * StateSize);
         Array.Resize(ref actions, capacity * ActionSize);
+        Array.Resize(ref noises, capacity * ActionSize);
         Array.Resize(ref nextStates, capacity * StateSize);
         Array.Resize(ref rewards, capacity);
         Array.Resize(ref logProbs, capacity);
@@ -91,6 +101,7 @@ public sealed class SvgReplay
         w.Write(Count);
         foreach (double v in States) w.Write(v);
         foreach (double v in Actions) w.Write(v);
+        foreach (double v in Noises) w.Write(v);
         foreach (double v in NextStates) w.Write(v);
         for (int i = 0; i < Count; i++)
         {
@@ -113,6 +124,7 @@ public sealed class SvgReplay
         while (rewards.Length < count) Grow();
         for (int i = 0; i < count * n; i++) states[i] = r.ReadDouble();
         for (int i = 0; i < count * m; i++) actions[i] = r.ReadDouble();
+        for (int i = 0; i < count * m; i++) noises[i] = r.ReadDouble();
         for (int i = 0; i < count * n; i++) nextStates[i] = r.ReadDouble();
         for (int i = 0; i < count; i++)
         {
