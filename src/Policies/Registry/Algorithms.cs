@@ -78,6 +78,20 @@ public static class Algorithms
                 _ => new DdpgConfig(),
             },
             c => c.Envs, (env, c, seed) => new Ddpg(env, c, seed)),
+        AlgorithmEntry.For<Svg0Config>("svg0", "SVG(0): stochastic value gradient through a reparameterized tanh-Gaussian actor, one Q critic (bounded Box actions)",
+            env => env switch
+            {
+                "pendulum" => new Svg0Config { LearningRate = 1e-3, LearningStarts = 1000 },
+                _ => new Svg0Config(),
+            },
+            c => c.Envs, (env, c, seed) => new Svg0(env, c, seed)),
+        AlgorithmEntry.For<Svg0GumbelConfig>("svg0-gumbel", "SVG(0) with a straight-through Gumbel-softmax actor, Q on the one-hot action (Discrete actions)",
+            env => env switch
+            {
+                "cartpole" => new Svg0GumbelConfig(),
+                _ => new Svg0GumbelConfig(),
+            },
+            c => c.Envs, (env, c, seed) => new Svg0Gumbel(env, c, seed)),
     ];
 
     // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.
