@@ -51,7 +51,7 @@ public sealed record Svg0Config
     /// Weight c of the entropy bonus in the actor's loss -Q(s, a) + c log pi(a | s) (default 0.01, in reward units per
     /// nat of the normalized action). Without it the pathwise gradient of a concave-looking Q shrinks sigma to the
     /// clamp and the policy stops exploring; a small fixed bonus keeps it open without SAC's temperature tuning.
-    /// Measured on Pendulum (seed 1, 10,000 steps): see the registry's preset.
+    /// On Pendulum it barely matters (seed 1, 10,000 steps, 64-64 networks: 0, 0.01 and 0.1 evaluate at -134, -135, -137).
     /// </summary>
     public double EntropyCoefficient { get; init; } = 0.01;
 

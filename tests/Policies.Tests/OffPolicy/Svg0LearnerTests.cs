@@ -133,10 +133,10 @@ public class Svg0LearnerTests
     public void Svg0GumbelLearnsCartPoleWithinASmallBudget()
     {
         using var env = Envs.MakeVector("cartpole", 1, 1);
-        var svg = new Svg0Gumbel(env, new Svg0GumbelConfig { Network = Medium }, 1);
-        Trainer.Train(svg, new TrainerOptions { TotalSteps = 10_000 });
+        var svg = new Svg0Gumbel(env, new Svg0GumbelConfig { LearningRate = 3e-4 }, 1);
+        Trainer.Train(svg, new TrainerOptions { TotalSteps = 15_000 });
         double mean = Evaluation.Run(svg.Policy(deterministic: true), s => Envs.Make("cartpole", s), 10, 1_000_000).Mean;
         // A random policy scores about 22.
-        Assert.True(mean > 100, $"expected better than 100 after 10,000 steps, got {mean}");
+        Assert.True(mean > 100, $"expected better than 100 after 15,000 steps, got {mean}");
     }
 }
