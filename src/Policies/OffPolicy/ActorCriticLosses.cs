@@ -10,14 +10,24 @@
 //   temperature      -mean_i log alpha (log pi(a_i | s_i) + target entropy), log pi held fixed: alpha grows while the
 //                    policy's entropy is below the target and shrinks above it (the log-alpha form of the authors'
 //                    softlearning code and of Stable-Baselines3);
-//   deterministic actor  -mean_i Q(s_i, mu(s_i)) (Silver et al. 2014's deterministic policy gradient, as in DDPG and TD3).
-// All actions here are normalized, in [-1, 1]^A (ActionScaling).
+//   deterministic actor  -mean_i Q(s_i, mu(s_i)) (Silver et al. 2014's deterministic policy gradient, as in DDPG and TD3);
+//   policy target    y = r + gamma^k (1 - terminated) Q'(s', a'), a' ~ pi(. | s'): the value of the current stochastic
+//                    policy, no entropy term (SVG(0) of Heess et al. 2015, "Learning Continuous Control Policies by
+//                    Stochastic Value Gradients");
+//   stochastic value gradient  mean_i (c log pi(a_i | s_i) - Q(s_i, a_i)), a_i = pi(s_i, z_i; theta) reparameterized:
+//                    SVG(0)'s actor, the gradient dQ/da da/dtheta through the sampled z, with a fixed entropy bonus c;
+//   expected target  y = r + gamma^k (1 - terminated) sum_a' pi(a' | s') Q'(s', onehot(a')) over Discrete actions;
+//   Gumbel-softmax actor  mean_i (-Q(s_i, y_i) - c H(pi(. | s_i))), y_i = softmax((logits_i + g_i) / tau), g ~ Gumbel(0, 1)
+//                    (Jang et al. 2017, "Categorical Reparameterization with Gumbel-Softmax"), one-hot forward and the
+//                    relaxed sample's gradient backward when straight-through.
+// Continuous actions here are normalized, in [-1, 1]^A (ActionScaling); Discrete ones enter the critic one-hot.
 using Control.Core;
 using Control.Tensors;
+using Control.Tensors.Distributions;
 
 namespace Control.Policies.OffPolicy;
 
-/// <summary>The losses and TD targets of DDPG, TD3 and SAC.</summary>
+/// <summary>The losses and TD targets of DDPG, TD3, SAC, SVG(0) and SVG(0) with Gumbel-softmax.</summary>
 public static class ActorCriticLosses
 {
     /// <summary>mean_i (q_i - y_i)^2 for q and y of shape (B, 1).</summary>
@@ -75,4 +85,50 @@ public static class ActorCriticLosses
     /// <summary>-mean_i Q(s_i, mu(s_i)).</summary>
     public static Tensor DeterministicActor(DeterministicActor actor, QCritic critic, Tensor observations)
         => critic.Forward(observations, actor.Forward(observations)).Mean().Neg();
+
+    /// <summary>
+    /// SVG(0)'s TD targets (B, 1), without gradient: <paramref name="rewards"/> (B, 1) plus <paramref name="bootstrap"/>
+    /// (B, 1: gamma^k (1 - terminated)) times Q'(s', a'), a' drawn from the actor at s' with <paramref name="rng"/>.
+    /// </summary>
+    public static Tensor PolicyTargets(TanhGaussianActor actor, QCritic targetCritic, Tensor nextObservations, Tensor rewards, Tensor bootstrap, Rng rng)
+    {
+        using var noGrad = Autograd.NoGrad();
+        Tensor next = actor.Distribution(nextObservations).RSample(rng);
+        return (rewards + bootstrap * targetCritic.Forward(nextObservations, next)).Detach();
+    }
+
+    /// <summary>
+    /// SVG(0)'s actor loss mean_i (c log pi(a_i | s_i) - Q(s_i, a_i)) for a reparameterized sample (<paramref name="action"/>
+    /// (B, A), <paramref name="logProb"/> (B)) of <see cref="TanhGaussianActor.Sample"/>; c is <paramref name="entropyCoefficient"/>.
+    /// </summary>
+    public static Tensor StochasticValueGradient(QCritic critic, Tensor observations, Tensor action, Tensor logProb, double entropyCoefficient)
+        => (entropyCoefficient * logProb.Unsqueeze(1) - critic.Forward(observations, action)).Mean();
+
+    /// <summary>
+    /// The TD targets (B, 1) of a Discrete actor-critic, without gradient: <paramref name="rewards"/> (B, 1) plus
+    /// <paramref name="bootstrap"/> (B, 1) times sum_a' pi(a' | s') Q'(s', onehot(a')) under the actor's current policy.
+    /// </summary>
+    public static Tensor ExpectedTargets(CategoricalActor actor, QCritic targetCritic, Tensor nextObservations, Tensor rewards, Tensor bootstrap)
+    {
+        using var noGrad = Autograd.NoGrad();
+        int b = nextObservations.Dim(0), k = actor.Actions;
+        Tensor probs = actor.Forward(nextObservations).Softmax(1);
+        var values = new Tensor[k];
+        for (int a = 0; a < k; a++) values[a] = targetCritic.Forward(nextObservations, CategoricalActor.OneHot(Enumerable.Repeat(a, b).ToArray(), k, nextObservations.DType));
+        Tensor expected = (probs * Tensor.Concat(values, 1)).Sum(1, keepDim: true);
+        return (rewards + bootstrap * expected).Detach();
+    }
+
+    /// <summary>
+    /// The Gumbel-softmax actor's loss mean_i (-Q(s_i, y_i) - c H(pi(. | s_i))): y_i a relaxed one-hot sample of the
+    /// actor's logits at <paramref name="temperature"/> (Gumbel noise from <paramref name="rng"/>), one-hot in value
+    /// when <paramref name="straightThrough"/>; H the exact entropy of the categorical; c is <paramref name="entropyCoefficient"/>.
+    /// </summary>
+    public static Tensor GumbelSoftmaxActor(CategoricalActor actor, QCritic critic, Tensor observations, double temperature, double entropyCoefficient,
+        Rng rng, bool straightThrough)
+    {
+        var relaxed = new RelaxedOneHotCategorical(actor.Forward(observations), temperature);
+        Tensor y = relaxed.RSample(rng, straightThrough);
+        return (critic.Forward(observations, y).Neg() - entropyCoefficient * relaxed.Discrete.Entropy().Unsqueeze(1)).Mean();
+    }
 }

@@ -19,7 +19,7 @@ public class ActorCriticGradientTests
     private static Tensor Actions(Rng rng) => Tensor.FromArray(Enumerable.Range(0, Batch * Act).Select(_ => rng.Uniform(-0.9, 0.9)).ToArray(), Batch, Act);
 
     // Compares d loss / d theta from Backward with (L(theta + h e_i) - L(theta - h e_i)) / 2h for every parameter element of module.
-    private static void AssertGradientMatchesFiniteDifferences(Module module, Func<Tensor> loss, double tolerance = 1e-6)
+    internal static void AssertGradientMatchesFiniteDifferences(Module module, Func<Tensor> loss, double tolerance = 1e-6)
     {
         module.ZeroGrad();
         loss().Backward();

@@ -17,6 +17,7 @@ public class ActorCriticLearnerTests
             Envs = 2, BufferSize = 150, LearningStarts = 40, BatchSize = 16, TrainFrequency = 2, GradientSteps = 3, IterationSteps = 8,
             TargetUpdateInterval = 2, Network = Small,
         }, seed),
+        "svg0" => new Svg0(env, new Svg0Config { Envs = 2, BufferSize = 150, LearningStarts = 40, BatchSize = 16, TrainFrequency = 2, GradientSteps = 3, IterationSteps = 8, NSteps = 3, Network = Small }, seed),
         "td3" => new Td3(env, new Td3Config { Envs = 2, BufferSize = 150, LearningStarts = 40, BatchSize = 16, TrainFrequency = 2, GradientSteps = 3, IterationSteps = 8, Network = Small }, seed),
         "td3-ou" => new Td3(env, new Td3Config
         {
@@ -31,6 +32,7 @@ public class ActorCriticLearnerTests
     private static float[] Weights(IAlgorithm learner) => (learner switch
     {
         Sac s => s.Actor.Parameters().Concat(s.Critic.Parameters()).Concat(s.TargetCritic.Parameters()),
+        Svg0 v => v.Actor.Parameters().Concat(v.Critic.Parameters()).Concat(v.TargetCritic.Parameters()),
         Td3 t => t.Actor.Parameters().Concat(t.TargetActor.Parameters()).Concat(t.Critic.Parameters()).Concat(t.TargetCritic.Parameters()),
         Ddpg d => d.Actor.Parameters().Concat(d.TargetActor.Parameters()).Concat(d.Critic.Parameters()).Concat(d.TargetCritic.Parameters()),
         _ => throw new ArgumentException(learner.Name),
@@ -72,6 +74,7 @@ public class ActorCriticLearnerTests
     [InlineData("td3")]
     [InlineData("td3-ou")]
     [InlineData("ddpg")]
+    [InlineData("svg0")]
     public void ResumeFromACheckpointReproducesTheUninterruptedRunBitwise(string algorithm)
     {
         (List<double[]> straight, float[] straightWeights) = Run(algorithm, 5, 24);

@@ -22,8 +22,8 @@ public class AlgorithmsTests
             foreach (string env in new[] { "cartpole", "acrobot", "pendulum", "gridworld" })
             {
                 // DQN acts on Discrete actions only, the pendulum's are continuous; the continuous actor-critics the reverse.
-                if (algorithm == "dqn" && env == "pendulum") continue;
-                if (algorithm is "sac" or "td3" or "ddpg" && env != "pendulum") continue;
+                if (algorithm is "dqn" or "svg0-gumbel" && env == "pendulum") continue;
+                if (algorithm is "sac" or "td3" or "ddpg" or "svg0" && env != "pendulum") continue;
                 data.Add(algorithm, env);
             }
         }
@@ -31,8 +31,8 @@ public class AlgorithmsTests
     }
 
     [Fact]
-    public void TheNamesAreTheTenAlgorithms()
-        => Assert.Equal(["reinforce", "a2c", "ppo", "ppo-kl", "trpo", "npg", "dqn", "sac", "td3", "ddpg"], Algorithms.Names);
+    public void TheNamesAreTheTwelveAlgorithms()
+        => Assert.Equal(["reinforce", "a2c", "ppo", "ppo-kl", "trpo", "npg", "dqn", "sac", "td3", "ddpg", "svg0", "svg0-gumbel"], Algorithms.Names);
 
     [Theory]
     [MemberData(nameof(EveryAlgorithmOnEveryPresetEnv))]
