@@ -2,6 +2,7 @@
 // robot (any registered env). Episode k is seeded seed + k as in `control eval`, so the returns of a deterministic
 // policy's export equal the checkpoint's evaluation for the same seeds.
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
 using Control.Robots;
@@ -31,7 +32,7 @@ public static class DeployRun
         CheckSpaces(policy, env);
         if (!(request.SpinMicroseconds >= 0)) throw new ArgumentOutOfRangeException(nameof(request), request.SpinMicroseconds, "run: expected a spin time of at least 0 us");
         IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock(TimeSpan.FromMicroseconds(request.SpinMicroseconds));
-        ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed), config, clock).Run();
+        ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed, policy.Input), config, clock).Run();
         bool any = report.Episodes.Count > 0;
         return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.StopReason.ToString(), report.LastPolicyException?.Message,
             report.Episodes.Count, any ? report.MeanReturn : null, any ? report.StdReturn : null,
@@ -41,14 +42,15 @@ public static class DeployRun
             request.SimulatedClock, report.ElapsedSeconds);
     }
 
-    // The policy's contract against the env it is about to drive: the same observation and action spaces.
+    // The policy's contract against the env it is about to drive: the same observation (or state) and action spaces.
     private static void CheckSpaces(OnnxPolicy policy, IEnv env)
     {
-        if (!policy.ObservationSpace.Equals(env.ObservationSpace) || !policy.ActionSpace.Equals(env.ActionSpace))
+        Space observed = policy.Input == PolicyInput.State ? ExportRun.StateSpace(env) : env.ObservationSpace;
+        if (!policy.ObservationSpace.Equals(observed) || !policy.ActionSpace.Equals(env.ActionSpace))
         {
             throw new ArgumentException(
                 $"run: the policy {policy.ModelSource} (trained on {policy.Env ?? "an unnamed env"}) observes {policy.ObservationSpace.Describe()} and acts in {policy.ActionSpace.Describe()}; "
-                + $"{env.Name} observes {env.ObservationSpace.Describe()} and acts in {env.ActionSpace.Describe()}");
+                + $"{env.Name} {(policy.Input == PolicyInput.State ? "has the state" : "observes")} {observed.Describe()} and acts in {env.ActionSpace.Describe()}");
         }
     }
 }

@@ -6,8 +6,10 @@
 using System.Security.Cryptography;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Onnx;
+using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Registry;
 using Control.Robots;
@@ -34,9 +36,12 @@ public static class ExportRun
             ? checkpoint.GetJson<RunDescription>(RunDescription.Section)
             : throw new CheckpointException($"{request.Checkpoint}: expected a run description (section '{RunDescription.Section}') naming the env and the algorithm, got sections [{string.Join(", ", checkpoint.Sections)}]");
         string sha = Sha256(request.Checkpoint);
-        Space observationSpace = Envs.Make(run.Env).ObservationSpace;
+        // The model-based learners' policies read the robot's state: the file says so and describes the state's box.
+        PolicyInput input = ModelBasedAlgorithms.Contains(run.Algorithm) ? PolicyInput.State : PolicyInput.Observation;
+        IEnv env = Envs.Make(run.Env);
+        Space observationSpace = input == PolicyInput.State ? StateSpace(env) : env.ObservationSpace;
         var options = new OnnxExportOptions { Opset = request.Opset, StaticBatch = request.StaticBatch };
-        byte[] model = OnnxExporter.Export(policy, new OnnxModelInfo(run.Env, run.Algorithm, sha, observationSpace), options);
+        byte[] model = OnnxExporter.Export(policy, new OnnxModelInfo(run.Env, run.Algorithm, sha, observationSpace, input), options);
         ParityDifference parity;
         int mismatches;
         using (OnnxPolicy onnx = OnnxPolicy.Load(model, request.Out))
@@ -128,6 +133,14 @@ public static class ExportRun
                     break;
             }
         }
+    }
+
+    /// <summary>The box of an env's state as a state-feedback policy's input: unbounded, of the state's size.</summary>
+    /// <exception cref="ArgumentException">The env does not expose its state.</exception>
+    public static Box StateSpace(IEnv env)
+    {
+        IStatefulEnv stateful = env.Find<IStatefulEnv>() ?? throw new ArgumentException($"{env.Name}: a state-feedback policy needs an env that exposes its state (IStatefulEnv).");
+        return Box.Uniform(stateful.StateSize, double.NegativeInfinity, double.PositiveInfinity);
     }
 
     // Even rows from the observation space; odd rows around the training statistics when there are some.

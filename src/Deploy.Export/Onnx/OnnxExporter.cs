@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Reflection;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Deploy.Onnx;
 using Control.Policies.Common;
 using Google.Protobuf;
@@ -76,6 +77,7 @@ public static class OnnxExporter
         Add(model, OnnxContract.Keys.ControlVersion, version);
         Add(model, OnnxContract.Keys.ActionHead, HeadName(policy.Head.Kind));
         if (policy.Normalizer is { } normalizer) Add(model, OnnxNames.NormalizerEpsilonKey, normalizer.Epsilon.ToString("R", CultureInfo.InvariantCulture));
+        if (info.Input == PolicyInput.State) Add(model, OnnxContract.Keys.PolicyInput, OnnxContract.Keys.StateInput);
         ModelChecksum.Seal(model);
         return model;
     }

@@ -6,6 +6,7 @@
 // never guesses: what it returns exports to the very bytes it read.
 using System.Globalization;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Deploy.Onnx;
 using Control.Policies.Common;
 using Google.Protobuf;
@@ -55,8 +56,15 @@ public static class OnnxImporter
                 throw new OnnxFormatException(source, $"metadata {OnnxNames.NormalizerEpsilonKey}: expected a number, got \"{text}\"");
             epsilon = value;
         }
+        PolicyInput input = PolicyInput.Observation;
+        if (metadata.TryGetValue(OnnxContract.Keys.PolicyInput, out string? inputText))
+        {
+            input = inputText == OnnxContract.Keys.StateInput
+                ? PolicyInput.State
+                : throw new OnnxFormatException(source, $"metadata {OnnxContract.Keys.PolicyInput}: expected \"{OnnxContract.Keys.StateInput}\" (or no entry for an observation policy), got \"{inputText}\"");
+        }
         InferencePolicy policy = PolicyReader.Read(source, model.Graph, observationSize, metadata[OnnxContract.Keys.ActionHead], actionSpace, epsilon);
-        var info = new OnnxModelInfo(metadata[OnnxContract.Keys.Env], metadata[OnnxContract.Keys.Algorithm], metadata[OnnxContract.Keys.CheckpointSha256], observationSpace);
+        var info = new OnnxModelInfo(metadata[OnnxContract.Keys.Env], metadata[OnnxContract.Keys.Algorithm], metadata[OnnxContract.Keys.CheckpointSha256], observationSpace, input);
         ModelProto expected;
         try
         {

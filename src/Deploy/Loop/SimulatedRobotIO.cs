@@ -1,4 +1,5 @@
-// An IEnv seen as a robot: reading gives the env's current observation, writing steps the env. Episodes follow
+// An IEnv seen as a robot: reading gives the env's current observation (or its state, for a state-feedback policy),
+// writing steps the env. Episodes follow
 // Control's evaluation convention (Policies' Evaluation, `control eval`): episode k is reset with seed + k, so a policy
 // run here through the control loop meets exactly the episodes it meets in evaluation. An episode that ends
 // (terminated or truncated) is recorded, and the env is reset lazily at the next read, which then reports an
@@ -12,17 +13,28 @@ namespace Control.Deploy.Loop;
 public sealed class SimulatedRobotIO : IRobotIO
 {
     private readonly double[] observation;
+    private readonly IStatefulEnv? stateful;
     private readonly List<EpisodeResult> episodes = new(capacity: 64);
     private bool needsReset = true;
     private double episodeReturn;
     private int episodeSteps;
 
-    /// <summary>Drives <paramref name="env"/>; its first episode is reset with <paramref name="seed"/>, episode k with seed + k.</summary>
-    public SimulatedRobotIO(IEnv env, long seed)
+    /// <summary>
+    /// Drives <paramref name="env"/>; its first episode is reset with <paramref name="seed"/>, episode k with seed + k.
+    /// With <paramref name="input"/> <see cref="PolicyInput.State"/> a read gives the env's state instead of its observation.
+    /// </summary>
+    /// <exception cref="ArgumentException">State reads on an env that does not expose its state.</exception>
+    public SimulatedRobotIO(IEnv env, long seed, PolicyInput input = PolicyInput.Observation)
     {
         Env = env ?? throw new ArgumentNullException(nameof(env));
         Seed = seed;
         observation = new double[env.ObservationSpace.FlatSize];
+        if (input == PolicyInput.State)
+        {
+            stateful = env.Find<IStatefulEnv>()
+                ?? throw new ArgumentException($"simulated robot on '{env.Name}': a state-feedback policy needs an env that exposes its state (IStatefulEnv).", nameof(env));
+        }
+        ObservationSize = stateful?.StateSize ?? observation.Length;
     }
 
     /// <summary>The env being driven.</summary>
@@ -32,7 +44,7 @@ public sealed class SimulatedRobotIO : IRobotIO
     public long Seed { get; }
 
     /// <inheritdoc />
-    public int ObservationSize => observation.Length;
+    public int ObservationSize { get; }
 
     /// <inheritdoc />
     public int ActionSize => Env.ActionSpace.FlatSize;
@@ -52,8 +64,8 @@ public sealed class SimulatedRobotIO : IRobotIO
     /// <inheritdoc />
     public ObservationStatus ReadObservation(Span<double> destination)
     {
-        if (destination.Length != observation.Length)
-            throw new ArgumentException($"simulated robot on '{Env.Name}': expected an observation buffer of length {observation.Length}, got length {destination.Length}.", nameof(destination));
+        if (destination.Length != ObservationSize)
+            throw new ArgumentException($"simulated robot on '{Env.Name}': expected an observation buffer of length {ObservationSize}, got length {destination.Length}.", nameof(destination));
         ObservationStatus status = ObservationStatus.Continuing;
         if (needsReset)
         {
@@ -63,7 +75,8 @@ public sealed class SimulatedRobotIO : IRobotIO
             episodeSteps = 0;
             status = ObservationStatus.EpisodeStart;
         }
-        observation.CopyTo(destination);
+        if (stateful is null) observation.CopyTo(destination);
+        else stateful.GetState(destination);
         return status;
     }
 

@@ -74,6 +74,15 @@ public static class OnnxContract
         public const string ActionHead = "control.action_head";
 
         /// <summary>
+        /// "state" when the policy reads the robot's state rather than the env's observation (the model-based learners:
+        /// SVG(1), SVG(inf)); absent for observation policies. The observation space then describes the state.
+        /// </summary>
+        public const string PolicyInput = "control.policy_input";
+
+        /// <summary>The value of <see cref="PolicyInput"/> for a state-feedback policy.</summary>
+        public const string StateInput = "state";
+
+        /// <summary>
         /// The normalizer's epsilon (round-trip decimal), when the policy has a normalizer: the graph holds only the float
         /// std = sqrt(variance + epsilon), and an importer recovers the variance as std^2 - epsilon.
         /// </summary>

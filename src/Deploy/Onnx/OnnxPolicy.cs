@@ -5,6 +5,7 @@
 using System.Globalization;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Control.Deploy.Onnx;
@@ -60,6 +61,12 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
 
     /// <summary>The environment the policy was trained on, or null when the metadata does not say.</summary>
     public string? Env => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.Env);
+
+    /// <summary>
+    /// What the policy reads: the robot's state when the metadata says <see cref="OnnxContract.Keys.StateInput"/> (a
+    /// model-based learner's policy), the env's observation otherwise.
+    /// </summary>
+    public PolicyInput Input => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.PolicyInput) == OnnxContract.Keys.StateInput ? PolicyInput.State : PolicyInput.Observation;
 
     /// <summary>The training algorithm, or null when the metadata does not say.</summary>
     public string? Algorithm => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.Algorithm);
