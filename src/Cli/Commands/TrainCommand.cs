@@ -22,7 +22,7 @@ public static class TrainCommand
         var every = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N iterations (0: at the end only).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (its algorithm, env, config and seed)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("train", "Train a policy model-free: reinforce, a2c, trpo, npg, ppo, ppo-kl, dqn, sac, td3, ddpg.") { env, algo, steps, seed, output, every, resume, json };
+        var command = new Command("train", "Train a policy model-free: reinforce, a2c, trpo, npg, ppo, ppo-kl, dqn, sac, td3, ddpg, qtopt.") { env, algo, steps, seed, output, every, resume, json };
         command.SetAction(parse => context.Guard(() =>
         {
             var request = new TrainRequest(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed))

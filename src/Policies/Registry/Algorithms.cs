@@ -78,6 +78,13 @@ public static class Algorithms
                 _ => new DdpgConfig(),
             },
             c => c.Envs, (env, c, seed) => new Ddpg(env, c, seed)),
+        AlgorithmEntry.For<QtOptConfig>("qtopt", "QT-Opt: twin-Q learning with the max over actions by the cross-entropy method, no actor (bounded Box actions)",
+            env => env switch
+            {
+                "pendulum" => new QtOptConfig { Gamma = 0.98, BufferSize = 200_000, LearningStarts = 1000, BatchSize = 128, Network = new() { Hidden = [64, 64], Activation = Tensors.NN.Activation.Relu, Orthogonal = false } },
+                _ => new QtOptConfig(),
+            },
+            c => c.Envs, (env, c, seed) => new QtOpt(env, c, seed)),
     ];
 
     // Modelled after the RL Zoo's TRPO settings: 2 envs, a 20-epoch critic; gamma 0.9 on the pendulum.
