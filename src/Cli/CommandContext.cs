@@ -43,7 +43,7 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
             return body();
         }
         catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
-            or CheckpointException or OnnxContractException or OnnxFormatException or ExecutionProviderException)
+            or CheckpointException or NoInferencePolicyException or OnnxContractException or OnnxFormatException or ExecutionProviderException)
         {
             Error.WriteLine($"control: {e.Message}");
             return 2;

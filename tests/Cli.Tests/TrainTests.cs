@@ -151,4 +151,32 @@ public class TrainTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void QtOptTrainsEvaluatesAndRefusesExportSayingWhyAndWhatToDo()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            (int code, string output, string error) = Run("train", "--env", "pendulum", "--algo", "qtopt", "--steps", "1000", "--seed", "2", "--out", dir, "--json");
+            Assert.True(code == 0, error);
+            double trained = LastLineJson(output).GetProperty("eval_return").GetDouble();
+            string checkpoint = Path.Combine(dir, "checkpoint.ctl"), onnx = Path.Combine(dir, "policy.onnx");
+            (code, output, error) = Run("eval", "--checkpoint", checkpoint, "--seed", (1_000_000 + 2000).ToString(), "--json");
+            Assert.True(code == 0, error);
+            // The evaluation of the checkpoint runs the same fixed-seed cross-entropy policy on the same critic.
+            Assert.Equal(trained, LastLineJson(output).GetProperty("eval_return").GetDouble());
+
+            (code, _, error) = Run("export", "--checkpoint", checkpoint, "--out", onnx);
+            Assert.True(code == 2, error);
+            Assert.StartsWith("control: qtopt has no inference policy to export", error);
+            Assert.Contains("cross-entropy method", error);
+            Assert.Contains("distil", error);
+            Assert.False(File.Exists(onnx));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -30,6 +30,12 @@ public sealed class InferencePolicy : IPolicy
     /// <summary>Checkpoint section of the action head and action space.</summary>
     public const string HeadSection = "policy/head";
 
+    /// <summary>
+    /// Instead of the three policy sections: the algorithm and the reason (two strings) it has no inference policy, written by
+    /// <see cref="SaveAbsence"/> so that loading the policy says why rather than which section is missing.
+    /// </summary>
+    public const string AbsentSection = "policy/absent";
+
     private readonly float[] input;
     private readonly int[] angles;
 
@@ -162,11 +168,26 @@ public sealed class InferencePolicy : IPolicy
         });
     }
 
+    /// <summary>Records in <paramref name="checkpoint"/> which algorithm has no inference policy, and why (<paramref name="absence"/>'s algorithm and reason).</summary>
+    public static void SaveAbsence(Checkpoint checkpoint, NoInferencePolicyException absence)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(absence);
+        checkpoint.Put(AbsentSection, w =>
+        {
+            w.Write(absence.Algorithm);
+            w.Write(absence.Reason);
+        });
+    }
+
     /// <summary>The policy stored in <paramref name="checkpoint"/> by <see cref="Save"/> (by any algorithm).</summary>
     /// <exception cref="CheckpointException">A section is missing or does not fit.</exception>
+    /// <exception cref="NoInferencePolicyException">The algorithm that wrote the checkpoint has no inference policy (<see cref="SaveAbsence"/>).</exception>
     public static InferencePolicy Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!checkpoint.Has(NormalizerSection) && checkpoint.Has(AbsentSection))
+            throw checkpoint.Get(AbsentSection, r => new NoInferencePolicyException(r.ReadString(), r.ReadString()));
         (int observationSize, ObservationEncoding encoding, ObservationNormalizer? normalizer, int[] angles) = checkpoint.Get(NormalizerSection, r =>
         {
             int size = r.ReadInt32();

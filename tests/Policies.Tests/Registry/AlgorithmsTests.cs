@@ -23,7 +23,7 @@ public class AlgorithmsTests
             {
                 // DQN acts on Discrete actions only, the pendulum's are continuous; the continuous actor-critics the reverse.
                 if (algorithm is "dqn" or "svg0-gumbel" && env == "pendulum") continue;
-                if (algorithm is "sac" or "td3" or "ddpg" or "svg0" && env != "pendulum") continue;
+                if (algorithm is "sac" or "td3" or "ddpg" or "svg0" or "qtopt" && env != "pendulum") continue;
                 data.Add(algorithm, env);
             }
         }
@@ -31,8 +31,8 @@ public class AlgorithmsTests
     }
 
     [Fact]
-    public void TheNamesAreTheTwelveAlgorithms()
-        => Assert.Equal(["reinforce", "a2c", "ppo", "ppo-kl", "trpo", "npg", "dqn", "sac", "td3", "ddpg", "svg0", "svg0-gumbel"], Algorithms.Names);
+    public void TheNamesAreTheRegisteredAlgorithmsInOrder()
+        => Assert.Equal(["reinforce", "a2c", "ppo", "ppo-kl", "trpo", "npg", "dqn", "sac", "td3", "ddpg", "svg0", "svg0-gumbel", "qtopt"], Algorithms.Names);
 
     [Theory]
     [MemberData(nameof(EveryAlgorithmOnEveryPresetEnv))]
@@ -62,6 +62,7 @@ public class AlgorithmsTests
     [InlineData("dqn", "cartpole")]
     [InlineData("sac", "pendulum")]
     [InlineData("td3", "pendulum")]
+    [InlineData("qtopt", "pendulum")]
     public void RestoreRebuildsTheSavedRun(string name, string env)
     {
         (IAlgorithm algorithm, RunDescription run) = Algorithms.Start(name, env, 10_000, 7, MakeVector);
