@@ -32,6 +32,26 @@ public class OnnxImporterTests
     }
 
     [Fact]
+    public void AStateFeedbackPolicySaysSoAndComesBackAsOne()
+    {
+        PolicyCase c = PolicyCases.Get("bptt");
+        byte[] observationModel = OnnxExporter.Export(c.Policy, c.Info);
+        byte[] stateModel = OnnxExporter.Export(c.Policy, c.Info with { Input = Core.Episodes.PolicyInput.State });
+        ImportedPolicy imported = OnnxImporter.Import(stateModel, "state.onnx");
+        Assert.Equal(Core.Episodes.PolicyInput.State, imported.Info.Input);
+        Assert.Equal(stateModel, OnnxExporter.Export(imported.Policy, imported.Info, imported.Options));
+        Assert.Equal(Core.Episodes.PolicyInput.Observation, OnnxImporter.Import(observationModel, "observation.onnx").Info.Input);
+        using (OnnxPolicy onnx = OnnxPolicy.Load(stateModel, "state.onnx")) Assert.Equal(Core.Episodes.PolicyInput.State, onnx.Input);
+        using (OnnxPolicy onnx = OnnxPolicy.Load(observationModel, "observation.onnx")) Assert.Equal(Core.Episodes.PolicyInput.Observation, onnx.Input);
+
+        // Another value of the key is refused by name (the file is resealed, so only the value is wrong).
+        ModelProto model = ModelProto.Parser.ParseFrom(stateModel);
+        Reseal(model, m => m.MetadataProps.Single(p => p.Key == OnnxContract.Keys.PolicyInput).Value = "joints");
+        var e = Assert.Throws<OnnxFormatException>(() => OnnxImporter.Import(model.ToByteArray(), "joints.onnx"));
+        Assert.Contains("control.policy_input: expected \"state\"", e.Message);
+    }
+
+    [Fact]
     public void TheNormalizerComesBackWithItsEpsilonAndAVarianceGivingTheSameFloatStd()
     {
         PolicyCase c = PolicyCases.Get("no-bias-activations");

@@ -48,12 +48,24 @@ public class SimulatedRobotIOTests
         public void Reset() { }
     }
 
-    private static EpisodeResult[] Direct(string env, IPolicy policy, long seed, int episodes)
-        => Enumerable.Range(0, episodes).Select(k => new EpisodeRunner(Envs.Make(env, seed + k)).Run(policy, seed + k)).ToArray();
-
-    private static ControlLoopReport ThroughTheLoop(string env, IPolicy policy, long seed, int episodes, double rateHz = 1000)
+    // A state-feedback swing-up (energy pumping) on the pendulum's (angle, velocity).
+    private sealed class PendulumStateFeedback : IPolicy
     {
-        var io = new SimulatedRobotIO(Envs.Make(env, seed), seed);
+        public int ObservationSize => 2;
+
+        public int ActionSize => 1;
+
+        public void Act(ReadOnlySpan<double> x, Span<double> action) => action[0] = Math.Cos(x[0]) > 0.8 ? -4 * Math.Sin(x[0]) - x[1] : 2 * Math.Sign(x[1] * Math.Cos(x[0]) + 1e-9);
+
+        public void Reset() { }
+    }
+
+    private static EpisodeResult[] Direct(string env, IPolicy policy, long seed, int episodes, PolicyInput input = PolicyInput.Observation)
+        => Enumerable.Range(0, episodes).Select(k => new EpisodeRunner(Envs.Make(env, seed + k), input).Run(policy, seed + k)).ToArray();
+
+    private static ControlLoopReport ThroughTheLoop(string env, IPolicy policy, long seed, int episodes, double rateHz = 1000, PolicyInput input = PolicyInput.Observation)
+    {
+        var io = new SimulatedRobotIO(Envs.Make(env, seed), seed, input);
         var config = new ControlLoopConfig { RateHz = rateHz, Episodes = episodes, Ticks = episodes * Envs.Spec(env).Horizon + 1 };
         return new ControlLoop(policy, io, config, new SimulatedClock()).Run();
     }
@@ -74,6 +86,26 @@ public class SimulatedRobotIOTests
         Assert.Equal(expected.Average(e => e.Return), report.MeanReturn, 12);
         Assert.Equal(0, report.Watchdog.Trips);
         Assert.Equal(0, report.DeadlineMisses);
+    }
+
+    [Fact]
+    public void AStateFeedbackPolicyReadsTheStateThroughTheLoopAsInTheEpisodeRunner()
+    {
+        EpisodeResult[] expected = Direct("pendulum", new PendulumStateFeedback(), seed: 9, episodes: 2, PolicyInput.State);
+        ControlLoopReport report = ThroughTheLoop("pendulum", new PendulumStateFeedback(), seed: 9, episodes: 2, input: PolicyInput.State);
+        Assert.Equal(expected.Select(e => e.Return), report.Episodes.Select(e => e.Return));
+        Assert.Equal(2, new SimulatedRobotIO(Envs.Make("pendulum", 9), 9, PolicyInput.State).ObservationSize);
+        var noState = Assert.Throws<ArgumentException>(() => new SimulatedRobotIO(new Robots.Wrappers.ClipAction(new NoStateEnv()), 1, PolicyInput.State));
+        Assert.Contains("exposes its state", noState.Message);
+    }
+
+    private sealed class NoStateEnv : IEnv
+    {
+        public string Name => "no-state";
+        public Space ObservationSpace { get; } = Box.Uniform(1, -1, 1);
+        public Space ActionSpace { get; } = Box.Uniform(1, -1, 1);
+        public void Reset(Span<double> observation, long? seed = null) => observation.Clear();
+        public StepResult Step(ReadOnlySpan<double> action, Span<double> observation) => new(0, false, false);
     }
 
     [Fact]
