@@ -170,7 +170,7 @@ public sealed class Svg1 : IAlgorithm
         Tensor targets;
         using (Autograd.NoGrad())
             targets = (Tensor.FromArray(r, b, 1) + discounts * valueTarget.Forward(Tensor.FromArray(next, b, n))).Detach();
-        Tensor valueLoss = (weights * (value.Forward(states) - targets).Square()).Mean();
+        Tensor valueLoss = SvgObjectives.ValueLoss(value.Forward, states, targets, weights);
         double valueLossValue = NonFiniteLossException.Check(Name, Iterations, "value loss", valueLoss.Item());
         valueOptimizer.ZeroGrad();
         valueLoss.Backward();

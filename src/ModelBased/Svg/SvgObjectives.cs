@@ -31,6 +31,13 @@ public static class SvgObjectives
         return (weights * q).Mean();
     }
 
+    /// <summary>V's importance-weighted TD loss mean_i w_i (V(s_i) - y_i)^2 for states (B, n), fixed targets (B, 1) and weights (B, 1).</summary>
+    public static Tensor ValueLoss(Func<Tensor, Tensor> value, Tensor states, Tensor targets, Tensor weights)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return (weights * (value(states) - targets).Square()).Mean();
+    }
+
     /// <summary>
     /// SVG(inf): the mean over rows of sum_t gamma^t alive_t (-l(s_t, a_t)) from <paramref name="initial"/> (B, n), with
     /// a_t = <paramref name="act"/>(s_t, noise[t]) and s_{t+1} = f(s_t, a_t) + zeta[t]; <paramref name="alive"/>[t] (B, 1)

@@ -87,6 +87,17 @@ public class SvgGradientTests
     }
 
     [Fact]
+    public void SvgOneValueLossGradientMatchesFiniteDifferences()
+    {
+        var rng = new Rng(5);
+        var value = new SvgValue(N, [0], [6, 5], Activation.Tanh, rng.Fork(1));
+        Tensor states = Tensor.FromArray(Random(rng, Batch * N, 1), Batch, N);
+        Tensor targets = Tensor.FromArray(Random(rng, Batch, 3), Batch, 1);
+        Tensor weights = Tensor.FromArray([1.0, 0.5, 2, 1, 0.2], Batch, 1);
+        AssertGradientMatchesFiniteDifferences(value, () => SvgObjectives.ValueLoss(value.Forward, states, targets, weights));
+    }
+
+    [Fact]
     public void SvgInfinityPolicyGradientMatchesFiniteDifferencesOfTheFrozenNoiseObjective()
     {
         var rng = new Rng(2);

@@ -172,6 +172,18 @@ public class SvgLearnerTests
         }
     }
 
+    // The registry's pendulum presets, small budgets: the deterministic policy beats a random one (about -1200) by far.
+    [Theory]
+    [InlineData("svginf", 3000, -500)]
+    [InlineData("svg1-er", 4000, -900)]
+    public void TheLearnersSwingThePendulumUpWithinASmallBudget(string name, int steps, double threshold)
+    {
+        (IAlgorithm algorithm, _) = ModelBasedAlgorithms.Start(name, "pendulum", 1, s => Envs.Make("pendulum", s));
+        while (algorithm.EnvSteps < steps) algorithm.Iterate();
+        EvaluationResult result = Evaluation.Run(algorithm.Policy(true), s => Envs.Make("pendulum", s), 5, 1_001_000, input: algorithm.Input);
+        Assert.True(result.Returns.Average() > threshold, $"{name}: {result.Returns.Average():F1} after {steps} steps");
+    }
+
     // A Box-action env with no model and no cost.
     private sealed class NoModelEnv : IEnv
     {
