@@ -2,6 +2,7 @@
 // model-free registry of Control.Policies.Registry.Algorithms; and which state entries of each robot are angles.
 using System.Text.Json;
 using Control.Core.Envs;
+using Control.Dynamics.Learned;
 using Control.ModelBased.Svg;
 using Control.Policies.Common;
 using Control.Policies.Registry;
@@ -83,6 +84,12 @@ public static class ModelBasedAlgorithms
 
     private static Svg1Config Svg1Preset(string env, bool experienceReplay) => env switch
     {
+        // Over 50,000 steps the refits dominate: a refit every 2,000 steps of 10 epochs, batches of 128.
+        "cartpole-swingup" => new Svg1Config
+        {
+            ExperienceReplay = experienceReplay, PeriodicStates = Angles(env), BatchSize = 128, ModelFitInterval = 2000,
+            Model = new MlpDynamicsConfig { Hidden = [64, 64], Epochs = 10, Patience = 3 },
+        },
         _ => new Svg1Config { ExperienceReplay = experienceReplay, PeriodicStates = Angles(env) },
     };
 

@@ -58,6 +58,12 @@ public static class Algorithms
                 // The RL Zoo's Pendulum-v1 settings (Adam 1e-3, the rest SB3's defaults) with 1000 random warm-up steps
                 // (five episodes) instead of 100, so that the first critic sees the whole range of torques.
                 "pendulum" => new SacConfig { LearningRate = 1e-3, LearningStarts = 1000 },
+                // The same with 128-128 networks: a 50,000-step budget on two shared cores.
+                "cartpole-swingup" => new SacConfig
+                {
+                    LearningRate = 1e-3, LearningStarts = 1000,
+                    Network = new NetworkConfig { Hidden = [128, 128], Activation = Tensors.NN.Activation.Relu, Orthogonal = false },
+                },
                 _ => new SacConfig(),
             },
             c => c.Envs, (env, c, seed) => new Sac(env, c, seed)),
