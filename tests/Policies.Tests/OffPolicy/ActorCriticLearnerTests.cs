@@ -85,6 +85,33 @@ public class ActorCriticLearnerTests
         Assert.Contains(straight[12], v => v > 0 && double.IsFinite(v));
     }
 
+    // A NaN target-critic weight makes the TD targets NaN: the learner stops before any optimizer step, naming the term.
+    [Theory]
+    [InlineData("sac")]
+    [InlineData("td3")]
+    [InlineData("ddpg")]
+    public void ANaNTargetCriticWeightStopsTrainingBeforeTheUpdateNamingTheCriticLoss(string algorithm)
+    {
+        using var env = Envs.MakeVector("pendulum", 2, 3);
+        IAlgorithm learner = Make(algorithm, env, 3);
+        for (int k = 0; k < 6; k++) learner.Iterate();
+        (Tensors.NN.Module target, Tensors.NN.Module actor, Tensors.NN.Module critic) = learner switch
+        {
+            Sac s => ((Tensors.NN.Module)s.TargetCritic, (Tensors.NN.Module)s.Actor, (Tensors.NN.Module)s.Critic),
+            Td3 t => (t.TargetCritic, t.Actor, t.Critic),
+            Ddpg d => (d.TargetCritic, d.Actor, d.Critic),
+            _ => throw new ArgumentException(algorithm),
+        };
+        float[] Trained() => [.. actor.Parameters().Concat(critic.Parameters()).SelectMany(p => p.ToFloatArray())];
+        float[] before = Trained();
+        target.Parameters()[0].Fill(double.NaN);
+        var e = Assert.Throws<NonFiniteLossException>(() => learner.Iterate());
+        Assert.Equal("critic loss", e.Term);
+        Assert.Equal(6, e.Iteration);
+        Assert.Equal(algorithm, e.Algorithm);
+        Assert.Equal(before, Trained());
+    }
+
     [Fact]
     public void SacLearnsTheTemperatureTowardTheTargetEntropy()
     {
