@@ -16,10 +16,15 @@
 //                    Stochastic Value Gradients");
 //   stochastic value gradient  mean_i (c log pi(a_i | s_i) - Q(s_i, a_i)), a_i = pi(s_i, z_i; theta) reparameterized:
 //                    SVG(0)'s actor, the gradient dQ/da da/dtheta through the sampled z, with a fixed entropy bonus c;
-//   expected target  y = r + gamma^k (1 - terminated) sum_a' pi(a' | s') Q'(s', onehot(a')) over Discrete actions;
-//   Gumbel-softmax actor  mean_i (-Q(s_i, y_i) - c H(pi(. | s_i))), y_i = softmax((logits_i + g_i) / tau), g ~ Gumbel(0, 1)
-//                    (Jang et al. 2017, "Categorical Reparameterization with Gumbel-Softmax"), one-hot forward and the
-//                    relaxed sample's gradient backward when straight-through.
+//   expected soft target  y = r + gamma^k (1 - terminated) sum_a' pi(a' | s') (min_j Q'_j(s', onehot(a')) - alpha log pi(a' | s'))
+//                    over Discrete actions, exact rather than sampled (Christodoulou 2019, "Soft Actor-Critic for
+//                    Discrete Action Settings"); alpha 0 leaves the policy's plain value;
+//   Gumbel-softmax actor  mean_i (-min_j Q_j(s_i, y_i) - alpha H(pi(. | s_i))), y_i = softmax((logits_i + g_i) / tau),
+//                    g ~ Gumbel(0, 1) (Jang et al. 2017, "Categorical Reparameterization with Gumbel-Softmax"), one-hot
+//                    forward and the relaxed sample's gradient backward when straight-through;
+//   discrete temperature  mean_i log alpha (H(pi(. | s_i)) - target entropy), H held fixed: the exact entropy in place
+//                    of the sampled -log pi of the continuous temperature loss, so alpha grows while the policy's entropy
+//                    is below the target and shrinks above it.
 // Continuous actions here are normalized, in [-1, 1]^A (ActionScaling); Discrete ones enter the critic one-hot.
 using Control.Core;
 using Control.Tensors;
@@ -105,30 +110,35 @@ public static class ActorCriticLosses
         => (entropyCoefficient * logProb.Unsqueeze(1) - critic.Forward(observations, action)).Mean();
 
     /// <summary>
-    /// The TD targets (B, 1) of a Discrete actor-critic, without gradient: <paramref name="rewards"/> (B, 1) plus
-    /// <paramref name="bootstrap"/> (B, 1) times sum_a' pi(a' | s') Q'(s', onehot(a')) under the actor's current policy.
+    /// The soft TD targets (B, 1) of a Discrete actor-critic, without gradient: <paramref name="rewards"/> (B, 1) plus
+    /// <paramref name="bootstrap"/> (B, 1) times sum_a' pi(a' | s') (min_j Q'_j(s', onehot(a')) - alpha log pi(a' | s'))
+    /// under the actor's current policy.
     /// </summary>
-    public static Tensor ExpectedTargets(CategoricalActor actor, QCritic targetCritic, Tensor nextObservations, Tensor rewards, Tensor bootstrap)
+    public static Tensor ExpectedTargets(CategoricalActor actor, TwinQCritic targetCritic, Tensor nextObservations, Tensor rewards, Tensor bootstrap, double alpha)
     {
         using var noGrad = Autograd.NoGrad();
         int b = nextObservations.Dim(0), k = actor.Actions;
-        Tensor probs = actor.Forward(nextObservations).Softmax(1);
+        var policy = new Categorical(actor.Forward(nextObservations));
         var values = new Tensor[k];
-        for (int a = 0; a < k; a++) values[a] = targetCritic.Forward(nextObservations, CategoricalActor.OneHot(Enumerable.Repeat(a, b).ToArray(), k, nextObservations.DType));
-        Tensor expected = (probs * Tensor.Concat(values, 1)).Sum(1, keepDim: true);
+        for (int a = 0; a < k; a++) values[a] = targetCritic.Min(nextObservations, CategoricalActor.OneHot(Enumerable.Repeat(a, b).ToArray(), k, nextObservations.DType));
+        Tensor expected = (policy.Probs * (Tensor.Concat(values, 1) - alpha * policy.LogProbs)).Sum(1, keepDim: true);
         return (rewards + bootstrap * expected).Detach();
     }
 
     /// <summary>
-    /// The Gumbel-softmax actor's loss mean_i (-Q(s_i, y_i) - c H(pi(. | s_i))): y_i a relaxed one-hot sample of the
-    /// actor's logits at <paramref name="temperature"/> (Gumbel noise from <paramref name="rng"/>), one-hot in value
-    /// when <paramref name="straightThrough"/>; H the exact entropy of the categorical; c is <paramref name="entropyCoefficient"/>.
+    /// The Gumbel-softmax actor's loss mean_i (-min_j Q_j(s_i, y_i) - alpha H(pi(. | s_i))): y_i a relaxed one-hot sample
+    /// of the actor's logits at <paramref name="temperature"/> (Gumbel noise from <paramref name="rng"/>), one-hot in
+    /// value when <paramref name="straightThrough"/>; H the exact entropy of the categorical.
     /// </summary>
-    public static Tensor GumbelSoftmaxActor(CategoricalActor actor, QCritic critic, Tensor observations, double temperature, double entropyCoefficient,
+    public static Tensor GumbelSoftmaxActor(CategoricalActor actor, TwinQCritic critic, Tensor observations, double temperature, double alpha,
         Rng rng, bool straightThrough)
     {
         var relaxed = new RelaxedOneHotCategorical(actor.Forward(observations), temperature);
         Tensor y = relaxed.RSample(rng, straightThrough);
-        return (critic.Forward(observations, y).Neg() - entropyCoefficient * relaxed.Discrete.Entropy().Unsqueeze(1)).Mean();
+        return (critic.Min(observations, y).Neg() - alpha * relaxed.Discrete.Entropy().Unsqueeze(1)).Mean();
     }
+
+    /// <summary>mean_i log alpha (H_i - target entropy) with the entropies <paramref name="entropy"/> (B) held fixed; <paramref name="logAlpha"/> has one element.</summary>
+    public static Tensor DiscreteTemperature(Tensor logAlpha, Tensor entropy, double targetEntropy)
+        => (logAlpha * (entropy.Detach() - targetEntropy)).Mean();
 }

@@ -1,42 +1,53 @@
 // SVG(0) for Discrete actions through the Gumbel-softmax relaxation (Jang et al. 2017, "Categorical
-// Reparameterization with Gumbel-Softmax"; Maddison et al. 2017, "The Concrete Distribution"), learned off-policy:
+// Reparameterization with Gumbel-Softmax"; Maddison et al. 2017, "The Concrete Distribution"), learned off-policy with
+// SAC's twin critics and learned entropy temperature in their Discrete form (Christodoulou 2019, "Soft Actor-Critic for
+// Discrete Action Settings"); the actor's gradient stays SVG(0)'s pathwise one, through the relaxed sample into Q:
 //   act     sample the categorical pi(. | s) = softmax(logits(s)) (uniformly random actions before LearningStarts),
 //           store the action index in replay (n-step returns if NSteps > 1);
-//   critic  Q_phi(s, onehot(a)) regresses onto y = R + gamma^k (1 - terminated) sum_a' pi(a' | s') Q_phi'(s', onehot(a')),
-//           the expectation under the current policy computed exactly over the K actions rather than sampled (K
-//           critic evaluations instead of one, no sampling noise in the target), Q_phi' a Polyak-averaged copy;
-//   actor   descends mean_i (-Q_phi(s_i, y_i) - c H(pi(. | s_i))), y_i = softmax((logits(s_i) + g_i) / tau),
-//           g ~ Gumbel(0, 1): one-hot in value and the relaxed sample's gradient backward when straight-through, plus a
-//           fixed entropy bonus c.
-// The deterministic policy is argmax_a logits(s)_a. The critic is fitted first, then the actor ascends the new critic
-// with the critic's weights frozen.
+//   temperature  alpha = exp(log alpha), log alpha descends mean_i log alpha (H(pi(. | s_i)) - target), target a
+//           fraction of log K, H exact (skipped when the weight is fixed);
+//   critics Q_1, Q_2 (s, onehot(a)) regress onto y = R + gamma^k (1 - terminated) sum_a' pi(a' | s') (min_j Q'_j(s', onehot(a'))
+//           - alpha log pi(a' | s')), the expectation under the current policy computed exactly over the K actions
+//           (K evaluations of each target critic, no sampling noise), the entropy term only with SoftTargets, Q'_j
+//           Polyak-averaged copies;
+//   actor   descends mean_i (-min_j Q_j(s_i, y_i) - alpha H(pi(. | s_i))), y_i = softmax((logits(s_i) + g_i) / tau),
+//           g ~ Gumbel(0, 1): one-hot in value and the relaxed sample's gradient backward when straight-through.
+// The deterministic policy is argmax_a logits(s)_a. Within a gradient step, as in Sac: the temperature is updated first,
+// the critics are fitted with the alpha from before that update, then the actor ascends the new critics with their
+// weights frozen.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
 using Control.Tensors;
+using Control.Tensors.Distributions;
 using Control.Tensors.Optim;
 
 namespace Control.Policies.OffPolicy;
 
-/// <summary>SVG(0) with a Gumbel-softmax actor and one Q critic on the one-hot action, on a vector env with a Discrete action space.</summary>
+/// <summary>SVG(0) with a Gumbel-softmax actor, twin Q critics on the one-hot action and a learned entropy temperature, on a vector env with a Discrete action space.</summary>
 public sealed class Svg0Gumbel : IAlgorithm
 {
-    /// <summary>Checkpoint section of the critic.</summary>
+    /// <summary>Checkpoint section of the critics.</summary>
     public const string CriticSection = "q";
 
-    /// <summary>Checkpoint section of the critic's optimizer.</summary>
+    /// <summary>Checkpoint section of the critics' optimizer.</summary>
     public const string CriticOptimizerSection = "optimizer/q";
+
+    /// <summary>Checkpoint section of the temperature's optimizer.</summary>
+    public const string AlphaOptimizerSection = "optimizer/alpha";
 
     private readonly Space observationSpace;
     private readonly int inputSize;
     private readonly int actionCount;
     private readonly CategoricalActor actor;
-    private readonly QCritic critic;
-    private readonly QCritic criticTarget;
+    private readonly TwinQCritic critic;
+    private readonly TwinQCritic criticTarget;
     private readonly IReadOnlyList<Tensor> criticParameters;
     private readonly IReadOnlyList<Tensor> criticTargetParameters;
+    private readonly Tensor logAlpha;
     private readonly Adam actorOptimizer;
     private readonly Adam criticOptimizer;
+    private readonly Adam alphaOptimizer;
     private readonly ReplayBuffer replay;
     private readonly ReplayBatch batch;
     private readonly int[] batchActions;
@@ -67,14 +78,19 @@ public sealed class Svg0Gumbel : IAlgorithm
         var root = new Rng(seed);
         Rng init = root.Fork(0);
         actor = new CategoricalActor(inputSize, actionCount, config.Network, init);
-        critic = new QCritic(inputSize, actionCount, config.Network, init);
-        criticTarget = new QCritic(inputSize, actionCount, config.Network, init);
+        critic = new TwinQCritic(inputSize, actionCount, config.Network, init);
+        criticTarget = new TwinQCritic(inputSize, actionCount, config.Network, init);
         criticTarget.CopyParametersFrom(critic);
         criticParameters = critic.Parameters();
         criticTargetParameters = criticTarget.Parameters();
+        TargetEntropy = config.TargetEntropyFraction * Math.Log(actionCount);
+        // A fixed weight of 0 has no log; it stays 0 through Alpha.
+        logAlpha = Tensor.Full(config.EntropyCoefficient > 0 ? Math.Log(config.EntropyCoefficient) : double.NegativeInfinity, DType.Float32, 1);
+        logAlpha.RequiresGrad = true;
         var adam = new AdamConfig { LearningRate = config.LearningRate };
         actorOptimizer = new Adam(actor.Parameters(), adam);
         criticOptimizer = new Adam(criticParameters, adam);
+        alphaOptimizer = new Adam([logAlpha], adam);
         // A Discrete action is stored as one float, its index.
         replay = new ReplayBuffer(config.BufferSize, inputSize, 1);
         batch = new ReplayBatch(config.BatchSize, inputSize, 1);
@@ -93,11 +109,17 @@ public sealed class Svg0Gumbel : IAlgorithm
     /// <summary>The policy network (logits).</summary>
     public CategoricalActor Actor => actor;
 
-    /// <summary>The critic Q_phi(s, onehot(a)).</summary>
-    public QCritic Critic => critic;
+    /// <summary>The twin critics Q_j(s, onehot(a)).</summary>
+    public TwinQCritic Critic => critic;
 
-    /// <summary>The target critic Q_phi'.</summary>
-    public QCritic TargetCritic => criticTarget;
+    /// <summary>The target critics Q'_j.</summary>
+    public TwinQCritic TargetCritic => criticTarget;
+
+    /// <summary>The entropy weight alpha.</summary>
+    public double Alpha => Math.Exp(logAlpha.Span<float>()[0]);
+
+    /// <summary>The entropy the temperature steers the policy's toward, <see cref="Svg0GumbelConfig.TargetEntropyFraction"/> log K nats.</summary>
+    public double TargetEntropy { get; }
 
     /// <summary>The replay buffer.</summary>
     public IReplayBuffer Replay => replay;
@@ -124,7 +146,7 @@ public sealed class Svg0Gumbel : IAlgorithm
     /// </remarks>
     public IReadOnlyDictionary<string, double> Iterate()
     {
-        var sums = new double[4];
+        var sums = new double[5];
         int steps = TrainingRounds.Run(collector, Config.IterationSteps, Config.TrainFrequency, Config.GradientSteps, Config.LearningStarts, () => TrainStep(sums));
         Iterations++;
         double Mean(int k) => steps > 0 ? sums[k] / steps : double.NaN;
@@ -134,6 +156,8 @@ public sealed class Svg0Gumbel : IAlgorithm
             ["rollout/episodes"] = collector.Episodes,
             ["train/critic_loss"] = Mean(0),
             ["train/actor_loss"] = Mean(1),
+            ["train/alpha_loss"] = Mean(4),
+            ["train/alpha"] = Alpha,
             ["train/entropy"] = Mean(2),
             ["train/q_mean"] = Mean(3),
             ["train/gradient_steps"] = GradientStepCount,
@@ -141,8 +165,8 @@ public sealed class Svg0Gumbel : IAlgorithm
         };
     }
 
-    // One gradient step of critic and actor on a replayed batch; adds the critic loss, the actor loss, the policy's
-    // entropy and mean Q(s, a) to the sums.
+    // One gradient step of temperature, critics and actor on a replayed batch; adds the critic loss, the actor loss,
+    // the policy's entropy, mean Q_1(s, a) and the temperature loss to the sums.
     private void TrainStep(double[] sums)
     {
         replay.Sample(replayRng, batch);
@@ -160,17 +184,30 @@ public sealed class Svg0Gumbel : IAlgorithm
         Tensor rewards = Tensor.FromArray(batch.Rewards, b, 1);
         Tensor notDone = Tensor.FromArray(bootstrap, b, 1);
 
-        Tensor y = ActorCriticLosses.ExpectedTargets(actor, criticTarget, next, rewards, notDone);
-        Tensor q = critic.Forward(observations, actions);
-        Tensor criticLoss = ActorCriticLosses.Critic(q, y);
+        double alpha = Alpha;
+        double alphaLoss = double.NaN;
+        Tensor entropy;
+        using (Autograd.NoGrad()) entropy = new Categorical(actor.Forward(observations)).Entropy();
+        if (Config.LearnEntropyCoefficient)
+        {
+            Tensor temperatureLoss = ActorCriticLosses.DiscreteTemperature(logAlpha, entropy, TargetEntropy);
+            alphaLoss = NonFiniteLossException.Check(Name, Iterations, "temperature loss", temperatureLoss.Item());
+            alphaOptimizer.ZeroGrad();
+            temperatureLoss.Backward();
+            alphaOptimizer.Step();
+        }
+
+        Tensor y = ActorCriticLosses.ExpectedTargets(actor, criticTarget, next, rewards, notDone, Config.SoftTargets ? alpha : 0);
+        (Tensor q1, Tensor q2) = critic.Forward(observations, actions);
+        Tensor criticLoss = 0.5 * (ActorCriticLosses.Critic(q1, y) + ActorCriticLosses.Critic(q2, y));
         double criticValue = NonFiniteLossException.Check(Name, Iterations, "critic loss", criticLoss.Item());
         criticOptimizer.ZeroGrad();
         criticLoss.Backward();
         criticOptimizer.Step();
 
-        // The actor's gradient flows through the critic's action input only: its weights are frozen for this graph.
+        // The actor's gradient flows through the critics' action input only: their weights are frozen for this graph.
         SetRequiresGrad(criticParameters, false);
-        Tensor actorLoss = ActorCriticLosses.GumbelSoftmaxActor(actor, critic, observations, Config.Temperature, Config.EntropyCoefficient, updateRng, Config.StraightThrough);
+        Tensor actorLoss = ActorCriticLosses.GumbelSoftmaxActor(actor, critic, observations, Config.Temperature, alpha, updateRng, Config.StraightThrough);
         double actorValue = NonFiniteLossException.Check(Name, Iterations, "actor loss", actorLoss.Item());
         actorOptimizer.ZeroGrad();
         actorLoss.Backward();
@@ -181,8 +218,9 @@ public sealed class Svg0Gumbel : IAlgorithm
         Polyak.Update(criticTargetParameters, criticParameters, Config.Tau);
         sums[0] += criticValue;
         sums[1] += actorValue;
-        using (Autograd.NoGrad()) sums[2] += new Tensors.Distributions.Categorical(actor.Forward(observations)).Entropy().Mean().Item();
-        sums[3] += q.Mean().Item();
+        sums[2] += entropy.Mean().Item();
+        sums[3] += q1.Mean().Item();
+        sums[4] += alphaLoss;
     }
 
     private static void SetRequiresGrad(IReadOnlyList<Tensor> parameters, bool value)
@@ -204,6 +242,7 @@ public sealed class Svg0Gumbel : IAlgorithm
         checkpoint.PutModule(CheckpointSections.TargetQ, criticTarget);
         checkpoint.PutOptimizer(CheckpointSections.Optimizer, actorOptimizer);
         checkpoint.PutOptimizer(CriticOptimizerSection, criticOptimizer);
+        checkpoint.PutOptimizer(AlphaOptimizerSection, alphaOptimizer);
         checkpoint.PutRng(CheckpointSections.Rng + "/exploration", behaviour.Rng);
         checkpoint.PutRng(CheckpointSections.Rng + "/replay", replayRng);
         checkpoint.PutRng(CheckpointSections.Rng + "/update", updateRng);
@@ -212,6 +251,7 @@ public sealed class Svg0Gumbel : IAlgorithm
         {
             w.Write(Iterations);
             w.Write(GradientStepCount);
+            w.Write(logAlpha.Span<float>()[0]);
         });
     }
 
@@ -223,6 +263,7 @@ public sealed class Svg0Gumbel : IAlgorithm
         checkpoint.ReadModule(CheckpointSections.TargetQ, criticTarget);
         checkpoint.ReadOptimizer(CheckpointSections.Optimizer, actorOptimizer);
         checkpoint.ReadOptimizer(CriticOptimizerSection, criticOptimizer);
+        checkpoint.ReadOptimizer(AlphaOptimizerSection, alphaOptimizer);
         Rng exploration = checkpoint.GetRng(CheckpointSections.Rng + "/exploration");
         Rng replaying = checkpoint.GetRng(CheckpointSections.Rng + "/replay");
         Rng updating = checkpoint.GetRng(CheckpointSections.Rng + "/update");
@@ -231,6 +272,7 @@ public sealed class Svg0Gumbel : IAlgorithm
         {
             Iterations = r.ReadInt32();
             GradientStepCount = r.ReadInt64();
+            logAlpha.Span<float>()[0] = r.ReadSingle();
         });
         behaviour.Rng = exploration;
         replayRng = replaying;

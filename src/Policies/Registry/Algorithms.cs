@@ -101,9 +101,11 @@ public static class Algorithms
         AlgorithmEntry.For<Svg0GumbelConfig>("svg0-gumbel", "SVG(0) with a straight-through Gumbel-softmax actor, Q on the one-hot action (Discrete actions)",
             env => env switch
             {
-                // Measured on seed 1 at 20,000 steps (deterministic evaluation): entropy weight 0.01 or 0.1 collapses the
-                // policy onto one action within 1000 gradient steps (9.35); 1.0 with Adam 1e-3 gives 100, with 3e-4 162.
-                "cartpole" => new Svg0GumbelConfig { LearningRate = 3e-4 },
+                // Measured at 30,000 steps on seeds 1 and 2 (deterministic evaluation), learned entropy weight: a target
+                // of 0.98 log 2 keeps the behaviour near uniform and its argmax at 481 and 231 (274 on seed 2 after
+                // 100,000); 0.5 log 2 gives 107 and 284, and with 3-step returns 282 and 500 (the preset; 100,000-step
+                // figures in the benchmark results). A fixed weight of 1 collapsed seed 2 onto one action.
+                "cartpole" => new Svg0GumbelConfig { LearningRate = 3e-4, TargetEntropyFraction = 0.5, NSteps = 3 },
                 _ => new Svg0GumbelConfig(),
             },
             c => c.Envs, (env, c, seed) => new Svg0Gumbel(env, c, seed)),

@@ -151,7 +151,7 @@ public class StochasticValueGradientTests
     {
         var rng = new Rng(14);
         var actor = new CategoricalActor(Obs, Classes, Tiny, rng, DType.Float64);
-        var critic = new QCritic(Obs, Classes, Tiny, rng, DType.Float64);
+        var critic = new TwinQCritic(Obs, Classes, Tiny, rng, DType.Float64);
         Tensor s = Rows(rng, Batch, Obs);
         // Without straight-through the sample softmax((logits + g) / tau) is smooth in theta for fixed Gumbel noise.
         ActorCriticGradientTests.AssertGradientMatchesFiniteDifferences(actor,
@@ -163,10 +163,10 @@ public class StochasticValueGradientTests
     {
         var rng = new Rng(15);
         var actor = new CategoricalActor(Obs, Classes, Tiny, rng, DType.Float64);
-        var critic = new QCritic(Obs, Classes, Tiny, rng, DType.Float64);
+        var critic = new TwinQCritic(Obs, Classes, Tiny, rng, DType.Float64);
         Tensor s = Rows(rng, Batch, Obs);
         const double tau = 0.7, c = 0.1;
-        // The value: -mean Q(s, onehot(argmax of the relaxed sample)) - c mean H.
+        // The value: -mean min_j Q_j(s, onehot(argmax of the relaxed sample)) - c mean H.
         Tensor hard = new RelaxedOneHotCategorical(actor.Forward(s), tau).RSample(new Rng(17), straightThrough: true);
         double[] h = hard.ToDoubleArray();
         for (int i = 0; i < Batch; i++)
@@ -175,15 +175,15 @@ public class StochasticValueGradientTests
             Assert.All(h.Skip(i * Classes).Take(Classes), v => Assert.True(Math.Abs(v) < 1e-12 || Math.Abs(v - 1) < 1e-12, $"row {i}: {v}"));
         }
         Tensor hardValue = Tensor.FromArray(h, Batch, Classes);
-        double[] q = critic.Forward(s, hardValue).ToDoubleArray(), entropy = new Categorical(actor.Forward(s)).Entropy().ToDoubleArray();
+        double[] q = critic.Min(s, hardValue).ToDoubleArray(), entropy = new Categorical(actor.Forward(s)).Entropy().ToDoubleArray();
         double expected = Enumerable.Range(0, Batch).Average(i => -q[i] - c * entropy[i]);
         Assert.Equal(expected, ActorCriticLosses.GumbelSoftmaxActor(actor, critic, s, tau, c, new Rng(17), straightThrough: true).Item(), 12);
 
-        // The gradient: dQ/dy taken at the one-hot value, carried back through the relaxed sample, i.e. the gradient of
+        // The gradient: d min_j Q_j/dy taken at the one-hot value, carried back through the relaxed sample, i.e. the gradient of
         // the surrogate -mean_i (slope_i . soft_i(theta)) - c mean H with the slopes held fixed.
         Tensor y = hardValue.Detach();
         y.RequiresGrad = true;
-        critic.Forward(s, y).Sum().Backward();
+        critic.Min(s, y).Sum().Backward();
         Tensor slope = y.Grad!.Detach();
         actor.ZeroGrad();
         ActorCriticLosses.GumbelSoftmaxActor(actor, critic, s, tau, c, new Rng(17), straightThrough: true).Backward();
@@ -200,21 +200,66 @@ public class StochasticValueGradientTests
     }
 
     [Fact]
-    public void ExpectedTargetsWeighTheTargetQOfEveryActionByThePolicy()
+    public void ExpectedTargetsWeighTheSoftMinimumTargetQOfEveryActionByThePolicy()
     {
         var rng = new Rng(16);
         var actor = new CategoricalActor(Obs, Classes, Tiny, rng, DType.Float64);
-        var target = new QCritic(Obs, Classes, Tiny, rng, DType.Float64);
+        var target = new TwinQCritic(Obs, Classes, Tiny, rng, DType.Float64);
         Tensor next = Rows(rng, Batch, Obs), r = Rows(rng, Batch, 1);
         double[] notDone = [0.99, 0, 0.99, 0.99, 0, 0.99];
-        double[] values = ActorCriticLosses.ExpectedTargets(actor, target, next, r, Tensor.FromArray(notDone, Batch, 1)).ToDoubleArray();
+        const double alpha = 0.3;
+        Tensor y = ActorCriticLosses.ExpectedTargets(actor, target, next, r, Tensor.FromArray(notDone, Batch, 1), alpha);
+        double[] values = y.ToDoubleArray();
         double[] probs = actor.Forward(next).Softmax(1).ToDoubleArray(), rewards = r.ToDoubleArray();
         var q = new double[Classes][];
-        for (int a = 0; a < Classes; a++) q[a] = target.Forward(next, CategoricalActor.OneHot(Enumerable.Repeat(a, Batch).ToArray(), Classes, DType.Float64)).ToDoubleArray();
+        for (int a = 0; a < Classes; a++)
+        {
+            Tensor onehot = CategoricalActor.OneHot(Enumerable.Repeat(a, Batch).ToArray(), Classes, DType.Float64);
+            double[] q1 = target.Q1.Forward(next, onehot).ToDoubleArray(), q2 = target.Q2.Forward(next, onehot).ToDoubleArray();
+            q[a] = q1.Zip(q2, Math.Min).ToArray();
+        }
         for (int i = 0; i < Batch; i++)
         {
-            double expected = rewards[i] + notDone[i] * Enumerable.Range(0, Classes).Sum(a => probs[i * Classes + a] * q[a][i]);
+            double expected = rewards[i] + notDone[i] * Enumerable.Range(0, Classes).Sum(a =>
+            {
+                double p = probs[i * Classes + a];
+                return p * (q[a][i] - alpha * Math.Log(p));
+            });
             Assert.Equal(expected, values[i], 12);
         }
+        Assert.False(y.RequiresGrad);
+        // Without the entropy term the target is the policy's plain expected value.
+        double[] plain = ActorCriticLosses.ExpectedTargets(actor, target, next, r, Tensor.FromArray(notDone, Batch, 1), 0).ToDoubleArray();
+        for (int i = 0; i < Batch; i++)
+            Assert.Equal(rewards[i] + notDone[i] * Enumerable.Range(0, Classes).Sum(a => probs[i * Classes + a] * q[a][i]), plain[i], 12);
+    }
+
+    [Fact]
+    public void DiscreteTemperatureLossGradientIsTheMeanEntropyMinusTheTarget()
+    {
+        Tensor logAlpha = Tensor.FromArray([Math.Log(0.5)], 1);
+        logAlpha.RequiresGrad = true;
+        double[] entropy = [0.1, 0.6, 0.3, 0.05];
+        Tensor loss = ActorCriticLosses.DiscreteTemperature(logAlpha, Tensor.FromArray(entropy, 4), 0.4);
+        Assert.Equal(Math.Log(0.5) * (entropy.Average() - 0.4), loss.Item(), 12);
+        loss.Backward();
+        Assert.Equal(entropy.Average() - 0.4, logAlpha.Grad!.ToDoubleArray()[0], 12);
+        // Below the target entropy the gradient is negative, so descent raises alpha; above it, positive.
+        Assert.True(logAlpha.Grad!.ToDoubleArray()[0] < 0);
+        logAlpha.ZeroGrad();
+        ActorCriticLosses.DiscreteTemperature(logAlpha, Tensor.FromArray([0.69, 0.69], 2), 0.4).Backward();
+        Assert.True(logAlpha.Grad!.ToDoubleArray()[0] > 0);
+    }
+
+    [Fact]
+    public void DiscreteTemperatureLossDoesNotReachTheActorThroughTheEntropy()
+    {
+        var rng = new Rng(18);
+        var actor = new CategoricalActor(Obs, Classes, Tiny, rng, DType.Float64);
+        Tensor logAlpha = Tensor.FromArray([0.0], 1);
+        logAlpha.RequiresGrad = true;
+        Tensor entropy = new Categorical(actor.Forward(Rows(rng, Batch, Obs))).Entropy();
+        ActorCriticLosses.DiscreteTemperature(logAlpha, entropy, 0.5).Backward();
+        Assert.All(actor.Parameters(), p => Assert.True(p.Grad is null || p.Grad.ToDoubleArray().All(v => v == 0)));
     }
 }
