@@ -77,7 +77,7 @@ public static class OnnxExporter
         Add(model, OnnxContract.Keys.ControlVersion, version);
         Add(model, OnnxContract.Keys.ActionHead, HeadName(policy.Head.Kind));
         if (policy.Normalizer is { } normalizer) Add(model, OnnxNames.NormalizerEpsilonKey, normalizer.Epsilon.ToString("R", CultureInfo.InvariantCulture));
-        if (info.Input == PolicyInput.State) Add(model, OnnxContract.Keys.PolicyInput, OnnxContract.Keys.StateInput);
+        if (info.Input == PolicyInput.State) Add(model, OnnxContract.Keys.PolicyInput, OnnxContract.StateInput);
         ModelChecksum.Seal(model);
         return model;
     }

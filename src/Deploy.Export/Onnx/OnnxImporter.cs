@@ -59,9 +59,9 @@ public static class OnnxImporter
         PolicyInput input = PolicyInput.Observation;
         if (metadata.TryGetValue(OnnxContract.Keys.PolicyInput, out string? inputText))
         {
-            input = inputText == OnnxContract.Keys.StateInput
+            input = inputText == OnnxContract.StateInput
                 ? PolicyInput.State
-                : throw new OnnxFormatException(source, $"metadata {OnnxContract.Keys.PolicyInput}: expected \"{OnnxContract.Keys.StateInput}\" (or no entry for an observation policy), got \"{inputText}\"");
+                : throw new OnnxFormatException(source, $"metadata {OnnxContract.Keys.PolicyInput}: expected \"{OnnxContract.StateInput}\" (or no entry for an observation policy), got \"{inputText}\"");
         }
         InferencePolicy policy = PolicyReader.Read(source, model.Graph, observationSize, metadata[OnnxContract.Keys.ActionHead], actionSpace, epsilon);
         var info = new OnnxModelInfo(metadata[OnnxContract.Keys.Env], metadata[OnnxContract.Keys.Algorithm], metadata[OnnxContract.Keys.CheckpointSha256], observationSpace, input);

@@ -37,6 +37,9 @@ public static class OnnxContract
     /// <summary>A Q-network's action values, float32 [batch, n].</summary>
     public const string QValues = "q_values";
 
+    /// <summary>The value of <see cref="Keys.PolicyInput"/> for a state-feedback policy.</summary>
+    public const string StateInput = "state";
+
     /// <summary>The symbolic name of the dynamic batch dimension.</summary>
     public const string BatchDimension = "batch";
 
@@ -78,9 +81,6 @@ public static class OnnxContract
         /// SVG(1), SVG(inf)); absent for observation policies. The observation space then describes the state.
         /// </summary>
         public const string PolicyInput = "control.policy_input";
-
-        /// <summary>The value of <see cref="PolicyInput"/> for a state-feedback policy.</summary>
-        public const string StateInput = "state";
 
         /// <summary>
         /// The normalizer's epsilon (round-trip decimal), when the policy has a normalizer: the graph holds only the float

@@ -63,10 +63,10 @@ public sealed class OnnxPolicy : IPolicy, IDisposable
     public string? Env => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.Env);
 
     /// <summary>
-    /// What the policy reads: the robot's state when the metadata says <see cref="OnnxContract.Keys.StateInput"/> (a
+    /// What the policy reads: the robot's state when the metadata says <see cref="OnnxContract.StateInput"/> (a
     /// model-based learner's policy), the env's observation otherwise.
     /// </summary>
-    public PolicyInput Input => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.PolicyInput) == OnnxContract.Keys.StateInput ? PolicyInput.State : PolicyInput.Observation;
+    public PolicyInput Input => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.PolicyInput) == OnnxContract.StateInput ? PolicyInput.State : PolicyInput.Observation;
 
     /// <summary>The training algorithm, or null when the metadata does not say.</summary>
     public string? Algorithm => signature.Metadata.GetValueOrDefault(OnnxContract.Keys.Algorithm);

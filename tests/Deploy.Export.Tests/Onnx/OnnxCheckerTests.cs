@@ -52,7 +52,7 @@ public class OnnxCheckerTests
             List<JsonElement> rows = RunPython(expected.Keys);
             Assert.Equal(expected.Count, rows.Count);
             string[] keys = [.. typeof(OnnxContract.Keys).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)];
-            Assert.Equal(10, keys.Length);
+            Assert.Equal(11, keys.Length);
             foreach (JsonElement row in rows)
             {
                 (PolicyCase c, OnnxExportOptions options) = expected[row.GetProperty("path").GetString()!];
@@ -65,7 +65,9 @@ public class OnnxCheckerTests
                 string[] outputs = [.. row.GetProperty("outputs").EnumerateArray().Select(o => o[0].GetString()!)];
                 Assert.Equal(ExpectedOutputs(c.Policy.Head), outputs);
                 JsonElement metadata = row.GetProperty("metadata");
-                foreach (string key in keys.Where(k => k != OnnxContract.Keys.NormalizerEpsilon)) Assert.True(metadata.TryGetProperty(key, out _), $"{label}: no metadata {key}");
+                foreach (string key in keys.Where(k => k is not OnnxContract.Keys.NormalizerEpsilon and not OnnxContract.Keys.PolicyInput))
+                    Assert.True(metadata.TryGetProperty(key, out _), $"{label}: no metadata {key}");
+                Assert.False(metadata.TryGetProperty(OnnxContract.Keys.PolicyInput, out _), $"{label}: an observation policy's file has no {OnnxContract.Keys.PolicyInput}");
                 Assert.Equal(c.Policy.Normalizer is not null, metadata.TryGetProperty(OnnxContract.Keys.NormalizerEpsilon, out _));
                 Assert.Equal("1", metadata.GetProperty(OnnxContract.Keys.ContractVersion).GetString());
                 Assert.Equal(c.Info.Env, metadata.GetProperty(OnnxContract.Keys.Env).GetString());
