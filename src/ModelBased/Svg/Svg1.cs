@@ -46,6 +46,10 @@ public sealed class Svg1 : IAlgorithm
     private readonly SvgReplay replay;
     private readonly SvgCollector collector;
     private readonly int n, m;
+    // One gradient step's batch, allocated once: states, actions, next states and acting noises, rewards, discounts,
+    // behaviour and current log-densities, importance weights, and the noises inferred under the current policy.
+    private readonly double[] batchStates, batchActions, batchNextStates, batchNoises, batchInferred;
+    private readonly double[] batchRewards, batchDiscounts, batchBehaviour, batchLogProbs, batchWeights;
     private Rng sampleRng;
     private long lastFitSteps;
 
@@ -73,6 +77,10 @@ public sealed class Svg1 : IAlgorithm
         replay = new SvgReplay(n, m);
         collector = new SvgCollector(env, stateful, actor, replay, config.RandomSteps, root.Fork(1), seed);
         sampleRng = root.Fork(2);
+        int size = config.BatchSize;
+        (batchStates, batchNextStates) = (new double[size * n], new double[size * n]);
+        (batchActions, batchNoises, batchInferred) = (new double[size * m], new double[size * m], new double[size * m]);
+        (batchRewards, batchDiscounts, batchBehaviour, batchLogProbs, batchWeights) = (new double[size], new double[size], new double[size], new double[size], new double[size]);
     }
 
     /// <inheritdoc />
@@ -112,12 +120,7 @@ public sealed class Svg1 : IAlgorithm
         int steps = 0;
         if (collector.EnvSteps >= config.RandomSteps)
         {
-            if (!model.IsFitted || collector.EnvSteps - lastFitSteps >= config.ModelFitInterval)
-            {
-                FitReport fit = model.Fit(replay.States, replay.Actions, replay.NextStates, replay.Count);
-                modelLoss = fit.HoldoutMse.Length > 0 ? fit.HoldoutMse.Min() : fit.TrainLoss[^1];
-                lastFitSteps = collector.EnvSteps;
-            }
+            modelLoss = replay.RefitIfDue(model, collector.EnvSteps, config.ModelFitInterval, ref lastFitSteps);
             int first = config.ExperienceReplay ? 0 : before;
             for (int g = 0; g < config.GradientSteps; g++, steps++) TrainStep(first, replay.Count - first, sums);
         }
@@ -139,13 +142,8 @@ public sealed class Svg1 : IAlgorithm
     private void TrainStep(int first, int count, double[] sums)
     {
         int b = config.BatchSize;
-        var s = new double[b * n];
-        var a = new double[b * m];
-        var next = new double[b * n];
-        var r = new double[b];
-        var discount = new double[b];
-        var behaviour = new double[b];
-        var eta = new double[b * m];
+        (double[] s, double[] a, double[] next, double[] eta) = (batchStates, batchActions, batchNextStates, batchNoises);
+        (double[] r, double[] discount, double[] behaviour, double[] logProb, double[] w) = (batchRewards, batchDiscounts, batchBehaviour, batchLogProbs, batchWeights);
         for (int i = 0; i < b; i++)
         {
             int row = first + sampleRng.NextInt(count);
@@ -157,10 +155,8 @@ public sealed class Svg1 : IAlgorithm
             discount[i] = replay.Terminated[row] ? 0 : config.Gamma;
             behaviour[i] = replay.BehaviourLogProbs[row];
         }
-        var logProb = new double[b];
-        if (config.ExperienceReplay) actor.InferNoise(s, a, new double[b * m], logProb);
+        if (config.ExperienceReplay) actor.InferNoise(s, a, batchInferred, logProb);
         double[] zeta = SvgObjectives.ModelNoise(model, s, a, next, b);
-        var w = new double[b];
         for (int i = 0; i < b; i++) w[i] = config.ExperienceReplay ? Math.Min(Math.Exp(logProb[i] - behaviour[i]), config.MaxImportanceWeight) : 1.0;
 
         using var scope = TensorScope.Begin();

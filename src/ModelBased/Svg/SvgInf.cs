@@ -92,12 +92,7 @@ public sealed class SvgInf : IAlgorithm
         IReadOnlyList<(int Start, int Length)> episodes = replay.Episodes;
         if (collector.EnvSteps >= config.RandomSteps && episodes.Count > 0)
         {
-            if (!model.IsFitted || collector.EnvSteps - lastFitSteps >= config.ModelFitInterval)
-            {
-                FitReport fit = model.Fit(replay.States, replay.Actions, replay.NextStates, replay.Count);
-                modelLoss = fit.HoldoutMse.Length > 0 ? fit.HoldoutMse.Min() : fit.TrainLoss[^1];
-                lastFitSteps = collector.EnvSteps;
-            }
+            modelLoss = replay.RefitIfDue(model, collector.EnvSteps, config.ModelFitInterval, ref lastFitSteps);
             var recent = episodes.Skip(Math.Max(0, episodes.Count - config.RecentEpisodes)).ToArray();
             for (int g = 0; g < config.GradientSteps; g++, steps++)
             {

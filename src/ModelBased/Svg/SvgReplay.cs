@@ -1,3 +1,5 @@
+using Control.Dynamics.Learned;
+
 namespace Control.ModelBased.Svg;
 
 /// <summary>
@@ -63,6 +65,20 @@ public sealed class SvgReplay
     public IReadOnlyList<(int Start, int Length)> Episodes
         => [.. Enumerable.Range(0, episodeStarts.Count - 1).Select(k => (episodeStarts[k], episodeStarts[k + 1] - episodeStarts[k]))];
 
+    /// <summary>
+    /// Refits <paramref name="model"/> on every transition when it has never been fitted or <paramref name="interval"/>
+    /// env steps have passed since <paramref name="lastFitSteps"/> (then set to <paramref name="envSteps"/>); returns the
+    /// fit's best holdout MSE (its last training loss without a holdout), or NaN when no fit was due.
+    /// </summary>
+    public double RefitIfDue(MlpDynamics model, long envSteps, int interval, ref long lastFitSteps)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.IsFitted && envSteps - lastFitSteps < interval) return double.NaN;
+        FitReport fit = model.Fit(States, Actions, NextStates, Count);
+        lastFitSteps = envSteps;
+        return fit.HoldoutMse.Length > 0 ? fit.HoldoutMse.Min() : fit.TrainLoss[^1];
+    }
+
     /// <summary>Appends one transition; <paramref name="episodeEnded"/> closes the episode (terminated or truncated).</summary>
     public void Add(ReadOnlySpan<double> state, ReadOnlySpan<double> action, ReadOnlySpan<double> noise, ReadOnlySpan<double> nextState, double reward, bool isTerminal,
         double behaviourLogProb, bool episodeEnded)
@@ -118,8 +134,11 @@ public sealed class SvgReplay
     public void Read(BinaryReader r)
     {
         int n = r.ReadInt32(), m = r.ReadInt32(), count = r.ReadInt32();
-        if (n != StateSize || m != ActionSize || count < 0 || count > (r.BaseStream.Length - r.BaseStream.Position) / 8)
-            throw new InvalidDataException($"SVG replay: expected {StateSize} states and {ActionSize} actions, got {n} and {m} with {count} transitions");
+        if (n != StateSize || m != ActionSize)
+            throw new InvalidDataException($"SVG replay: expected transitions of {StateSize} states and {ActionSize} actions, got {n} and {m}");
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (count < 0 || count > left / 8)
+            throw new InvalidDataException($"SVG replay: expected a transition count the {left} remaining bytes can hold, got {count}");
         Count = 0;
         while (rewards.Length < count) Grow();
         for (int i = 0; i < count * n; i++) states[i] = r.ReadDouble();

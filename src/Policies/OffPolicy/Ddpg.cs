@@ -31,9 +31,7 @@ public sealed class Ddpg : IAlgorithm
     private readonly Adam actorOptimizer;
     private readonly Adam criticOptimizer;
     private readonly ReplayBuffer replay;
-    private readonly ReplayBatch batch;
-    private readonly float[] normalizedActions;
-    private readonly float[] bootstrap;
+    private readonly ActorCriticBatch batch;
     private readonly ContinuousBehaviour behaviour;
     private readonly OffPolicyCollector collector;
     private Rng replayRng;
@@ -68,9 +66,7 @@ public sealed class Ddpg : IAlgorithm
         actorOptimizer = new Adam(actorParameters, adam);
         criticOptimizer = new Adam(criticParameters, adam);
         replay = new ReplayBuffer(config.BufferSize, inputSize, actionSize);
-        batch = new ReplayBatch(config.BatchSize, inputSize, actionSize);
-        normalizedActions = new float[config.BatchSize * actionSize];
-        bootstrap = new float[config.BatchSize];
+        batch = new ActorCriticBatch(config.BatchSize, inputSize, scaling);
         behaviour = ContinuousBehaviour.Around(actor, config.Noise, config.NoiseSigma, config.NoiseTheta, config.NoiseDt, scaling, env.Count, config.LearningStarts, root.Fork(1));
         collector = new OffPolicyCollector(env, replay, behaviour, 1, config.Gamma);
         replayRng = root.Fork(2);
@@ -148,16 +144,9 @@ public sealed class Ddpg : IAlgorithm
     // One critic and one actor step on a replayed batch, then the target updates.
     private (double CriticLoss, double MeanQ, double? ActorLoss) TrainStep()
     {
-        replay.Sample(replayRng, batch);
-        int b = batch.Size;
-        scaling.Normalize(batch.Actions, normalizedActions);
-        for (int i = 0; i < b; i++) bootstrap[i] = batch.Discounts[i] * (1f - batch.Terminated[i]);
+        batch.Draw(replay, replayRng);
         using var scope = TensorScope.Begin();
-        Tensor observations = Tensor.FromArray(batch.Observations, b, inputSize);
-        Tensor next = Tensor.FromArray(batch.NextObservations, b, inputSize);
-        Tensor actions = Tensor.FromArray(normalizedActions, b, actionSize);
-        Tensor rewards = Tensor.FromArray(batch.Rewards, b, 1);
-        Tensor notDone = Tensor.FromArray(bootstrap, b, 1);
+        (Tensor observations, Tensor next, Tensor actions, Tensor rewards, Tensor notDone) = batch.Tensors();
 
         Tensor y = ActorCriticLosses.SmoothedTargets(actorTarget, criticTarget, null, next, rewards, notDone, 0, 0, null);
         Tensor q = critic.Forward(observations, actions);

@@ -44,9 +44,7 @@ public sealed class QtOpt : IAlgorithm
     private readonly IReadOnlyList<Tensor> criticTargetParameters;
     private readonly Adam criticOptimizer;
     private readonly ReplayBuffer replay;
-    private readonly ReplayBatch batch;
-    private readonly float[] normalizedActions;
-    private readonly float[] bootstrap;
+    private readonly ActorCriticBatch batch;
     private readonly QCem targetCem;
     private readonly CemBehaviour behaviour;
     private readonly OffPolicyCollector collector;
@@ -76,9 +74,7 @@ public sealed class QtOpt : IAlgorithm
         criticTargetParameters = criticTarget.Parameters();
         criticOptimizer = new Adam(criticParameters, new AdamConfig { LearningRate = config.LearningRate });
         replay = new ReplayBuffer(config.BufferSize, inputSize, actionSize);
-        batch = new ReplayBatch(config.BatchSize, inputSize, actionSize);
-        normalizedActions = new float[config.BatchSize * actionSize];
-        bootstrap = new float[config.BatchSize];
+        batch = new ActorCriticBatch(config.BatchSize, inputSize, scaling);
         targetCem = NewCem(config.BatchSize);
         behaviour = new CemBehaviour(critic.Q1, NewCem(env.Count), config.Epsilon, config.NoiseSigma, scaling, env.Count, config.LearningStarts, root.Fork(1));
         collector = new OffPolicyCollector(env, replay, behaviour, 1, config.Gamma);
@@ -168,16 +164,9 @@ public sealed class QtOpt : IAlgorithm
     // One critic step on a replayed batch, then the Polyak update of the targets.
     private (double CriticLoss, double MeanQ, double MeanTarget) TrainStep()
     {
-        replay.Sample(replayRng, batch);
-        int b = batch.Size;
-        scaling.Normalize(batch.Actions, normalizedActions);
-        for (int i = 0; i < b; i++) bootstrap[i] = batch.Discounts[i] * (1f - batch.Terminated[i]);
+        batch.Draw(replay, replayRng);
         using var scope = TensorScope.Begin();
-        Tensor observations = Tensor.FromArray(batch.Observations, b, inputSize);
-        Tensor next = Tensor.FromArray(batch.NextObservations, b, inputSize);
-        Tensor actions = Tensor.FromArray(normalizedActions, b, actionSize);
-        Tensor rewards = Tensor.FromArray(batch.Rewards, b, 1);
-        Tensor notDone = Tensor.FromArray(bootstrap, b, 1);
+        (Tensor observations, Tensor next, Tensor actions, Tensor rewards, Tensor notDone) = batch.Tensors();
 
         Tensor y = Targets(targetCem, criticTarget, next, rewards, notDone, updateRng);
         (Tensor q1, Tensor q2) = critic.Forward(observations, actions);

@@ -37,9 +37,7 @@ public sealed class Svg0 : IAlgorithm
     private readonly Adam actorOptimizer;
     private readonly Adam criticOptimizer;
     private readonly ReplayBuffer replay;
-    private readonly ReplayBatch batch;
-    private readonly float[] normalizedActions;
-    private readonly float[] bootstrap;
+    private readonly ActorCriticBatch batch;
     private readonly TanhGaussianBehaviour behaviour;
     private readonly OffPolicyCollector collector;
     private Rng replayRng;
@@ -71,9 +69,7 @@ public sealed class Svg0 : IAlgorithm
         actorOptimizer = new Adam(actor.Parameters(), adam);
         criticOptimizer = new Adam(criticParameters, adam);
         replay = new ReplayBuffer(config.BufferSize, inputSize, actionSize);
-        batch = new ReplayBatch(config.BatchSize, inputSize, actionSize);
-        normalizedActions = new float[config.BatchSize * actionSize];
-        bootstrap = new float[config.BatchSize];
+        batch = new ActorCriticBatch(config.BatchSize, inputSize, scaling);
         behaviour = new TanhGaussianBehaviour(actor, scaling, env.Count, config.LearningStarts, root.Fork(1));
         collector = new OffPolicyCollector(env, replay, behaviour, config.NSteps, config.Gamma);
         replayRng = root.Fork(2);
@@ -139,16 +135,9 @@ public sealed class Svg0 : IAlgorithm
     // estimate and mean Q(s, a) to the sums.
     private void TrainStep(double[] sums)
     {
-        replay.Sample(replayRng, batch);
-        int b = batch.Size;
-        scaling.Normalize(batch.Actions, normalizedActions);
-        for (int i = 0; i < b; i++) bootstrap[i] = batch.Discounts[i] * (1f - batch.Terminated[i]);
+        batch.Draw(replay, replayRng);
         using var scope = TensorScope.Begin();
-        Tensor observations = Tensor.FromArray(batch.Observations, b, inputSize);
-        Tensor next = Tensor.FromArray(batch.NextObservations, b, inputSize);
-        Tensor actions = Tensor.FromArray(normalizedActions, b, actionSize);
-        Tensor rewards = Tensor.FromArray(batch.Rewards, b, 1);
-        Tensor notDone = Tensor.FromArray(bootstrap, b, 1);
+        (Tensor observations, Tensor next, Tensor actions, Tensor rewards, Tensor notDone) = batch.Tensors();
 
         Tensor y = ActorCriticLosses.PolicyTargets(actor, criticTarget, next, rewards, notDone, updateRng);
         Tensor q = critic.Forward(observations, actions);
