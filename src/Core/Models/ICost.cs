@@ -4,7 +4,8 @@ namespace Control.Core.Models;
 
 /// <summary>
 /// A cost to minimize over a trajectory: sum of stage costs l(x_t, u_t) for t &lt; T, plus lf(x_T).
-/// Implementations are immutable and thread-safe.
+/// Implementations are immutable and thread-safe. Derivatives with respect to x are taken in the tangent
+/// coordinates of <see cref="StateSpace"/> (Lx has its TangentSize entries), as the dynamics' Jacobians are.
 /// </summary>
 public interface ICost
 {
@@ -13,6 +14,9 @@ public interface ICost
 
     /// <summary>m.</summary>
     int ControlSize { get; }
+
+    /// <summary>The manifold of the state (Euclidean R^n unless the cost says otherwise); must match the dynamics'.</summary>
+    IStateSpace StateSpace => new EuclideanStateSpace(StateSize);
 
     /// <summary>l(x, u).</summary>
     double Stage(ReadOnlySpan<double> x, ReadOnlySpan<double> u);

@@ -6,8 +6,9 @@ using Control.Core.Envs;
 namespace Control.Core.Models;
 
 /// <summary>
-/// Discrete-time dynamics x' = f(x, u). Matrices are dense row-major spans: <c>Fx</c> is n x n with
-/// <c>Fx[i * n + j] = d f_i / d x_j</c>, <c>Fu</c> is n x m with <c>Fu[i * m + j] = d f_i / d u_j</c>.
+/// Discrete-time dynamics x' = f(x, u). Matrices are dense row-major spans in the tangent coordinates of
+/// <see cref="StateSpace"/> (nt = its TangentSize; nt = n for Euclidean states): <c>Fx</c> is nt x nt with
+/// <c>Fx[i * nt + j] = d f_i / d x_j</c>, <c>Fu</c> is nt x m with <c>Fu[i * m + j] = d f_i / d u_j</c>.
 /// </summary>
 public interface IDynamics
 {
@@ -16,6 +17,9 @@ public interface IDynamics
 
     /// <summary>Control dimension m.</summary>
     int ControlSize { get; }
+
+    /// <summary>The manifold of the state (Euclidean R^n unless the model says otherwise, e.g. quaternions).</summary>
+    IStateSpace StateSpace => new EuclideanStateSpace(StateSize);
 
     /// <summary>Seconds of simulated time per step.</summary>
     double TimeStep { get; }
@@ -29,7 +33,7 @@ public interface IDynamics
     /// <summary>Writes f(x, u) into <paramref name="next"/>.</summary>
     void Step(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next);
 
-    /// <summary>Writes f(x, u) into <paramref name="next"/> and its Jacobians into <paramref name="fx"/> (n x n) and <paramref name="fu"/> (n x m).</summary>
+    /// <summary>Writes f(x, u) into <paramref name="next"/> and its Jacobians into <paramref name="fx"/> (nt x nt) and <paramref name="fu"/> (nt x m), tangent coordinates.</summary>
     void Linearize(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
         Span<double> next, Span<double> fx, Span<double> fu);
 }
