@@ -2,7 +2,8 @@
 # Installs what the tests need and runs every test of the solution (Release build).
 # CI runs exactly this through .ci/run. Reference libraries for cross-checks come from Debian and are used
 # through /usr/bin/python3: PyTorch (tensor ops, optimizers, distributions), SciPy (Riccati equations) and ONNX (the model checker
-# every exported policy must pass), with OpenBLAS as its BLAS so that
+# every exported policy must pass), MuJoCo 2.2.2 (libmujoco-dev: the physics robots; its C shim is compiled during the
+# build, so it must be installed first), with OpenBLAS as its BLAS so that
 # `control bench tensors` compares against PyTorch as users run it (Debian's default reference BLAS is ~10x slower).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,7 @@ packages=()
 /usr/bin/python3 -c "import scipy" 2>/dev/null || packages+=(python3-scipy)
 /usr/bin/python3 -c "import onnx" 2>/dev/null || packages+=(python3-onnx)
 [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || packages+=(libopenblas0-pthread)
+[ -e /usr/include/mujoco/mujoco.h ] || packages+=(libmujoco-dev)
 if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
