@@ -1,0 +1,73 @@
+// The MuJoCo robots in the env registry. Each task's model is loaded once, on first use, and shared by every
+// env made from it (an mjModel is read-only during simulation); each env owns its mjData. Registering needs
+// no native library: making an env without MuJoCo raises MuJoCoNotInstalledException with the install command.
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Control.Robots.MuJoCo;
+
+/// <summary>A registered MuJoCo task: its env name, time limit, model and how to make the task on it.</summary>
+/// <param name="Name">Env name (mj-...).</param>
+/// <param name="Horizon">Steps per episode.</param>
+/// <param name="Description">One line for listings.</param>
+/// <param name="ModelResource">File name of the embedded MJCF model under Models/.</param>
+/// <param name="Create">Makes the task on the loaded model.</param>
+public sealed record MuJoCoTaskSpec(string Name, int Horizon, string Description, string ModelResource, Func<MuJoCoModel, MuJoCoTask> Create);
+
+/// <summary>The built-in MuJoCo robots and the way to add them to <see cref="Envs"/>.</summary>
+public static class MuJoCoEnvs
+{
+    private static readonly ConcurrentDictionary<string, Lazy<MuJoCoTask>> Tasks = new(StringComparer.Ordinal);
+    private static readonly object Gate = new();
+    private static bool registered;
+
+    /// <summary>The built-in tasks.</summary>
+    public static IReadOnlyList<MuJoCoTaskSpec> BuiltIn { get; } =
+    [
+    ];
+
+    /// <summary>Adds the built-in MuJoCo envs to <see cref="Envs"/> (idempotent).</summary>
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (registered) return;
+            foreach (MuJoCoTaskSpec spec in BuiltIn) Register(spec);
+            registered = true;
+        }
+    }
+
+    /// <summary>Adds one MuJoCo task to <see cref="Envs"/>.</summary>
+    public static void Register(MuJoCoTaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var task = new Lazy<MuJoCoTask>(() => spec.Create(LoadEmbedded(spec.ModelResource)));
+        if (!Tasks.TryAdd(spec.Name, task)) throw new ArgumentException($"{spec.Name}: already registered", nameof(spec));
+        string description = MuJoCoLibrary.IsAvailable ? spec.Description : $"{spec.Description} (needs libmujoco-dev)";
+        Envs.Register(new EnvSpec(spec.Name, spec.Horizon, description, seed => Make(spec.Name, task.Value, seed)));
+    }
+
+    /// <summary>The task behind env <paramref name="name"/> (loads its model on first use).</summary>
+    public static MuJoCoTask Task(string name)
+    {
+        Register();
+        if (!Tasks.TryGetValue(name, out Lazy<MuJoCoTask>? task))
+            throw new ArgumentException($"{name}: no such MuJoCo env; expected one of {string.Join(", ", Tasks.Keys.Order())}");
+        return task.Value;
+    }
+
+    /// <summary>The text of embedded model <paramref name="fileName"/> (e.g. "hopper.xml").</summary>
+    public static string EmbeddedModel(string fileName)
+    {
+        Assembly assembly = typeof(MuJoCoEnvs).Assembly;
+        using Stream stream = assembly.GetManifestResourceStream($"Control.Robots.MuJoCo.Models.{fileName}")
+            ?? throw new ArgumentException($"no embedded MuJoCo model named '{fileName}'");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static MuJoCoModel LoadEmbedded(string fileName) => MuJoCoModel.FromXml(EmbeddedModel(fileName), fileName);
+
+    private static MuJoCoEnv Make(string name, MuJoCoTask task, long seed)
+        => task.HasGoal ? new MuJoCoGoalEnv(name, task, seed) : new MuJoCoEnv(name, task, seed);
+}
