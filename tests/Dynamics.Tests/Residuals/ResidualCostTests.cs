@@ -254,6 +254,40 @@ public class ResidualCostTests
         }
     }
 
+    // The acrobot's tip depth 2 + cos t1 + cos(t1 + t2) = 1/2 (2 cos(t1 / 2))^2 + 1/2 (2 cos((t1 + t2) / 2))^2, the
+    // form the MuJoCo acrobot-swingup task uses (src/Robots.MuJoCo/Models/README.md).
+    [Fact]
+    public void TheAcrobotCostAsResidualsHasTheAnalyticValues()
+    {
+        var space = new EuclideanStateSpace(4);
+        var analytic = new AcrobotCost();
+        var stack = new ResidualStack(
+            new FunctionResidual(space, 1, 2, (x, u, r) =>
+            {
+                r[0] = 2 * Math.Cos(x[0] / 2);
+                r[1] = 2 * Math.Cos((x[0] + x[1]) / 2);
+            }),
+            new StateResidual(space, 1, [2, 3]),
+            new ControlResidual(space, 1));
+        double scale = analytic.TerminalScale;
+        var cost = new ResidualCost(stack,
+        [
+            new ResidualTerm("upright", 0, 2, ResidualNorm.Quadratic, analytic.UprightWeight, scale * analytic.UprightWeight),
+            new ResidualTerm("velocity", 2, 2, ResidualNorm.Quadratic, 2 * analytic.VelocityWeight, scale * 2 * analytic.VelocityWeight),
+            new ResidualTerm("control", 4, 1, ResidualNorm.Quadratic, 2 * analytic.ControlWeight, 0),
+        ]);
+        var reference = new AnalyticCost<AcrobotCost>(analytic);
+        var random = new Random(8);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            (double[] x, double[] u) = Point(random, 4, 1);
+            x[0] *= 7;
+            x[1] *= 7;
+            Assert.Equal(reference.Stage(x, u), cost.Stage(x, u), 12);
+            Assert.Equal(reference.Terminal(x), cost.Terminal(x), 12);
+        }
+    }
+
     [Fact]
     public void IlqrWithTheResidualCostSwingsTheCartPoleUp()
     {
