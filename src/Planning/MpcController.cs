@@ -14,7 +14,7 @@ public sealed class MpcController : IPolicy
     private readonly MpcConfig config;
     private readonly List<double> replanSeconds = [];
     private readonly List<int> replanIterations = [];
-    private double[] deviation = [];
+    private double[] deviation;
     private int stepsSincePlan = -1;
 
     /// <summary>Wraps <paramref name="planner"/>; <paramref name="config"/> defaults to replanning every step with warm starts.</summary>
@@ -27,6 +27,7 @@ public sealed class MpcController : IPolicy
             throw new ArgumentOutOfRangeException(nameof(config), this.config.ReplanEvery,
                 $"MPC: expected ReplanEvery in [1, horizon = {planner.Horizon}].");
         }
+        deviation = new double[planner.Dynamics.StateSpace.TangentSize];
     }
 
     /// <inheritdoc />
