@@ -7,16 +7,19 @@ namespace Control.Dynamics;
 /// Any <see cref="ICost"/> on the tape: <see cref="Stage"/> and <see cref="Terminal"/> give one cost per row,
 /// with backward gx = g Lx, gu = g Lu from <see cref="ICost.StageDerivatives"/> and
 /// <see cref="ICost.TerminalDerivatives"/>. First-order only. Holds one derivative buffer, so an instance belongs
-/// to one thread.
+/// to one thread. States are Euclidean on the tape: a cost whose <see cref="ICost.StateSpace"/> is another manifold
+/// (quaternions) is refused, since its Lx is a tangent vector, not a gradient in coordinates.
 /// </summary>
 public sealed class DifferentiableCost
 {
     private readonly CostDerivatives derivatives;
 
-    /// <summary>Bridges <paramref name="cost"/> onto the tape.</summary>
+    /// <summary>Bridges <paramref name="cost"/> onto the tape; throws <see cref="UnsupportedStateSpaceException"/> for non-Euclidean states.</summary>
     public DifferentiableCost(ICost cost)
     {
         ArgumentNullException.ThrowIfNull(cost);
+        ModelChecks.Euclidean(nameof(DifferentiableCost), cost, cost.StateSpace,
+            "Its Lx is a tangent vector, not a gradient in the coordinates the tape differentiates (gradient learners on manifolds are not supported).");
         Cost = cost;
         derivatives = new CostDerivatives(cost.StateSize, cost.ControlSize);
     }

@@ -7,7 +7,8 @@ namespace Control.Dynamics;
 /// Any <see cref="IDynamics"/> as an <see cref="IDifferentiableDynamics"/>: forward calls
 /// <see cref="IDynamics.Step"/> per row, backward calls <see cref="IDynamics.Linearize"/> at the same (x, u) and
 /// returns gx = Fx' g, gu = Fu' g. First-order only (asking for second derivatives throws). Holds one workspace of
-/// the model and the Jacobian buffers, so an instance belongs to one thread.
+/// the model and the Jacobian buffers, so an instance belongs to one thread. States are Euclidean on the tape: a model
+/// whose <see cref="IDynamics.StateSpace"/> is another manifold (quaternions) is refused.
 /// </summary>
 public sealed class DifferentiableDynamics : IDifferentiableDynamics
 {
@@ -16,10 +17,12 @@ public sealed class DifferentiableDynamics : IDifferentiableDynamics
     private readonly double[] fx;
     private readonly double[] fu;
 
-    /// <summary>Bridges <paramref name="model"/> onto the tape.</summary>
+    /// <summary>Bridges <paramref name="model"/> onto the tape; throws <see cref="UnsupportedStateSpaceException"/> for non-Euclidean states.</summary>
     public DifferentiableDynamics(IDynamics model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ModelChecks.Euclidean(nameof(DifferentiableDynamics), model, model.StateSpace,
+            "The tape treats x as a vector in R^n, so its gradients would be taken in coordinates, not in the tangent (gradient learners on manifolds are not supported).");
         Model = model;
         int n = model.StateSize, m = model.ControlSize;
         workspace = model.CreateWorkspace();

@@ -1,6 +1,7 @@
 // Model-predictive control: any planner becomes a policy. Every ReplanEvery steps the controller shifts the
 // planner's warm start by the steps taken and replans from the measured state; between replans it follows the
-// plan, through the plan's feedback gains when the planner gives them (u = u_bar_t + K_t (x - x_bar_t)).
+// plan, through the plan's feedback gains when the planner gives them (u = u_bar_t + K_t (x - x_bar_t), the deviation
+// taken by the plan's state space: Difference(x_bar_t, x), a tangent vector on a manifold such as quaternions).
 using System.Diagnostics;
 using Control.Core;
 
@@ -13,6 +14,7 @@ public sealed class MpcController : IPolicy
     private readonly MpcConfig config;
     private readonly List<double> replanSeconds = [];
     private readonly List<int> replanIterations = [];
+    private double[] deviation;
     private int stepsSincePlan = -1;
 
     /// <summary>Wraps <paramref name="planner"/>; <paramref name="config"/> defaults to replanning every step with warm starts.</summary>
@@ -25,6 +27,7 @@ public sealed class MpcController : IPolicy
             throw new ArgumentOutOfRangeException(nameof(config), this.config.ReplanEvery,
                 $"MPC: expected ReplanEvery in [1, horizon = {planner.Horizon}].");
         }
+        deviation = new double[planner.Dynamics.StateSpace.TangentSize];
     }
 
     /// <inheritdoc />
@@ -69,12 +72,13 @@ public sealed class MpcController : IPolicy
         if (config.UseFeedback && t > 0 && plan.Gains is not null)
         {
             ReadOnlySpan<double> gain = plan.Gain(t);
-            ReadOnlySpan<double> xBar = plan.State(t);
-            int n = ObservationSize;
+            int nt = plan.TangentSize;
+            if (deviation.Length != nt) deviation = new double[nt];
+            plan.StateSpace.Difference(plan.State(t), observation, deviation);
             for (int i = 0; i < action.Length; i++)
             {
                 double correction = 0;
-                for (int j = 0; j < n; j++) correction += gain[i * n + j] * (observation[j] - xBar[j]);
+                for (int j = 0; j < nt; j++) correction += gain[i * nt + j] * deviation[j];
                 action[i] += correction;
             }
             planner.Dynamics.ControlBounds.Clip(action);

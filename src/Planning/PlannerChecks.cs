@@ -5,7 +5,7 @@ namespace Control.Planning;
 /// <summary>Argument checks shared by the planners.</summary>
 public static class PlannerChecks
 {
-    /// <summary>Throws unless dynamics and cost agree on n and m and x0 has length n.</summary>
+    /// <summary>Throws unless dynamics and cost agree on n and m and on their state space (its size and tangent size).</summary>
     public static void Model(string planner, IDynamics dynamics, ICost cost)
     {
         if (dynamics.StateSize != cost.StateSize || dynamics.ControlSize != cost.ControlSize)
@@ -13,6 +13,7 @@ public static class PlannerChecks
             throw new ArgumentException(
                 $"{planner}: dynamics has n={dynamics.StateSize}, m={dynamics.ControlSize} but the cost expects n={cost.StateSize}, m={cost.ControlSize}.");
         }
+        ModelChecks.StateSpaces(planner, dynamics, cost);
     }
 
     /// <summary>Throws unless <paramref name="x0"/> has n finite entries.</summary>

@@ -5,12 +5,14 @@ namespace Control.Planning;
 
 /// <summary>
 /// The time-varying LQR policy of a solved trajectory: u_t = u_bar_t + K_t (x - x_bar_t), clipped to the
-/// model's bounds, for t = 0..H-1 (the last control and gain are held after the horizon).
+/// model's bounds, for t = 0..H-1 (the last control and gain are held after the horizon). The deviation
+/// x - x_bar_t is the trajectory's <see cref="Trajectory.StateSpace"/> Difference(x_bar_t, x) (a tangent vector on a manifold).
 /// </summary>
 public sealed class TrajectoryFeedbackPolicy : IPolicy
 {
     private readonly Trajectory plan;
     private readonly Box bounds;
+    private readonly double[] deviation;
     private int t;
 
     /// <summary>Follows a copy of <paramref name="trajectory"/>, which must carry gains.</summary>
@@ -18,9 +20,10 @@ public sealed class TrajectoryFeedbackPolicy : IPolicy
     {
         if (trajectory.Gains is null)
             throw new ArgumentException("TrajectoryFeedbackPolicy: expected a trajectory with feedback gains (from iLQR, DDP or LQR), got one without.");
-        plan = new Trajectory(trajectory.Horizon, trajectory.StateSize, trajectory.ControlSize, withGains: true);
+        plan = new Trajectory(trajectory.Horizon, trajectory.StateSize, trajectory.ControlSize, withGains: true, trajectory.StateSpace);
         plan.CopyFrom(trajectory);
         bounds = controlBounds;
+        deviation = new double[plan.TangentSize];
     }
 
     /// <inheritdoc />
@@ -37,12 +40,12 @@ public sealed class TrajectoryFeedbackPolicy : IPolicy
             throw new ArgumentException($"TrajectoryFeedbackPolicy: expected an action buffer of length {ActionSize}, got length {action.Length}.");
         int step = Math.Min(t, plan.Horizon - 1);
         ReadOnlySpan<double> gain = plan.Gain(step);
-        ReadOnlySpan<double> xBar = plan.State(step);
-        int n = ObservationSize;
+        plan.StateSpace.Difference(plan.State(step), observation, deviation);
+        int nt = plan.TangentSize;
         for (int i = 0; i < action.Length; i++)
         {
             double u = plan.Control(step)[i];
-            for (int j = 0; j < n; j++) u += gain[i * n + j] * (observation[j] - xBar[j]);
+            for (int j = 0; j < nt; j++) u += gain[i * nt + j] * deviation[j];
             action[i] = u;
         }
         bounds.Clip(action);

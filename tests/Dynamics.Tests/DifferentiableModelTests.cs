@@ -1,6 +1,6 @@
 // The bridges that put any IDynamics and ICost on the autodiff tape: the gradient of a summed rollout cost with
 // respect to the controls and the initial state against central differences of the plain model, batching, and
-// the typed errors of wrong shapes and of second-order requests.
+// the typed errors of wrong shapes, of second-order requests and of states on a manifold.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Models;
@@ -174,5 +174,61 @@ public class DifferentiableModelTests
         Tensor u = Tensor.Zeros(DType.Float64, 1, 1);
         var e = Assert.Throws<TensorException>(() => Autograd.Grad(f.Step(x, u).Square().Sum(), [x], createGraph: true));
         Assert.Contains("first derivatives only", e.Message);
+    }
+
+    [Fact]
+    public void ModelsAndCostsOnAStateManifoldAreRefused()
+    {
+        IModelEnv env = ModelEnv("cartpole-swingup");
+        var wrapped = new OnAngleSpace(env.Dynamics, env.Cost);
+        var e = Assert.Throws<UnsupportedStateSpaceException>(() => new DifferentiableDynamics(wrapped));
+        Assert.Contains(nameof(OnAngleSpace), e.Message);
+        Assert.Contains(nameof(EuclideanStateSpace), e.Message);
+        Assert.Throws<UnsupportedStateSpaceException>(() => new DifferentiableCost(wrapped));
+    }
+
+    // The model and cost of an env, claiming a state space whose first coordinate is an angle (wrapped differences):
+    // same sizes as R^n, but not Euclidean.
+    private sealed class OnAngleSpace(IDynamics dynamics, ICost cost) : IDynamics, ICost, IStateSpace
+    {
+        public int StateSize => dynamics.StateSize;
+
+        public int ControlSize => dynamics.ControlSize;
+
+        public IStateSpace StateSpace => this;
+
+        public int Size => dynamics.StateSize;
+
+        public int TangentSize => dynamics.StateSize;
+
+        public double TimeStep => dynamics.TimeStep;
+
+        public Box ControlBounds => dynamics.ControlBounds;
+
+        public DynamicsWorkspace CreateWorkspace() => dynamics.CreateWorkspace();
+
+        public void Step(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next) => dynamics.Step(workspace, x, u, next);
+
+        public void Linearize(DynamicsWorkspace workspace, ReadOnlySpan<double> x, ReadOnlySpan<double> u, Span<double> next, Span<double> fx, Span<double> fu)
+            => dynamics.Linearize(workspace, x, u, next, fx, fu);
+
+        public double Stage(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => cost.Stage(x, u);
+
+        public double Terminal(ReadOnlySpan<double> x) => cost.Terminal(x);
+
+        public void StageDerivatives(ReadOnlySpan<double> x, ReadOnlySpan<double> u, CostDerivatives d) => cost.StageDerivatives(x, u, d);
+
+        public void TerminalDerivatives(ReadOnlySpan<double> x, CostDerivatives d) => cost.TerminalDerivatives(x, d);
+
+        public void Integrate(ReadOnlySpan<double> x, ReadOnlySpan<double> dx, Span<double> result)
+        {
+            for (int i = 0; i < Size; i++) result[i] = x[i] + dx[i];
+        }
+
+        public void Difference(ReadOnlySpan<double> x0, ReadOnlySpan<double> x1, Span<double> dx)
+        {
+            for (int i = 0; i < Size; i++) dx[i] = x1[i] - x0[i];
+            dx[0] = Math.IEEERemainder(dx[0], 2 * Math.PI);
+        }
     }
 }

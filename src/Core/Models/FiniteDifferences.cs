@@ -1,13 +1,29 @@
 // Central finite differences of any IDynamics or ICost: the independent check of analytic, autodiff and
-// simulator derivatives, and a fallback for models that provide none.
+// simulator derivatives, and a fallback for models that provide none. On a state manifold (IStateSpace) they are
+// taken in tangent coordinates: states are perturbed with Integrate(x, +-h e_j) and outputs mapped to the tangent
+// at f(x, u) with Difference.
 namespace Control.Core.Models;
 
-/// <summary>Central-difference derivatives (double precision, step h scaled by max(1, |x|)).</summary>
+/// <summary>Central-difference derivatives (double precision, step h scaled by max(1, |x|) in coordinates, h in tangents).</summary>
 public static class FiniteDifferences
 {
-    /// <summary>Fills Fx (n x n) and Fu (n x m) of <paramref name="model"/> at (x, u) by central differences.</summary>
+    /// <summary>
+    /// Fills Fx (nt x nt) and Fu (nt x m) of <paramref name="model"/> at (x, u) by central differences, in the tangent
+    /// coordinates of its <see cref="IDynamics.StateSpace"/> (nt = n for Euclidean states).
+    /// </summary>
     public static void Linearize(IDynamics model, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
         Span<double> fx, Span<double> fu, double h = 1e-6)
+    {
+        IStateSpace space = model.StateSpace;
+        int nt = space.TangentSize, m = model.ControlSize;
+        ModelChecks.Length(nameof(FiniteDifferences), "Fx (nt x nt)", nt * nt, fx.Length);
+        ModelChecks.Length(nameof(FiniteDifferences), "Fu (nt x m)", nt * m, fu.Length);
+        if (ModelChecks.IsEuclidean(space)) LinearizeEuclidean(model, x, u, fx, fu, h);
+        else LinearizeTangent(model, space, x, u, fx, fu, h);
+    }
+
+    private static void LinearizeEuclidean(IDynamics model, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
+        Span<double> fx, Span<double> fu, double h)
     {
         int n = model.StateSize, m = model.ControlSize;
         DynamicsWorkspace ws = model.CreateWorkspace();
@@ -29,6 +45,104 @@ public static class FiniteDifferences
                 double dfdv = (plus[i] - minus[i]) / (2 * step);
                 if (j < n) fx[i * n + j] = dfdv;
                 else fu[i * m + k] = dfdv;
+            }
+        }
+    }
+
+    // x moves along Integrate(x, +-h e_j); each output f(x+-, u) is read as Difference(f(x, u), f(x+-, u)).
+    private static void LinearizeTangent(IDynamics model, IStateSpace space, ReadOnlySpan<double> x, ReadOnlySpan<double> u,
+        Span<double> fx, Span<double> fu, double h)
+    {
+        int n = model.StateSize, nt = space.TangentSize, m = model.ControlSize;
+        DynamicsWorkspace ws = model.CreateWorkspace();
+        double[] up = u.ToArray(), center = new double[n], moved = new double[n], next = new double[n];
+        double[] direction = new double[nt], plus = new double[nt], minus = new double[nt];
+        model.Step(ws, x, up, center);
+        for (int j = 0; j < nt + m; j++)
+        {
+            double step;
+            if (j < nt)
+            {
+                step = h;
+                direction[j] = step;
+                space.Integrate(x, direction, moved);
+                model.Step(ws, moved, up, next);
+                space.Difference(center, next, plus);
+                direction[j] = -step;
+                space.Integrate(x, direction, moved);
+                model.Step(ws, moved, up, next);
+                space.Difference(center, next, minus);
+                direction[j] = 0;
+            }
+            else
+            {
+                int k = j - nt;
+                double orig = up[k];
+                step = h * Math.Max(1.0, Math.Abs(orig));
+                up[k] = orig + step;
+                model.Step(ws, x, up, next);
+                space.Difference(center, next, plus);
+                up[k] = orig - step;
+                model.Step(ws, x, up, next);
+                space.Difference(center, next, minus);
+                up[k] = orig;
+            }
+            for (int i = 0; i < nt; i++)
+            {
+                double derivative = (plus[i] - minus[i]) / (2 * step);
+                if (j < nt) fx[i * nt + j] = derivative;
+                else fu[i * m + j - nt] = derivative;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gradient (nt) of a scalar function of the state in the tangent coordinates of <paramref name="space"/> at
+    /// <paramref name="x"/>: d f(Integrate(x, dx)) / d dx at dx = 0, by central differences with step h.
+    /// </summary>
+    public static void TangentGradient(IStateSpace space, Func<double[], double> f, ReadOnlySpan<double> x, Span<double> gradient, double h = 1e-6)
+    {
+        int nt = space.TangentSize;
+        ModelChecks.Length(nameof(FiniteDifferences), "gradient (nt)", nt, gradient.Length);
+        var direction = new double[nt];
+        var moved = new double[space.Size];
+        double[] origin = x.ToArray();
+        double At(int j, double step)
+        {
+            direction[j] = step;
+            space.Integrate(origin, direction, moved);
+            direction[j] = 0;
+            return f(moved);
+        }
+        for (int j = 0; j < nt; j++) gradient[j] = (At(j, h) - At(j, -h)) / (2 * h);
+    }
+
+    /// <summary>
+    /// Hessian (nt x nt, row-major, symmetric) of a scalar function of the state in the tangent coordinates of
+    /// <paramref name="space"/> at <paramref name="x"/>: d2 f(Integrate(x, dx)) / d dx2 at dx = 0, by central differences of values.
+    /// </summary>
+    public static void TangentHessian(IStateSpace space, Func<double[], double> f, ReadOnlySpan<double> x, Span<double> hessian, double h = 1e-4)
+    {
+        int nt = space.TangentSize;
+        ModelChecks.Length(nameof(FiniteDifferences), "Hessian (nt x nt)", nt * nt, hessian.Length);
+        var direction = new double[nt];
+        var moved = new double[space.Size];
+        double[] origin = x.ToArray();
+        double At(int i, double di, int j, double dj)
+        {
+            direction[i] += di;
+            direction[j] += dj;
+            space.Integrate(origin, direction, moved);
+            Array.Clear(direction);
+            return f(moved);
+        }
+        for (int i = 0; i < nt; i++)
+        {
+            for (int j = i; j < nt; j++)
+            {
+                double value = (At(i, h, j, h) - At(i, h, j, -h) - At(i, -h, j, h) + At(i, -h, j, -h)) / (4 * h * h);
+                hessian[i * nt + j] = value;
+                hessian[j * nt + i] = value;
             }
         }
     }

@@ -12,7 +12,8 @@ public interface IBatchDynamics : IDynamics
 
     /// <summary>
     /// <see cref="IDynamics.Linearize"/> for T rows: <paramref name="states"/> (T x n), <paramref name="controls"/>
-    /// (T x m) give <paramref name="next"/> (T x n), <paramref name="fx"/> (T x n x n) and <paramref name="fu"/> (T x n x m).
+    /// (T x m) give <paramref name="next"/> (T x n), <paramref name="fx"/> (T x nt x nt) and <paramref name="fu"/> (T x nt x m),
+    /// in tangent coordinates as <see cref="IDynamics.Linearize"/> gives them.
     /// </summary>
     void LinearizeBatch(DynamicsWorkspace workspace, ReadOnlySpan<double> states, ReadOnlySpan<double> controls,
         Span<double> next, Span<double> fx, Span<double> fu);

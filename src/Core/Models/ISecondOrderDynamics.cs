@@ -2,7 +2,9 @@ namespace Control.Core.Models;
 
 /// <summary>
 /// Dynamics that also give second derivatives, contracted with a weight vector as DDP needs them:
-/// sum_i w_i d2 f_i / dx2, sum_i w_i d2 f_i / du2 and sum_i w_i d2 f_i / du dx.
+/// sum_i w_i d2 f_i / dx2, sum_i w_i d2 f_i / du2 and sum_i w_i d2 f_i / du dx. Coordinates are Euclidean: DDP refuses a
+/// model whose <see cref="IDynamics.StateSpace"/> is another manifold (its second-order terms would need the
+/// manifold's own curvature).
 /// </summary>
 public interface ISecondOrderDynamics : IDynamics
 {

@@ -11,9 +11,9 @@ public sealed partial class Ilqr
     // held. False when the values stop being finite, or when every step is held (nothing to move: raise mu).
     private bool BackwardPass()
     {
-        int nn = n * n, nm = n * m, mm = m * m;
+        int nn = nt * nt, nm = nt * m, mm = m * m;
         double mu = regularization;
-        lx.AsSpan(horizon * n, n).CopyTo(vx);
+        lx.AsSpan(horizon * nt, nt).CopyTo(vx);
         lxx.AsSpan(horizon * nn, nn).CopyTo(vxx);
         expectedLinear = 0;
         expectedQuadratic = 0;
@@ -25,19 +25,19 @@ public sealed partial class Ilqr
             ReadOnlySpan<double> b = fu.AsSpan(t * nm, nm);
 
             // Qx = lx + Fx' Vx, Qu = lu + Fu' Vx.
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nt; j++)
             {
-                double s = lx[t * n + j];
-                for (int p = 0; p < n; p++) s += a[p * n + j] * vx[p];
+                double s = lx[t * nt + j];
+                for (int p = 0; p < nt; p++) s += a[p * nt + j] * vx[p];
                 qx[j] = s;
             }
             for (int j = 0; j < m; j++)
             {
                 double s = lu[t * m + j];
-                for (int p = 0; p < n; p++) s += b[p * m + j] * vx[p];
+                for (int p = 0; p < nt; p++) s += b[p * m + j] * vx[p];
                 qu[j] = s;
             }
-            CurvatureTerms(a, b, lxx.AsSpan(t * nn, nn), luu.AsSpan(t * mm, mm), lux.AsSpan(t * m * n, m * n));
+            CurvatureTerms(a, b, lxx.AsSpan(t * nn, nn), luu.AsSpan(t * mm, mm), lux.AsSpan(t * m * nt, m * nt));
 
             // DDP: the dynamics' curvature weighted by the value gradient.
             if (secondOrder is not null)
@@ -48,7 +48,7 @@ public sealed partial class Ilqr
                 secondOrder.AddWeightedHessians(members[0].Workspace, nominal.State(t), nominal.Control(t), vx, hxx, huu, hux);
                 for (int i = 0; i < nn; i++) qxx[i] += hxx[i];
                 for (int i = 0; i < mm; i++) quu[i] += huu[i];
-                for (int i = 0; i < m * n; i++) qux[i] += hux[i];
+                for (int i = 0; i < m * nt; i++) qux[i] += hux[i];
             }
             for (int i = 0; i < mm; i++) quuReg[i] = quu[i];
             for (int i = 0; i < m; i++) quuReg[i * m + i] += mu;
@@ -77,16 +77,16 @@ public sealed partial class Ilqr
                 kScratch[i] = s;
             }
             // Vx = Qx + K' Quu k + K' Qu + Qux' k.
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nt; j++)
             {
                 double s = qx[j];
-                for (int i = 0; i < m; i++) s += gain[i * n + j] * (kScratch[i] + qu[i]) + qux[i * n + j] * k[i];
+                for (int i = 0; i < m; i++) s += gain[i * nt + j] * (kScratch[i] + qu[i]) + qux[i * nt + j] * k[i];
                 vx[j] = s;
             }
             ValueHessian(gain);
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < nt; i++)
             {
-                if (!double.IsFinite(vx[i]) || !double.IsFinite(vxx[i * n + i])) return false;
+                if (!double.IsFinite(vx[i]) || !double.IsFinite(vxx[i * nt + i])) return false;
             }
         }
         return heldSteps < horizon;
@@ -96,30 +96,30 @@ public sealed partial class Ilqr
     private void CurvatureTerms(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> stageLxx,
         ReadOnlySpan<double> stageLuu, ReadOnlySpan<double> stageLux)
     {
-        // Vxx Fx (n x n) and Vxx Fu (n x m).
-        for (int i = 0; i < n; i++)
+        // Vxx Fx (nt x nt) and Vxx Fu (nt x m).
+        for (int i = 0; i < nt; i++)
         {
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nt; j++)
             {
                 double s = 0;
-                for (int p = 0; p < n; p++) s += vxx[i * n + p] * a[p * n + j];
-                vxxFx[i * n + j] = s;
+                for (int p = 0; p < nt; p++) s += vxx[i * nt + p] * a[p * nt + j];
+                vxxFx[i * nt + j] = s;
             }
             for (int j = 0; j < m; j++)
             {
                 double s = 0;
-                for (int p = 0; p < n; p++) s += vxx[i * n + p] * b[p * m + j];
+                for (int p = 0; p < nt; p++) s += vxx[i * nt + p] * b[p * m + j];
                 vxxFu[i * m + j] = s;
             }
         }
 
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < nt; i++)
         {
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nt; j++)
             {
-                double s = stageLxx[i * n + j];
-                for (int p = 0; p < n; p++) s += a[p * n + i] * vxxFx[p * n + j];
-                qxx[i * n + j] = s;
+                double s = stageLxx[i * nt + j];
+                for (int p = 0; p < nt; p++) s += a[p * nt + i] * vxxFx[p * nt + j];
+                qxx[i * nt + j] = s;
             }
         }
         for (int i = 0; i < m; i++)
@@ -127,14 +127,14 @@ public sealed partial class Ilqr
             for (int j = 0; j < m; j++)
             {
                 double s = stageLuu[i * m + j];
-                for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFu[p * m + j];
+                for (int p = 0; p < nt; p++) s += b[p * m + i] * vxxFu[p * m + j];
                 quu[i * m + j] = s;
             }
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < nt; j++)
             {
-                double s = stageLux[i * n + j];
-                for (int p = 0; p < n; p++) s += b[p * m + i] * vxxFx[p * n + j];
-                qux[i * n + j] = s;
+                double s = stageLux[i * nt + j];
+                for (int p = 0; p < nt; p++) s += b[p * m + i] * vxxFx[p * nt + j];
+                qux[i * nt + j] = s;
             }
         }
     }
@@ -142,19 +142,19 @@ public sealed partial class Ilqr
     // Vxx = Qxx + K' Quu K + K' Qux + Qux' K: the lower triangle, mirrored (keeps it exactly symmetric).
     private void ValueHessian(ReadOnlySpan<double> gain)
     {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < nt; i++)
         {
             for (int j = 0; j <= i; j++)
             {
-                double s = qxx[i * n + j];
+                double s = qxx[i * nt + j];
                 for (int p = 0; p < m; p++)
                 {
                     double quuKj = 0;
-                    for (int q = 0; q < m; q++) quuKj += quu[p * m + q] * gain[q * n + j];
-                    s += gain[p * n + i] * (quuKj + qux[p * n + j]) + qux[p * n + i] * gain[p * n + j];
+                    for (int q = 0; q < m; q++) quuKj += quu[p * m + q] * gain[q * nt + j];
+                    s += gain[p * nt + i] * (quuKj + qux[p * nt + j]) + qux[p * nt + i] * gain[p * nt + j];
                 }
-                vxx[i * n + j] = s;
-                if (i != j) vxx[j * n + i] = s;
+                vxx[i * nt + j] = s;
+                if (i != j) vxx[j * nt + i] = s;
             }
         }
     }
@@ -187,7 +187,7 @@ public sealed partial class Ilqr
                 step = clippedStep;
             }
             k[0] = step;
-            for (int j = 0; j < n; j++) gain[j] = clamped ? 0 : -qux[j] / curvature;
+            for (int j = 0; j < nt; j++) gain[j] = clamped ? 0 : -qux[j] / curvature;
             return StepSolution.Solved;
         }
 
@@ -205,15 +205,15 @@ public sealed partial class Ilqr
             if (status == BoxQpStatus.AllClamped) return StepSolution.Solved;
             // Free rows: K_f = -Quu_ff^-1 Qux_f (through the factor the QP left); clamped rows stay zero.
             int free = boxQp.FreeCount;
-            Span<double> rows = freeRows.AsSpan(0, free * n);
+            Span<double> rows = freeRows.AsSpan(0, free * nt);
             for (int i = 0, a = 0; i < m; i++)
             {
-                if (boxQp.Free[i]) qux.AsSpan(i * n, n).CopyTo(rows.Slice(a++ * n, n));
+                if (boxQp.Free[i]) qux.AsSpan(i * nt, nt).CopyTo(rows.Slice(a++ * nt, nt));
             }
-            Cholesky.SolveNegated(boxQp.FreeCholesky.AsSpan(0, free * free), free, rows, rows, n);
+            Cholesky.SolveNegated(boxQp.FreeCholesky.AsSpan(0, free * free), free, rows, rows, nt);
             for (int i = 0, a = 0; i < m; i++)
             {
-                if (boxQp.Free[i]) rows.Slice(a++ * n, n).CopyTo(gain.Slice(i * n, n));
+                if (boxQp.Free[i]) rows.Slice(a++ * nt, nt).CopyTo(gain.Slice(i * nt, nt));
             }
             return StepSolution.Solved;
         }
@@ -225,7 +225,7 @@ public sealed partial class Ilqr
     }
 
     // K = -Q_uu^-1 Q_ux, column by column, through the Cholesky factor of Q_uu (regularized or not) in `factor`.
-    private void GainsFromFactor(Span<double> gain) => Cholesky.SolveNegated(factor, m, qux, gain, n);
+    private void GainsFromFactor(Span<double> gain) => Cholesky.SolveNegated(factor, m, qux, gain, nt);
 
     // Tassa et al. 2012, Sec. II-F: mu grows and shrinks geometrically with an accelerating factor.
     private bool IncreaseRegularization()

@@ -102,7 +102,7 @@ public sealed partial class Ilqr
     // u = u_last + K_t (x - x_last) there and repeats the solved steps exactly.
     private void ExtendByRegulator(int extended)
     {
-        int last = horizon, nn = n * n, nm = n * m;
+        int last = horizon, nn = nt * nt, nm = nt * m;
         Member member = members[0];
         ReadOnlySpan<double> xEnd = nominal.State(last);
         ReadOnlySpan<double> uEnd = nominal.Control(last - 1);

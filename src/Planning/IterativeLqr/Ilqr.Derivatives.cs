@@ -1,6 +1,6 @@
 // iLQR's derivatives along the nominal trajectory: the dynamics' Fx, Fu (one batched call when the model offers it)
-// and the cost's Lx, Lu, Lxx, Luu, Lux, split into chunks of steps over the worker threads, each with its own
-// workspace (Member).
+// and the cost's Lx, Lu, Lxx, Luu, Lux, in the tangent coordinates of the state space, split into chunks of steps
+// over the worker threads, each with its own workspace (Member).
 using Control.Core.Models;
 using Control.Core.Threading;
 
@@ -13,13 +13,13 @@ public sealed partial class Ilqr
         if (batchLinearization is not null)
         {
             batchLinearization.LinearizeBatch(members[0].Workspace, nominal.States.AsSpan(0, horizon * n), nominal.Controls.AsSpan(0, horizon * m),
-                batchNext.AsSpan(0, horizon * n), fx.AsSpan(0, horizon * n * n), fu.AsSpan(0, horizon * n * m));
+                batchNext.AsSpan(0, horizon * n), fx.AsSpan(0, horizon * nt * nt), fu.AsSpan(0, horizon * nt * m));
         }
         team.Run(derivativeChunks, derivativeChunkCount, members.Length);
         CostDerivatives terminal = members[0].CostDerivatives;
         Cost.TerminalDerivatives(nominal.State(horizon), terminal);
-        terminal.Lx.CopyTo(lx, horizon * n);
-        terminal.Lxx.CopyTo(lxx, horizon * n * n);
+        terminal.Lx.CopyTo(lx, horizon * nt);
+        terminal.Lxx.CopyTo(lxx, horizon * nt * nt);
     }
 
     private const int DerivativeChunksPerThread = 4;
@@ -27,7 +27,7 @@ public sealed partial class Ilqr
     // Dynamics and stage-cost derivatives of steps first .. end - 1 into the per-step arrays.
     private void StageDerivatives(Member member, int first, int end)
     {
-        int nn = n * n, nm = n * m, mm = m * m;
+        int nn = nt * nt, nm = nt * m, mm = m * m;
         CostDerivatives d = member.CostDerivatives;
         for (int t = first; t < end; t++)
         {
@@ -35,20 +35,22 @@ public sealed partial class Ilqr
             ReadOnlySpan<double> u = nominal.Control(t);
             if (batchLinearization is null) Dynamics.Linearize(member.Workspace, x, u, member.State, fx.AsSpan(t * nn, nn), fu.AsSpan(t * nm, nm));
             Cost.StageDerivatives(x, u, d);
-            d.Lx.CopyTo(lx, t * n);
+            d.Lx.CopyTo(lx, t * nt);
             d.Lu.CopyTo(lu, t * m);
             d.Lxx.CopyTo(lxx, t * nn);
             d.Luu.CopyTo(luu, t * mm);
-            d.Lux.CopyTo(lux, t * m * n);
+            d.Lux.CopyTo(lux, t * m * nt);
         }
     }
 
-    // What one thread of a solve needs: its model workspace, a state-sized scratch vector and cost derivatives.
-    private sealed class Member(DynamicsWorkspace workspace, int n, int m)
+    // What one thread of a solve needs: its model workspace, a state-sized and a tangent-sized scratch vector and
+    // cost derivatives.
+    private sealed class Member(DynamicsWorkspace workspace, int n, int nt, int m)
     {
         public DynamicsWorkspace Workspace { get; } = workspace;
         public double[] State { get; } = new double[n];
-        public CostDerivatives CostDerivatives { get; } = new(n, m);
+        public double[] Deviation { get; } = new double[nt];
+        public CostDerivatives CostDerivatives { get; } = new(nt, m);
     }
 
     // Chunk c of the horizon's steps, split as evenly as the chunk count allows.

@@ -40,11 +40,11 @@ public sealed partial class Ilqr
     }
 
     // Rolls out from x0 along `from` (controls u_bar, states x_bar, gains K) with u = u_bar + alpha k + K (x - x_bar),
-    // clipped to the bounds, writing states, controls, gains and cost into `to`, with the member's own scratch memory.
-    // False when a state or cost is not finite.
+    // x - x_bar being Difference(x_bar, x) in the tangent, clipped to the bounds, writing states, controls, gains and
+    // cost into `to`, with the member's own scratch memory. False when a state or cost is not finite.
     private bool Rollout(Member member, Trajectory from, Trajectory to, double alpha, bool useGains)
     {
-        Span<double> scratchX = member.State;
+        Span<double> deviation = member.Deviation;
         start.CopyTo(to.State(0));
         double total = 0;
         for (int t = 0; t < horizon; t++)
@@ -56,11 +56,11 @@ public sealed partial class Ilqr
             {
                 ReadOnlySpan<double> gain = from.Gain(t);
                 ReadOnlySpan<double> xBar = from.State(t);
-                for (int j = 0; j < n; j++) scratchX[j] = x[j] - xBar[j];
+                space.Difference(xBar, x, deviation);
                 for (int i = 0; i < m; i++)
                 {
                     double value = u[i] + alpha * feedForward[t * m + i];
-                    for (int j = 0; j < n; j++) value += gain[i * n + j] * scratchX[j];
+                    for (int j = 0; j < nt; j++) value += gain[i * nt + j] * deviation[j];
                     u[i] = value;
                 }
             }

@@ -11,6 +11,8 @@
 //      1 - cos theta is concave while the pole hangs) does not force a large mu on the whole horizon;
 //   3. line search: roll out u_t = u_bar_t + alpha k_t + K_t (x_t - x_bar_t) on the true model for decreasing alpha,
 //      accepting only when the actual decrease is at least a fraction of the decrease the quadratic model expects.
+// On a state manifold (IDynamics.StateSpace, e.g. quaternions) derivatives, gains and the value function live in the
+// tangent (nt coordinates), states stay in coordinates (n), and x_t - x_bar_t is Difference(x_bar_t, x_t).
 // A cold plan can solve a shorter horizon first and extend it by the LQR regulator around its end (ColdStages).
 // An accepted step lowers mu, a rejected one (or a non-finite rollout, or a failed backward pass) raises it.
 // The partial files follow the iteration's phases: Ilqr.Derivatives.cs (model and cost derivatives along the
@@ -40,7 +42,8 @@ public sealed partial class Ilqr : IPlanner
     private readonly Member[] members;
     private readonly double[] start;
     private readonly int derivativeChunkCount;
-    private readonly int n, m;
+    private readonly int n, nt, m;
+    private readonly IStateSpace space;
 
     // Steps of the solve in progress: the configured horizon, or a cold plan's shorter stage.
     private int horizon;
@@ -78,15 +81,19 @@ public sealed partial class Ilqr : IPlanner
         this.config = config ?? new IlqrConfig();
         CheckConfig(this.config);
         PlannerChecks.Model(Name, dynamics, cost);
+        space = dynamics.StateSpace;
         if (this.config.SecondOrderDynamics)
         {
             secondOrder = dynamics as ISecondOrderDynamics ?? throw new ArgumentException(
                 $"{Name}: DDP needs second derivatives of the dynamics ({nameof(ISecondOrderDynamics)}); {dynamics.GetType().Name} gives only first derivatives. Use iLQR (SecondOrderDynamics = false).");
+            ModelChecks.Euclidean(Name, dynamics, space,
+                "DDP's second-order terms are Hessians in coordinates; on a manifold they would need the second derivatives of f in tangent coordinates, including the curvature of Integrate and Difference. Use iLQR (SecondOrderDynamics = false).");
         }
         Dynamics = dynamics;
         Cost = cost;
         batchLinearization = dynamics as IBatchDynamics;
         n = dynamics.StateSize;
+        nt = space.TangentSize;
         m = dynamics.ControlSize;
         horizon = this.config.Horizon;
 
@@ -96,49 +103,49 @@ public sealed partial class Ilqr : IPlanner
         upper = dynamics.ControlBounds.High.ToArray();
         ModelChecks.Length(Name, "control bounds", m, lower.Length);
 
-        nominal = new Trajectory(horizon, n, m, withGains: true);
+        nominal = new Trajectory(horizon, n, m, withGains: true, space);
         int threads = this.config.Threads;
         candidates = new Trajectory[threads];
-        for (int i = 0; i < threads; i++) candidates[i] = new Trajectory(horizon, n, m, withGains: true);
+        for (int i = 0; i < threads; i++) candidates[i] = new Trajectory(horizon, n, m, withGains: true, space);
         candidateFinite = new bool[threads];
         members = new Member[threads];
-        for (int i = 0; i < threads; i++) members[i] = new Member(dynamics.CreateWorkspace(), n, m);
+        for (int i = 0; i < threads; i++) members[i] = new Member(dynamics.CreateWorkspace(), n, nt, m);
         team = new WorkSharing(threads);
         derivativeChunks = new DerivativeChunks(this);
         lineSearchChunks = new LineSearchChunks(this);
         start = new double[n];
         derivativeChunkCount = threads == 1 ? 1 : Math.Min(horizon, DerivativeChunksPerThread * threads);
-        fx = new double[horizon * n * n];
+        fx = new double[horizon * nt * nt];
         batchNext = batchLinearization is null ? null : new double[horizon * n];
-        fu = new double[horizon * n * m];
-        lx = new double[(horizon + 1) * n];
+        fu = new double[horizon * nt * m];
+        lx = new double[(horizon + 1) * nt];
         lu = new double[horizon * m];
-        lxx = new double[(horizon + 1) * n * n];
+        lxx = new double[(horizon + 1) * nt * nt];
         luu = new double[horizon * m * m];
-        lux = new double[horizon * m * n];
+        lux = new double[horizon * m * nt];
         feedForward = new double[horizon * m];
         guess = new double[horizon * m];
         bestFeedForward = new double[horizon * m];
-        bestPlan = new Trajectory(horizon, n, m, withGains: true);
+        bestPlan = new Trajectory(horizon, n, m, withGains: true, space);
 
-        vx = new double[n];
-        vxx = new double[n * n];
-        qx = new double[n];
+        vx = new double[nt];
+        vxx = new double[nt * nt];
+        qx = new double[nt];
         qu = new double[m];
-        qxx = new double[n * n];
+        qxx = new double[nt * nt];
         quu = new double[m * m];
-        qux = new double[m * n];
+        qux = new double[m * nt];
         quuReg = new double[m * m];
-        vxxFx = new double[n * n];
-        vxxFu = new double[n * m];
+        vxxFx = new double[nt * nt];
+        vxxFu = new double[nt * m];
         kScratch = new double[m];
         factor = new double[m * m];
         boxLower = new double[m];
         boxUpper = new double[m];
-        freeRows = new double[m * n];
-        hxx = new double[n * n];
+        freeRows = new double[m * nt];
+        hxx = new double[nt * nt];
         huu = new double[m * m];
-        hux = new double[m * n];
+        hux = new double[m * nt];
         boxQp = new BoxQp(m);
         int logged = Math.Max(this.config.MaxIterations * this.config.ColdStages, this.config.WarmMaxIterations ?? 0);
         iterations = new List<IlqrIteration>(logged);

@@ -17,7 +17,7 @@ public sealed record IlqrConfig
     /// </summary>
     public int? WarmMaxIterations { get; init; }
 
-    /// <summary>DDP: add the dynamics' second derivatives (needs <see cref="ISecondOrderDynamics"/>). Default false (iLQR).</summary>
+    /// <summary>DDP: add the dynamics' second derivatives (needs <see cref="ISecondOrderDynamics"/> and Euclidean states). Default false (iLQR).</summary>
     public bool SecondOrderDynamics { get; init; }
 
     /// <summary>

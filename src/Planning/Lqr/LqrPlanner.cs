@@ -37,6 +37,8 @@ public sealed class LqrPlanner : IPlanner
         ArgumentNullException.ThrowIfNull(cost);
         this.config = config ?? new LqrPlannerConfig();
         PlannerChecks.Model(Name, dynamics, cost);
+        ModelChecks.Euclidean(Name, dynamics, dynamics.StateSpace,
+            "LqrPlanner solves in absolute coordinates (u = K x + k); a manifold needs deviation coordinates about a nominal: use iLQR or TrackingLqr.");
         PlannerChecks.Horizon(Name, this.config.Horizon);
         if (!(this.config.Ridge > 0 && double.IsFinite(this.config.Ridge)))
             throw new ArgumentOutOfRangeException(nameof(config), this.config.Ridge, $"{Name}: expected a finite Ridge > 0.");

@@ -3,7 +3,9 @@
 // defect d_t = f(x_bar_t, u_bar_t) - x_bar_{t+1} (zero for a dynamically feasible nominal); penalize the
 // deviations with 1/2 dx'Q dx + 1/2 du'R du and 1/2 dx_H'Q_f dx_H; solve the time-varying LQR; then roll the
 // feedback u_t = clip(u_bar_t + K_t (x_t - x_bar_t) + k_t) out on the true model. The result is a Trajectory with
-// gains, which TrajectoryFeedbackPolicy follows as u = u_t + K_t (x - x_t).
+// gains, which TrajectoryFeedbackPolicy follows as u = u_t + K_t (x - x_t). On a state manifold (IDynamics.StateSpace)
+// the deviations are tangent vectors, dx_t = Difference(x_bar_t, x_t), A_t and B_t the model's tangent Jacobians, the
+// defect d_t = Difference(x_bar_{t+1}, f(x_bar_t, u_bar_t)), and Q, Q_f weigh tangent deviations (nt x nt).
 using Control.Core.Models;
 using Control.Core.Numerics;
 
@@ -18,36 +20,40 @@ public sealed class TrackingLqr
 {
     private const string Name = "TrackingLqr";
     private readonly IDynamics dynamics;
+    private readonly IStateSpace space;
     private readonly DynamicsWorkspace workspace;
     private readonly LqrProblem problem;
     private readonly FiniteHorizonLqr solver;
     private readonly double[] stateWeight, controlWeight, finalStateWeight;
-    private readonly double[] deviation, controlDeviation, weighted;
+    private readonly double[] deviation, controlDeviation, weighted, next;
 
     /// <summary>
-    /// A tracker over <paramref name="horizon"/> steps with deviation weights Q (n x n, PSD), R (m x m, PD) and
-    /// Q_f (n x n, PSD).
+    /// A tracker over <paramref name="horizon"/> steps with deviation weights Q (nt x nt, PSD), R (m x m, PD) and
+    /// Q_f (nt x nt, PSD); nt is the tangent size of the dynamics' state space (n for Euclidean states).
     /// </summary>
     public TrackingLqr(IDynamics dynamics, int horizon, double[,] stateWeight, double[,] controlWeight, double[,] finalStateWeight)
     {
         ArgumentNullException.ThrowIfNull(dynamics);
         PlannerChecks.Horizon(Name, horizon);
-        int n = dynamics.StateSize, m = dynamics.ControlSize;
-        LqrChecks.Shape(Name, "Q", stateWeight, n, n, $"n x n, n = {n} from the dynamics");
+        space = dynamics.StateSpace;
+        int n = dynamics.StateSize, nt = space.TangentSize, m = dynamics.ControlSize;
+        ModelChecks.Length(Name, "state space coordinates", n, space.Size);
+        string tangent = nt == n ? $"n x n, n = {n} from the dynamics" : $"nt x nt, nt = {nt} the tangent size of the dynamics' state space";
+        LqrChecks.Shape(Name, "Q", stateWeight, nt, nt, tangent);
         LqrChecks.Shape(Name, "R", controlWeight, m, m, $"m x m, m = {m} from the dynamics");
-        LqrChecks.Shape(Name, "Qf", finalStateWeight, n, n, $"n x n, n = {n} from the dynamics");
+        LqrChecks.Shape(Name, "Qf", finalStateWeight, nt, nt, tangent);
         this.stateWeight = DenseMatrix.Flatten(stateWeight);
         this.controlWeight = DenseMatrix.Flatten(controlWeight);
         this.finalStateWeight = DenseMatrix.Flatten(finalStateWeight);
-        var scratch = new double[Math.Max(n, m) * Math.Max(n, m)];
-        CheckWeight("Q", this.stateWeight, n, scratch, definite: false);
+        var scratch = new double[Math.Max(nt, m) * Math.Max(nt, m)];
+        CheckWeight("Q", this.stateWeight, nt, scratch, definite: false);
         CheckWeight("R", this.controlWeight, m, scratch, definite: true);
-        CheckWeight("Qf", this.finalStateWeight, n, scratch, definite: false);
+        CheckWeight("Qf", this.finalStateWeight, nt, scratch, definite: false);
 
         this.dynamics = dynamics;
         workspace = dynamics.CreateWorkspace();
-        problem = new LqrProblem(n, m, horizon);
-        solver = new FiniteHorizonLqr(n, m, horizon);
+        problem = new LqrProblem(nt, m, horizon);
+        solver = new FiniteHorizonLqr(nt, m, horizon);
         for (int t = 0; t < horizon; t++)
         {
             this.stateWeight.CopyTo(problem.Q(t));
@@ -55,10 +61,11 @@ public sealed class TrackingLqr
         }
         this.finalStateWeight.CopyTo(problem.FinalQ);
 
-        Result = new Trajectory(horizon, n, m, withGains: true);
-        deviation = new double[n];
+        Result = new Trajectory(horizon, n, m, withGains: true, space);
+        deviation = new double[nt];
         controlDeviation = new double[m];
-        weighted = new double[Math.Max(n, m)];
+        weighted = new double[Math.Max(nt, m)];
+        next = new double[n];
     }
 
     /// <summary>H.</summary>
@@ -77,7 +84,7 @@ public sealed class TrackingLqr
     public Trajectory Track(Trajectory nominal, ReadOnlySpan<double> start = default)
     {
         ArgumentNullException.ThrowIfNull(nominal);
-        int n = dynamics.StateSize, m = dynamics.ControlSize, horizon = Horizon;
+        int n = dynamics.StateSize, nt = space.TangentSize, m = dynamics.ControlSize, horizon = Horizon;
         if (nominal.Horizon != horizon || nominal.StateSize != n || nominal.ControlSize != m)
         {
             throw new ArgumentException(
@@ -92,12 +99,11 @@ public sealed class TrackingLqr
         for (int t = 0; t < horizon; t++)
         {
             Span<double> defect = problem.Drift(t);
-            dynamics.Linearize(workspace, nominal.State(t), nominal.Control(t), defect, problem.A(t), problem.B(t));
-            ReadOnlySpan<double> target = nominal.State(t + 1);
-            for (int i = 0; i < n; i++) defect[i] -= target[i];
-            LqrChecks.Finite(Name, "A", problem.A(t), n, t);
+            dynamics.Linearize(workspace, nominal.State(t), nominal.Control(t), next, problem.A(t), problem.B(t));
+            space.Difference(nominal.State(t + 1), next, defect);
+            LqrChecks.Finite(Name, "A", problem.A(t), nt, t);
             LqrChecks.Finite(Name, "B", problem.B(t), m, t);
-            LqrChecks.Finite(Name, "defect", defect, n, t);
+            LqrChecks.Finite(Name, "defect", defect, nt, t);
         }
         int failedStep = solver.Backward(problem);
         if (failedStep >= 0)
@@ -114,7 +120,7 @@ public sealed class TrackingLqr
         for (int t = 0; t < horizon; t++)
         {
             ReadOnlySpan<double> x = result.State(t), xBar = nominal.State(t), uBar = nominal.Control(t);
-            for (int i = 0; i < n; i++) deviation[i] = x[i] - xBar[i];
+            space.Difference(xBar, x, deviation);
             Span<double> u = result.Control(t);
             solution.Control(t, deviation, u);
             for (int i = 0; i < m; i++) u[i] += uBar[i];
@@ -125,7 +131,7 @@ public sealed class TrackingLqr
             dynamics.Step(workspace, x, u, result.State(t + 1));
         }
         ReadOnlySpan<double> last = result.State(horizon), lastBar = nominal.State(horizon);
-        for (int i = 0; i < n; i++) deviation[i] = last[i] - lastBar[i];
+        space.Difference(lastBar, last, deviation);
         result.Cost = cost + Quadratic(finalStateWeight, deviation);
         return result;
     }

@@ -58,8 +58,8 @@ public sealed class Cem : IPlanner
         order = new int[this.config.Population];
         sortedCosts = new double[this.config.Population];
         kept = new double[keptCapacity * horizon * m];
-        plan = new Trajectory(horizon, dynamics.StateSize, m);
-        meanPlan = new Trajectory(horizon, dynamics.StateSize, m);
+        plan = new Trajectory(horizon, dynamics.StateSize, m, stateSpace: dynamics.StateSpace);
+        meanPlan = new Trajectory(horizon, dynamics.StateSize, m, stateSpace: dynamics.StateSpace);
         sampler = new GaussianSampler(this, new ColoredNoise(horizon, this.config.NoiseExponent));
         Reset();
     }

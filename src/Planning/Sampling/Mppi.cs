@@ -50,7 +50,7 @@ public sealed class Mppi : IPlanner
         weights = new double[this.config.Samples];
         update = new double[horizon * m];
         smoothed = new double[horizon * m];
-        plan = new Trajectory(horizon, dynamics.StateSize, m);
+        plan = new Trajectory(horizon, dynamics.StateSize, m, stateSpace: dynamics.StateSpace);
         double gamma = this.config.ControlCostWeight * this.config.Temperature;
         sampler = new PerturbationSampler(plan.Controls, noiseStd, lower, upper, m, gamma, new ColoredNoise(horizon, this.config.NoiseExponent));
         Reset();

@@ -33,7 +33,7 @@ public sealed class RandomShooting : IPlanner
         upper = dynamics.ControlBounds.High.ToArray();
         ModelChecks.Length(Name, "control bounds", dynamics.ControlSize, lower.Length);
         Rollouts = new SampledRollouts(dynamics, cost, this.config.Horizon, this.config.Samples, this.config.Threads, this.config.Seed);
-        plan = new Trajectory(this.config.Horizon, dynamics.StateSize, dynamics.ControlSize);
+        plan = new Trajectory(this.config.Horizon, dynamics.StateSize, dynamics.ControlSize, stateSpace: dynamics.StateSpace);
         sampler = new UniformSampler(plan.Controls, lower, upper, this.config.KeepPrevious);
         Reset();
     }
