@@ -5,7 +5,8 @@
 // checks, which is what users pay) against mjd_transitionFD alone in C. Both sides run a fixed number of steps,
 // sized from a C# calibration run so that each run takes about seconds / Repeats; C and C# runs alternate (the
 // first side changes every repeat) so that the load of a shared machine falls on both alike, and the median of
-// the repeats is reported. Both sides draw the same controls from the same seeded generator, so each C# run must
+// the repeats is reported. Step rates are given per second of wall time and per second of the stepping threads' own
+// CPU time: on a shared machine the second is free of the time slices other processes take. Both sides draw the same controls from the same seeded generator, so each C# run must
 // end in exactly the state of its C run: TrajectoriesMatch. What `control bench mujoco` runs.
 using System.Diagnostics;
 using System.Globalization;
@@ -83,6 +84,12 @@ public static class MuJoCoBench
         return values[values.Count / 2];
     }
 
+    /// <summary>One run of a measurement: its figure, its rate per CPU second (NaN when not measured) and the checksum of its final states.</summary>
+    private readonly record struct Sample(double Value, double CpuRate, double Checksum);
+
+    /// <summary>The medians of a figure's repeats; C's are null when the C program did not run every repeat.</summary>
+    private readonly record struct Medians(double Control, double? C, double? ControlCpu, double? CCpu);
+
     /// <summary>One bench run: the C program (while it works) and the comparisons made.</summary>
     private sealed class Session(double seconds)
     {
@@ -115,29 +122,29 @@ public static class MuJoCoBench
             string? path = C?.WriteModel(file, xml);
 
             long steps = Math.Max(100, (long)(StepRateEstimate(new MuJoCoStepLoop(forward, Seed, Horizon)) * perRun));
-            var rates = new Dictionary<int, (double Control, double? C)>();
+            var rates = new Dictionary<int, Medians>();
             foreach (int threads in new[] { 1, 2 })
             {
                 MuJoCoStepLoop[] loops = Enumerable.Range(0, threads).Select(t => new MuJoCoStepLoop(forward, Seed + (ulong)t, Horizon)).ToArray();
                 rates[threads] = Alternate(
                     () =>
                     {
-                        double rate = StepRate(loops, steps);
+                        (double rate, double cpuRate) = StepRate(loops, steps);
                         double checksum = 0;
                         foreach (MuJoCoStepLoop loop in loops) checksum += loop.Checksum;
-                        return (rate, checksum);
+                        return new Sample(rate, cpuRate, checksum);
                     },
                     () =>
                     {
                         MuJoCoCResult r = C!.Run(path!, "step", threads, steps, Horizon, Seed);
-                        return (r.StepsPerSecond, r.Checksum);
+                        return new Sample(r.StepsPerSecond, r.StepsPerCpuSecond, r.Checksum);
                     },
                     $"{env} step, {threads} thread(s)");
             }
 
             var jacobian = new MuJoCoStepLoop(forward, Seed, Horizon);
             long calls = Math.Max(4, (long)(perRun / JacobianSecondsEstimate(jacobian, centered)));
-            var fd = new Dictionary<bool, (double Control, double? C)>();
+            var fd = new Dictionary<bool, Medians>();
             foreach (bool centre in new[] { false, true })
             {
                 MuJoCoDynamics differences = centre ? centered : forward;
@@ -145,45 +152,52 @@ public static class MuJoCoBench
                     () =>
                     {
                         jacobian.Linearize(differences, Math.Max(1, calls / 4));
-                        return (1e6 * jacobian.Linearize(differences, calls) / calls, jacobian.Checksum);
+                        return new Sample(1e6 * jacobian.Linearize(differences, calls) / calls, double.NaN, jacobian.Checksum);
                     },
                     () =>
                     {
                         MuJoCoCResult r = C!.Run(path!, centre ? "fdc" : "fd", 1, calls, Horizon, Seed);
-                        return (r.UsPerJacobian, r.Checksum);
+                        return new Sample(r.UsPerJacobian, double.NaN, r.Checksum);
                     },
                     $"{env} Jacobians ({(centre ? "centred" : "forward")})");
             }
 
-            MuJoCoBenchRow Row(int threads, bool one) => new(env, threads, rates[threads].Control, rates[threads].C, rates[threads].Control / rates[threads].C,
-                one ? fd[false].Control : null, one ? fd[true].Control : null, one ? fd[false].C : null, one ? fd[true].C : null);
+            MuJoCoBenchRow Row(int threads, bool one)
+            {
+                Medians r = rates[threads];
+                return new(env, threads, r.Control, r.C, r.Control / r.C, one ? fd[false].Control : null, one ? fd[true].Control : null,
+                    one ? fd[false].C : null, one ? fd[true].C : null, r.ControlCpu, r.CCpu, r.ControlCpu / r.CCpu);
+            }
             return [Row(1, one: true), Row(2, one: false)];
         }
 
         // Repeats of the C# and the C measurement, alternating which goes first; the medians, and the final states compared.
-        private (double Control, double? C) Alternate(Func<(double Value, double Checksum)> control, Func<(double Value, double Checksum)> c, string what)
+        private Medians Alternate(Func<Sample> control, Func<Sample> c, string what)
         {
-            var controlValues = new List<double>();
-            var cValues = new List<double>();
+            List<double> controlValues = [], cValues = [], controlCpu = [], cCpu = [];
             string? mismatch = null;
             for (int r = 0; r < Repeats; r++)
             {
-                (double Value, double Checksum)? ours = null, theirs = null;
-                if (r % 2 == 0) theirs = TryC(c);
-                ours = control();
+                Sample? theirs = r % 2 == 0 ? TryC(c) : null;
+                Sample ours = control();
                 if (r % 2 == 1) theirs = TryC(c);
-                controlValues.Add(ours.Value.Value);
+                controlValues.Add(ours.Value);
+                controlCpu.Add(ours.CpuRate);
                 if (theirs is not { } t) continue;
                 cValues.Add(t.Value);
+                cCpu.Add(t.CpuRate);
                 Compared++;
-                if (t.Checksum != ours.Value.Checksum && mismatch is null)
-                    mismatch = string.Create(CultureInfo.InvariantCulture, $"{what}: C# checksum {ours.Value.Checksum:R}, C {t.Checksum:R}");
+                if (t.Checksum != ours.Checksum && mismatch is null)
+                    mismatch = string.Create(CultureInfo.InvariantCulture, $"{what}: C# checksum {ours.Checksum:R}, C {t.Checksum:R}");
             }
             if (mismatch is not null) Mismatches.Add(mismatch);
-            return (Median(controlValues), cValues.Count == Repeats ? Median(cValues) : null);
+            bool complete = cValues.Count == Repeats;
+            return new Medians(Median(controlValues), complete ? Median(cValues) : null, Finite(Median(controlCpu)), complete ? Finite(Median(cCpu)) : null);
         }
 
-        private (double, double)? TryC(Func<(double, double)> c)
+        private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+        private Sample? TryC(Func<Sample> c)
         {
             if (C is null) return null;
             try
@@ -226,12 +240,14 @@ public static class MuJoCoBench
             return inside / calls;
         }
 
-        // All loops at once on their own threads, each after a warm-up of a quarter of the steps (as in C); mj_steps per second of all together.
-        private static double StepRate(MuJoCoStepLoop[] loops, long steps)
+        // All loops at once on their own threads, each after a warm-up of a quarter of the steps (as in C); mj_steps per
+        // second of all together, and per second of the threads' summed CPU time.
+        private static (double Wall, double Cpu) StepRate(MuJoCoStepLoop[] loops, long steps)
         {
             using var start = new Barrier(loops.Length + 1);
             using var end = new Barrier(loops.Length + 1);
             var errors = new Exception?[loops.Length];
+            var cpu = new double[loops.Length];
             Thread[] threads = loops.Select((loop, i) => new Thread(() =>
             {
                 try
@@ -245,7 +261,9 @@ public static class MuJoCoBench
                 start.SignalAndWait();
                 try
                 {
+                    double cpuStart = ThreadCpuClock.Seconds();
                     if (errors[i] is null) loop.Step(steps);
+                    cpu[i] = ThreadCpuClock.Seconds() - cpuStart;
                 }
                 catch (Exception e)
                 {
@@ -260,7 +278,7 @@ public static class MuJoCoBench
             double elapsed = clock.Elapsed.TotalSeconds;
             foreach (Thread thread in threads) thread.Join();
             if (errors.FirstOrDefault(e => e is not null) is { } error) ExceptionDispatchInfo.Capture(error).Throw();
-            return loops.Length * steps / elapsed;
+            return (loops.Length * steps / elapsed, loops.Length * steps / cpu.Sum());
         }
     }
 }

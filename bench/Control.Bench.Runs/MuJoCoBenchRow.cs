@@ -10,5 +10,9 @@ namespace Control.Bench.Runs;
 /// <param name="FdCenteredUs">The same with centred differences; null on two-thread rows.</param>
 /// <param name="CFdForwardUs">Microseconds per mjd_transitionFD call alone in C (forward); null on two-thread rows or without the C program.</param>
 /// <param name="CFdCenteredUs">The same, centred; null on two-thread rows or without the C program.</param>
+/// <param name="ControlStepsPerCpuSecond">mj_steps per second of the stepping threads' own CPU time (time slices lost to other processes not counted); null where the thread CPU clock is unavailable.</param>
+/// <param name="CStepsPerCpuSecond">The same for C; null without the C program.</param>
+/// <param name="RatioVsCCpu">Control / C per CPU second: the interop cost free of the machine's load.</param>
 public sealed record MuJoCoBenchRow(string Env, int Threads, double ControlStepsPerSecond, double? CStepsPerSecond, double? RatioVsC,
-    double? FdForwardUs, double? FdCenteredUs, double? CFdForwardUs, double? CFdCenteredUs);
+    double? FdForwardUs, double? FdCenteredUs, double? CFdForwardUs, double? CFdCenteredUs, double? ControlStepsPerCpuSecond, double? CStepsPerCpuSecond,
+    double? RatioVsCCpu);

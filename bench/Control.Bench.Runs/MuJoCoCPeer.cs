@@ -9,9 +9,10 @@ namespace Control.Bench.Runs;
 
 /// <summary>One run of the C program: its rate, its time per Jacobian and the checksum of its final states.</summary>
 /// <param name="StepsPerSecond">mj_steps per second, all threads together (step mode).</param>
+/// <param name="StepsPerCpuSecond">mj_steps per second of the threads' summed CPU time (step mode).</param>
 /// <param name="UsPerJacobian">Microseconds per mjd_transitionFD call (fd modes).</param>
 /// <param name="Checksum">Sum of every thread's final state.</param>
-public readonly record struct MuJoCoCResult(double StepsPerSecond, double UsPerJacobian, double Checksum);
+public readonly record struct MuJoCoCResult(double StepsPerSecond, double StepsPerCpuSecond, double UsPerJacobian, double Checksum);
 
 /// <summary>The compiled C step-rate program and its model files.</summary>
 public sealed class MuJoCoCPeer : IDisposable
@@ -61,7 +62,8 @@ public sealed class MuJoCoCPeer : IDisposable
         try
         {
             JsonElement root = JsonDocument.Parse(output).RootElement;
-            return new MuJoCoCResult(root.GetProperty("steps_per_second").GetDouble(), root.GetProperty("us_per_jacobian").GetDouble(),
+            return new MuJoCoCResult(root.GetProperty("steps_per_second").GetDouble(), root.GetProperty("steps_per_cpu_second").GetDouble(),
+                root.GetProperty("us_per_jacobian").GetDouble(),
                 root.GetProperty("checksum").GetDouble());
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -8,7 +8,8 @@
 // simulate the same trajectories and end in the same state: the checksum (the sum over threads of the sum of
 // each thread's final state, in order) shows it.
 //
-// Modes: step (mj_steps per second, all threads together, after an untimed warm-up of count/4 steps per thread);
+// Modes: step (mj_steps per second of wall time, all threads together, after an untimed warm-up of count/4 steps
+// per thread; and per second of the threads' own CPU time, which time slices lost to other processes do not count);
 // fd and fdc (one thread: microseconds per mjd_transitionFD call, forward or centred differences, at the states
 // of the same trajectory; only the call is timed, the step that advances the trajectory is not).
 //
@@ -40,15 +41,18 @@ typedef struct {
   double* a;
   double* b;
   double fd_seconds;
+  double cpu_seconds;
   pthread_barrier_t* start;
   pthread_barrier_t* end;
 } worker;
 
-static double now(void) {
+static double clock_seconds(clockid_t clock) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(clock, &t);
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+
+static double now(void) { return clock_seconds(CLOCK_MONOTONIC); }
 
 // SplitMix64, the same generator as MuJoCoBench.Controls in C#.
 static double uniform01(uint64_t* state) {
@@ -116,7 +120,9 @@ static void* thread_main(void* argument) {
   worker* w = (worker*)argument;
   run(w, w->count / 4 > 1 ? w->count / 4 : 1);
   pthread_barrier_wait(w->start);
+  double cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
   run(w, w->count);
+  w->cpu_seconds = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu;
   pthread_barrier_wait(w->end);
   return NULL;
 }
@@ -177,17 +183,18 @@ int main(int argc, char** argv) {
   double t0 = now();
   pthread_barrier_wait(&end);
   double seconds = now() - t0;
-  double checksum = 0, fd_seconds = 0;
+  double checksum = 0, fd_seconds = 0, cpu_seconds = 0;
   for (int t = 0; t < threads; t++) {
     pthread_join(ids[t], NULL);
     double sum = 0;
     for (int i = 0; i < n; i++) sum += workers[t].x[i];
     checksum += sum;
     fd_seconds += workers[t].fd_seconds;
+    cpu_seconds += workers[t].cpu_seconds;
   }
   printf("{\"mode\": \"%s\", \"threads\": %d, \"count\": %ld, \"seconds\": %.9g, \"steps_per_second\": %.9g, "
-         "\"us_per_jacobian\": %.9g, \"checksum\": %.17g, \"mujoco\": %d}\n",
-         argv[2], threads, count, seconds, (double)count * threads / seconds, mode ? 1e6 * fd_seconds / (double)count : 0.0,
+         "\"steps_per_cpu_second\": %.9g, \"us_per_jacobian\": %.9g, \"checksum\": %.17g, \"mujoco\": %d}\n",
+         argv[2], threads, count, seconds, (double)count * threads / seconds, (double)count * threads / cpu_seconds, mode ? 1e6 * fd_seconds / (double)count : 0.0,
          checksum, mj_version());
   for (int t = 0; t < threads; t++) {
     mj_deleteData(workers[t].d);

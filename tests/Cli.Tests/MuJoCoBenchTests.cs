@@ -27,7 +27,7 @@ public class MuJoCoBenchTests
         string[] envs = ["mj-cartpole-swingup", "mj-acrobot-swingup", "mj-reacher", "mj-swimmer", "mj-hopper", "mj-cheetah", "mj-quadrotor"];
         Assert.Equal(envs.SelectMany(e => new[] { e, e }), rows.Select(r => r.GetProperty("env").GetString()));
         string[] keys = ["env", "threads", "control_steps_per_second", "c_steps_per_second", "ratio_vs_c", "fd_forward_us", "fd_centered_us",
-            "c_fd_forward_us", "c_fd_centered_us"];
+            "c_fd_forward_us", "c_fd_centered_us", "control_steps_per_cpu_second", "c_steps_per_cpu_second", "ratio_vs_c_cpu"];
         for (int i = 0; i < rows.Length; i++)
         {
             JsonElement r = rows[i];
@@ -36,7 +36,10 @@ public class MuJoCoBenchTests
             double control = r.GetProperty("control_steps_per_second").GetDouble(), c = r.GetProperty("c_steps_per_second").GetDouble();
             Assert.True(control > 0 && c > 0);
             Assert.Equal(control / c, r.GetProperty("ratio_vs_c").GetDouble(), 12);
-            foreach (string fd in keys[5..])
+            double controlCpu = r.GetProperty("control_steps_per_cpu_second").GetDouble(), cCpu = r.GetProperty("c_steps_per_cpu_second").GetDouble();
+            Assert.True(controlCpu > 0 && cCpu > 0);
+            Assert.Equal(controlCpu / cCpu, r.GetProperty("ratio_vs_c_cpu").GetDouble(), 12);
+            foreach (string fd in keys[5..9])
             {
                 JsonElement value = r.GetProperty(fd);
                 if (i % 2 == 0) Assert.True(value.GetDouble() > 0, $"{fd} of {r}");

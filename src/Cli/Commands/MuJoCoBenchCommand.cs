@@ -40,14 +40,14 @@ public static class MuJoCoBenchCommand
             context.WriteJson(report);
             return 0;
         }
-        var table = new Table().AddColumns("env", "threads", "C# (steps/s)", "C (steps/s)", "C# / C", "x one thread (C#, C)",
+        var table = new Table().AddColumns("env", "threads", "C# (steps/s)", "C (steps/s)", "C# / C", "C# / C (CPU time)", "x one thread (C#, C)",
             "Linearize fwd, ctr (us)", "mjd_transitionFD fwd, ctr (us)");
         foreach (MuJoCoBenchRow r in report.Rows)
         {
             MuJoCoBenchRow one = report.Rows.First(o => o.Env == r.Env && o.Threads == 1);
             bool first = r.Threads == 1;
             table.AddRow(r.Env, r.Threads.ToString(CultureInfo.InvariantCulture), F(r.ControlStepsPerSecond, "F0"), F(r.CStepsPerSecond, "F0"),
-                F(r.RatioVsC, "F3"),
+                F(r.RatioVsC, "F3"), F(r.RatioVsCCpu, "F3"),
                 first ? "" : $"{F(r.ControlStepsPerSecond / one.ControlStepsPerSecond, "F2")}, {F(r.CStepsPerSecond / one.CStepsPerSecond, "F2")}",
                 first ? $"{F(r.FdForwardUs, "F1")}, {F(r.FdCenteredUs, "F1")}" : "",
                 first ? $"{F(r.CFdForwardUs, "F1")}, {F(r.CFdCenteredUs, "F1")}" : "");
