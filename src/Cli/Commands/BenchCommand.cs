@@ -1,6 +1,6 @@
 // `control bench`: speed figures measured side by side with the peer a user would otherwise pick; each suite runs
 // in bench/Control.Bench.Runs. `control bench tensors` (TensorBench) is here; `control bench models`, `planners`,
-// `ppo`, `deploy` and `sac` have their own files.
+// `ppo`, `deploy`, `sac` and `mujoco` have their own files.
 using System.CommandLine;
 using System.Globalization;
 using Control.Bench.Runs;
@@ -21,7 +21,7 @@ public static class BenchCommand
         return new Command("bench", "Speed figures, side by side with the peer.")
         {
             tensors, ModelBenchCommand.Create(context), PlannerBenchCommand.Create(context), PpoBenchCommand.Create(context),
-            DeployBenchCommand.Create(context), SacBenchCommand.Create(context),
+            DeployBenchCommand.Create(context), SacBenchCommand.Create(context), MuJoCoBenchCommand.Create(context),
         };
     }
 
