@@ -3,6 +3,7 @@
 // no native library: making an env without MuJoCo raises MuJoCoNotInstalledException with the install command.
 using System.Collections.Concurrent;
 using System.Reflection;
+using Control.Robots.MuJoCo.Tasks;
 
 namespace Control.Robots.MuJoCo;
 
@@ -24,6 +25,16 @@ public static class MuJoCoEnvs
     /// <summary>The built-in tasks.</summary>
     public static IReadOnlyList<MuJoCoTaskSpec> BuiltIn { get; } =
     [
+        new("mj-cartpole-swingup", 200, "MuJoCo cart-pole: swing the hanging pole up and balance it (as cartpole-swingup)",
+            "cartpole-swingup.xml", m => new CartPoleSwingUpTask(m)),
+        new("mj-acrobot-swingup", 400, "MuJoCo acrobot: swing it straight up with the elbow torque (as acrobot-swingup)",
+            "acrobot-swingup.xml", m => new AcrobotSwingUpTask(m)),
+        new("mj-reacher", 100, "MuJoCo two-link arm: move the fingertip to a random target", "reacher.xml", m => new ReacherTask(m)),
+        new("mj-swimmer", 1000, "MuJoCo three-link swimmer in a viscous fluid: swim towards +x", "swimmer.xml", m => new SwimmerTask(m)),
+        new("mj-hopper", 1000, "MuJoCo one-legged hopper: hop forwards without falling", "hopper.xml", m => new HopperTask(m)),
+        new("mj-cheetah", 1000, "MuJoCo planar cheetah: run forwards", "cheetah.xml", m => new CheetahTask(m)),
+        new("mj-quadrotor", 250, "MuJoCo quadrotor (free body, quaternion state): fly to (0, 0, 1) and hover",
+            "quadrotor.xml", m => new QuadrotorTask(m)),
     ];
 
     /// <summary>Adds the built-in MuJoCo envs to <see cref="Envs"/> (idempotent).</summary>

@@ -244,6 +244,12 @@ int cm_set_state_forward(const mjModel *m, mjData *d, const double *x, const dou
   CM_GUARDED(d, mj_forward(m, d));
 }
 
+/* Sets the state x, then mj_kinematics only: body and site frames of x (no sensors, contacts or accelerations). */
+int cm_set_state_kinematics(const mjModel *m, mjData *d, const double *x) {
+  cm_set_state(m, d, x);
+  CM_GUARDED(d, mj_kinematics(m, d));
+}
+
 /* Jacobians of the transition at (x, u) by mjd_transitionFD: A (2nv+na)^2 and B (2nv+na) x nu, row-major, tangent
  * coordinates. Writes next = f(x, u) as well. */
 int cm_transition_fd(const mjModel *m, mjData *d, const double *x, const double *u, double epsilon, int centered,
