@@ -3,6 +3,7 @@ using Control.Core.Envs;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Onnx;
 using Control.Policies.Common;
+using Control.Robots.MuJoCo;
 using Spectre.Console;
 
 namespace Control.Cli;
@@ -44,6 +45,16 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
         }
         catch (Exception e) when (e is EnvException or ArgumentException or FormatException or InvalidDataException or IOException
             or CheckpointException or NoInferencePolicyException or OnnxContractException or OnnxFormatException or ExecutionProviderException)
+        {
+            Error.WriteLine($"control: {e.Message}");
+            return 2;
+        }
+        catch (MuJoCoException e)
+        {
+            Error.WriteLine($"control: {e.Message}");
+            return 2;
+        }
+        catch (MuJoCoNotInstalledException e)
         {
             Error.WriteLine($"control: {e.Message}");
             return 2;

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Control.Cli.Commands;
 using Control.Experiments;
+using Control.Robots.MuJoCo;
 
 namespace Control.Cli;
 
@@ -16,6 +17,7 @@ public static class ControlCommand
     /// <summary>Parses <paramref name="args"/> and runs the chosen subcommand; returns the exit code (0 ok, 1 usage, 2 bad input).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        MuJoCoEnvs.Register();
         var root = new RootCommand("Control: model-based control and robot learning for .NET.");
         var context = new CommandContext(output, error);
         root.Subcommands.Add(EnvsCommand.Create(context));

@@ -7,6 +7,7 @@ using Control.Core.Episodes;
 using Control.Core.Models;
 using Control.Policies.Common;
 using Control.Robots;
+using Control.Robots.MuJoCo;
 
 namespace Control.Experiments;
 
@@ -39,7 +40,7 @@ public static class DemoRun
     /// <summary>Stage 1: one episode of every env under a random policy (env i at seed + i).</summary>
     public static IReadOnlyList<DemoEpisode> RandomEpisodes(long seed) => Envs.Names.Select((name, i) => RandomEpisode(name, seed + i)).ToList();
 
-    /// <summary>Stage 2: exact Jacobians against central finite differences, for every env with a model.</summary>
+    /// <summary>Stage 2: exact Jacobians against central finite differences, for every env with an analytic model (MuJoCo's are finite differences themselves).</summary>
     public static IReadOnlyList<DemoJacobian> JacobianChecks(long seed)
         => Envs.Names.Select(name => JacobianCheck(name, seed)).Where(r => r is not null).Select(r => r!).ToList();
 
@@ -129,7 +130,7 @@ public static class DemoRun
     private static DemoJacobian? JacobianCheck(string name, long seed)
     {
         IEnv env = Envs.Make(name, seed);
-        if (env.Find<IModelEnv>() is not IModelEnv model) return null;
+        if (env.Find<IModelEnv>() is not IModelEnv model || model.Dynamics is MuJoCoDynamics) return null;
         IDynamics f = model.Dynamics;
         int n = f.StateSize, m = f.ControlSize;
         var rng = new Rng(seed).Fork(2);

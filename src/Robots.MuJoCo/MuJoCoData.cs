@@ -106,6 +106,13 @@ public sealed unsafe class MuJoCoData : IDisposable
             Check(MuJoCoNative.SetStateForward(Model.Pointer, Pointer, xs, u.IsEmpty ? null : us), "forward");
     }
 
+    /// <summary>Sets x = [qpos, qvel, act], then mj_kinematics only: body and site frames of x, cheaper than mj_forward (no sensors).</summary>
+    public void SetStateKinematics(ReadOnlySpan<double> x)
+    {
+        CheckLength("state", x.Length, StateSize);
+        fixed (double* xs = x) Check(MuJoCoNative.SetStateKinematics(Model.Pointer, Pointer, xs), "kinematics");
+    }
+
     /// <summary>Copies x = [qpos, qvel, act] out.</summary>
     public void GetState(Span<double> x)
     {

@@ -3,6 +3,8 @@
 // no native library: making an env without MuJoCo raises MuJoCoNotInstalledException with the install command.
 using System.Collections.Concurrent;
 using System.Reflection;
+using Control.Core.Envs;
+using Control.Robots.MuJoCo.Tasks;
 
 namespace Control.Robots.MuJoCo;
 
@@ -18,12 +20,23 @@ public sealed record MuJoCoTaskSpec(string Name, int Horizon, string Description
 public static class MuJoCoEnvs
 {
     private static readonly ConcurrentDictionary<string, Lazy<MuJoCoTask>> Tasks = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> UserFiles = new(StringComparer.Ordinal);
     private static readonly object Gate = new();
     private static bool registered;
 
     /// <summary>The built-in tasks.</summary>
     public static IReadOnlyList<MuJoCoTaskSpec> BuiltIn { get; } =
     [
+        new("mj-cartpole-swingup", 200, "MuJoCo cart-pole: swing the hanging pole up and balance it (as cartpole-swingup)",
+            "cartpole-swingup.xml", m => new CartPoleSwingUpTask(m)),
+        new("mj-acrobot-swingup", 400, "MuJoCo acrobot: swing it straight up with the elbow torque (as acrobot-swingup)",
+            "acrobot-swingup.xml", m => new AcrobotSwingUpTask(m)),
+        new("mj-reacher", 100, "MuJoCo two-link arm: move the fingertip to a random target", "reacher.xml", m => new ReacherTask(m)),
+        new("mj-swimmer", 1000, "MuJoCo three-link swimmer in a viscous fluid: swim towards +x", "swimmer.xml", m => new SwimmerTask(m)),
+        new("mj-hopper", 1000, "MuJoCo one-legged hopper: hop forwards without falling", "hopper.xml", m => new HopperTask(m)),
+        new("mj-cheetah", 1000, "MuJoCo planar cheetah: run forwards", "cheetah.xml", m => new CheetahTask(m)),
+        new("mj-quadrotor", 250, "MuJoCo quadrotor (free body, quaternion state): fly to (0, 0, 1) and hover",
+            "quadrotor.xml", m => new QuadrotorTask(m)),
     ];
 
     /// <summary>Adds the built-in MuJoCo envs to <see cref="Envs"/> (idempotent).</summary>
@@ -41,10 +54,66 @@ public static class MuJoCoEnvs
     public static void Register(MuJoCoTaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var task = new Lazy<MuJoCoTask>(() => spec.Create(LoadEmbedded(spec.ModelResource)));
-        if (!Tasks.TryAdd(spec.Name, task)) throw new ArgumentException($"{spec.Name}: already registered", nameof(spec));
-        string description = MuJoCoLibrary.IsAvailable ? spec.Description : $"{spec.Description} (needs libmujoco-dev)";
-        Envs.Register(new EnvSpec(spec.Name, spec.Horizon, description, seed => Make(spec.Name, task.Value, seed)));
+        Register(spec.Name, spec.Horizon, spec.Description, new Lazy<MuJoCoTask>(() => spec.Create(LoadEmbedded(spec.ModelResource))));
+    }
+
+    /// <summary>
+    /// Reads the user task file <paramref name="taskFile"/> (YAML, format in examples/mujoco/README.md), loads its model and
+    /// adds the env to <see cref="Envs"/> under the file's name, which it returns. Registering the same file again
+    /// returns the name; another file with a registered name is an error.
+    /// </summary>
+    /// <exception cref="MuJoCoTaskFileException">The file, a field, the model or a name in it is bad; the message names the file and the field.</exception>
+    public static string RegisterUserTask(string taskFile)
+    {
+        Register();
+        UserTaskFile spec = UserTaskFile.Load(taskFile);
+        lock (Gate)
+        {
+            if (UserFiles.TryGetValue(spec.Name, out string? registered))
+            {
+                if (registered == spec.File) return spec.Name;
+                throw new MuJoCoTaskFileException(spec.File, "name", 0, $"'{spec.Name}' is already registered by {registered}");
+            }
+            if (Envs.Names.Contains(spec.Name))
+                throw new MuJoCoTaskFileException(spec.File, "name", 0, $"'{spec.Name}' is already the name of a registered env; choose another");
+            MuJoCoTask task = LoadUserTask(spec);
+            Register(spec.Name, spec.Horizon, spec.Description ?? $"user task from {Path.GetFileName(spec.File)}", new Lazy<MuJoCoTask>(task));
+            UserFiles[spec.Name] = spec.File;
+            return spec.Name;
+        }
+    }
+
+    /// <summary>Registers <paramref name="taskFile"/> (see <see cref="RegisterUserTask"/>) and makes its env inside its TimeLimit.</summary>
+    public static IEnv MakeUser(string taskFile, long seed = 0) => Envs.Make(RegisterUserTask(taskFile), seed);
+
+    private static void Register(string name, int horizon, string description, Lazy<MuJoCoTask> task)
+    {
+        if (!Tasks.TryAdd(name, task)) throw new ArgumentException($"{name}: already registered", nameof(name));
+        string listed = MuJoCoLibrary.IsAvailable ? description : $"{description} (needs libmujoco-dev)";
+        Envs.Register(new EnvSpec(name, horizon, listed, seed => Make(name, task.Value, seed)));
+    }
+
+    private static UserTask LoadUserTask(UserTaskFile spec)
+    {
+        if (!File.Exists(spec.Model)) throw new MuJoCoTaskFileException(spec.File, "model", spec.ModelLine, $"no such model file {spec.Model}");
+        MuJoCoModel model;
+        try
+        {
+            model = MuJoCoModel.FromFile(spec.Model);
+        }
+        catch (MuJoCoModelException e)
+        {
+            throw new MuJoCoTaskFileException(spec.File, "model", spec.ModelLine, e.Message, e);
+        }
+        try
+        {
+            return new UserTask(spec, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The task behind env <paramref name="name"/> (loads its model on first use).</summary>

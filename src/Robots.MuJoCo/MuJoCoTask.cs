@@ -61,6 +61,23 @@ public abstract class MuJoCoTask
         return -Cost.Stage(x, clipped);
     }
 
+    /// <summary>Index in x = [qpos, qvel, act] of the (first) position coordinate of joint <paramref name="joint"/>.</summary>
+    protected int QposIndex(string joint) => Model.Joints[Model.Id(MuJoCoObject.Joint, joint)].QposAddress;
+
+    /// <summary>Index in x = [qpos, qvel, act] of the (first) velocity of joint <paramref name="joint"/>.</summary>
+    protected int QvelIndex(string joint) => Model.Nq + Model.Joints[Model.Id(MuJoCoObject.Joint, joint)].DofAddress;
+
+    /// <summary>|u|^2 with u clipped to the control bounds (the control the simulation applied): locomotion rewards' penalty.</summary>
+    protected double ClippedSquaredNorm(ReadOnlySpan<double> u)
+    {
+        Span<double> clipped = stackalloc double[u.Length];
+        u.CopyTo(clipped);
+        Model.ControlBounds.Clip(clipped);
+        double sum = 0;
+        foreach (double v in clipped) sum += v * v;
+        return sum;
+    }
+
     /// <summary>The model's reference state qpos0 with zero velocities and activations.</summary>
     protected void ReferenceState(Span<double> x)
     {

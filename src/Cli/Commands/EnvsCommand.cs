@@ -2,6 +2,7 @@
 using System.CommandLine;
 using Control.Core.Envs;
 using Control.Robots;
+using Control.Robots.MuJoCo;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;
@@ -16,11 +17,7 @@ public static class EnvsCommand
         var command = new Command("envs", "List the registered environments: spaces, horizon, what the task is.") { json };
         command.SetAction(parse => context.Guard(() =>
         {
-            var rows = Envs.Specs.Select(spec =>
-            {
-                IEnv env = spec.Create(0);
-                return new EnvRow(spec.Name, env.ObservationSpace.Describe(), env.ActionSpace.Describe(), spec.Horizon, env is IModelEnv, spec.Description);
-            }).ToList();
+            var rows = Envs.Specs.Select(Row).ToList();
             if (parse.GetValue(json))
             {
                 context.WriteJson(new EnvList(rows));
@@ -36,6 +33,20 @@ public static class EnvsCommand
             return 0;
         }));
         return command;
+    }
+
+    // A MuJoCo env on a machine without MuJoCo is listed with what it needs instead of its spaces.
+    private static EnvRow Row(EnvSpec spec)
+    {
+        try
+        {
+            IEnv env = spec.Create(0);
+            return new EnvRow(spec.Name, env.ObservationSpace.Describe(), env.ActionSpace.Describe(), spec.Horizon, env is IModelEnv, spec.Description);
+        }
+        catch (MuJoCoNotInstalledException)
+        {
+            return new EnvRow(spec.Name, "needs libmujoco-dev", "needs libmujoco-dev", spec.Horizon, true, spec.Description);
+        }
     }
 
     /// <summary>One registered env as `control envs --json` lists it.</summary>

@@ -12,14 +12,18 @@ public static class MbrlCommand
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CommandContext context)
     {
-        var env = new Option<string>("--env") { Description = "Environment name (an analytic robot with a model).", Required = true };
+        var env = new Option<string>("--env") { Description = "Environment name (a robot with a model).", Required = true };
         var method = new Option<string>("--method") { Description = $"Loop: {string.Join(", ", MbrlRun.Methods)}.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Real env steps in total (random collection included).", DefaultValueFactory = _ => 2000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json };
-        command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(env)!, parse.GetValue(method)!,
-            parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json))));
+        Option<string?> task = MuJoCoTaskOption.Create();
+        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json, task };
+        command.SetAction(parse => context.Guard(() =>
+        {
+            MuJoCoTaskOption.Apply(parse, task);
+            return Execute(context, parse.GetValue(env)!, parse.GetValue(method)!, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json));
+        }));
         return command;
     }
 

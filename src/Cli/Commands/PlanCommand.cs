@@ -13,15 +13,19 @@ public static class PlanCommand
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CommandContext context)
     {
-        var env = new Option<string>("--env") { Description = "Environment name (an analytic robot with a model, see `control envs`).", Required = true };
+        var env = new Option<string>("--env") { Description = "Environment name (a robot with a model, see `control envs`).", Required = true };
         var planner = new Option<string>("--planner") { Description = $"Planner: {string.Join(", ", Planners.Names)}.", Required = true };
         var horizon = new Option<int?>("--horizon") { Description = "Planning horizon in steps (default: tuned per env and planner)." };
         var steps = new Option<int?>("--steps") { Description = "Env steps to run (default: the env's episode length)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the env's initial state and of sampling planners.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("plan", "Closed-loop MPC with a planner on the env's true model.") { env, planner, horizon, steps, seed, json };
-        command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(env)!, parse.GetValue(planner)!,
-            parse.GetValue(horizon), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json))));
+        Option<string?> task = MuJoCoTaskOption.Create();
+        var command = new Command("plan", "Closed-loop MPC with a planner on the env's true model.") { env, planner, horizon, steps, seed, json, task };
+        command.SetAction(parse => context.Guard(() =>
+        {
+            MuJoCoTaskOption.Apply(parse, task);
+            return Execute(context, parse.GetValue(env)!, parse.GetValue(planner)!, parse.GetValue(horizon), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json));
+        }));
         return command;
     }
 

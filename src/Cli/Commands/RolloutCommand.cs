@@ -22,13 +22,17 @@ public static class RolloutCommand
         var random = new Option<bool>("--random") { Description = "Uniformly random actions from the action space, seeded by --seed." };
         var steps = new Option<int?>("--steps") { Description = "Number of random steps (default: the env's horizon)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("rollout", "Replay an action sequence from a seed (and optionally a state), printing each step.")
         {
-            env, seed, state, actions, random, steps, json,
+            env, seed, state, actions, random, steps, json, task,
         };
-        command.SetAction(parse => context.Guard(() => Execute(context,
-            parse.GetValue(env)!, parse.GetValue(seed), parse.GetValue(state), parse.GetValue(actions),
-            parse.GetValue(random), parse.GetValue(steps), parse.GetValue(json))));
+        command.SetAction(parse => context.Guard(() =>
+        {
+            MuJoCoTaskOption.Apply(parse, task);
+            return Execute(context, parse.GetValue(env)!, parse.GetValue(seed), parse.GetValue(state), parse.GetValue(actions),
+                parse.GetValue(random), parse.GetValue(steps), parse.GetValue(json));
+        }));
         return command;
     }
 

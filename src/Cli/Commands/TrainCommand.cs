@@ -24,10 +24,12 @@ public static class TrainCommand
         var every = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N iterations (0: at the end only).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (its algorithm, env, config and seed)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("train",
-            $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}) or by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}).") { env, algo, steps, seed, output, every, resume, json };
+            $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}) or by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}).") { env, algo, steps, seed, output, every, resume, json, task };
         command.SetAction(parse => context.Guard(() =>
         {
+            MuJoCoTaskOption.Apply(parse, task);
             var request = new TrainRequest(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed))
             {
                 OutputDirectory = parse.GetValue(output), CheckpointEvery = parse.GetValue(every), Resume = parse.GetValue(resume),

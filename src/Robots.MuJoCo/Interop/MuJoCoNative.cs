@@ -50,6 +50,8 @@ internal static unsafe partial class MuJoCoNative
     internal static partial int Transition(IntPtr model, IntPtr data, double* x, double* u, double* next, int* warnings);
     [LibraryImport(Library, EntryPoint = "cm_set_state_forward")]
     internal static partial int SetStateForward(IntPtr model, IntPtr data, double* x, double* u);
+    [LibraryImport(Library, EntryPoint = "cm_set_state_kinematics")]
+    internal static partial int SetStateKinematics(IntPtr model, IntPtr data, double* x);
     [LibraryImport(Library, EntryPoint = "cm_transition_fd")]
     internal static partial int TransitionFd(IntPtr model, IntPtr data, double* x, double* u, double epsilon, int centered,
         double* next, double* a, double* b, int* warnings);

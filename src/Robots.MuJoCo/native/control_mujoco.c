@@ -244,12 +244,88 @@ int cm_set_state_forward(const mjModel *m, mjData *d, const double *x, const dou
   CM_GUARDED(d, mj_forward(m, d));
 }
 
-/* Jacobians of the transition at (x, u) by mjd_transitionFD: A (2nv+na)^2 and B (2nv+na) x nu, row-major, tangent
- * coordinates. Writes next = f(x, u) as well. */
+/* Sets the state x, then mj_kinematics only: body and site frames of x (no sensors, contacts or accelerations). */
+int cm_set_state_kinematics(const mjModel *m, mjData *d, const double *x) {
+  cm_set_state(m, d, x);
+  CM_GUARDED(d, mj_kinematics(m, d));
+}
+
+/* One column of the full-step differences: the transition from x (+) dx_j (j < 2nv + na) or from u + du_j (j >= 2nv + na),
+ * each step from scratch, so nothing of the base step is reused. */
+static int cm_perturbed_step(const mjModel *m, mjData *d, const double *x, const double *u, int j, double delta,
+                             double *xp, double *up, double *dq, double *out) {
+  int nq = m->nq, nv = m->nv, na = m->na, nt = 2 * nv + na, warnings;
+  mju_copy(xp, x, nq + nv + na);
+  mju_copy(up, u, m->nu);
+  if (j < nv) {
+    mju_zero(dq, nv);
+    dq[j] = delta;
+    mj_integratePos(m, xp, dq, 1.0);
+  } else if (j < nt) {
+    xp[nq + (j - nv)] += delta;
+  } else {
+    up[j - nt] += delta;
+  }
+  return cm_transition(m, d, xp, up, out, &warnings);
+}
+
+/* d(next) between two successor states, in tangent coordinates: positions by mj_differentiatePos. */
+static void cm_state_difference(const mjModel *m, const double *from, const double *to, double *dx) {
+  int nq = m->nq, nv = m->nv, na = m->na;
+  mj_differentiatePos(m, dx, 1.0, from, to);
+  for (int i = 0; i < nv + na; i++) dx[nv + i] = to[nq + i] - from[nq + i];
+}
+
+/* Jacobians by full steps from perturbed states and controls (forward, or centred when asked; a control at its limit
+ * is perturbed into its range). Used for RK4: MuJoCo 2.2.2's mjd_transitionFD skips the position (and velocity)
+ * stages of perturbed steps, but RK4's intermediate stages overwrite the quantities those stages computed, so its
+ * velocity and control columns come out wrong. */
+static int cm_transition_fd_full(const mjModel *m, mjData *d, const double *x, const double *u, double epsilon, int centered,
+                                 const double *next, double *a, double *b) {
+  int n = m->nq + m->nv + m->na, nv = m->nv, nu = m->nu, nt = 2 * nv + m->na;
+  double *buffer = (double *)malloc(sizeof(double) * (3 * n + nu + nv + 2 * nt));
+  if (!buffer) {
+    cm_copy(cm_error, "out of memory for the finite differences");
+    return -1;
+  }
+  double *xp = buffer, *plus = xp + n, *minus = plus + n, *up = minus + n, *dq = up + nu, *dplus = dq + nv, *dminus = dplus + nt;
+  int status = 0;
+  for (int j = 0; j < nt + nu && status == 0; j++) {
+    double forward = epsilon, backward = centered ? -epsilon : 0;
+    if (j >= nt && m->actuator_ctrllimited[j - nt]) {
+      const double *range = m->actuator_ctrlrange + 2 * (j - nt);
+      if (u[j - nt] + forward > range[1]) forward = 0, backward = -epsilon;
+      if (u[j - nt] + backward < range[0]) backward = 0;
+    }
+    if (forward != 0) status = cm_perturbed_step(m, d, x, u, j, forward, xp, up, dq, plus);
+    else mju_copy(plus, next, n);
+    if (status == 0 && backward != 0) status = cm_perturbed_step(m, d, x, u, j, backward, xp, up, dq, minus);
+    else if (status == 0) mju_copy(minus, next, n);
+    if (status != 0) break;
+    cm_state_difference(m, next, plus, dplus);
+    cm_state_difference(m, next, minus, dminus);
+    double width = forward - backward;
+    for (int i = 0; i < nt; i++) {
+      double slope = (dplus[i] - dminus[i]) / width;
+      if (j < nt) a[i * nt + j] = slope; else b[i * nu + (j - nt)] = slope;
+    }
+  }
+  free(buffer);
+  return status;
+}
+
+/* Jacobians of the transition at (x, u): A (2nv+na)^2 and B (2nv+na) x nu, row-major, tangent coordinates, by
+ * mjd_transitionFD (by full-step differences for RK4, see above). Writes next = f(x, u) and the warnings of that step. */
 int cm_transition_fd(const mjModel *m, mjData *d, const double *x, const double *u, double epsilon, int centered,
                      double *next, double *a, double *b, int *warnings) {
   int status = cm_transition(m, d, x, u, next, warnings);
   if (status != 0) return status;
+  if (m->opt.integrator == mjINT_RK4) {
+    int base = *warnings;
+    status = cm_transition_fd_full(m, d, x, u, epsilon, centered, next, a, b);
+    *warnings = base;
+    return status;
+  }
   cm_set_state(m, d, x);
   mju_copy(d->ctrl, u, m->nu);
   CM_GUARDED(d, mjd_transitionFD(m, d, epsilon, (mjtByte)(centered != 0), a, b, NULL, NULL));
