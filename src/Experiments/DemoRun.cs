@@ -29,7 +29,7 @@ public static class DemoRun
         try
         {
             (DemoModelFree modelFree, TrainReport ppo) = ModelFree(seed, directory);
-            return new DemoReport(episodes, jacobians, batches, swingUps, learned, modelFree, Deploy(ppo, directory));
+            return new DemoReport(episodes, jacobians, batches, swingUps, learned, modelFree, Deploy(ppo, directory), MuJoCo(seed));
         }
         finally
         {
@@ -37,8 +37,9 @@ public static class DemoRun
         }
     }
 
-    /// <summary>Stage 1: one episode of every env under a random policy (env i at seed + i).</summary>
-    public static IReadOnlyList<DemoEpisode> RandomEpisodes(long seed) => Envs.Names.Select((name, i) => RandomEpisode(name, seed + i)).ToList();
+    /// <summary>Stage 1: one episode of every analytic env under a random policy (env i at seed + i); the MuJoCo robots are stage 8's.</summary>
+    public static IReadOnlyList<DemoEpisode> RandomEpisodes(long seed)
+        => Envs.Names.Where(name => !MuJoCoEnvs.IsMuJoCo(name)).Select((name, i) => RandomEpisode(name, seed + i)).ToList();
 
     /// <summary>Stage 2: exact Jacobians against central finite differences, for every env with an analytic model (MuJoCo's are finite differences themselves).</summary>
     public static IReadOnlyList<DemoJacobian> JacobianChecks(long seed)
@@ -102,6 +103,34 @@ public static class DemoRun
             return new DemoDeploy(null, 0, 0, null, false, 1000, null, null, 0, 0,
                 $"ONNX Runtime's native library could not load ({e.GetType().Name}: {e.Message}); the NuGet package Microsoft.ML.OnnxRuntime ships it for linux-x64, win-x64 and osx-arm64");
         }
+    }
+
+    /// <summary>
+    /// Stage 8: when MuJoCo is installed, a random episode of every built-in MuJoCo env and iLQR-MPC on the MuJoCo
+    /// cart-pole and quadrotor (seed + 1); otherwise the reason, and nothing else in the demo needs MuJoCo.
+    /// </summary>
+    public static DemoMuJoCo MuJoCo(long seed)
+    {
+        if (!MuJoCoLibrary.IsAvailable)
+        {
+            string why;
+            try
+            {
+                MuJoCoLibrary.EnsureAvailable();
+                why = "MuJoCo is not available";
+            }
+            catch (MuJoCoNotInstalledException e)
+            {
+                why = e.Message;
+            }
+            return new DemoMuJoCo(null, [], [], why);
+        }
+        MuJoCoEnvs.Register();
+        IReadOnlyList<DemoEpisode> episodes = MuJoCoEnvs.BuiltIn.Select((spec, i) => RandomEpisode(spec.Name, seed + i)).ToList();
+        IReadOnlyList<DemoSwingUp> plans = new[] { "mj-cartpole-swingup", "mj-quadrotor" }
+            .Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+        return new DemoMuJoCo(MuJoCoLibrary.Version, episodes, plans, null);
     }
 
     // One seeded episode of random actions for the summary, then the speed of stepping over many more (with resets),

@@ -116,6 +116,9 @@ public static class MuJoCoEnvs
         }
     }
 
+    /// <summary>Whether env <paramref name="name"/> is a registered MuJoCo env (built-in or a user task).</summary>
+    public static bool IsMuJoCo(string name) => name is not null && Tasks.ContainsKey(name);
+
     /// <summary>The task behind env <paramref name="name"/> (loads its model on first use).</summary>
     public static MuJoCoTask Task(string name)
     {

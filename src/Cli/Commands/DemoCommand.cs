@@ -65,12 +65,32 @@ public static class DemoCommand
         if (d.Unavailable is not null)
         {
             context.Output.WriteLine($"skipped: {d.Unavailable}");
+        }
+        else
+        {
+            var t7 = new Table().AddColumns("ONNX Runtime vs Control: max |diff|", "differing actions", "episodes", "return", "returns = stage 6's on the same seeds", "1 kHz: tick p50 / p99 (us)", "deadline misses", "watchdog trips");
+            t7.AddRow(d.ParityMaxAbsDiff?.ToString("E1") ?? "-", d.ActionMismatches.ToString(), d.Episodes.ToString(), d.MeanReturn?.ToString("F1") ?? "-", d.ReturnsEqualEvaluation ? "yes" : "no",
+                $"{d.TickUsP50:F1} / {d.TickUsP99:F1}", d.DeadlineMisses.ToString(), d.WatchdogTrips.ToString());
+            console.Write(t7);
+        }
+        console.Write(new Rule("8. MuJoCo robots (libmujoco-dev): a random episode of each, iLQR-MPC on the MuJoCo cart-pole and the quadrotor"));
+        DemoMuJoCo mj = report.MuJoCo;
+        if (mj.Unavailable is not null)
+        {
+            context.Output.WriteLine($"skipped: {mj.Unavailable}");
             return 0;
         }
-        var t7 = new Table().AddColumns("ONNX Runtime vs Control: max |diff|", "differing actions", "episodes", "return", "returns = stage 6's on the same seeds", "1 kHz: tick p50 / p99 (us)", "deadline misses", "watchdog trips");
-        t7.AddRow(d.ParityMaxAbsDiff?.ToString("E1") ?? "-", d.ActionMismatches.ToString(), d.Episodes.ToString(), d.MeanReturn?.ToString("F1") ?? "-", d.ReturnsEqualEvaluation ? "yes" : "no",
-            $"{d.TickUsP50:F1} / {d.TickUsP99:F1}", d.DeadlineMisses.ToString(), d.WatchdogTrips.ToString());
-        console.Write(t7);
+        var t8 = new Table().AddColumns("env", "steps", "return", "ended by", "env steps/s");
+        foreach (DemoEpisode e in mj.Episodes)
+            t8.AddRow(e.Env, e.Steps.ToString(), e.Return.ToString("F1"), e.Terminated ? "termination" : e.Truncated ? "time limit" : "-", e.StepsPerSecond.ToString("N0"));
+        console.Write(t8);
+        var t8b = new Table().AddColumns("env", "horizon", "at the goal at the end", "return", "steps", "ms per replan", "iterations per replan");
+        foreach (DemoSwingUp r in mj.IlqrMpc)
+        {
+            t8b.AddRow(r.Env, r.Horizon.ToString(), r.Success ? "yes" : "no", r.Return.ToString("F1"), r.Steps.ToString(),
+                r.ReplanMsMean.ToString("F3"), r.IterationsPerReplan.ToString("F2"));
+        }
+        console.Write(t8b);
         return 0;
     }
 }

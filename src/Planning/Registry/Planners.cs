@@ -21,7 +21,7 @@ public static class Planners
     /// </summary>
     public static int DefaultHorizon(string planner, string env) => (planner, env) switch
     {
-        ("ilqr" or "ddp" or "lqr", "acrobot-swingup") => 100,
+        ("ilqr" or "ddp" or "lqr", "acrobot-swingup" or "mj-acrobot-swingup") => 100,
         ("ilqr" or "ddp" or "lqr", "quadrotor2d") => 50,
         ("ilqr" or "ddp" or "lqr", "pendulum") => 40,
         ("ilqr" or "ddp" or "lqr", _) => 30,
