@@ -8,10 +8,10 @@
 //   update    GradientSteps times, on a batch of transitions (SVG(1): of this iteration; SVG(1)-ER: of the whole replay):
 //             zeta = s' - f(s, a) under the current model, eta the noise inferred from the recorded action under the
 //             policy that acted; weights w = min(pi(a | s) / mu(a | s), MaxImportanceWeight) for SVG(1)-ER, 1 for SVG(1);
-//             V descends mean w (V(s) - (r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy): V^pi from the
+//             V descends mean w (V(s) - (c r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy): V^pi from the
 //             behaviour's actions needs the weights;
-//             the policy ascends mean [r(s, pi(s, eta; theta)) + gamma (1 - terminal) V(f(s, pi(s, eta; theta)) + zeta)]
-//             + EntropyCoefficient mean(-log pi) through the fixed eta and zeta, r = -l the env's cost.
+//             the policy ascends mean [c r(s, pi(s, eta; theta)) + gamma (1 - terminal) V(f(s, pi(s, eta; theta)) + zeta)]
+//             + EntropyCoefficient mean(-log pi) through the fixed eta and zeta, r = -l the env's cost, c the RewardScale.
 // Two choices differ from the paper's algorithm 3, which infers eta under the current policy and weights the policy's
 // gradient too. Inferred under the current policy, eta rebuilds the recorded action whatever theta is, so every step
 // is the same linearization at old actions: measured on the pendulum, the policy then ran into the squash's
@@ -151,7 +151,7 @@ public sealed class Svg1 : IAlgorithm
             replay.Actions.Slice(row * m, m).CopyTo(a.AsSpan(i * m));
             replay.Noises.Slice(row * m, m).CopyTo(eta.AsSpan(i * m));
             replay.NextStates.Slice(row * n, n).CopyTo(next.AsSpan(i * n));
-            r[i] = replay.Rewards[row];
+            r[i] = config.RewardScale * replay.Rewards[row];
             discount[i] = replay.Terminated[row] ? 0 : config.Gamma;
             behaviour[i] = replay.BehaviourLogProbs[row];
         }
@@ -175,7 +175,7 @@ public sealed class Svg1 : IAlgorithm
         // The policy's gradient flows through V's input only: its weights are fixed for this graph.
         foreach (Tensor p in valueParameters) p.RequiresGrad = false;
         (Tensor actions, Tensor negativeLogProb) = actor.ActWithEntropy(states, Tensor.FromArray(eta, b, m));
-        Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, Tensor.Full(1.0, DType.Float64, b, 1));
+        Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, Tensor.Full(1.0, DType.Float64, b, 1), config.RewardScale);
         Tensor entropy = negativeLogProb.Mean();
         Tensor loss = (objective + config.EntropyCoefficient * entropy).Neg();
         double objectiveValue = NonFiniteLossException.Check(Name, Iterations, "policy objective", objective.Item());

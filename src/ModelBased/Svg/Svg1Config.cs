@@ -25,6 +25,13 @@ public sealed record Svg1Config
     /// <summary>Transitions per gradient step (default 256).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Factor on the rewards in V's targets and in the policy's objective (default 1): V learns RewardScale times the
+    /// value, which keeps its outputs within reach of Adam's steps on tasks whose costs run to thousands per episode, and
+    /// the entropy weight acts against scaled rewards. Reported returns are unscaled.
+    /// </summary>
+    public double RewardScale { get; init; } = 1.0;
+
     /// <summary>Discount gamma (default 0.99).</summary>
     public double Gamma { get; init; } = 0.99;
 
@@ -69,6 +76,7 @@ public sealed record Svg1Config
         SvgChecks.Require(owner, RandomSteps > 0, nameof(RandomSteps), RandomSteps, "a positive step count (the model needs data before the first update)");
         SvgChecks.Require(owner, GradientSteps > 0, nameof(GradientSteps), GradientSteps, "a positive count");
         SvgChecks.Require(owner, BatchSize > 0, nameof(BatchSize), BatchSize, "a positive batch size");
+        SvgChecks.Require(owner, RewardScale > 0 && double.IsFinite(RewardScale), nameof(RewardScale), RewardScale, "a positive finite factor");
         SvgChecks.Require(owner, Gamma is >= 0 and <= 1, nameof(Gamma), Gamma, "a discount in [0, 1]");
         SvgChecks.Require(owner, PolicyLearningRate > 0 && double.IsFinite(PolicyLearningRate), nameof(PolicyLearningRate), PolicyLearningRate, "a positive finite learning rate");
         SvgChecks.Require(owner, ValueLearningRate > 0 && double.IsFinite(ValueLearningRate), nameof(ValueLearningRate), ValueLearningRate, "a positive finite learning rate");

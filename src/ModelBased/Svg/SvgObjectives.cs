@@ -17,17 +17,18 @@ namespace Control.ModelBased.Svg;
 public static class SvgObjectives
 {
     /// <summary>
-    /// SVG(1): mean_i w_i [ -l(s_i, a_i) + discount_i V(f(s_i, a_i) + zeta_i) ] for states (B, n), actions (B, m) computed
-    /// on the tape from the policy, model noises (B, n), discounts (B, 1: gamma (1 - terminal)) and weights (B, 1).
+    /// SVG(1): mean_i w_i [ -c l(s_i, a_i) + discount_i V(f(s_i, a_i) + zeta_i) ] for states (B, n), actions (B, m) computed
+    /// on the tape from the policy, model noises (B, n), discounts (B, 1: gamma (1 - terminal)), weights (B, 1) and the
+    /// reward scale c that V was fitted with (default 1).
     /// </summary>
     public static Tensor OneStep(Tensor states, Tensor actions, IDifferentiableDynamics model, DifferentiableCost cost, Func<Tensor, Tensor> value,
-        Tensor zeta, Tensor discount, Tensor weights)
+        Tensor zeta, Tensor discount, Tensor weights, double rewardScale = 1.0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(cost);
         ArgumentNullException.ThrowIfNull(value);
         Tensor next = model.Step(states, actions) + zeta;
-        Tensor q = cost.Stage(states, actions).Neg().Unsqueeze(1) + discount * value(next);
+        Tensor q = (-rewardScale) * cost.Stage(states, actions).Unsqueeze(1) + discount * value(next);
         return (weights * q).Mean();
     }
 

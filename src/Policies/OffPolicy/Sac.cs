@@ -2,8 +2,8 @@
 // return plus alpha times the policy's entropy, learned off-policy.
 //   act        sample the tanh-Gaussian actor (uniformly random actions before LearningStarts), store in replay;
 //   temperature  alpha = exp(log alpha), log alpha descends -log alpha (log pi(a|s) + target entropy), target -A;
-//   critics    Q1, Q2 regress onto y = r + gamma (1 - terminated) (min_j Q'_j(s', a') - alpha log pi(a'|s')), a' ~ pi(.|s'),
-//              the targets Q'_j Polyak-averaged copies (clipped double-Q, Fujimoto et al. 2018);
+//   critics    Q1, Q2 regress onto y = c r + gamma (1 - terminated) (min_j Q'_j(s', a') - alpha log pi(a'|s')), a' ~ pi(.|s'),
+//              c the reward scale, the targets Q'_j Polyak-averaged copies (clipped double-Q, Fujimoto et al. 2018);
 //   actor      descends mean(alpha log pi(a|s) - min_j Q_j(s, a)) through the reparameterized a = tanh(mean + std eps).
 // The order within a gradient step is Stable-Baselines3's: the actor's sample is drawn first, the temperature is
 // updated with it, the critics are fitted with the alpha from before that update, then the actor ascends the new critics.
@@ -169,7 +169,7 @@ public sealed class Sac : IAlgorithm
             alphaOptimizer.Step();
         }
 
-        Tensor y = ActorCriticLosses.SoftTargets(actor, criticTarget, next, rewards, notDone, alpha, updateRng);
+        Tensor y = ActorCriticLosses.SoftTargets(actor, criticTarget, next, Config.RewardScale * rewards, notDone, alpha, updateRng);
         (Tensor q1, Tensor q2) = critic.Forward(observations, actions);
         Tensor criticLoss = 0.5 * (ActorCriticLosses.Critic(q1, y) + ActorCriticLosses.Critic(q2, y));
         double criticValue = NonFiniteLossException.Check(Name, Iterations, "critic loss", criticLoss.Item());

@@ -25,6 +25,13 @@ public sealed record SacConfig
     /// <summary>Transitions per gradient step (default 256).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Factor on the rewards in the critics' targets (default 1): the critics learn RewardScale times the soft value, so
+    /// the temperature weighs the entropy against scaled rewards and the critics' outputs stay within reach of Adam's
+    /// steps on tasks whose costs run to thousands per episode. Reported returns are unscaled.
+    /// </summary>
+    public double RewardScale { get; init; } = 1.0;
+
     /// <summary>Discount gamma (default 0.99).</summary>
     public double Gamma { get; init; } = 0.99;
 
@@ -67,6 +74,7 @@ public sealed record SacConfig
         OptionCheck.Require(owner, BufferSize > 0, nameof(BufferSize), BufferSize, "a positive buffer size");
         OptionCheck.Require(owner, LearningStarts >= 0, nameof(LearningStarts), LearningStarts, "a non-negative step count");
         OptionCheck.Require(owner, BatchSize > 0, nameof(BatchSize), BatchSize, "a positive batch size");
+        OptionCheck.Require(owner, RewardScale > 0 && double.IsFinite(RewardScale), nameof(RewardScale), RewardScale, "a positive finite factor");
         OptionCheck.Require(owner, Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "a discount in [0, 1]");
         OptionCheck.Require(owner, Tau > 0 && Tau <= 1, nameof(Tau), Tau, "a target update weight in (0, 1]");
         OptionCheck.Require(owner, TrainFrequency > 0, nameof(TrainFrequency), TrainFrequency, "a positive number of steps per round");

@@ -86,6 +86,35 @@ public class SvgGradientTests
         AssertGradientMatchesFiniteDifferences(actor, Objective);
     }
 
+    // With a reward scale c the one-step objective is mean_i w_i (-c l_i + discount_i V(f(s_i, a_i) + zeta_i)): the sum
+    // of its parts computed apart; the default scale is 1.
+    [Fact]
+    public void SvgOneObjectiveScalesTheRewardTermOnly()
+    {
+        var rng = new Rng(6);
+        MlpDynamics model = Model();
+        var value = new SvgValue(N, [0], [6], Activation.Tanh, rng.Fork(1));
+        var cost = new DifferentiableCost(Cost);
+        using var noGrad = Autograd.NoGrad();
+        Tensor states = Tensor.FromArray(Random(rng, Batch * N, 1), Batch, N);
+        Tensor actions = Tensor.FromArray(Random(rng, Batch * M, 1), Batch, M);
+        Tensor zeta = Tensor.FromArray(Random(rng, Batch * N, 0.05), Batch, N);
+        double[] d = [0.99, 0.99, 0, 0.99, 0.99], w = [1.0, 0.5, 2, 1, 0.2];
+        double[] l = cost.Stage(states, actions).ToDoubleArray();
+        double[] v = value.Forward(model.Step(states, actions) + zeta).ToDoubleArray();
+        double Expected(double c) => Enumerable.Range(0, Batch).Average(i => w[i] * (-c * l[i] + d[i] * v[i]));
+        double Objective(double? c)
+        {
+            Tensor discount = Tensor.FromArray(d, Batch, 1), weights = Tensor.FromArray(w, Batch, 1);
+            return c is double scale
+                ? SvgObjectives.OneStep(states, actions, model, cost, value.Forward, zeta, discount, weights, scale).Item()
+                : SvgObjectives.OneStep(states, actions, model, cost, value.Forward, zeta, discount, weights).Item();
+        }
+        Assert.Equal(Expected(0.3), Objective(0.3), 12);
+        Assert.Equal(Expected(1), Objective(null), 12);
+        Assert.True(Math.Abs(Expected(0.3) - Expected(1)) > 1e-3, "the cost term should matter");
+    }
+
     [Fact]
     public void SvgOneValueLossGradientMatchesFiniteDifferences()
     {

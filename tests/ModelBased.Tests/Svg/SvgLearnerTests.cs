@@ -127,6 +127,29 @@ public class SvgLearnerTests
         return 2 / Math.Sqrt(Math.PI) * sum * h / 3;
     }
 
+    // With gamma 0, V regresses onto RewardScale times the reward alone: its mean over the replayed states follows the
+    // scale (a V fitted to the unscaled reward would miss the 0.1 case by a factor of 10).
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.1)]
+    public void Svg1ValueLearnsTheScaledReward(double scale)
+    {
+        var svg = new Svg1(Pendulum(3), new Svg1Config
+        {
+            IterationSteps = 200, RandomSteps = 200, GradientSteps = 600, BatchSize = 64, Gamma = 0, RewardScale = scale, ValueLearningRate = 1e-2,
+            ModelFitInterval = 200, Hidden = [16], PeriodicStates = [0], Model = SmallModel,
+        }, 3);
+        svg.Iterate();
+        svg.Iterate();
+        int count = svg.Replay.Count;
+        double meanValue;
+        using (TensorScope.Begin())
+        using (Autograd.NoGrad())
+            meanValue = svg.Value.Forward(Tensor.FromArray(svg.Replay.States.ToArray(), count, 2)).Mean().Item();
+        double target = scale * svg.Replay.Rewards.ToArray().Average();
+        Assert.True(Math.Abs(meanValue - target) < 0.15 * Math.Abs(target), $"mean V {meanValue}, mean scaled reward {target}");
+    }
+
     [Fact]
     public void ADiscreteEnvOrAnEnvWithoutADifferentiableCostIsRefusedByName()
     {

@@ -1,3 +1,4 @@
+using Control.Core.Envs;
 using Control.Policies.Common;
 using Control.Policies.OffPolicy;
 using Control.Robots;
@@ -125,6 +126,40 @@ public class ActorCriticLearnerTests
         }
         Assert.True(AlphaAfter(5) > 1.5, "alpha should grow against an unreachable entropy");
         Assert.True(AlphaAfter(-20) < 0.7, "alpha should shrink against a very low entropy");
+    }
+
+    // An env whose rewards are the inner env's times a factor.
+    private sealed class ScaledRewards(IEnv inner, double factor) : IEnv
+    {
+        public string Name => inner.Name;
+        public Space ObservationSpace => inner.ObservationSpace;
+        public Space ActionSpace => inner.ActionSpace;
+        public void Reset(Span<double> observation, long? seed = null) => inner.Reset(observation, seed);
+        public StepResult Step(ReadOnlySpan<double> action, Span<double> observation)
+        {
+            StepResult r = inner.Step(action, observation);
+            return r with { Reward = factor * r.Reward };
+        }
+    }
+
+    // The critics' targets take RewardScale times the reward: SAC with RewardScale c is, weight for weight, SAC with
+    // RewardScale 1 on the env with its rewards multiplied by c (c a power of two, so that both products are exact).
+    [Fact]
+    public void SacRewardScaleActsAsTheEnvsRewardsTimesTheScale()
+    {
+        float[] Train(double envFactor, double rewardScale)
+        {
+            using var env = new VectorEnv(i => new ScaledRewards(Envs.Make("pendulum", 7 + i), envFactor), 1);
+            var sac = new Sac(env, new SacConfig { BufferSize = 1000, LearningStarts = 50, BatchSize = 32, IterationSteps = 150, RewardScale = rewardScale, Network = Small }, 7);
+            sac.Iterate();
+            return Weights(sac);
+        }
+        float[] scaled = Train(1, 0.125);
+        Assert.Equal(Train(0.125, 1), scaled);
+        Assert.NotEqual(Train(1, 1), scaled);
+        using var pendulum = Envs.MakeVector("pendulum", 1, 1);
+        var e = Assert.Throws<ArgumentException>(() => new Sac(pendulum, new SacConfig { RewardScale = 0 }, 1));
+        Assert.Contains("SacConfig.RewardScale", e.Message);
     }
 
     [Fact]
