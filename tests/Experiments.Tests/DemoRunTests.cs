@@ -1,6 +1,7 @@
-// The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole, and its ONNX
-// export acts as the checkpoint does in the control loop.
+// The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole, its ONNX
+// export acts as the checkpoint does in the control loop, and the MuJoCo stage runs (the test command installs MuJoCo).
 using Control.Robots;
+using Control.Robots.MuJoCo;
 
 namespace Control.Experiments.Tests;
 
@@ -10,7 +11,8 @@ public class DemoRunTests
     public void EveryStageRunsAndTheJacobiansAreExact()
     {
         DemoReport report = DemoRun.Run(0);
-        Assert.Equal(Envs.Names.Count, report.Episodes.Count);
+        Assert.Equal(Envs.Names.Count(name => !MuJoCoEnvs.IsMuJoCo(name)), report.Episodes.Count);
+        Assert.DoesNotContain(report.Episodes, e => e.Env.StartsWith("mj-", StringComparison.Ordinal));
         foreach (DemoJacobian j in report.Jacobians)
         {
             Assert.True(j.MaxErrorA < 1e-6, j.ToString());
@@ -25,5 +27,11 @@ public class DemoRunTests
         Assert.Equal(0, deploy.ActionMismatches);
         Assert.Equal(DemoRun.DeployEpisodes, deploy.Episodes);
         Assert.True(deploy.ReturnsEqualEvaluation, deploy.ToString());
+        DemoMuJoCo mujoco = report.MuJoCo;
+        Assert.Null(mujoco.Unavailable);
+        Assert.Equal(222, mujoco.Version);
+        Assert.Equal(MuJoCoEnvs.BuiltIn.Select(spec => spec.Name), mujoco.Episodes.Select(e => e.Env));
+        Assert.Equal(["mj-cartpole-swingup", "mj-quadrotor"], mujoco.IlqrMpc.Select(r => r.Env));
+        Assert.All(mujoco.IlqrMpc, r => Assert.True(r.Success, r.ToString()));
     }
 }
