@@ -53,13 +53,7 @@ public abstract class MuJoCoTask
     public virtual bool AtGoal(ReadOnlySpan<double> x) => false;
 
     /// <summary>-l(x, u) with u clipped to the control bounds: the reward of tasks whose objective is their cost.</summary>
-    protected double NegativeStageCost(ReadOnlySpan<double> x, ReadOnlySpan<double> u)
-    {
-        Span<double> clipped = stackalloc double[u.Length];
-        u.CopyTo(clipped);
-        Model.ControlBounds.Clip(clipped);
-        return -Cost.Stage(x, clipped);
-    }
+    protected double NegativeStageCost(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => RobotEnv.NegativeStageCost(Cost, Model.ControlBounds, x, u);
 
     /// <summary>Index in x = [qpos, qvel, act] of the (first) position coordinate of joint <paramref name="joint"/>.</summary>
     protected int QposIndex(string joint) => Model.Joints[Model.Id(MuJoCoObject.Joint, joint)].QposAddress;

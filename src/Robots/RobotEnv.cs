@@ -66,12 +66,15 @@ public abstract class RobotEnv : Env, IModelEnv
     protected abstract (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next);
 
     /// <summary>-l(x, u) with u clipped to the model's control bounds: the reward of envs whose task is their cost.</summary>
-    protected double NegativeStageCost(ReadOnlySpan<double> x, ReadOnlySpan<double> u)
+    protected double NegativeStageCost(ReadOnlySpan<double> x, ReadOnlySpan<double> u) => NegativeStageCost(Cost, Dynamics.ControlBounds, x, u);
+
+    /// <summary>-l(x, u) of <paramref name="cost"/> with u clipped to <paramref name="bounds"/>: the reward of any robot whose task is its cost.</summary>
+    public static double NegativeStageCost(ICost cost, Box bounds, ReadOnlySpan<double> x, ReadOnlySpan<double> u)
     {
         Span<double> clipped = stackalloc double[u.Length];
         u.CopyTo(clipped);
-        Dynamics.ControlBounds.Clip(clipped);
-        return -Cost.Stage(x, clipped);
+        bounds.Clip(clipped);
+        return -cost.Stage(x, clipped);
     }
 
     /// <inheritdoc />

@@ -283,11 +283,7 @@ static void cm_state_difference(const mjModel *m, const double *from, const doub
 static int cm_transition_fd_full(const mjModel *m, mjData *d, const double *x, const double *u, double epsilon, int centered,
                                  const double *next, double *a, double *b) {
   int n = m->nq + m->nv + m->na, nv = m->nv, nu = m->nu, nt = 2 * nv + m->na;
-  double *buffer = (double *)malloc(sizeof(double) * (3 * n + nu + nv + 2 * nt));
-  if (!buffer) {
-    cm_copy(cm_error, "out of memory for the finite differences");
-    return -1;
-  }
+  double buffer[3 * n + nu + nv + 2 * nt]; /* a few hundred doubles at most: no heap allocation per Jacobian */
   double *xp = buffer, *plus = xp + n, *minus = plus + n, *up = minus + n, *dq = up + nu, *dplus = dq + nv, *dminus = dplus + nt;
   int status = 0;
   for (int j = 0; j < nt + nu && status == 0; j++) {
@@ -310,7 +306,6 @@ static int cm_transition_fd_full(const mjModel *m, mjData *d, const double *x, c
       if (j < nt) a[i * nt + j] = slope; else b[i * nu + (j - nt)] = slope;
     }
   }
-  free(buffer);
   return status;
 }
 
