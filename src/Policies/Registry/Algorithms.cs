@@ -67,6 +67,9 @@ public static class Algorithms
                     LearningRate = 1e-3, LearningStarts = 1000, RewardScale = 0.1,
                     Network = new NetworkConfig { Hidden = [128, 128], Activation = Tensors.NN.Activation.Relu, Orthogonal = false },
                 },
+                // The RL Zoo's Hopper and HalfCheetah settings (SB3's defaults with 10,000 random warm-up steps) on our
+                // MuJoCo models of the same kind.
+                "mj-hopper" or "mj-cheetah" => new SacConfig { LearningStarts = 10_000 },
                 _ => new SacConfig(),
             },
             c => c.Envs, (env, c, seed) => new Sac(env, c, seed)),
@@ -76,6 +79,9 @@ public static class Algorithms
                 // The RL Zoo's Pendulum-v1 settings (gamma 0.98, buffer 200k, Gaussian noise 0.1, Adam 1e-3) with 1000
                 // random warm-up steps instead of its 10,000 (half of a 20k budget) and 256-256 networks instead of 400-300.
                 "pendulum" => new Td3Config { Gamma = 0.98, BufferSize = 200_000, LearningStarts = 1000 },
+                // The RL Zoo's Hopper and HalfCheetah settings (Gaussian noise 0.1, 10,000 random warm-up steps) with
+                // the defaults' 256-256 networks instead of the zoo's 400-300.
+                "mj-hopper" or "mj-cheetah" => new Td3Config { LearningStarts = 10_000 },
                 _ => new Td3Config(),
             },
             c => c.Envs, (env, c, seed) => new Td3(env, c, seed)),
