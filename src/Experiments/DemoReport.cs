@@ -9,5 +9,6 @@ namespace Control.Experiments;
 /// <param name="ModelFree">Stage 6: PPO on CartPole.</param>
 /// <param name="Deploy">Stage 7: that policy exported to ONNX and run in ONNX Runtime through the control loop.</param>
 /// <param name="MuJoCo">Stage 8: the MuJoCo robots (or why they were skipped).</param>
+/// <param name="Distill">Stage 9: iLQR-MPC distilled by DAgger into a network, exported to ONNX and run from it.</param>
 public sealed record DemoReport(IReadOnlyList<DemoEpisode> Episodes, IReadOnlyList<DemoJacobian> Jacobians, IReadOnlyList<DemoBatch> Vector,
-    IReadOnlyList<DemoSwingUp> IlqrMpc, DemoLearnedModel LearnedModel, DemoModelFree ModelFree, DemoDeploy Deploy, DemoMuJoCo MuJoCo);
+    IReadOnlyList<DemoSwingUp> IlqrMpc, DemoLearnedModel LearnedModel, DemoModelFree ModelFree, DemoDeploy Deploy, DemoMuJoCo MuJoCo, DemoDistill Distill);

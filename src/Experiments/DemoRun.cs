@@ -6,6 +6,7 @@ using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Core.Models;
 using Control.Policies.Common;
+using Control.Policies.Imitation;
 using Control.Robots;
 using Control.Robots.MuJoCo;
 
@@ -29,7 +30,7 @@ public static class DemoRun
         try
         {
             (DemoModelFree modelFree, TrainReport ppo) = ModelFree(seed, directory);
-            return new DemoReport(episodes, jacobians, batches, swingUps, learned, modelFree, Deploy(ppo, directory), MuJoCo(seed));
+            return new DemoReport(episodes, jacobians, batches, swingUps, learned, modelFree, Deploy(ppo, directory), MuJoCo(seed), Distill(seed, directory));
         }
         finally
         {
@@ -131,6 +132,40 @@ public static class DemoRun
             .Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
             .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
         return new DemoMuJoCo(MuJoCoLibrary.Version, episodes, plans, null);
+    }
+
+    /// <summary>Expert labels of the distill stage (four DAgger iterations of five episodes).</summary>
+    public const int DistillLabels = 4000;
+
+    /// <summary>Evaluation episodes of the distill stage (the expert's, the policy's in Control and in ONNX Runtime).</summary>
+    public const int DistillEpisodes = 5;
+
+    /// <summary>
+    /// Stage 9: iLQR-MPC on the cart-pole swing-up distilled by DAgger into a network with <see cref="DistillLabels"/> expert
+    /// labels (seed + 1); its checkpoint exported to ONNX by `control export` (ONNX Runtime checked against Control on the
+    /// parity observations), and the ONNX file run by ONNX Runtime in the control loop, on a simulated clock, on the
+    /// <see cref="DistillEpisodes"/> evaluation episodes. Files go to <paramref name="directory"/>.
+    /// </summary>
+    public static DemoDistill Distill(long seed, string directory)
+    {
+        const string env = "cartpole-swingup";
+        DistillReport distill = DistillRun.Run(new DistillRequest(env, "ilqr", Dagger.Name, seed + 1)
+        {
+            Steps = DistillLabels, EvaluationEpisodes = DistillEpisodes, OutputDirectory = Path.Combine(directory, "distill"),
+        });
+        DemoDistill stage = new(env, distill.EnvSteps, distill.Iterations, distill.ExpertReturn, distill.PolicyReturn, distill.Score, distill.ExpertMsPerAction,
+            distill.PolicyUsPerAction, null, null, null);
+        try
+        {
+            ExportReport export = ExportRun.Run(new ExportRequest(distill.Checkpoint!, Path.Combine(directory, "distilled.onnx")));
+            DeployReport onnx = DeployRun.Run(new DeployRequest(export.Path, env) { Episodes = DistillEpisodes, Seed = Evaluation.SeedOf(seed + 1), SimulatedClock = true });
+            return stage with { ParityMaxAbsDiff = export.ParityMaxAbsDiff, OnnxReturn = onnx.MeanReturn };
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+            or TypeInitializationException { InnerException: DllNotFoundException or EntryPointNotFoundException or BadImageFormatException })
+        {
+            return stage with { Unavailable = $"ONNX Runtime's native library could not load ({e.GetType().Name}: {e.Message})" };
+        }
     }
 
     // One seeded episode of random actions for the summary, then the speed of stepping over many more (with resets),

@@ -1,5 +1,6 @@
 // The demo's stages as library calls: every stage runs, the Jacobians are exact, PPO solves CartPole, its ONNX
-// export acts as the checkpoint does in the control loop, and the MuJoCo stage runs (the test command installs MuJoCo).
+// export acts as the checkpoint does in the control loop, the MuJoCo stage runs (the test command installs MuJoCo), and
+// the distilled swing-up policy acts from its ONNX file as it does in Control.
 using Control.Robots;
 using Control.Robots.MuJoCo;
 
@@ -33,5 +34,11 @@ public class DemoRunTests
         Assert.Equal(MuJoCoEnvs.BuiltIn.Select(spec => spec.Name), mujoco.Episodes.Select(e => e.Env));
         Assert.Equal(["mj-cartpole-swingup", "mj-quadrotor"], mujoco.IlqrMpc.Select(r => r.Env));
         Assert.All(mujoco.IlqrMpc, r => Assert.True(r.Success, r.ToString()));
+        DemoDistill distill = report.Distill;
+        Assert.Null(distill.Unavailable);
+        Assert.Equal((DemoRun.DistillLabels, 4), (distill.Labels, distill.Iterations));
+        Assert.True(distill.Score >= 0.9, distill.ToString());
+        Assert.InRange(distill.ParityMaxAbsDiff!.Value, 0, 1e-4);
+        Assert.True(Math.Abs(distill.OnnxReturn!.Value - distill.PolicyReturn) <= 0.01 * Math.Abs(distill.PolicyReturn), distill.ToString());
     }
 }

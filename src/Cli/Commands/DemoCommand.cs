@@ -13,7 +13,7 @@ public static class DemoCommand
     {
         var seed = new Option<long>("--seed") { Description = "Seed of every random choice in the demo.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups, a learned-model loop, PPO on CartPole, its ONNX export in a 1 kHz control loop.") { seed, json };
+        var command = new Command("demo", "Run the main job on the embedded robots: episodes, exact Jacobians, batched stepping, iLQR-MPC swing-ups, a learned-model loop, PPO on CartPole, its ONNX export in a 1 kHz control loop, a planner distilled into a network.") { seed, json };
         command.SetAction(parse => context.Guard(() => Execute(context, parse.GetValue(seed), parse.GetValue(json))));
         return command;
     }
@@ -75,11 +75,20 @@ public static class DemoCommand
         }
         console.Write(new Rule("8. MuJoCo robots (libmujoco-dev): a random episode of each, iLQR-MPC on the MuJoCo cart-pole and the quadrotor"));
         DemoMuJoCo mj = report.MuJoCo;
-        if (mj.Unavailable is not null)
-        {
-            context.Output.WriteLine($"skipped: {mj.Unavailable}");
-            return 0;
-        }
+        if (mj.Unavailable is not null) context.Output.WriteLine($"skipped: {mj.Unavailable}");
+        else WriteMuJoCo(console, mj);
+        console.Write(new Rule($"9. Distill: iLQR-MPC on the cart-pole swing-up -> DAgger ({DemoRun.DistillLabels} expert labels) -> network -> ONNX, run in ONNX Runtime"));
+        DemoDistill s = report.Distill;
+        var t9 = new Table().AddColumns("env", "labels", "iterations", "return: expert / policy / ONNX", "score", "ms per expert action", "us per policy action", "ONNX Runtime vs Control: max |diff|");
+        t9.AddRow(s.Env, s.Labels.ToString(), s.Iterations.ToString(), $"{s.ExpertReturn:F1} / {s.PolicyReturn:F1} / {s.OnnxReturn?.ToString("F1") ?? "-"}", s.Score.ToString("F3"),
+            s.ExpertMsPerAction.ToString("F3"), s.PolicyUsPerAction.ToString("F1"), s.ParityMaxAbsDiff?.ToString("E1") ?? "-");
+        console.Write(t9);
+        if (s.Unavailable is not null) context.Output.WriteLine($"export skipped: {s.Unavailable}");
+        return 0;
+    }
+
+    private static void WriteMuJoCo(IAnsiConsole console, DemoMuJoCo mj)
+    {
         var t8 = new Table().AddColumns("env", "steps", "return", "ended by", "env steps/s");
         foreach (DemoEpisode e in mj.Episodes)
             t8.AddRow(e.Env, e.Steps.ToString(), e.Return.ToString("F1"), e.Terminated ? "termination" : e.Truncated ? "time limit" : "-", e.StepsPerSecond.ToString("N0"));
@@ -91,6 +100,5 @@ public static class DemoCommand
                 r.ReplanMsMean.ToString("F3"), r.IterationsPerReplan.ToString("F2"));
         }
         console.Write(t8b);
-        return 0;
     }
 }

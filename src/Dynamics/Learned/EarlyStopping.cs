@@ -5,8 +5,13 @@ using Control.Tensors.NN;
 
 namespace Control.Dynamics.Learned;
 
-/// <summary>Tracks the best holdout loss of one module and keeps a copy of its parameters at that epoch.</summary>
-internal sealed class EarlyStopping(Module module, int patience)
+/// <summary>
+/// Tracks the best holdout loss of one module and keeps a copy of its parameters at that epoch: the early stopping of
+/// the learned models' fits and of behaviour cloning.
+/// </summary>
+/// <param name="module">The module whose parameters are snapshotted and restored.</param>
+/// <param name="patience">Epochs without a significant improvement after which <see cref="Stalled"/> is true.</param>
+public sealed class EarlyStopping(Module module, int patience)
 {
     // An epoch counts as an improvement when it lowers the best loss by more than this fraction (as MBPO's 1%,
     // but finer, because small models on clean data keep improving slowly).

@@ -1,0 +1,61 @@
+// `control distill`: the options of a distillation (Experiments' DistillRun), a line per refit and, at the end, the
+// policy beside its expert and a random policy on the same episodes, and how much faster it acts.
+using System.CommandLine;
+using System.Globalization;
+using Control.Experiments;
+
+namespace Control.Cli.Commands;
+
+/// <summary>`control distill`.</summary>
+public static class DistillCommand
+{
+    /// <summary>Builds the subcommand.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var env = new Option<string>("--env") { Description = "Environment name (see `control envs`).", Required = true };
+        var expert = new Option<string>("--expert")
+        {
+            Description = $"The expert: {string.Join(", ", DistillRun.Planners)} (MPC on the env's true model, as `control plan`) or {DistillRun.CheckpointPrefix}FILE (a trained policy).",
+            Required = true,
+        };
+        var method = new Option<string>("--method") { Description = $"{string.Join(" or ", DistillRun.Methods)}.", DefaultValueFactory = _ => "dagger" };
+        var steps = new Option<int>("--steps") { Description = "Expert labels to use in total (env steps of the labelled episodes).", DefaultValueFactory = _ => 20_000 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Directory for checkpoint.ctl (exportable by `control export`) and metrics.csv." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        Option<string?> task = MuJoCoTaskOption.Create();
+        var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
+        {
+            env, expert, method, steps, seed, output, json, task,
+        };
+        command.SetAction(parse => context.Guard(() =>
+        {
+            MuJoCoTaskOption.Apply(parse, task);
+            var request = new DistillRequest(parse.GetValue(env)!, parse.GetValue(expert)!, parse.GetValue(method)!, parse.GetValue(seed))
+            {
+                Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output),
+            };
+            return Execute(context, request, parse.GetValue(json));
+        }));
+        return command;
+    }
+
+    private static int Execute(CommandContext context, DistillRequest request, bool json)
+    {
+        static string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
+        DistillReport run = DistillRun.Run(request, json ? null : p => context.Output.WriteLine(
+            $"iteration {p.Iteration,3}  labels {p.Labels,6}  beta {F(p.Beta),5}  holdout loss {F(p.HoldoutLoss, "G4"),10}  epochs {p.Epochs,3}  policy return {F(p.PolicyReturn, "F1"),9}  score {F(p.Score)}"));
+        if (json)
+        {
+            context.WriteJson(run);
+            return 0;
+        }
+        context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels; mean return over {request.EvaluationEpisodes} evaluation episodes:");
+        context.Output.WriteLine($"  expert:           {F(run.ExpertReturn, "F1")}  ({F(run.ExpertMsPerAction)} ms per action)");
+        context.Output.WriteLine($"  distilled policy: {F(run.PolicyReturn, "F1")}  ({F(run.PolicyUsPerAction, "F1")} us per action, {F(run.Speedup, "F0")}x faster)");
+        context.Output.WriteLine($"  random policy:    {F(run.RandomReturn, "F1")}");
+        context.Output.WriteLine($"  score (policy - random) / (expert - random): {F(run.Score)}");
+        if (run.Checkpoint is not null) context.Output.WriteLine($"  checkpoint: {run.Checkpoint} (export it with `control export --checkpoint ...`)");
+        return 0;
+    }
+}

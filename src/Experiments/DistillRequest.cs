@@ -1,0 +1,26 @@
+using Control.Policies.Imitation;
+
+namespace Control.Experiments;
+
+/// <summary>A planner or trained policy distilled into a network policy (`control distill`).</summary>
+/// <param name="Env">Registered env name.</param>
+/// <param name="Expert">
+/// The expert: a planner of <see cref="DistillRun.Planners"/> as MPC on the env's true model (its `control plan` preset),
+/// or "checkpoint:FILE", the policy of a checkpoint of any algorithm trained on an env with this env's spaces.
+/// </param>
+/// <param name="Method">"bc" (behaviour cloning on the expert's own episodes) or "dagger".</param>
+/// <param name="Seed">Seed of the episodes, the mixture's draws, the fits and sampling planners; the evaluation seeds derive from it.</param>
+public sealed record DistillRequest(string Env, string Expert, string Method, long Seed)
+{
+    /// <summary>Expert labels to use in total (= env steps of the expert's and learner's episodes); default 20,000.</summary>
+    public int Steps { get; init; } = 20_000;
+
+    /// <summary>Directory for checkpoint.ctl and metrics.csv; null (the default) writes nothing.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Episodes on which the expert, the policy and a random policy are compared (seeds 1,000,000 + 1000 seed + k); default 10.</summary>
+    public int EvaluationEpisodes { get; init; } = 10;
+
+    /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
+    public DaggerConfig? Config { get; init; }
+}

@@ -1,0 +1,163 @@
+// From planner to deployable policy: an expert (iLQR-, CEM- or MPPI-MPC on the env's true model, as `control plan` runs
+// it, or a trained policy's checkpoint) is distilled into a network policy by behaviour cloning on its own episodes or by
+// DAgger; the policy is then compared with the expert and a random policy on the same evaluation episodes, and both are
+// timed on the same states, call after call. The checkpoint holds the policy under the sections every algorithm uses, so `control export`
+// turns it into ONNX. What `control distill` runs, and the demo's distill stage.
+using System.Diagnostics;
+using System.Text.Json;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Core.Metrics;
+using Control.ModelBased.Registry;
+using Control.Policies.Common;
+using Control.Policies.Imitation;
+using Control.Policies.Registry;
+using Control.Robots;
+
+namespace Control.Experiments;
+
+/// <summary>Distils an expert into a network policy.</summary>
+public static class DistillRun
+{
+    /// <summary>Method names of <see cref="DistillRequest.Method"/>.</summary>
+    public static readonly string[] Methods = [BehaviourCloning.Name, Dagger.Name];
+
+    /// <summary>Planner names an expert may be (besides checkpoint:FILE).</summary>
+    public static readonly string[] Planners = ["ilqr", "cem", "mppi"];
+
+    /// <summary>Evaluation episodes of the expert on whose states the expert and the policy are timed, one call after the other.</summary>
+    public const int TimedEpisodes = 2;
+
+    /// <summary>The prefix of a checkpoint expert.</summary>
+    public const string CheckpointPrefix = "checkpoint:";
+
+    /// <summary>
+    /// The DAgger settings for an env: the documented defaults (beta_i = 1 at i = 0 only, the cloning fit's), and as many whole episodes
+    /// per iteration as make at least 1000 labels (five of the 200-step swing-ups, three of the acrobot's 400).
+    /// </summary>
+    public static DaggerConfig Preset(string env)
+    {
+        int horizon = Envs.Spec(env).Horizon;
+        return new DaggerConfig { LabelsPerIteration = (1000 + horizon - 1) / horizon * horizon };
+    }
+
+    /// <summary>
+    /// Checks the request and the expert against the env (before anything is written), measures the expert and a random
+    /// policy on the evaluation episodes, distils, evaluates the policy and, with an output directory, writes metrics.csv
+    /// (a row per DAgger iteration, or per epoch of behaviour cloning's fit) and checkpoint.ctl (atomically).
+    /// <paramref name="progress"/> sees the policy after every refit.
+    /// </summary>
+    /// <exception cref="ExpertMismatchException">The expert does not read the env's observations (or state) or act in its action space.</exception>
+    /// <exception cref="ArgumentException">An unknown method or expert, or a setting out of range.</exception>
+    /// <exception cref="CheckpointException">A checkpoint expert's file is missing or holds no policy.</exception>
+    public static DistillReport Run(DistillRequest request, Action<DistillPoint>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Methods.Contains(request.Method)) throw new ArgumentException($"unknown method '{request.Method}'; expected one of {string.Join(", ", Methods)}");
+        if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps (expert labels), got {request.Steps}");
+        if (request.EvaluationEpisodes <= 0) throw new ArgumentException($"expected at least one evaluation episode, got {request.EvaluationEpisodes}");
+        var clock = Stopwatch.StartNew();
+        (string envName, long seed) = (request.Env, request.Seed);
+        IEnv env = Envs.Make(envName, seed);
+        (IPolicy expert, PolicyInput expertInput) = Expert(request.Expert, env, seed);
+        DaggerConfig config = request.Config ?? Preset(envName);
+        var dagger = new Dagger(env, expert, expertInput, config, seed);
+
+        // ---- the expert and a random policy on the evaluation episodes
+        long evalSeed = Evaluation.SeedOf(seed);
+        IEnv MakeEnv(long s) => Envs.Make(envName, s);
+        double expertReturn = Evaluation.Run(expert, MakeEnv, request.EvaluationEpisodes, evalSeed, input: expertInput).Mean;
+        var random = new RandomPolicy(env.ActionSpace, env.ObservationSpace.FlatSize, new Rng(seed).Fork(7));
+        double randomReturn = Evaluation.Run(random, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
+        double Score(double policyReturn) => (policyReturn - randomReturn) / (expertReturn - randomReturn);
+
+        // ---- distil: one fit on the expert's own episodes (bc), or DAgger iterations until the label budget is spent
+        string? directory = request.OutputDirectory;
+        if (directory is not null) Directory.CreateDirectory(directory);
+        using CsvMetricsSink? log = directory is null ? null : new CsvMetricsSink(Path.Combine(directory, Trainer.MetricsFile));
+        var curve = new List<DistillPoint>();
+        DaggerIteration last;
+        do
+        {
+            last = dagger.Iterate(request.Method == Dagger.Name ? Math.Min(config.LabelsPerIteration, request.Steps - dagger.Labels) : request.Steps);
+            TimeSpan fitted = clock.Elapsed;
+            double policyReturn = Evaluation.Run(dagger.Policy!, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
+            var point = new DistillPoint(dagger.Iterations, dagger.Labels, last.Beta, policyReturn, Score(policyReturn), last.Fit.HoldoutLoss, last.Fit.Epochs);
+            curve.Add(point);
+            progress?.Invoke(point);
+            if (log is null) continue;
+            if (request.Method == Dagger.Name)
+            {
+                var values = new Dictionary<string, double>(last.Metrics()) { ["eval/policy_return"] = policyReturn, ["eval/score"] = point.Score };
+                log.Write(new MetricsRow(point.Iteration, point.Labels, clock.Elapsed, values));
+            }
+            else
+            {
+                WriteEpochs(log, last.Fit, dagger.Labels, fitted);
+            }
+        }
+        while (request.Method == Dagger.Name && dagger.Labels < request.Steps);
+
+        // ---- speed: the expert and the policy timed on the same states of the expert's first evaluation episodes
+        InferencePolicy policy = dagger.Policy!;
+        var timing = new PairedTiming(expert, policy, expertInput == PolicyInput.State ? env.Find<IStatefulEnv>() : null);
+        Evaluation.Run(timing, MakeEnv, Math.Min(TimedEpisodes, request.EvaluationEpisodes), evalSeed, input: expertInput);
+
+        // ---- the checkpoint: the policy under every algorithm's sections, the run, the counters
+        string? checkpointPath = null;
+        if (directory is not null)
+        {
+            var checkpoint = new Checkpoint();
+            string described = JsonSerializer.Serialize(new { expert = request.Expert, config });
+            checkpoint.PutJson(RunDescription.Section, new RunDescription(request.Method, envName, seed, described));
+            policy.Save(checkpoint);
+            checkpoint.Put(CheckpointSections.Counters, w =>
+            {
+                w.Write(dagger.Labels);
+                w.Write(dagger.Iterations);
+            });
+            checkpointPath = Path.Combine(directory, Trainer.CheckpointFile);
+            checkpoint.Save(checkpointPath);
+        }
+        DistillPoint final = curve[^1];
+        return new DistillReport(envName, request.Expert, request.Method, seed, dagger.Labels, dagger.Iterations, expertReturn, final.PolicyReturn, randomReturn,
+            1e3 * timing.ExpertSeconds, 1e6 * timing.PolicySeconds, double.IsNaN(last.Fit.HoldoutLoss) ? null : last.Fit.HoldoutLoss, clock.Elapsed.TotalSeconds,
+            checkpointPath, curve);
+    }
+
+    /// <summary>
+    /// The expert named <paramref name="name"/> for <paramref name="env"/> and what it reads: a planner's MPC controller
+    /// as `control plan` builds it (reading the env's state), or a checkpoint's policy (reading the observation, or the
+    /// state for a model-based learner's).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name, or a planner on an env without a model or continuous actions.</exception>
+    /// <exception cref="CheckpointException">The checkpoint is missing or holds no policy.</exception>
+    public static (IPolicy Expert, PolicyInput Input) Expert(string name, IEnv env, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(env);
+        if (Planners.Contains(name)) return (PlanRun.Controller(env, name, null, seed), PolicyInput.State);
+        if (!name.StartsWith(CheckpointPrefix, StringComparison.Ordinal) || name.Length == CheckpointPrefix.Length)
+            throw new ArgumentException($"unknown expert '{name}'; expected one of {string.Join(", ", Planners)} or {CheckpointPrefix}FILE");
+        Checkpoint checkpoint = Checkpoint.Load(name[CheckpointPrefix.Length..]);
+        InferencePolicy policy = InferencePolicy.Load(checkpoint);
+        bool readsState = checkpoint.Has(RunDescription.Section) && ModelBasedAlgorithms.Contains(checkpoint.GetJson<RunDescription>(RunDescription.Section).Algorithm);
+        return (policy, readsState ? PolicyInput.State : PolicyInput.Observation);
+    }
+
+    // One row per epoch of behaviour cloning's fit, timed as the fit went (it ended at `end`).
+    private static void WriteEpochs(CsvMetricsSink log, BehaviourCloningResult fit, int labels, TimeSpan end)
+    {
+        TimeSpan start = end - TimeSpan.FromSeconds(fit.EpochSeconds[^1]);
+        for (int e = 0; e < fit.Epochs; e++)
+        {
+            var values = new Dictionary<string, double>
+            {
+                ["fit/train_loss"] = fit.TrainLoss[e],
+                ["fit/holdout_loss"] = fit.HoldoutLosses.Count > e ? fit.HoldoutLosses[e] : double.NaN,
+            };
+            log.Write(new MetricsRow(e + 1, labels, start + TimeSpan.FromSeconds(fit.EpochSeconds[e]), values));
+        }
+    }
+}

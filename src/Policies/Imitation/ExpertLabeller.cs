@@ -1,0 +1,132 @@
+// Where imitation learning's data come from: episodes on an env in which, at every step, the expert labels the state
+// the env is in (its action is recorded beside the observation), and either the expert's action or the learner's is
+// executed, the expert's with probability beta (DAgger's mixture policy pi_i = beta_i pi* + (1 - beta_i) pi_hat_i;
+// beta = 1 is the expert alone, behaviour cloning's data). The expert reads the observation, or the env's full state
+// (an MPC controller): it is asked before the env steps, so the state it reads is the one the observation shows.
+// Episodes run through the one episode loop (EpisodeRunner).
+using System.Diagnostics;
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Policies.Common;
+
+namespace Control.Policies.Imitation;
+
+/// <summary>Runs episodes in which an expert labels every visited state, appending the labels to <see cref="Data"/>.</summary>
+public sealed class ExpertLabeller
+{
+    private readonly IPolicy expert;
+    private readonly IStatefulEnv? stateful;
+    private readonly EpisodeRunner runner;
+    private readonly double[] state;
+    private readonly double[] label;
+    private IPolicy? learner;
+    private double beta;
+    private Rng coin = new(0);
+    private int expertActions;
+
+    /// <summary>
+    /// Labels states of <paramref name="env"/> with <paramref name="expert"/>, which reads what <paramref name="expertInput"/>
+    /// says (the observation, or the env's state).
+    /// </summary>
+    /// <exception cref="ExpertMismatchException">
+    /// The expert reads or writes other lengths than the env gives and takes, or (an <see cref="InferencePolicy"/>) acts in
+    /// another action space than the env's.
+    /// </exception>
+    /// <exception cref="ArgumentException">A state-reading expert on an env that does not expose its state.</exception>
+    public ExpertLabeller(IEnv env, IPolicy expert, PolicyInput expertInput)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        this.expert = expert ?? throw new ArgumentNullException(nameof(expert));
+        ExpertInput = expertInput;
+        stateful = env.Find<IStatefulEnv>();
+        if (expertInput == PolicyInput.State && stateful is null)
+            throw new ArgumentException($"expert on {env.Name}: a state-reading expert (an MPC controller) needs an env that exposes its state (IStatefulEnv); this one does not.");
+        int inputSize = expertInput == PolicyInput.State ? stateful!.StateSize : env.ObservationSpace.FlatSize;
+        int actionSize = env.ActionSpace.FlatSize;
+        if (expert.ObservationSize != inputSize || expert.ActionSize != actionSize)
+        {
+            throw new ExpertMismatchException(env.Name,
+                $"a policy from {expertInput.ToString().ToLowerInvariant()}s of {inputSize} values to actions of {actionSize} ({env.ActionSpace.Describe()})",
+                $"one from {expert.ObservationSize} values to {expert.ActionSize}");
+        }
+        if (expert is InferencePolicy trained && !trained.ActionSpace.Equals(env.ActionSpace))
+            throw new ExpertMismatchException(env.Name, $"a policy acting in {env.ActionSpace.Describe()}", $"one acting in {trained.ActionSpace.Describe()}");
+        Env = env;
+        runner = new EpisodeRunner(env);
+        state = new double[stateful?.StateSize ?? 0];
+        label = new double[actionSize];
+        Data = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
+    }
+
+    /// <summary>The env the episodes run on.</summary>
+    public IEnv Env { get; }
+
+    /// <summary>What the expert reads.</summary>
+    public PolicyInput ExpertInput { get; }
+
+    /// <summary>Every (observation, expert action) row labelled so far, in the order visited.</summary>
+    public ImitationDataset Data { get; }
+
+    /// <summary>Wall-clock time the expert spent labelling, in total.</summary>
+    public TimeSpan ExpertTime { get; private set; }
+
+    /// <summary>
+    /// Resets the env with <paramref name="seed"/> and runs one episode of at most <paramref name="maxSteps"/> steps,
+    /// labelling every state visited. At each step the expert's action is executed with probability
+    /// <paramref name="beta"/> (a draw from <paramref name="rng"/>), else <paramref name="policy"/>'s (null: the expert's
+    /// always). The policy reads the observation.
+    /// </summary>
+    /// <returns>The episode and the number of steps on which the expert's action was executed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> does not read the env's observations or write its actions.</exception>
+    public (EpisodeResult Episode, int ExpertActions) RunEpisode(IPolicy? policy, double beta, Rng rng, long seed, int maxSteps = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!(beta >= 0 && beta <= 1)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "expected a mixing coefficient in [0, 1]");
+        if (policy is not null) runner.CheckPolicy(policy);
+        (learner, this.beta, coin, expertActions) = (policy, beta, rng, 0);
+        EpisodeResult episode = runner.Run(new Mixture(this), seed, maxSteps);
+        return (episode, expertActions);
+    }
+
+    // One step: the expert labels the current state, then the expert's action or the learner's is executed.
+    private void Act(ReadOnlySpan<double> observation, Span<double> action)
+    {
+        ReadOnlySpan<double> input = observation;
+        if (ExpertInput == PolicyInput.State)
+        {
+            stateful!.GetState(state);
+            input = state;
+        }
+        long start = Stopwatch.GetTimestamp();
+        expert.Act(input, label);
+        ExpertTime += Stopwatch.GetElapsedTime(start);
+        Data.Add(observation, label);
+        bool expertActs = coin.NextDouble() < beta || learner is null;
+        if (expertActs)
+        {
+            label.CopyTo(action);
+            expertActions++;
+        }
+        else
+        {
+            learner!.Act(observation, action);
+        }
+    }
+
+    // The mixture as the policy the episode runner steps with.
+    private sealed class Mixture(ExpertLabeller owner) : IPolicy
+    {
+        public int ObservationSize => owner.Env.ObservationSpace.FlatSize;
+
+        public int ActionSize => owner.label.Length;
+
+        public void Act(ReadOnlySpan<double> observation, Span<double> action) => owner.Act(observation, action);
+
+        public void Reset()
+        {
+            owner.expert.Reset();
+            owner.learner?.Reset();
+        }
+    }
+}

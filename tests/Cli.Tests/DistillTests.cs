@@ -1,0 +1,69 @@
+// `control distill` in-process: the JSON keys the issue names, the files --out writes (the checkpoint `control export`
+// takes), and bad input as exit code 2 with nothing written (the runs themselves are tested in Experiments.Tests).
+using System.Text.Json;
+
+namespace Control.Cli.Tests;
+
+public sealed class DistillTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"ctl-distill-cli-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = ControlCommand.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void DistillReportsTheIssueKeysAndWritesAnExportableCheckpoint()
+    {
+        string output = Path.Combine(directory, "run");
+        (int code, string stdout, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "dagger", "--steps", "1200", "--seed", "1", "--out", output, "--json");
+        Assert.True(code == 0, error);
+        JsonElement result = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        foreach (string key in new[] { "expert_return", "policy_return", "score", "expert_ms_per_action", "policy_us_per_action" })
+            Assert.True(double.IsFinite(result.GetProperty(key).GetDouble()), key);
+        Assert.Equal(1200, result.GetProperty("env_steps").GetInt32());
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "metrics.csv")).Length - 1);
+
+        string onnx = Path.Combine(directory, "policy.onnx");
+        (code, _, error) = Run("export", "--checkpoint", Path.Combine(output, "checkpoint.ctl"), "--out", onnx);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(onnx));
+    }
+
+    [Fact]
+    public void DistillPrintsAProgressLinePerIteration()
+    {
+        (int code, string stdout, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "bc", "--steps", "400");
+        Assert.True(code == 0, error);
+        Assert.Contains("iteration   1  labels    400  beta 1.000", stdout);
+        Assert.Contains("score (policy - random) / (expert - random):", stdout);
+    }
+
+    [Fact]
+    public void BadInputIsExitCodeTwoWithNothingWritten()
+    {
+        string output = Path.Combine(directory, "bad");
+        (int code, _, string error) = Run("distill", "--env", "pendulum", "--expert", "magic", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown expert 'magic'", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "gail", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown method 'gail'", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "checkpoint:" + Path.Combine(directory, "missing.ctl"), "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("missing.ctl", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--steps", "0", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("--steps", error);
+        Assert.False(Directory.Exists(output));
+    }
+}

@@ -1,0 +1,93 @@
+// A distillation as a library call: DAgger distils iLQR-MPC on the pendulum; the checkpoint holds the policy under every
+// algorithm's sections (InferencePolicy.Load and `control export` read it) and metrics.csv a row per iteration or epoch;
+// an expert that does not fit the env is refused before anything is written.
+using Control.Policies.Common;
+using Control.Policies.Imitation;
+using Control.Policies.Registry;
+
+namespace Control.Experiments.Tests;
+
+public sealed class DistillRunTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"ctl-distill-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void DaggerDistilsIlqrMpcOnThePendulumIntoAnExportablePolicy()
+    {
+        string output = Path.Combine(directory, "dagger");
+        var points = new List<DistillPoint>();
+        DistillReport report = DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 1) { Steps = 3000, OutputDirectory = output }, points.Add);
+
+        Assert.True(report.Score >= 0.9, $"expert {report.ExpertReturn}, policy {report.PolicyReturn}, random {report.RandomReturn}");
+        Assert.Equal((3000, 3), (report.EnvSteps, report.Iterations));
+        Assert.Equal([1000, 2000, 3000], points.Select(p => p.Labels));
+        Assert.Equal(points, report.Curve);
+        Assert.Equal(report.PolicyReturn, points[^1].PolicyReturn);
+        Assert.True(report.ExpertMsPerAction > 0 && report.PolicyUsPerAction > 0);
+
+        string[] rows = File.ReadAllLines(Path.Combine(output, Trainer.MetricsFile));
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith("iteration,env_steps,time_s,", rows[0]);
+        Assert.Contains("eval/score", rows[0]);
+        Assert.Contains("dagger/beta", rows[0]);
+        Assert.StartsWith("3,3000,", rows[3]);
+
+        Checkpoint checkpoint = Checkpoint.Load(report.Checkpoint!);
+        Assert.Equal(Dagger.Name, checkpoint.GetJson<RunDescription>(RunDescription.Section).Algorithm);
+        InferencePolicy loaded = InferencePolicy.Load(checkpoint);
+        Assert.Equal((3, 1), (loaded.ObservationSize, loaded.ActionSize));
+        Assert.Equal(report.PolicyReturn, Evaluation.Run(loaded, s => Robots.Envs.Make("pendulum", s), 10, Evaluation.SeedOf(1)).Mean);
+
+        ExportReport export = ExportRun.Run(new ExportRequest(report.Checkpoint!, Path.Combine(output, "policy.onnx")) { ParityObservations = 500 });
+        Assert.Equal((Dagger.Name, "pendulum"), (export.Algorithm, export.Env));
+        Assert.InRange(export.ParityMaxRelDiff, 0, 1e-4);
+    }
+
+    [Fact]
+    public void BehaviourCloningFitsOnceAndLogsEveryEpoch()
+    {
+        string output = Path.Combine(directory, "bc");
+        DistillReport report = DistillRun.Run(new DistillRequest("pendulum", "ilqr", BehaviourCloning.Name, 2) { Steps = 600, OutputDirectory = output, EvaluationEpisodes = 2 });
+        Assert.Equal((600, 1), (report.EnvSteps, report.Iterations));
+        DistillPoint point = Assert.Single(report.Curve);
+        Assert.Equal(1.0, point.Beta);
+        string[] rows = File.ReadAllLines(Path.Combine(output, Trainer.MetricsFile));
+        Assert.Equal("iteration,env_steps,time_s,fit/holdout_loss,fit/train_loss", rows[0]);
+        Assert.Equal(point.Epochs + 1, rows.Length);
+        Assert.All(rows.Skip(1), row => Assert.Equal("600", row.Split(',')[1]));
+        Assert.Equal(BehaviourCloning.Name, Checkpoint.Load(report.Checkpoint!).GetJson<RunDescription>(RunDescription.Section).Algorithm);
+    }
+
+    [Fact]
+    public void ATrainedPolicyIsAnExpertAndOneOfAnotherEnvIsRefusedBeforeAnythingIsWritten()
+    {
+        string pendulum = Path.Combine(directory, "pendulum");
+        DistillReport first = DistillRun.Run(new DistillRequest("pendulum", "ilqr", BehaviourCloning.Name, 3) { Steps = 400, OutputDirectory = pendulum, EvaluationEpisodes = 1 });
+        string expert = DistillRun.CheckpointPrefix + first.Checkpoint;
+
+        DistillReport again = DistillRun.Run(new DistillRequest("pendulum", expert, Dagger.Name, 4) { Steps = 400, EvaluationEpisodes = 1, Config = DistillRun.Preset("pendulum") with { LabelsPerIteration = 200 } });
+        Assert.Equal((400, 2), (again.EnvSteps, again.Iterations));
+        Assert.Null(again.Checkpoint);
+
+        string refused = Path.Combine(directory, "refused");
+        var ex = Assert.Throws<ExpertMismatchException>(() => DistillRun.Run(new DistillRequest("cartpole-swingup", expert, Dagger.Name, 5) { OutputDirectory = refused }));
+        Assert.Contains("expected a policy from observations of 5 values to actions of 1", ex.Message);
+        Assert.False(Directory.Exists(refused));
+    }
+
+    [Theory]
+    [InlineData("pendulum", "ilqr", "gail", "unknown method 'gail'; expected one of bc, dagger")]
+    [InlineData("pendulum", "lqr-magic", "dagger", "unknown expert 'lqr-magic'; expected one of ilqr, cem, mppi or checkpoint:FILE")]
+    [InlineData("cartpole", "ilqr", "dagger", "continuous actions")]
+    public void BadRequestsSayWhatWasExpected(string env, string expert, string method, string message)
+        => Assert.Contains(message, Assert.Throws<ArgumentException>(() => DistillRun.Run(new DistillRequest(env, expert, method, 0))).Message);
+
+    [Fact]
+    public void AMissingCheckpointIsACheckpointError()
+        => Assert.Throws<CheckpointException>(() => DistillRun.Run(new DistillRequest("pendulum", "checkpoint:/nonexistent/checkpoint.ctl", Dagger.Name, 0)));
+}

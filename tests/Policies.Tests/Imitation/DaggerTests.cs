@@ -1,0 +1,167 @@
+// DAgger on the analytic robots with experts written here: the aggregated dataset holds exactly the states the learner
+// visited (replayed independently), each labelled by the expert; the expert reads the env's state when it asks to; beta
+// follows its schedule and decides who acts; an expert that does not fit the env is refused; DAgger learns the expert.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Policies.Common;
+using Control.Policies.Imitation;
+using Control.Robots;
+
+namespace Control.Policies.Tests.Imitation;
+
+public class DaggerTests
+{
+    // A smooth, saturating state feedback for the double integrator (observation = state (p, v), force in [-1, 1]):
+    // not affine, so an affine learner acts differently and visits other states.
+    private static readonly FunctionPolicy Expert = new(2, 1, (x, u) => u[0] = Math.Tanh(-3 * x[0] - 2.5 * x[1]));
+
+    private static readonly DaggerConfig Affine = new()
+    {
+        Cloning = new BehaviourCloningConfig { Network = new NetworkConfig { Hidden = [] }, LearningRate = 1e-2, Epochs = 30 },
+        LabelsPerIteration = 250,
+    };
+
+    [Fact]
+    public void TheDatasetHoldsTheStatesTheLearnerVisitedLabelledByTheExpert()
+    {
+        var dagger = new Dagger(Envs.Make("double-integrator"), Expert, PolicyInput.Observation, Affine, seed: 1);
+        Assert.Equal(BetaSchedule.Indicator, Affine.Schedule);
+        DaggerIteration first = dagger.Iterate();
+        InferencePolicy learner = dagger.Policy!;
+        DaggerIteration second = dagger.Iterate();
+        Assert.Equal((0, 1.0, 1.0, 250, 250), (first.Iteration, first.Beta, first.ExpertActionFraction, first.NewLabels, first.Labels));
+        Assert.Equal((1, 0.0, 0.0, 250, 500), (second.Iteration, second.Beta, second.ExpertActionFraction, second.NewLabels, second.Labels));
+        Assert.Equal(500, dagger.Data.Count);
+        Assert.Equal(3, first.EpisodeSeeds.Count);
+
+        // Replayed apart: iteration 0's rows are the expert's own episodes, iteration 1's the learner's (100-step episodes, the third cut at 50).
+        List<double[]> expertVisits = Replay(Expert, first.EpisodeSeeds, 250);
+        List<double[]> learnerVisits = Replay(learner, second.EpisodeSeeds, 250);
+        for (int r = 0; r < 250; r++)
+        {
+            Assert.Equal(expertVisits[r], dagger.Data.Observation(r).ToArray());
+            Assert.Equal(learnerVisits[r], dagger.Data.Observation(250 + r).ToArray());
+        }
+        List<double[]> expertOnTheLearnersSeeds = Replay(Expert, second.EpisodeSeeds, 250);
+        Assert.Contains(Enumerable.Range(0, 250), r => Math.Abs(expertOnTheLearnersSeeds[r][0] - learnerVisits[r][0]) > 1e-3);
+
+        var label = new double[1];
+        for (int r = 0; r < dagger.Data.Count; r++)
+        {
+            Expert.Act(dagger.Data.Observation(r), label);
+            Assert.Equal(label[0], dagger.Data.Action(r)[0]);
+        }
+    }
+
+    [Fact]
+    public void AStateReadingExpertIsGivenTheEnvsState()
+    {
+        // The cart-pole swing-up observes (x, xdot, cos theta, sin theta, thetadot) of the state (x, xdot, theta, thetadot).
+        var expert = new FunctionPolicy(4, 1, (x, u) => u[0] = 2 * Math.Sin(x[2]) - x[0] + 0.1 * x[3]);
+        var dagger = new Dagger(Envs.Make("cartpole-swingup"), expert, PolicyInput.State, Affine with { LabelsPerIteration = 300 }, seed: 2);
+        dagger.Iterate();
+        dagger.Iterate();
+        for (int r = 0; r < dagger.Data.Count; r++)
+        {
+            ReadOnlySpan<double> o = dagger.Data.Observation(r);
+            Assert.Equal(2 * o[3] - o[0] + 0.1 * o[4], dagger.Data.Action(r)[0], 12);
+        }
+        Assert.Equal(5, dagger.Data.ObservationSize);
+    }
+
+    [Fact]
+    public void BetaFollowsItsScheduleAndDecidesWhoActs()
+    {
+        var exponential = new DaggerConfig { Schedule = BetaSchedule.Exponential, BetaDecay = 0.5 };
+        Assert.Equal([1, 0.5, 0.25, 0.125], Enumerable.Range(0, 4).Select(i => Dagger.Beta(exponential, i)));
+        Assert.Equal([1, 0.9, 0.81], Enumerable.Range(0, 3).Select(i => Dagger.Beta(exponential with { BetaDecay = 0.9 }, i)), new ToleranceComparer(1e-15));
+        Assert.Equal([1, 0, 0, 0], Enumerable.Range(0, 4).Select(i => Dagger.Beta(new DaggerConfig { Schedule = BetaSchedule.Indicator }, i)));
+        Assert.Equal([1, 1, 1], Enumerable.Range(0, 3).Select(i => Dagger.Beta(exponential with { BetaDecay = 1 }, i)));
+
+        var dagger = new Dagger(Envs.Make("double-integrator"), Expert, PolicyInput.Observation, Affine with { LabelsPerIteration = 2000, Schedule = BetaSchedule.Exponential }, seed: 3);
+        double[] fractions = Enumerable.Range(0, 3).Select(_ => dagger.Iterate().ExpertActionFraction).ToArray();
+        Assert.Equal(1.0, fractions[0]);
+        Assert.InRange(fractions[1], 0.47, 0.53);
+        Assert.InRange(fractions[2], 0.22, 0.28);
+    }
+
+    [Fact]
+    public void AnExpertThatDoesNotFitTheEnvIsRefused()
+    {
+        IEnv env = Envs.Make("double-integrator");
+        var twoActions = new FunctionPolicy(2, 2, (_, u) => u.Clear());
+        var ex = Assert.Throws<ExpertMismatchException>(() => new Dagger(env, twoActions, PolicyInput.Observation, Affine, 0));
+        Assert.Contains("expected a policy from observations of 2 values to actions of 1", ex.Message);
+        Assert.Contains("got one from 2 values to 2", ex.Message);
+        Assert.Throws<ExpertMismatchException>(() => new Dagger(Envs.Make("cartpole-swingup"), Expert, PolicyInput.State, Affine, 0));
+
+        // A trained policy with the pendulum's sizes but torque bounds of +-1, on the pendulum (+-2).
+        IEnv pendulum = Envs.Make("pendulum");
+        var data = new ImitationDataset(3, 1);
+        data.Add([1, 0, 0], [0.5]);
+        data.Add([0, 1, 0], [-0.5]);
+        InferencePolicy weaker = BehaviourCloning.Fit(data, pendulum.ObservationSpace, Box.Uniform(1, -1, 1), new BehaviourCloningConfig { Epochs = 1, HoldoutFraction = 0 }, 0).Policy;
+        ex = Assert.Throws<ExpertMismatchException>(() => new ExpertLabeller(pendulum, weaker, PolicyInput.Observation));
+        Assert.Contains("expected a policy acting in Box(-2, 2, (1,)), got one acting in Box(-1, 1, (1,))", ex.Message);
+        InferencePolicy fitting = BehaviourCloning.Fit(data, pendulum.ObservationSpace, pendulum.ActionSpace, new BehaviourCloningConfig { Epochs = 1, HoldoutFraction = 0 }, 0).Policy;
+        Assert.Equal(0, new ExpertLabeller(pendulum, fitting, PolicyInput.Observation).Data.Count);
+    }
+
+    [Fact]
+    public void DaggerLearnsTheExpert()
+    {
+        var config = new DaggerConfig { Cloning = new BehaviourCloningConfig { Network = new NetworkConfig { Hidden = [32] }, LearningRate = 3e-3 }, LabelsPerIteration = 500 };
+        var dagger = new Dagger(Envs.Make("double-integrator"), Expert, PolicyInput.Observation, config, seed: 4);
+        for (int i = 0; i < 4; i++) dagger.Iterate();
+        IEnv MakeEnv(long s) => Envs.Make("double-integrator", s);
+        double expert = Evaluation.Run(Expert, MakeEnv, 10, 1000).Mean;
+        double learner = Evaluation.Run(dagger.Policy!, MakeEnv, 10, 1000).Mean;
+        double random = Evaluation.Run(new RandomPolicy(MakeEnv(0).ActionSpace, 2, new Rng(5)), MakeEnv, 10, 1000).Mean;
+        Assert.True((learner - random) / (expert - random) > 0.98, $"expert {expert}, learner {learner}, random {random}");
+        Assert.Equal(2000, dagger.Labels);
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameRun()
+    {
+        double[] Run(long seed)
+        {
+            var dagger = new Dagger(Envs.Make("double-integrator"), Expert, PolicyInput.Observation, Affine, seed);
+            dagger.Iterate();
+            dagger.Iterate();
+            return [.. dagger.Data.Observations, .. dagger.Policy!.Network.Layers[0].Weight.ToArray().Select(w => (double)w)];
+        }
+        Assert.Equal(Run(6), Run(6));
+        Assert.NotEqual(Run(6), Run(7));
+    }
+
+    // The observations a policy acts on in episodes reset with the given seeds, the last cut so that the total is `labels`.
+    private static List<double[]> Replay(IPolicy policy, IReadOnlyList<long> seeds, int labels)
+    {
+        var recorder = new FunctionPolicy(policy.ObservationSize, policy.ActionSize, policy.Act);
+        var runner = new EpisodeRunner(Envs.Make("double-integrator"));
+        foreach (long seed in seeds) runner.Run(recorder, seed, labels - recorder.Seen.Count);
+        return recorder.Seen;
+    }
+
+    // A policy given by a function, recording every observation it acted on.
+    private sealed class FunctionPolicy(int observationSize, int actionSize, FunctionPolicy.Body body) : IPolicy
+    {
+        public delegate void Body(ReadOnlySpan<double> observation, Span<double> action);
+
+        public List<double[]> Seen { get; } = [];
+
+        public int ObservationSize => observationSize;
+
+        public int ActionSize => actionSize;
+
+        public void Act(ReadOnlySpan<double> observation, Span<double> action)
+        {
+            Seen.Add(observation.ToArray());
+            body(observation, action);
+        }
+
+        public void Reset() { }
+    }
+}
