@@ -36,7 +36,7 @@ public class DemoRunTests
         Assert.All(mujoco.IlqrMpc, r => Assert.True(r.Success, r.ToString()));
         DemoDistill distill = report.Distill;
         Assert.Null(distill.Unavailable);
-        Assert.Equal((DemoRun.DistillLabels, 4), (distill.Labels, distill.Iterations));
+        Assert.Equal((DemoRun.DistillLabels, 6), (distill.Labels, distill.Iterations));
         Assert.True(distill.Score >= 0.9, distill.ToString());
         Assert.InRange(distill.ParityMaxAbsDiff!.Value, 0, 1e-4);
         Assert.True(Math.Abs(distill.OnnxReturn!.Value - distill.PolicyReturn) <= 0.01 * Math.Abs(distill.PolicyReturn), distill.ToString());
