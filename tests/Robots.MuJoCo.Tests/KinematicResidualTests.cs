@@ -1,8 +1,12 @@
 // The site and sensor residuals against positions computed by hand, and the cost gradients they give against
-// the hand-differentiated ones.
+// the hand-differentiated ones; the tasks' residual costs on the tape (the form gradient learners use) against
+// finite differences.
+using Control.Core.Envs;
 using Control.Core.Models;
+using Control.Dynamics;
 using Control.Dynamics.Residuals;
 using Control.Robots.MuJoCo.Residuals;
+using Control.Tensors;
 
 namespace Control.Robots.MuJoCo.Tests;
 
@@ -61,6 +65,44 @@ public sealed class KinematicResidualTests
             Assert.Equal(0, d.Lx[2], 9);
             Assert.Equal(0, d.Lx[3], 9);
             Assert.Equal(0, d.Lu[0], 9);
+        }
+    }
+
+    [Theory]
+    [InlineData("mj-cartpole-swingup")]
+    [InlineData("mj-reacher")]
+    [InlineData("mj-acrobot-swingup")]
+    public void A_tasks_residual_cost_on_the_tape_has_the_finite_difference_gradient(string name)
+    {
+        IModelEnv model = Envs.Make(name, seed: 1).Find<IModelEnv>()!;
+        var cost = new DifferentiableCost(model.Cost);
+        int n = model.StateSize, m = model.Cost.ControlSize;
+        var random = new Random(6);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            double[] x = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
+            double[] u = Enumerable.Range(0, m).Select(_ => random.NextDouble() - 0.5).ToArray();
+            using var scope = TensorScope.Begin();
+            Tensor xt = Tensor.FromArray(x, 1, n), ut = Tensor.FromArray(u, 1, m);
+            xt.RequiresGrad = true;
+            ut.RequiresGrad = true;
+            Tensor[] grads = Autograd.Grad(cost.Stage(xt, ut).Sum(), [xt, ut]);
+            Assert.Equal(model.Cost.Stage(x, u), cost.Stage(Tensor.FromArray(x, 1, n), Tensor.FromArray(u, 1, m)).ToDoubleArray()[0], 12);
+            AssertCentralDifferences(v => model.Cost.Stage(v, u), x, grads[0].ToDoubleArray(), $"{name} dl/dx, trial {trial}");
+            AssertCentralDifferences(v => model.Cost.Stage(x, v), u, grads[1].ToDoubleArray(), $"{name} dl/du, trial {trial}");
+        }
+    }
+
+    private static void AssertCentralDifferences(Func<double[], double> f, double[] at, double[] gradient, string what)
+    {
+        const double h = 1e-6;
+        for (int i = 0; i < at.Length; i++)
+        {
+            double[] plus = (double[])at.Clone(), minus = (double[])at.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (f(plus) - f(minus)) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-5 * (1 + Math.Abs(numeric)), $"{what}[{i}]: tape {gradient[i]}, central differences {numeric}");
         }
     }
 
