@@ -134,7 +134,7 @@ public static class DemoRun
         return new DemoMuJoCo(MuJoCoLibrary.Version, episodes, plans, null);
     }
 
-    /// <summary>Expert labels of the distill stage (six DAgger iterations of five episodes; score 0.92 on the demo's seed, bench/distill-21.md).</summary>
+    /// <summary>Expert labels of the distill stage (six DAgger iterations of five episodes; score 0.92 on the demo's seed, bench/RESULTS.md, "distilling iLQR-MPC").</summary>
     public const int DistillLabels = 6000;
 
     /// <summary>Evaluation episodes of the distill stage (the expert's, the policy's in Control and in ONNX Runtime).</summary>

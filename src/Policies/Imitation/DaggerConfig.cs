@@ -9,7 +9,7 @@ public sealed record DaggerConfig
     /// <summary>
     /// How beta falls with the iteration (default <see cref="BetaSchedule.Indicator"/>: the expert acts in iteration 0 only,
     /// the parameter-free choice; on the iLQR-MPC swing-ups it gave steadier policies from one iteration to the next than
-    /// 0.5^i, bench/distill-21.md).
+    /// 0.5^i, bench/RESULTS.md, "distilling iLQR-MPC").
     /// </summary>
     public BetaSchedule Schedule { get; init; } = BetaSchedule.Indicator;
 
