@@ -27,6 +27,7 @@ public static class ControlCommand
         root.Subcommands.Add(TrainCommand.CreateTrain(context));
         root.Subcommands.Add(TrainCommand.CreateEval(context));
         root.Subcommands.Add(DistillCommand.Create(context));
+        root.Subcommands.Add(CollectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));

@@ -6,7 +6,7 @@ namespace Control.Experiments;
 
 /// <summary>
 /// The outcome of a training run. Its JSON form is the flat summary below (algo, env, seed, eval_return, ...,
-/// checkpoint); the full records are for callers in code.
+/// checkpoint, and for an offline run dataset and dataset_rows); the full records are for callers in code.
 /// </summary>
 /// <param name="Run">What the run was (algorithm, env, seed, config).</param>
 /// <param name="Training">The trainer's result (env steps, iterations, wall-clock time).</param>
@@ -44,4 +44,14 @@ public sealed record TrainReport(
 
     /// <summary>Wall-clock seconds of the training (this process's part of it).</summary>
     public double Seconds => Training.Elapsed.TotalSeconds;
+
+    /// <summary>Offline runs: the dataset learned from (null, and left out of the JSON, for a run on the env).</summary>
+    [JsonPropertyOrder(2)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Dataset { get; init; }
+
+    /// <summary>Offline runs: transitions in the dataset (null, and left out of the JSON, for a run on the env).</summary>
+    [JsonPropertyOrder(3)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DatasetRows { get; init; }
 }

@@ -1,9 +1,12 @@
 namespace Control.Experiments;
 
-/// <summary>A model-free training run.</summary>
+/// <summary>A model-free training run, online (on the env) or offline (from a logged dataset, <see cref="Dataset"/>).</summary>
 /// <param name="Env">Registered env name.</param>
-/// <param name="Algorithm">Algorithm name of the registry (Control.Policies.Registry.Algorithms).</param>
-/// <param name="Steps">Env steps to train for, in total (counting a resumed run's).</param>
+/// <param name="Algorithm">
+/// Algorithm name of a registry: Control.Policies.Registry.Algorithms or ModelBasedAlgorithms online,
+/// OfflineAlgorithms with a <see cref="Dataset"/>.
+/// </param>
+/// <param name="Steps">Env steps to train for, in total (counting a resumed run's); not used by an offline run.</param>
 /// <param name="Seed">Seed of the whole run (ignored on resume: the checkpoint's seed is used).</param>
 public sealed record TrainRequest(string Env, string Algorithm, long Steps, long Seed)
 {
@@ -15,4 +18,14 @@ public sealed record TrainRequest(string Env, string Algorithm, long Steps, long
 
     /// <summary>A checkpoint to continue (its algorithm, env, config and seed); null (the default) starts afresh.</summary>
     public string? Resume { get; init; }
+
+    /// <summary>
+    /// A logged dataset (.csv, or the binary CTLTRANS format) to learn from offline, its x columns the env's
+    /// observations; null (the default) trains on the env. An offline run takes no env steps: the env gives the spaces
+    /// and the evaluation.
+    /// </summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Offline runs: iterations to train for, in total (counting a resumed run's); null (the default) takes <see cref="OfflineTrainRun.DefaultIterations"/>.</summary>
+    public int? Iterations { get; init; }
 }

@@ -1,6 +1,6 @@
 // Model-free training of a policy on a registered env with an algorithm of the registry, with a CSV log and
 // checkpoints, and a final evaluation over 20 episodes of the deterministic policy; and the evaluation of a
-// checkpoint. What `control train` and `control eval` run.
+// checkpoint. What `control train` and `control eval` run. A run with a dataset is offline (OfflineTrainRun).
 using Control.Core.Envs;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
@@ -22,6 +22,12 @@ public static class TrainRun
     /// </summary>
     public static TrainReport Run(TrainRequest request, Func<TrainingProgress, bool>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Dataset is not null) return OfflineTrainRun.Run(request, progress);
+        if (OfflineAlgorithms.Contains(request.Algorithm))
+            throw new ArgumentException($"{request.Algorithm} learns from a logged dataset: give --dataset F.csv|F.bin (`control collect` writes one)");
+        if (request.Iterations is not null)
+            throw new ArgumentException($"--iterations is the budget of an offline run (with --dataset); {request.Algorithm} on the env trains for --steps env steps");
         if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps, got {request.Steps}");
         IAlgorithm algorithm;
         RunDescription run;
@@ -49,11 +55,19 @@ public static class TrainRun
         return new TrainReport(run, training, evaluation, checkpointPath);
     }
 
-    /// <summary>Rebuilds the algorithm a checkpoint was saved from (model-free or model-based), on the registered envs.</summary>
+    /// <summary>
+    /// Rebuilds the algorithm a checkpoint was saved from (model-free, model-based, or offline without its dataset:
+    /// it acts but does not train), on the registered envs.
+    /// </summary>
     public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
-        => ModelBasedAlgorithms.Contains(checkpoint.GetJson<RunDescription>(RunDescription.Section).Algorithm)
-            ? ModelBasedAlgorithms.Restore(checkpoint, (env, seed) => Envs.Make(env, seed))
-            : Algorithms.Restore(checkpoint, MakeVector);
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
+        if (ModelBasedAlgorithms.Contains(run.Algorithm)) return ModelBasedAlgorithms.Restore(checkpoint, (env, seed) => Envs.Make(env, seed));
+        if (!OfflineAlgorithms.Contains(run.Algorithm)) return Algorithms.Restore(checkpoint, MakeVector);
+        IEnv env = Envs.Make(run.Env);
+        return OfflineAlgorithms.Restore(checkpoint, env.ObservationSpace, env.ActionSpace);
+    }
 
     /// <summary>Evaluates the policy of a checkpoint over <see cref="EvalRequest.Episodes"/> episodes.</summary>
     public static EvalReport Evaluate(EvalRequest request)

@@ -1,5 +1,5 @@
-// `control train` and `control eval`: the options of a training run (Experiments' TrainRun), its progress lines and
-// its report; `control eval` evaluates a checkpoint.
+// `control train` and `control eval`: the options of a training run (Experiments' TrainRun; with --dataset an offline
+// run, OfflineTrainRun), its progress lines and its report; `control eval` evaluates a checkpoint.
 using System.CommandLine;
 using System.Globalization;
 using Control.Experiments;
@@ -19,6 +19,14 @@ public static class TrainCommand
         var env = new Option<string>("--env") { Description = "Environment name (see `control envs`).", Required = true };
         var algo = new Option<string>("--algo") { Description = "Algorithm (see the list in the help).", Required = true };
         var steps = new Option<long>("--steps") { Description = "Env steps to train for (in total, counting a resumed run's).", DefaultValueFactory = _ => 100_000 };
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = $"Train offline ({string.Join(", ", OfflineAlgorithms.Names)}) from a logged dataset, F.csv or F.bin (see `control collect`); the env gives the spaces and the evaluation.",
+        };
+        var iterations = new Option<int?>("--iterations")
+        {
+            Description = $"With --dataset: iterations to train for (in total, counting a resumed run's; default {OfflineTrainRun.DefaultIterations}).",
+        };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Directory for metrics.csv and checkpoint.ctl." };
         var every = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N iterations (0: at the end only).", DefaultValueFactory = _ => 0 };
@@ -26,15 +34,24 @@ public static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("train",
-            $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}) or by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}).") { env, algo, steps, seed, output, every, resume, json, task };
+            $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}), by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}), "
+            + $"or offline from a logged dataset ({string.Join(", ", OfflineAlgorithms.Names)} with --dataset).")
+        {
+            env, algo, steps, dataset, iterations, seed, output, every, resume, json, task,
+        };
         command.SetAction(parse => context.Guard(() =>
         {
             MuJoCoTaskOption.Apply(parse, task);
+            if (parse.GetValue(dataset) is not null && parse.GetResult(steps) is { Implicit: false })
+                throw new ArgumentException("--steps counts env steps, and an offline run (--dataset) takes none: give its budget as --iterations");
             var request = new TrainRequest(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed))
             {
                 OutputDirectory = parse.GetValue(output), CheckpointEvery = parse.GetValue(every), Resume = parse.GetValue(resume),
+                Dataset = parse.GetValue(dataset), Iterations = parse.GetValue(iterations),
             };
-            TrainReport report = TrainRun.Run(request, parse.GetValue(json) ? null : ProgressPrinter(context, request));
+            Func<TrainingProgress, bool>? progress = parse.GetValue(json) ? null
+                : request.Dataset is null ? ProgressPrinter(context, request) : OfflineProgressPrinter(context, request);
+            TrainReport report = TrainRun.Run(request, progress);
             Report(context, report, parse.GetValue(json));
             return 0;
         }));
@@ -86,11 +103,37 @@ public static class TrainCommand
         };
     }
 
+    // One line per tenth of the iterations (and at the end): the fit's loss, the mean target, the short evaluation.
+    private static Func<TrainingProgress, bool> OfflineProgressPrinter(CommandContext context, TrainRequest request)
+    {
+        int total = request.Iterations ?? OfflineTrainRun.DefaultIterations;
+        int every = Math.Max(1, total / 10);
+        return p =>
+        {
+            if (p.Iteration % every != 0 && p.Iteration < total) return true;
+            double Metric(string key) => p.Metrics.TryGetValue(key, out double v) ? v : double.NaN;
+            int width = 30, filled = (int)Math.Min(width, (long)width * p.Iteration / total);
+            context.Output.WriteLine($"{request.Algorithm} {request.Env} [{new string('#', filled)}{new string('.', width - filled)}] {p.Iteration,5}/{total} iterations  "
+                + $"loss {F(Metric("train/loss"), "G4"),10}  target {F(Metric("train/target_mean"), "G4"),10}  eval return {F(Metric("eval/return")),8}  {F(p.Elapsed.TotalSeconds)} s");
+            return true;
+        };
+    }
+
     private static void Report(CommandContext context, TrainReport report, bool json)
     {
         if (json)
         {
             context.WriteJson(report);
+            return;
+        }
+        if (report.Dataset is not null)
+        {
+            var offline = new Table().AddColumns("algo", "env", "dataset rows", "iterations", "eval return (20 episodes)", "seconds");
+            offline.AddRow(report.Algo, report.Env, report.DatasetRows?.ToString(CultureInfo.InvariantCulture) ?? "", report.Iterations.ToString(CultureInfo.InvariantCulture),
+                $"{F(report.EvalReturn)} +- {F(report.EvalReturnStd)}", F(report.Seconds, "F1"));
+            context.Console.Write(offline);
+            context.Output.WriteLine($"dataset: {report.Dataset}");
+            if (report.Checkpoint is not null) context.Output.WriteLine($"checkpoint: {report.Checkpoint}");
             return;
         }
         var table = new Table().AddColumns("algo", "env", "env steps", "eval return (20 episodes)", "steps/s", "seconds");

@@ -12,7 +12,7 @@ public sealed class EpisodeRunner
     private readonly IStatefulEnv? stateful;
     private readonly IGoalEnv? goal;
     private readonly double timeStep;
-    private readonly double[] observation, state, nextState, action;
+    private readonly double[] observation, previousObservation, state, nextState, action;
     private readonly List<bool> atGoal = [];
 
     /// <summary>A runner for <paramref name="env"/> that feeds the policy <paramref name="input"/>.</summary>
@@ -27,6 +27,7 @@ public sealed class EpisodeRunner
         goal = stateful is null ? null : env.Find<IGoalEnv>();
         timeStep = env.Find<IModelEnv>()?.Dynamics.TimeStep ?? 1.0;
         observation = new double[env.ObservationSpace.FlatSize];
+        previousObservation = new double[observation.Length];
         state = new double[stateful?.StateSize ?? 0];
         nextState = new double[state.Length];
         action = new double[env.ActionSpace.FlatSize];
@@ -78,11 +79,12 @@ public sealed class EpisodeRunner
         while (steps < maxSteps)
         {
             policy.Act(Input == PolicyInput.State ? state : observation, action);
+            observation.CopyTo(previousObservation, 0);
             result = Env.Step(action, observation);
             total += result.Reward;
             stateful?.GetState(nextState);
             if (goal is not null) atGoal.Add(goal.AtGoal(nextState));
-            onStep?.Invoke(new EpisodeStep { Index = steps, State = state, Action = action, Observation = observation, NextState = nextState, Result = result });
+            onStep?.Invoke(new EpisodeStep { Index = steps, State = state, Action = action, PreviousObservation = previousObservation, Observation = observation, NextState = nextState, Result = result });
             steps++;
             if (result.Done) break;
             nextState.CopyTo(state, 0);

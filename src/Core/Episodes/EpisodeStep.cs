@@ -18,6 +18,9 @@ public readonly ref struct EpisodeStep
     /// <summary>The action given to the env.</summary>
     public ReadOnlySpan<double> Action { get; init; }
 
+    /// <summary>The observation the action was chosen in (the reset's, or the previous step's).</summary>
+    public ReadOnlySpan<double> PreviousObservation { get; init; }
+
     /// <summary>The observation after the step.</summary>
     public ReadOnlySpan<double> Observation { get; init; }
 

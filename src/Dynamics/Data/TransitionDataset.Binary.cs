@@ -102,10 +102,10 @@ public sealed partial class TransitionDataset
         int rows = (int)count;
         var dataset = new TransitionDataset(stateSize, controlSize, rows);
         int offset = HeaderBytes;
-        ReadColumn(path, "states", body, ref offset, dataset.states);
-        ReadColumn(path, "controls", body, ref offset, dataset.controls);
-        ReadColumn(path, "next states", body, ref offset, dataset.nextStates);
-        ReadColumn(path, "rewards", body, ref offset, dataset.rewards);
+        ReadColumn(path, "states", stateSize, body, ref offset, dataset.states);
+        ReadColumn(path, "controls", controlSize, body, ref offset, dataset.controls);
+        ReadColumn(path, "next states", stateSize, body, ref offset, dataset.nextStates);
+        ReadColumn(path, "rewards", 1, body, ref offset, dataset.rewards);
         for (int i = 0; i < rows; i++)
         {
             byte flag = body[offset + i];
@@ -116,13 +116,13 @@ public sealed partial class TransitionDataset
         return dataset;
     }
 
-    private static void ReadColumn(string path, string column, ReadOnlySpan<byte> body, ref int offset, Span<double> destination)
+    private static void ReadColumn(string path, string column, int width, ReadOnlySpan<byte> body, ref int offset, Span<double> destination)
     {
         for (int i = 0; i < destination.Length; i++, offset += sizeof(double))
         {
             double value = BinaryPrimitives.ReadDoubleLittleEndian(body[offset..]);
             if (!double.IsFinite(value))
-                throw Damaged(path, $"expected finite {column}, got {value} at value {i} of that column");
+                throw Damaged(path, $"expected finite {column}, got {value} at value {i} of that column (row {i / width})");
             destination[i] = value;
         }
     }

@@ -45,7 +45,7 @@ public sealed partial class TransitionDataset
 
     /// <summary>
     /// Reads a CSV written by <see cref="ExportCsv"/> (or by another tool with the same header). Throws
-    /// <see cref="InvalidDataException"/> naming the file, the line and the column when the header differs, a line
+    /// <see cref="InvalidDataException"/> naming the file, the line (and row) and the column when the header differs, a line
     /// has the wrong number of fields, or a field is not a finite number (terminated: 0, 1, true or false).
     /// </summary>
     public static TransitionDataset ImportCsv(string path, int stateSize, int controlSize)
@@ -75,7 +75,7 @@ public sealed partial class TransitionDataset
             lineNumber++;
             string[] fields = line.Split(',');
             if (fields.Length != columns.Length)
-                throw BadCsv(path, lineNumber, $"expected {columns.Length} columns, got {fields.Length}");
+                throw BadRow(path, lineNumber, $"expected {columns.Length} columns, got {fields.Length}");
             int c = 0;
             for (int i = 0; i < stateSize; i++, c++) state[i] = ParseNumber(path, lineNumber, c, columns[c], fields[c]);
             for (int i = 0; i < controlSize; i++, c++) control[i] = ParseNumber(path, lineNumber, c, columns[c], fields[c]);
@@ -86,7 +86,7 @@ public sealed partial class TransitionDataset
             {
                 "0" or "false" => false,
                 "1" or "true" => true,
-                _ => throw BadCsv(path, lineNumber, $"column {c + 1} ({columns[c]}): expected 0, 1, true or false, got '{fields[c]}'"),
+                _ => throw BadRow(path, lineNumber, $"column {c + 1} ({columns[c]}): expected 0, 1, true or false, got '{fields[c]}'"),
             };
             dataset.Add(state, control, nextState, reward, done);
         }
@@ -105,12 +105,16 @@ public sealed partial class TransitionDataset
     private static double ParseNumber(string path, int line, int column, string name, string field)
     {
         if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            throw BadCsv(path, line, $"column {column + 1} ({name}): expected a number, got '{field}'");
+            throw BadRow(path, line, $"column {column + 1} ({name}): expected a number, got '{field}'");
         if (!double.IsFinite(value))
-            throw BadCsv(path, line, $"column {column + 1} ({name}): expected a finite number, got '{field}'");
+            throw BadRow(path, line, $"column {column + 1} ({name}): expected a finite number, got '{field}'");
         return value;
     }
 
     private static InvalidDataException BadCsv(string path, int line, string message)
         => new($"{path}: line {line}: {message}.");
+
+    // A data line names its row too (row 0 is line 2, after the header).
+    private static InvalidDataException BadRow(string path, int line, string message)
+        => new($"{path}: line {line} (row {line - 2}): {message}.");
 }

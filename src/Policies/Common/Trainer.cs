@@ -13,8 +13,9 @@ public static class Trainer
     public const string MetricsFile = "metrics.csv";
 
     /// <summary>
-    /// Iterates <paramref name="algorithm"/> until <see cref="TrainerOptions.TotalSteps"/> env steps are taken or a
-    /// callback returns false. Each iteration's metrics go to <see cref="TrainerOptions.Sinks"/> and, with an output
+    /// Iterates <paramref name="algorithm"/> until <see cref="TrainerOptions.TotalSteps"/> env steps are taken,
+    /// <see cref="TrainerOptions.TotalIterations"/> iterations are done (an offline algorithm, which takes no env steps,
+    /// has only this budget), or a callback returns false. Each iteration's metrics go to <see cref="TrainerOptions.Sinks"/> and, with an output
     /// directory, to metrics.csv (a <see cref="CsvMetricsSink"/>); checkpoints are saved there too (adding
     /// <paramref name="describe"/>'s sections, e.g. the run's config, to each).
     /// </summary>
@@ -22,7 +23,11 @@ public static class Trainer
         Action<Checkpoint>? describe = null)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
-        if (options.TotalSteps <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.TotalSteps, "expected a positive step budget");
+        if (options.TotalSteps < 0 || options.TotalIterations < 0 || (options.TotalSteps == 0 && options.TotalIterations == 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), (options.TotalSteps, options.TotalIterations),
+                "expected a positive step budget, a positive iteration budget, or both (0 is no budget, negative is refused)");
+        }
         if (options.CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEvery, "expected CheckpointEvery >= 0");
         CsvMetricsSink? log = options.OutputDirectory is string dir ? new CsvMetricsSink(Path.Combine(dir, MetricsFile)) : null;
         var clock = Stopwatch.StartNew();
@@ -30,7 +35,8 @@ public static class Trainer
         bool stopped = false;
         try
         {
-            while (algorithm.EnvSteps < options.TotalSteps)
+            while ((options.TotalSteps == 0 || algorithm.EnvSteps < options.TotalSteps)
+                && (options.TotalIterations == 0 || algorithm.Iterations < options.TotalIterations))
             {
                 metrics = algorithm.Iterate();
                 var progress = new TrainingProgress(algorithm.Iterations, algorithm.EnvSteps, clock.Elapsed, metrics);

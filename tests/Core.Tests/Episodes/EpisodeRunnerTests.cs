@@ -112,6 +112,22 @@ public class EpisodeRunnerTests
     }
 
     [Fact]
+    public void EachStepCarriesTheObservationItsActionWasChosenIn()
+    {
+        var runner = new EpisodeRunner(new Point());
+        var policy = new Proportional(-0.25);
+        var previous = new List<double>();
+        var next = new List<double>();
+        runner.Run(policy, seed: 5, onStep: (in EpisodeStep s) =>
+        {
+            previous.Add(s.PreviousObservation[0]);
+            next.Add(s.Observation[0]);
+        });
+        Assert.Equal(policy.Inputs, previous);
+        Assert.Equal(next.SkipLast(1), previous.Skip(1));
+    }
+
+    [Fact]
     public void TheStepBudgetEndsAnEpisodeThatIsNotDone()
     {
         EpisodeResult result = new EpisodeRunner(new Point()).Run(new Proportional(0), seed: 1, maxSteps: 5);

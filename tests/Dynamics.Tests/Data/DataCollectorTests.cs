@@ -4,6 +4,7 @@
 // dataset and the returns are known in closed form.
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Episodes;
 using Control.Core.Models;
 using Control.Dynamics.Data;
 using Control.Robots;
@@ -115,6 +116,32 @@ public class DataCollectorTests
         Assert.Equal(a.Rewards.ToArray(), b.Rewards.ToArray());
         Assert.NotEqual(a.States.ToArray(), c.States.ToArray());
         Assert.NotEqual(a.Controls.ToArray(), c.Controls.ToArray());
+    }
+
+    [Fact]
+    public void WithObservationInputTheRowsAreTheObservationsOfTheSameEpisodes()
+    {
+        // The same seed draws the same random actions, so the observation rows are the state rows seen through the env's
+        // Observe: (cos theta, sin theta, theta dot).
+        var states = new TransitionDataset(2, 1);
+        var observations = new TransitionDataset(3, 1);
+        IReadOnlyList<double> byState = TransitionCollector.Collect(Envs.Make("pendulum"), null, 450, seed: 4, states);
+        IReadOnlyList<double> byObservation = TransitionCollector.Collect(Envs.Make("pendulum"), null, 450, seed: 4, observations, PolicyInput.Observation);
+        Assert.Equal(byState, byObservation);
+        Assert.Equal(states.Controls.ToArray(), observations.Controls.ToArray());
+        Assert.Equal(states.Rewards.ToArray(), observations.Rewards.ToArray());
+        for (int i = 0; i < states.Count; i++)
+        {
+            foreach ((double[] x, double[] o) in new[] { (states.State(i).ToArray(), observations.State(i).ToArray()), (states.NextState(i).ToArray(), observations.NextState(i).ToArray()) })
+            {
+                Assert.Equal(Math.Cos(x[0]), o[0], 1e-12);
+                Assert.Equal(Math.Sin(x[0]), o[1], 1e-12);
+                Assert.Equal(x[1], o[2], 1e-12);
+            }
+        }
+        var wrong = new TransitionDataset(2, 1);
+        Assert.Contains("expected a dataset of 3 observation values and 1 controls",
+            Assert.Throws<ArgumentException>(() => TransitionCollector.Collect(Envs.Make("pendulum"), null, 10, seed: 4, wrong, PolicyInput.Observation)).Message);
     }
 
     [Fact]

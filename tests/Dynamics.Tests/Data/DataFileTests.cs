@@ -123,7 +123,7 @@ public sealed class DataFileTests : IDisposable
         BinaryPrimitives.WriteDoubleLittleEndian(nan.AsSpan(28 + 8 * 3), double.NaN);
         SHA256.HashData(nan.AsSpan(0, nan.Length - 32), nan.AsSpan(nan.Length - 32));
         File.WriteAllBytes(path, nan);
-        Assert.Contains("expected finite states, got NaN at value 3",
+        Assert.Contains("expected finite states, got NaN at value 3 of that column (row 1)",
             Assert.Throws<InvalidDataException>(() => TransitionDataset.Load(path)).Message);
 
         byte[] flag = (byte[])good.Clone();
@@ -157,12 +157,12 @@ public sealed class DataFileTests : IDisposable
     [InlineData("x0,x1,u0,x'0,x'1,reward\n", 2, 1, "line 1: expected a header of 7 columns")]
     [InlineData("x0,x1,u0,x'0,x'1,reward,done\n", 2, 1, "line 1: column 7: expected the header name 'terminated', got 'done'")]
     [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n", 3, 1, "line 1: expected a header of 9 columns")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,0\n1,2,3,4,5,0\n", 2, 1, "line 3: expected 7 columns, got 6")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,abc,5,6,0\n", 2, 1, "line 2: column 4 (x'0): expected a number, got 'abc'")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,1\n1,2,3,4,5,NaN,0\n", 2, 1, "line 3: column 6 (reward): expected a finite number, got 'NaN'")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,yes\n", 2, 1, "line 2: column 7 (terminated): expected 0, 1, true or false, got 'yes'")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,1.5.2,4,5,6,0\n", 2, 1, "line 2: column 3 (u0): expected a number, got '1.5.2'")]
-    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,0\n\n", 2, 1, "line 3: expected 7 columns, got 1")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,0\n1,2,3,4,5,0\n", 2, 1, "line 3 (row 1): expected 7 columns, got 6")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,abc,5,6,0\n", 2, 1, "line 2 (row 0): column 4 (x'0): expected a number, got 'abc'")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,1\n1,2,3,4,5,NaN,0\n", 2, 1, "line 3 (row 1): column 6 (reward): expected a finite number, got 'NaN'")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,yes\n", 2, 1, "line 2 (row 0): column 7 (terminated): expected 0, 1, true or false, got 'yes'")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,1.5.2,4,5,6,0\n", 2, 1, "line 2 (row 0): column 3 (u0): expected a number, got '1.5.2'")]
+    [InlineData("x0,x1,u0,x'0,x'1,reward,terminated\n1,2,3,4,5,6,0\n\n", 2, 1, "line 3 (row 1): expected 7 columns, got 1")]
     public void BadCsvNamesTheLineAndTheColumn(string text, int stateSize, int controlSize, string expected)
     {
         string path = PathOf("bad.csv");

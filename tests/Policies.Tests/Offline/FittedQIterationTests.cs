@@ -1,0 +1,246 @@
+using Control.Core;
+using Control.Core.Envs;
+using Control.Dynamics.Data;
+using Control.Planning.Tabular;
+using Control.Policies.Common;
+using Control.Policies.Offline;
+using Control.Policies.OffPolicy;
+using Control.Robots.Analytic;
+using Control.Tensors.NN;
+
+namespace Control.Policies.Tests.Offline;
+
+// Fitted Q-iteration: Q* of a slippery gridworld as Q-value iteration computes it, the max over Box actions by the
+// cross-entropy method against a closed form, same seed same result, checkpoints, and bad input.
+public class FittedQIterationTests
+{
+    private static readonly Box TwoStepObservations = new([-1, 0], [1, 1]);
+    private static readonly Box TwoStepActions = new([-2], [2]);
+
+    // Every (s, a) of the non-terminal cells of the 4x4 FrozenLake map, each successor s' as many times as its
+    // probability in thirds (slip 2/3 moves each of three ways with probability 1/3; walls merge them): the least-squares
+    // fit of a table to these rows is the expected backup r + gamma E[max_a' Q(s', a')].
+    private static (GridWorldEnv Env, TransitionDataset Data) GridWorldData()
+    {
+        var env = new GridWorldEnv();
+        int states = env.StateCount, actions = env.ActionCount;
+        var data = new TransitionDataset(1, 1);
+        for (int s = 0; s < states; s++)
+        {
+            if (env.Terminal[s]) continue;
+            for (int a = 0; a < actions; a++)
+            {
+                for (int next = 0; next < states; next++)
+                {
+                    int row = (s * actions + a) * states + next;
+                    int copies = (int)Math.Round(env.Transitions[row] * 3);
+                    for (int c = 0; c < copies; c++) data.Add([s], [a], [next], env.Rewards[row], env.Terminal[next]);
+                }
+            }
+        }
+        return (env, data);
+    }
+
+    // Two steps on observations (s, phase): from phase 0 any action a in [-2, 2] leads with reward 0 to (a / 2, 1); from
+    // phase 1 the episode ends with reward s - a^2 / 4. So Q*(s, 1, a) = s - a^2 / 4, max_a' Q*(s', 1, a') = s' at
+    // a' = 0, and Q*(s, 0, a) = gamma a / 2, greatest at the bound a = 2.
+    private static OfflineDataset TwoStepData(int rowsPerPhase, long seed)
+    {
+        var rng = new Rng(seed);
+        var data = new TransitionDataset(2, 1);
+        for (int i = 0; i < rowsPerPhase; i++)
+        {
+            double s = rng.Uniform(-1, 1), a = rng.Uniform(-2, 2);
+            data.Add([s, 0], [a], [a / 2, 1], 0, false);
+            s = rng.Uniform(-1, 1);
+            a = rng.Uniform(-2, 2);
+            data.Add([s, 1], [a], [s, 1], s - a * a / 4, true);
+        }
+        return OfflineDataset.From(data, "two-step", TwoStepObservations, TwoStepActions);
+    }
+
+    private static FittedQIterationConfig TwoStepConfig => new() { Gamma = 0.9, GradientSteps = 400, BatchSize = 128, LearningRate = 3e-3 };
+
+    [Fact]
+    public void OnTheSlipperyGridworldATableConvergesToQValueIterationsQStar()
+    {
+        (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
+        const double gamma = 0.9;
+        TabularSolution exact = new QValueIteration(new TabularConfig { Discount = gamma }).Solve(TabularModel.FromMdp(env));
+        OfflineDataset data = OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace);
+        // One-hot cells and no hidden layer: Q(s, a) = W[a, s] + b[a], a table; batches larger than the data are full.
+        // gamma^100 = 3e-5, and Adam's steps of 2e-3 leave each fit within a few 1e-4 of the least-squares table.
+        var config = new FittedQIterationConfig { Gamma = gamma, Network = new NetworkConfig { Hidden = [] }, BatchSize = 1024, GradientSteps = 500, LearningRate = 2e-3 };
+        var fqi = new FittedQIteration(data, config, seed: 1);
+        for (int k = 0; k < 100; k++) fqi.Iterate();
+
+        InferencePolicy greedy = fqi.InferencePolicy();
+        var q = new float[env.ActionCount];
+        var action = new double[1];
+        double worst = 0;
+        for (int s = 0; s < env.StateCount; s++)
+        {
+            if (env.Terminal[s]) continue;
+            greedy.Outputs([s], q);
+            for (int a = 0; a < env.ActionCount; a++) worst = Math.Max(worst, Math.Abs(q[a] - exact.Q(s, a)));
+            greedy.Act([s], action);
+            Assert.True(exact.Q(s, (int)action[0]) >= exact.Values[s] - 1e-3, $"cell {s}: the greedy action {action[0]} is not optimal under Q*");
+        }
+        Assert.True(worst < 1e-3, $"expected fitted Q-iteration's table within 1e-3 of Q*, the largest difference is {worst}");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheTargetsAreTheRewardPlusTheDiscountedMaxOfQOrOfTheTwinsMin(bool twin)
+    {
+        (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
+        var config = new FittedQIterationConfig { Gamma = 0.8, TwinQ = twin, GradientSteps = 50, Network = new NetworkConfig { Hidden = [8], Activation = Activation.Relu, Orthogonal = false } };
+        var fqi = new FittedQIteration(OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace), config, seed: 3);
+        fqi.Iterate();
+        // The next iteration's targets come from Q as the first fit left it: computed here by hand, cell by cell.
+        var expected = new float[rows.Count];
+        using (Tensors.Autograd.NoGrad())
+        using (Tensors.TensorScope.Begin())
+        {
+            var oneHot = new float[env.StateCount * env.StateCount];
+            for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
+            Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
+            float[] q1 = fqi.DiscreteQ!.Forward(cells).Span<float>().ToArray();
+            float[]? q2 = twin ? fqi.SecondDiscreteQ!.Forward(cells).Span<float>().ToArray() : null;
+            Assert.Equal(twin, fqi.SecondDiscreteQ is not null);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                int next = (int)rows.NextState(i)[0];
+                int best = 0;
+                for (int a = 1; a < env.ActionCount; a++) if (q1[next * env.ActionCount + a] > q1[next * env.ActionCount + best]) best = a;
+                double value = q1[next * env.ActionCount + best];
+                if (q2 is not null) value = Math.Min(value, q2[next * env.ActionCount + best]);
+                expected[i] = (float)(rows.Rewards[i] + (rows.Terminated[i] ? 0 : 0.8 * value));
+            }
+        }
+        fqi.Iterate();
+        float[] targets = fqi.Targets.ToArray();
+        for (int i = 0; i < rows.Count; i++) Assert.True(Math.Abs(expected[i] - targets[i]) <= 1e-6, $"row {i}: expected the target {expected[i]}, got {targets[i]}");
+    }
+
+    [Fact]
+    public void OverBoxActionsTheCrossEntropyMaxGivesTheClosedFormQAndPolicy()
+    {
+        var fqi = new FittedQIteration(TwoStepData(2000, seed: 3), TwoStepConfig, seed: 2);
+        for (int k = 0; k < 4; k++) fqi.Iterate();
+
+        QCritic q = fqi.BoxQ!;
+        ObservationNormalizer normalizer = fqi.Normalizer!;
+        double worst = 0;
+        foreach (double s in new[] { -0.8, -0.3, 0.2, 0.7 })
+        {
+            foreach (double a in new[] { -2.0, -1.0, 0.0, 1.0, 2.0 })
+            {
+                // Normalized action a / 2 (the box is [-2, 2]).
+                worst = Math.Max(worst, Math.Abs(Evaluate(q, normalizer, [s, 0], a / 2) - 0.9 * a / 2));
+                worst = Math.Max(worst, Math.Abs(Evaluate(q, normalizer, [s, 1], a / 2) - (s - a * a / 4)));
+            }
+        }
+        Assert.True(worst < 0.12, $"expected Q within 0.12 of the closed form, the largest difference is {worst}");
+
+        IPolicy policy = fqi.Policy(deterministic: true, seed: 4);
+        var action = new double[1];
+        policy.Act([0.3, 0], action);
+        Assert.True(action[0] >= 1.6, $"phase 0: expected the bound 2, got {action[0]}");
+        policy.Act([0.3, 1], action);
+        Assert.True(Math.Abs(action[0]) <= 0.4, $"phase 1: expected 0, got {action[0]}");
+    }
+
+    // Q on a raw observation (standardized by the dataset's statistics, as the critic learned) and a normalized action.
+    private static double Evaluate(QCritic q, ObservationNormalizer normalizer, double[] observation, double normalizedAction)
+    {
+        var input = new float[2];
+        normalizer.Apply(observation, input);
+        using var scope = Tensors.TensorScope.Begin();
+        return q.Forward(Tensors.Tensor.FromArray([input[0], input[1], (float)normalizedAction], 1, 3)).Item();
+    }
+
+    [Fact]
+    public void TheSameSeedGivesTheSameTargetsAndQ()
+    {
+        OfflineDataset data = TwoStepData(300, seed: 5);
+        var config = TwoStepConfig with { GradientSteps = 20, Network = new NetworkConfig { Hidden = [16], Activation = Activation.Relu, Orthogonal = false } };
+        var first = new FittedQIteration(data, config, seed: 7);
+        var second = new FittedQIteration(data, config, seed: 7);
+        var other = new FittedQIteration(data, config, seed: 8);
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(first.Iterate(), second.Iterate());
+            other.Iterate();
+        }
+        Assert.Equal(first.Targets.ToArray(), second.Targets.ToArray());
+        Assert.NotEqual(first.Targets.ToArray(), other.Targets.ToArray());
+    }
+
+    [Fact]
+    public void ACheckpointActsAlikeWithoutItsDataAndBoxActionsHaveNoInferencePolicy()
+    {
+        var config = TwoStepConfig with { GradientSteps = 20, TwinQ = true };
+        var fqi = new FittedQIteration(TwoStepData(300, seed: 5), config, seed: 1);
+        fqi.Iterate();
+        var checkpoint = new Checkpoint();
+        fqi.Save(checkpoint);
+        var restored = new FittedQIteration("two-step", TwoStepObservations, TwoStepActions, config, seed: 99);
+        restored.Load(checkpoint);
+        Assert.Equal(1, restored.Iterations);
+        Assert.Equal(fqi.SecondBoxQ!.FlattenParameters().Span<float>().ToArray(), restored.SecondBoxQ!.FlattenParameters().Span<float>().ToArray());
+        Assert.Equal(fqi.Normalizer!.Mean.ToArray(), restored.Normalizer!.Mean.ToArray());
+        Assert.Equal(fqi.GradientStepCount, restored.GradientStepCount);
+        IPolicy original = fqi.Policy(true, 3), copy = restored.Policy(true, 3);
+        var a = new double[1];
+        var b = new double[1];
+        foreach (double[] observation in new[] { new[] { 0.1, 0.0 }, [-0.7, 1.0], [0.9, 0.5] })
+        {
+            original.Act(observation, a);
+            copy.Act(observation, b);
+            Assert.Equal(a, b);
+        }
+        var absent = Assert.Throws<NoInferencePolicyException>(() => InferencePolicy.Load(checkpoint));
+        Assert.Equal("fqi", absent.Algorithm);
+        Assert.Contains("cross-entropy search", absent.Message);
+        Assert.Throws<InvalidOperationException>(() => restored.Iterate());
+    }
+
+    [Fact]
+    public void ADiscreteCheckpointStoresTheGreedyPolicyAndRefusesOtherRows()
+    {
+        (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
+        var config = new FittedQIterationConfig { GradientSteps = 10, BatchSize = 32 };
+        var fqi = new FittedQIteration(OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace), config, seed: 2);
+        fqi.Iterate();
+        var checkpoint = new Checkpoint();
+        fqi.Save(checkpoint);
+        InferencePolicy stored = InferencePolicy.Load(checkpoint);
+        Assert.Equal(ActionHeadKind.Argmax, stored.Head.Kind);
+        var outputs = new float[4];
+        var expected = new float[4];
+        stored.Outputs([5], outputs);
+        fqi.InferencePolicy().Outputs([5], expected);
+        Assert.Equal(expected, outputs);
+
+        // Continuing on other rows (one row fewer) is refused: the checkpoint names the rows it learned from.
+        TransitionDataset fewer = rows.Subset(Enumerable.Range(1, rows.Count - 1).ToArray());
+        var elsewhere = new FittedQIteration(OfflineDataset.From(fewer, "gridworld", env.ObservationSpace, env.ActionSpace, "fewer.csv"), config, seed: 2);
+        var error = Assert.Throws<CheckpointException>(() => elsewhere.Load(checkpoint));
+        Assert.Contains("expected the same rows, got fewer.csv", error.Message);
+    }
+
+    [Fact]
+    public void BadSettingsAndSpacesAreRefusedWithTheirNames()
+    {
+        OfflineDataset data = TwoStepData(10, seed: 1);
+        Assert.Contains("FittedQIterationConfig.Gamma", Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { Gamma = 1.5 }, 0)).Message);
+        Assert.Contains("FittedQIterationConfig.CemElites",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { CemSamples = 4, CemElites = 5 }, 0)).Message);
+        var unbounded = Assert.Throws<ActionSpaceException>(
+            () => new FittedQIteration("free", TwoStepObservations, Box.Uniform(1, double.NegativeInfinity, double.PositiveInfinity), new FittedQIterationConfig(), 0));
+        Assert.Contains("a Box with finite bounds", unbounded.Message);
+        Assert.Contains("on free", unbounded.Message);
+    }
+}
