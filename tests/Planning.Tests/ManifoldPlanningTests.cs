@@ -8,6 +8,7 @@ using Control.Core.Models;
 using Control.Dynamics;
 using Control.Planning.IterativeLqr;
 using Control.Planning.Lqr;
+using Control.Planning.Tabular;
 
 namespace Control.Planning.Tests;
 
@@ -320,6 +321,9 @@ public class ManifoldPlanningTests
         Assert.Contains("RigidBodyAttitude", bridge.Message);
         Assert.Throws<UnsupportedStateSpaceException>(() => new DifferentiableCost(cost));
         Assert.Throws<UnsupportedStateSpaceException>(() => new GradientShooting(model, cost, 10));
+        GridAxis[] axes = [.. Enumerable.Range(0, 7).Select(_ => new GridAxis(-1, 1, 2))];
+        var grid = Assert.Throws<UnsupportedStateSpaceException>(() => new GridDiscretization(model, cost, axes, [new double[3]]));
+        Assert.Contains("Grid discretization", grid.Message);
 
         // A cost in coordinates (Euclidean R^7) does not match the dynamics' manifold.
         var euclidean = new QuadraticCost(new double[49], [1, 0, 0, 0, 1, 0, 0, 0, 1], new double[49]);

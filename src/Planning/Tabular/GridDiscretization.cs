@@ -42,6 +42,8 @@ public sealed class GridDiscretization
         ArgumentNullException.ThrowIfNull(axes);
         ArgumentNullException.ThrowIfNull(controls);
         PlannerChecks.Model("Grid discretization", dynamics, cost);
+        ModelChecks.Euclidean("Grid discretization", dynamics, dynamics.StateSpace,
+            "A box grid with barycentric interpolation needs coordinates that add and scale (a quaternion's do not): discretize a Euclidean model, e.g. one parameterized by angles.");
         Dynamics = dynamics;
         Cost = cost;
         this.axes = ValidateAxes(axes, dynamics.StateSize);
