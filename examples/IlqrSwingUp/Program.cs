@@ -22,7 +22,8 @@ PlanResult plan = planner.Plan(x0);
 Trajectory trajectory = plan.Trajectory;
 Console.WriteLine($"plan: cost {plan.Cost:F2} after {plan.Iterations} iterations (converged: {plan.Converged}), horizon {trajectory.Horizon}");
 
-// 2. The gains: K_t is m x n (here 1 x 4), how much the force changes per unit of deviation from the planned state.
+// 2. The gains: K_t is m x n (here 1 x 4), how much the force changes per unit of deviation from the planned state;
+//    zero where the planned force is at its limit (the box-constrained backward pass gives no feedback there).
 for (int t = 0; t < trajectory.Horizon; t += trajectory.Horizon / 4)
 {
     double[] gain = trajectory.Gain(t).ToArray();

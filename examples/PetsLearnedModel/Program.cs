@@ -18,7 +18,9 @@ int n = truth.StateSize, m = truth.Dynamics.ControlSize, horizon = Envs.Spec("pe
 var ensemble = new ProbabilisticEnsemble(n, m, truth.Dynamics.ControlBounds,
     new ProbabilisticEnsembleConfig { Members = 5, Elites = 5, Hidden = [64, 64], Epochs = tiny ? 10 : 200, Patience = 20, Seed = Seed, PeriodicStates = [0] },
     truth.Dynamics.TimeStep);
-var learner = new PetsLearner(ensemble, truth.Cost, new PetsCemConfig { Seed = Seed, Population = tiny ? 40 : 100, Particles = tiny ? 5 : 10 });
+// CEM over 25-step action sequences, each scored by particles through the ensemble (tiny: a short, cheap search).
+PetsCemConfig search = tiny ? new PetsCemConfig { Seed = Seed, Horizon = 10, Population = 20, Particles = 5, Iterations = 2 } : new PetsCemConfig { Seed = Seed };
+var learner = new PetsLearner(ensemble, truth.Cost, search);
 
 // One random episode, then per episode: fit the ensemble on every transition so far, run PETS on the real pendulum, append.
 var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = (tiny ? 2 : 10) * horizon, RandomSteps = horizon, StepsPerIteration = horizon, Seed = Seed });

@@ -62,7 +62,9 @@ public sealed class PackageTests : IDisposable
         Run("dotnet", ["tool", "install", "Control.Cli", "--version", Version, "--tool-path", tools, "--configfile", config], directory);
         string envs = Run(Path.Combine(tools, "control"), ["envs", "--json"], directory);
         Assert.Contains("\"name\":\"cartpole\"", envs);
-        Assert.Contains("\"name\":\"mj-cartpole\"", envs);
+        Assert.Contains("\"name\":\"mj-hopper\"", envs);
+        // The MuJoCo shim travels with the tool: a MuJoCo robot steps.
+        Assert.NotEmpty(Run(Path.Combine(tools, "control"), ["rollout", "--env", "mj-cartpole-swingup", "--random", "--steps", "3", "--json"], directory));
     }
 
     private const string Version = "0.1.0";

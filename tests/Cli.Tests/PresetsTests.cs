@@ -31,13 +31,13 @@ public class PresetsTests
             string file = Path.Combine(dir, "a2c.yml");
             File.WriteAllText(file, yaml);
             string run = Path.Combine(dir, "run");
-            (code, _, error) = Run("train", "--config", file, "--set", "learning_rate=0.0005", "--set", "network.hidden=[16,16]", "--steps", "500", "--out", run, "--json");
+            (code, _, error) = Run("train", "--config", file, "--set", "learning_rate=0.0005", "--set", "policy.hidden=[16,16]", "--steps", "500", "--out", run, "--json");
             Assert.True(code == 0, error);
             RunDescription description = Checkpoint.Load(Path.Combine(run, "checkpoint.ctl")).GetJson<RunDescription>(RunDescription.Section);
             Assert.Equal(("a2c", "cartpole"), (description.Algorithm, description.Env));
             JsonElement config = JsonDocument.Parse(description.Config).RootElement;
             Assert.Equal(0.0005, config.GetProperty("LearningRate").GetDouble());
-            Assert.Equal("[16,16]", config.GetProperty("Network").GetProperty("Hidden").GetRawText());
+            Assert.Equal("[16,16]", config.GetProperty("Policy").GetProperty("Hidden").GetRawText());
         }
         finally
         {

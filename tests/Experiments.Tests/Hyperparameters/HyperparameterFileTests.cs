@@ -137,7 +137,7 @@ public class HyperparameterFileTests
         Assert.Equal([32, 32, 32], config.Network.Hidden);
         Assert.Equal(PpoObjective.Clip, ((PpoConfig)ConfigYaml.Set(preset, "objective=Clip")).Objective);
         Assert.Equal(PpoObjective.AdaptiveKl, ((PpoConfig)ConfigYaml.Set(preset, "objective=adaptive_kl")).Objective);
-        Assert.Null(((PpoConfig)ConfigYaml.Set(preset with { TargetKl = 0.02 }, "target_kl=null")).TargetKl);
+        Assert.Null(((PpoConfig)ConfigYaml.Set((PpoConfig)preset with { TargetKl = 0.02 }, "target_kl=null")).TargetKl);
         Assert.Equal([64, 64], ((PpoConfig)preset).Network.Hidden);
     }
 
