@@ -23,7 +23,6 @@ public static class TrainCommand
         var set = new Option<string[]>("--set")
         {
             Description = "Override one hyperparameter, key=value (learning_rate=3e-4, network.hidden=[64,64]); repeatable, applied in order on the file's or the preset's config.",
-            AllowMultipleArgumentsPerToken = false,
         };
         var steps = new Option<long>("--steps") { Description = "Env steps to train for (in total, counting a resumed run's).", DefaultValueFactory = _ => 100_000 };
         var dataset = new Option<string?>("--dataset")
