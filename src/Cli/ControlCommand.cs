@@ -26,6 +26,7 @@ public static class ControlCommand
         root.Subcommands.Add(MbrlCommand.Create(context));
         root.Subcommands.Add(TrainCommand.CreateTrain(context));
         root.Subcommands.Add(TrainCommand.CreateEval(context));
+        root.Subcommands.Add(PresetsCommand.Create(context));
         root.Subcommands.Add(DistillCommand.Create(context));
         root.Subcommands.Add(CollectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));

@@ -46,6 +46,8 @@ public static class OfflineTrainRun
 
         IAlgorithm algorithm;
         RunDescription run;
+        if (request.Config is not null && request.Resume is not null)
+            throw new ArgumentException($"{request.Resume}: a resumed run keeps its checkpoint's config; drop --config and --set");
         if (request.Resume is not null)
         {
             Checkpoint checkpoint = Checkpoint.Load(request.Resume);
@@ -56,7 +58,8 @@ public static class OfflineTrainRun
         }
         else
         {
-            (algorithm, run) = OfflineAlgorithms.Start(request.Algorithm, data, request.Seed, Evaluator(request.Env, request.Seed));
+            (algorithm, run) = OfflineAlgorithms.StartWith(request.Algorithm, data, request.Config ?? OfflineAlgorithms.Get(request.Algorithm).Preset(request.Env), request.Seed,
+                Evaluator(request.Env, request.Seed));
         }
         var callbacks = new List<Func<TrainingProgress, bool>>();
         if (progress is not null) callbacks.Add(progress);

@@ -28,4 +28,10 @@ public sealed record TrainRequest(string Env, string Algorithm, long Steps, long
 
     /// <summary>Offline runs: iterations to train for, in total (counting a resumed run's); null (the default) takes <see cref="OfflineTrainRun.DefaultIterations"/>.</summary>
     public int? Iterations { get; init; }
+
+    /// <summary>
+    /// The algorithm's config record (from a hyperparameter file or --set overrides, see Hyperparameters.AlgorithmPresets.Resolve)
+    /// in place of its preset for the env; null (the default) takes the preset. Not with <see cref="Resume"/>: a checkpoint keeps its config.
+    /// </summary>
+    public object? Config { get; init; }
 }

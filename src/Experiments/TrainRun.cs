@@ -2,6 +2,7 @@
 // checkpoints, and a final evaluation over 20 episodes of the deterministic policy; and the evaluation of a
 // checkpoint. What `control train` and `control eval` run. A run with a dataset is offline (OfflineTrainRun).
 using Control.Core.Envs;
+using Control.Experiments.Hyperparameters;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Registry;
@@ -29,6 +30,8 @@ public static class TrainRun
         if (request.Iterations is not null)
             throw new ArgumentException($"--iterations is the budget of an offline run (with --dataset); {request.Algorithm} on the env trains for --steps env steps");
         if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps, got {request.Steps}");
+        if (request.Config is not null && request.Resume is not null)
+            throw new ArgumentException($"{request.Resume}: a resumed run keeps its checkpoint's config; drop --config and --set");
         IAlgorithm algorithm;
         RunDescription run;
         if (request.Resume is not null)
@@ -39,9 +42,10 @@ public static class TrainRun
         }
         else
         {
+            object config = request.Config ?? AlgorithmPresets.For(request.Algorithm, request.Env, request.Steps);
             (algorithm, run) = ModelBasedAlgorithms.Contains(request.Algorithm)
-                ? ModelBasedAlgorithms.Start(request.Algorithm, request.Env, request.Seed, s => Envs.Make(request.Env, s))
-                : Algorithms.Start(request.Algorithm, request.Env, request.Steps, request.Seed, MakeVector);
+                ? ModelBasedAlgorithms.StartWith(request.Algorithm, request.Env, config, request.Seed, s => Envs.Make(request.Env, s))
+                : Algorithms.StartWith(request.Algorithm, request.Env, config, request.Seed, MakeVector);
         }
         var callbacks = new List<Func<TrainingProgress, bool>>();
         if (progress is not null) callbacks.Add(progress);

@@ -41,7 +41,11 @@ public static class MuJoCoLibrary
 
     private static (int, MuJoCoNotInstalledException?) Load()
     {
-        string shim = Path.Combine(AppContext.BaseDirectory, $"lib{MuJoCoNative.Library}.so");
+        // Beside the assembly (a build of this repository, the installed tool) or where an app that takes the NuGet package
+        // gets the package's native asset (runtimes/linux-x64/native/).
+        string file = $"lib{MuJoCoNative.Library}.so";
+        string beside = Path.Combine(AppContext.BaseDirectory, file), asset = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", file);
+        string shim = File.Exists(beside) || !File.Exists(asset) ? beside : asset;
         if (Probe(shim) is { } error) return (0, error);
         try
         {

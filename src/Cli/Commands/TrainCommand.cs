@@ -3,6 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Control.Experiments;
+using Control.Experiments.Hyperparameters;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Registry;
@@ -16,8 +17,13 @@ public static class TrainCommand
     /// <summary>Builds `train`.</summary>
     public static Command CreateTrain(CommandContext context)
     {
-        var env = new Option<string>("--env") { Description = "Environment name (see `control envs`).", Required = true };
-        var algo = new Option<string>("--algo") { Description = "Algorithm (see the list in the help).", Required = true };
+        var env = new Option<string?>("--env") { Description = "Environment name (see `control envs`); required unless --config names it." };
+        var algo = new Option<string?>("--algo") { Description = "Algorithm (see the list in the help); required unless --config names it." };
+        var config = new Option<string?>("--config") { Description = "A hyperparameter file (YAML, as `control presets` prints it): its algo, env and config instead of the preset." };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override one hyperparameter, key=value (learning_rate=3e-4, network.hidden=[64,64]); repeatable, applied in order on the file's or the preset's config.",
+        };
         var steps = new Option<long>("--steps") { Description = "Env steps to train for (in total, counting a resumed run's).", DefaultValueFactory = _ => 100_000 };
         var dataset = new Option<string?>("--dataset")
         {
@@ -37,15 +43,18 @@ public static class TrainCommand
             $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}), by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}), "
             + $"or offline from a logged dataset ({string.Join(", ", OfflineAlgorithms.Names)} with --dataset).")
         {
-            env, algo, steps, dataset, iterations, seed, output, every, resume, json, task,
+            env, algo, steps, dataset, iterations, seed, output, every, resume, json, task, config, set,
         };
         command.SetAction(parse => context.Guard(() =>
         {
             MuJoCoTaskOption.Apply(parse, task);
             if (parse.GetValue(dataset) is not null && parse.GetResult(steps) is { Implicit: false })
                 throw new ArgumentException("--steps counts env steps, and an offline run (--dataset) takes none: give its budget as --iterations");
-            var request = new TrainRequest(parse.GetValue(env)!, parse.GetValue(algo)!, parse.GetValue(steps), parse.GetValue(seed))
+            (string algorithm, string envName, object? hyperparameters) = AlgorithmPresets.Resolve(parse.GetValue(config), parse.GetValue(algo), parse.GetValue(env),
+                parse.GetValue(steps), parse.GetValue(set) ?? []);
+            var request = new TrainRequest(envName, algorithm, parse.GetValue(steps), parse.GetValue(seed))
             {
+                Config = hyperparameters,
                 OutputDirectory = parse.GetValue(output), CheckpointEvery = parse.GetValue(every), Resume = parse.GetValue(resume),
                 Dataset = parse.GetValue(dataset), Iterations = parse.GetValue(iterations),
             };

@@ -41,9 +41,16 @@ public static class ModelBasedAlgorithms
     /// <paramref name="env"/>, its preset), and the description its checkpoints record.
     /// </summary>
     public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long seed, Func<long, IEnv> makeEnv)
+        => StartWith(name, env, Get(name).Preset(env), seed, makeEnv);
+
+    /// <summary>A new run as <see cref="Start"/> with <paramref name="config"/> (from a hyperparameter file or overrides) in place of the preset.</summary>
+    /// <exception cref="ArgumentException">The config is not of the algorithm's config type.</exception>
+    public static (IAlgorithm Algorithm, RunDescription Run) StartWith(string name, string env, object config, long seed, Func<long, IEnv> makeEnv)
     {
+        ArgumentNullException.ThrowIfNull(config);
         Entry entry = Get(name);
-        object config = entry.Preset(env);
+        if (config.GetType() != entry.ConfigType)
+            throw new ArgumentException($"{name} takes a {entry.ConfigType.Name}; got a {config.GetType().Name}");
         var run = new RunDescription(name, env, seed, JsonSerializer.Serialize(config, entry.ConfigType));
         return (entry.Create(makeEnv(seed), config, seed), run);
     }

@@ -164,9 +164,19 @@ public static class Algorithms
     /// seed) builds, and the description that its checkpoints record.
     /// </summary>
     public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, string env, long steps, long seed, Func<string, int, long, IVectorEnv> makeVector)
+        => StartWith(name, env, Get(name).Preset(env, steps), seed, makeVector);
+
+    /// <summary>
+    /// A new run as <see cref="Start"/> with <paramref name="config"/> (of the algorithm's config type, from a hyperparameter
+    /// file or overrides) in place of the preset.
+    /// </summary>
+    /// <exception cref="ArgumentException">The config is not of the algorithm's config type.</exception>
+    public static (IAlgorithm Algorithm, RunDescription Run) StartWith(string name, string env, object config, long seed, Func<string, int, long, IVectorEnv> makeVector)
     {
+        ArgumentNullException.ThrowIfNull(config);
         AlgorithmEntry entry = Get(name);
-        object config = entry.Preset(env, steps);
+        if (config.GetType() != entry.ConfigType)
+            throw new ArgumentException($"{name} takes a {entry.ConfigType.Name}; got a {config.GetType().Name}");
         var run = new RunDescription(name, env, seed, JsonSerializer.Serialize(config, entry.ConfigType));
         return (entry.Create(makeVector(env, entry.Envs(config), seed), config, seed), run);
     }

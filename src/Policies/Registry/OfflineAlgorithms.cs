@@ -52,8 +52,18 @@ public static class OfflineAlgorithms
     public static (IAlgorithm Algorithm, RunDescription Run) Start(string name, OfflineDataset data, long seed, Func<IPolicy, double>? evaluate = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return StartWith(name, data, Get(name).Preset(data.Env), seed, evaluate);
+    }
+
+    /// <summary>A new run as <see cref="Start"/> with <paramref name="config"/> (from a hyperparameter file or overrides) in place of the preset.</summary>
+    /// <exception cref="ArgumentException">The config is not of the algorithm's config type.</exception>
+    public static (IAlgorithm Algorithm, RunDescription Run) StartWith(string name, OfflineDataset data, object config, long seed, Func<IPolicy, double>? evaluate = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(config);
         OfflineAlgorithmEntry entry = Get(name);
-        object config = entry.Preset(data.Env);
+        if (config.GetType() != entry.ConfigType)
+            throw new ArgumentException($"{name} takes a {entry.ConfigType.Name}; got a {config.GetType().Name}");
         var run = new RunDescription(name, data.Env, seed, JsonSerializer.Serialize(config, entry.ConfigType));
         return (entry.Create(data, config, seed, evaluate), run);
     }
