@@ -9,9 +9,10 @@
 // bootstrap; terminations do not. The env is used only to evaluate. The policy is argmax_a Q(s, a): for Discrete
 // actions an InferencePolicy with an Argmax head, exported to ONNX as DQN's; for Box actions a cross-entropy search at
 // every step (CemPolicy), so that, as for QT-Opt, there is no network-plus-head policy to store or export.
-// Three settings keep the greedy policy from swinging between iterations on a dataset that covers the state space
+// Settings that keep the greedy policy from swinging between iterations on a dataset that covers the state space
 // thinly (FittedQIterationConfig): Box observations standardized by the dataset's statistics, each fit's step size
-// annealed to 0, and optionally clipped double Q in the targets.
+// annealed to 0, and optionally clipped double Q in the targets or, over Discrete actions, advantage learning's wider
+// action gap (targets less alpha (max_b Q(s, b) - Q(s, a))).
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
