@@ -1,6 +1,7 @@
 // Offline training: a policy learned from a logged dataset by an algorithm of the offline registry (fitted
-// Q-iteration, behaviour cloning), the env giving only the spaces and the evaluation. The dataset is read and checked whole before
-// anything is written; then the run is a Trainer run like any other, with an iteration budget instead of env steps:
+// Q-iteration, behaviour cloning), the env giving only the spaces and the evaluation. The dataset is read and checked
+// whole before anything is written; then the run is a Trainer run like any other, with an iteration budget instead of
+// env steps (behaviour cloning: exactly one iteration, its fit):
 // metrics.csv (one row per iteration, with a short evaluation), checkpoints with the sections every algorithm uses plus
 // the dataset's description, and the final evaluation over 20 episodes of the greedy policy.
 using Control.Core;
