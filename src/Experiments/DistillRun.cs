@@ -109,14 +109,9 @@ public static class DistillRun
         if (directory is not null)
         {
             var checkpoint = new Checkpoint();
-            string described = JsonSerializer.Serialize(new { expert = request.Expert, config });
+            string described = JsonSerializer.Serialize(new Dictionary<string, object> { [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config });
             checkpoint.PutJson(RunDescription.Section, new RunDescription(request.Method, envName, seed, described));
-            policy.Save(checkpoint);
-            checkpoint.Put(CheckpointSections.Counters, w =>
-            {
-                w.Write(dagger.Labels);
-                w.Write(dagger.Iterations);
-            });
+            new DistilledPolicy(request.Method, policy, dagger.Labels, dagger.Iterations).Save(checkpoint);
             checkpointPath = Path.Combine(directory, Trainer.CheckpointFile);
             checkpoint.Save(checkpointPath);
         }

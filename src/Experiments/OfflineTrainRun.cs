@@ -1,6 +1,7 @@
 // Offline training: a policy learned from a logged dataset by an algorithm of the offline registry (fitted
-// Q-iteration), the env giving only the spaces and the evaluation. The dataset is read and checked whole before
-// anything is written; then the run is a Trainer run like any other, with an iteration budget instead of env steps:
+// Q-iteration, behaviour cloning), the env giving only the spaces and the evaluation. The dataset is read and checked
+// whole before anything is written; then the run is a Trainer run like any other, with an iteration budget instead of
+// env steps (behaviour cloning: exactly one iteration, its fit):
 // metrics.csv (one row per iteration, with a short evaluation), checkpoints with the sections every algorithm uses plus
 // the dataset's description, and the final evaluation over 20 episodes of the greedy policy.
 using Control.Core;
@@ -39,8 +40,11 @@ public static class OfflineTrainRun
             throw new ArgumentException(
                 $"--dataset trains offline with one of {string.Join(", ", OfflineAlgorithms.Names)}; got --algo {request.Algorithm}, which trains on the env (drop --dataset)");
         }
-        int iterations = request.Iterations ?? DefaultIterations;
+        int? fixedIterations = OfflineAlgorithms.Get(request.Algorithm).FixedIterations;
+        int iterations = request.Iterations ?? fixedIterations ?? DefaultIterations;
         if (iterations <= 0) throw new ArgumentException($"expected a positive --iterations, got {iterations}");
+        if (fixedIterations is int only && iterations != only)
+            throw new ArgumentException($"--algo {request.Algorithm} runs exactly {only} iteration(s) (one fit, early stopping picks its epoch); expected no --iterations or {only}, got {iterations}");
         IEnv env = Envs.Make(request.Env);
         OfflineDataset data = OfflineDataset.Load(path, request.Env, env.ObservationSpace, env.ActionSpace);
 

@@ -5,6 +5,7 @@ using Control.Core.Envs;
 using Control.Experiments.Hyperparameters;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
+using Control.Policies.Imitation;
 using Control.Policies.Registry;
 using Control.Robots;
 
@@ -60,14 +61,15 @@ public static class TrainRun
     }
 
     /// <summary>
-    /// Rebuilds the algorithm a checkpoint was saved from (model-free, model-based, or offline without its dataset:
-    /// it acts but does not train), on the registered envs.
+    /// Rebuilds the algorithm a checkpoint was saved from (model-free, model-based, offline without its dataset, or a
+    /// policy distilled by `control distill`: the last two act but do not train), on the registered envs.
     /// </summary>
     public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
         if (ModelBasedAlgorithms.Contains(run.Algorithm)) return ModelBasedAlgorithms.Restore(checkpoint, (env, seed) => Envs.Make(env, seed));
+        if (DistilledPolicy.Describes(run)) return (DistilledPolicy.Restore(checkpoint, run), run);
         if (!OfflineAlgorithms.Contains(run.Algorithm)) return Algorithms.Restore(checkpoint, MakeVector);
         IEnv env = Envs.Make(run.Env);
         return OfflineAlgorithms.Restore(checkpoint, env.ObservationSpace, env.ActionSpace);

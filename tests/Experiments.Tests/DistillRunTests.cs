@@ -1,5 +1,5 @@
 // A distillation as a library call: DAgger distils iLQR-MPC on the pendulum; the checkpoint holds the policy under every
-// algorithm's sections (InferencePolicy.Load and `control export` read it) and metrics.csv a row per iteration or epoch;
+// algorithm's sections (InferencePolicy.Load, `control eval` and `control export` read it) and metrics.csv a row per iteration or epoch;
 // an expert that does not fit the env is refused before anything is written.
 using Control.Policies.Common;
 using Control.Policies.Imitation;
@@ -43,6 +43,13 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal((3, 1), (loaded.ObservationSize, loaded.ActionSize));
         Assert.Equal(report.PolicyReturn, Evaluation.Run(loaded, s => Robots.Envs.Make("pendulum", s), 10, Evaluation.SeedOf(1)).Mean);
 
+        // `control eval` rebuilds the distilled policy from its checkpoint; it acts but does not train.
+        EvalReport evaluated = TrainRun.Evaluate(new EvalRequest(report.Checkpoint!) { Seed = Evaluation.SeedOf(1), Episodes = 10 });
+        Assert.Equal((Dagger.Name, "pendulum", 3000L, report.PolicyReturn), (evaluated.Algo, evaluated.Env, evaluated.EnvSteps, evaluated.EvalReturn));
+        (IAlgorithm restored, _) = TrainRun.Restore(checkpoint);
+        Assert.Equal(3, restored.Iterations);
+        Assert.Contains("does not train", Assert.Throws<InvalidOperationException>(() => restored.Iterate()).Message);
+
         ExportReport export = ExportRun.Run(new ExportRequest(report.Checkpoint!, Path.Combine(output, "policy.onnx")) { ParityObservations = 500 });
         Assert.Equal((Dagger.Name, "pendulum"), (export.Algorithm, export.Env));
         Assert.InRange(export.ParityMaxRelDiff, 0, 1e-4);
@@ -61,6 +68,8 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal(point.Epochs + 1, rows.Length);
         Assert.All(rows.Skip(1), row => Assert.Equal("600", row.Split(',')[1]));
         Assert.Equal(BehaviourCloning.Name, Checkpoint.Load(report.Checkpoint!).GetJson<RunDescription>(RunDescription.Section).Algorithm);
+        EvalReport evaluated = TrainRun.Evaluate(new EvalRequest(report.Checkpoint!) { Seed = Evaluation.SeedOf(2), Episodes = 2 });
+        Assert.Equal((BehaviourCloning.Name, 600L, report.PolicyReturn), (evaluated.Algo, evaluated.EnvSteps, evaluated.EvalReturn));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 // Offline runs as library calls: a collected dataset trains fitted Q-iteration into a checkpoint and a metrics row per
-// iteration; the checkpoint evaluates as the run did, exports to ONNX over Discrete actions and refuses over Box
+// iteration, and behaviour cloning into a checkpoint of one fit; the checkpoint evaluates as the run did, exports to ONNX over Discrete actions and refuses over Box
 // actions saying why; a resumed run ends where the uninterrupted one ends; a bad dataset writes nothing.
 using Control.Policies.Common;
 using Control.Policies.Offline;
@@ -38,6 +38,27 @@ public sealed class OfflineTrainRunTests : IDisposable
         ExportReport exported = ExportRun.Run(new ExportRequest(report.Checkpoint!, PathOf("fqi.onnx")) { ParityObservations = 500 });
         Assert.Equal(0, exported.ActionMismatches);
         Assert.True(File.Exists(PathOf("fqi.onnx")));
+    }
+
+    [Fact]
+    public void BehaviourCloningOnADatasetIsOneFitWhoseCheckpointEvaluatesAndExportsAsTheRunDid()
+    {
+        CollectRun.Run(new CollectRequest("cartpole", "random", 2000, PathOf("random.csv"), 7));
+        string run = PathOf("bc");
+        TrainReport report = TrainRun.Run(new TrainRequest("cartpole", "bc", 0, 7) { Dataset = PathOf("random.csv"), OutputDirectory = run });
+        Assert.Equal((1, 0L, 2000), (report.Iterations, report.EnvSteps, report.DatasetRows));
+        string[] metrics = File.ReadAllLines(Path.Combine(run, Trainer.MetricsFile));
+        Assert.Equal(2, metrics.Length);
+        Assert.Contains("train/holdout_loss", metrics[0]);
+
+        EvalReport evaluated = TrainRun.Evaluate(new EvalRequest(report.Checkpoint!) { Seed = Evaluation.SeedOf(7) });
+        Assert.Equal(("bc", "cartpole", report.EvalReturn), (evaluated.Algo, evaluated.Env, evaluated.EvalReturn));
+        ExportReport exported = ExportRun.Run(new ExportRequest(report.Checkpoint!, PathOf("bc.onnx")) { ParityObservations = 500 });
+        Assert.Equal(("bc", 0), (exported.Algorithm, exported.ActionMismatches));
+
+        Assert.Contains("--algo bc runs exactly 1 iteration(s)",
+            Assert.Throws<ArgumentException>(() => TrainRun.Run(new TrainRequest("cartpole", "bc", 0, 7) { Dataset = PathOf("random.csv"), Iterations = 3, OutputDirectory = PathOf("bc3") })).Message);
+        Assert.False(Directory.Exists(PathOf("bc3")));
     }
 
     [Fact]
@@ -95,7 +116,7 @@ public sealed class OfflineTrainRunTests : IDisposable
 
         Assert.Contains("fqi learns from a logged dataset: give --dataset",
             Assert.Throws<ArgumentException>(() => TrainRun.Run(new TrainRequest("cartpole", "fqi", 1000, 1))).Message);
-        Assert.Contains("--dataset trains offline with one of fqi; got --algo ppo",
+        Assert.Contains("--dataset trains offline with one of fqi, bc; got --algo ppo",
             Assert.Throws<ArgumentException>(() => TrainRun.Run(new TrainRequest("cartpole", "ppo", 1000, 1) { Dataset = PathOf("nan.csv") })).Message);
         Assert.Contains("--iterations is the budget of an offline run",
             Assert.Throws<ArgumentException>(() => TrainRun.Run(new TrainRequest("cartpole", "ppo", 1000, 1) { Iterations = 3 })).Message);

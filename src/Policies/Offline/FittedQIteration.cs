@@ -9,9 +9,10 @@
 // bootstrap; terminations do not. The env is used only to evaluate. The policy is argmax_a Q(s, a): for Discrete
 // actions an InferencePolicy with an Argmax head, exported to ONNX as DQN's; for Box actions a cross-entropy search at
 // every step (CemPolicy), so that, as for QT-Opt, there is no network-plus-head policy to store or export.
-// Three settings keep the greedy policy from swinging between iterations on a dataset that covers the state space
+// Settings that keep the greedy policy from swinging between iterations on a dataset that covers the state space
 // thinly (FittedQIterationConfig): Box observations standardized by the dataset's statistics, each fit's step size
-// annealed to 0, and optionally clipped double Q in the targets.
+// annealed to 0, and optionally clipped double Q in the targets or, over Discrete actions, advantage learning's wider
+// action gap (targets less alpha (max_b Q(s, b) - Q(s, a))).
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
@@ -148,6 +149,9 @@ public sealed class FittedQIteration : IAlgorithm
                 discreteQ2 = config.TwinQ ? new QNetwork(inputSize, d.N, config.Network, init) : null;
                 parameters = [.. discreteQ.Parameters(), .. discreteQ2?.Parameters() ?? []];
                 break;
+            case Box when config.ActionGapWeight > 0:
+                throw new ArgumentException(
+                    $"{Name}: FittedQIterationConfig.ActionGapWeight is {config.ActionGapWeight}, but advantage learning is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 0.");
             case Box box when box.IsBounded:
                 scaling = new ActionScaling(box);
                 boxQ = new QCritic(inputSize, scaling.Size, config.Network, init);
@@ -256,15 +260,17 @@ public sealed class FittedQIteration : IAlgorithm
         int n = data!.Count;
         var maxQ = new float[Math.Min(n, TargetChunk)];
         var q = new float[maxQ.Length];
+        var gap = new float[maxQ.Length];
+        float alpha = (float)Config.ActionGapWeight;
         double targetSum = 0, residualSum = 0;
         for (int start = 0; start < n; start += TargetChunk)
         {
             int rows = Math.Min(TargetChunk, n - start);
-            MaxAndTaken(start, rows, maxQ, q);
+            MaxAndTaken(start, rows, maxQ, q, gap);
             for (int k = 0; k < rows; k++)
             {
                 int i = start + k;
-                float y = rewards[i] + bootstrap[i] * maxQ[k];
+                float y = rewards[i] + bootstrap[i] * maxQ[k] - alpha * gap[k];
                 targets[i] = y;
                 targetSum += y;
                 residualSum += Math.Abs(q[k] - y);
@@ -273,8 +279,9 @@ public sealed class FittedQIteration : IAlgorithm
         return (targetSum / n, residualSum / n);
     }
 
-    // max_a' Q(s'_i, a') and Q(s_i, a_i) for rows start .. start + rows - 1, without gradient.
-    private void MaxAndTaken(int start, int rows, Span<float> maxQ, Span<float> taken)
+    // max_a' Q(s'_i, a') (with twins: min_j Q_j(s'_i, a*)), Q(s_i, a_i) and, over Discrete actions, the action gap
+    // max_b Q(s_i, b) - Q(s_i, a_i), for rows start .. start + rows - 1, without gradient.
+    private void MaxAndTaken(int start, int rows, Span<float> maxQ, Span<float> taken, Span<float> gap)
     {
         using var noGrad = Autograd.NoGrad();
         using var scope = TensorScope.Begin();
@@ -287,7 +294,10 @@ public sealed class FittedQIteration : IAlgorithm
             Tensor value = nextQ.Gather(1, greedy);
             if (discreteQ2 is not null) value = Tensor.Minimum(value, discreteQ2.Forward(next).Gather(1, greedy));
             value.Span<float>().CopyTo(maxQ);
-            discreteQ.Forward(current).Gather(1, actionIndices[start..(start + rows)]).Span<float>().CopyTo(taken);
+            Tensor currentQ = discreteQ.Forward(current);
+            currentQ.Gather(1, actionIndices[start..(start + rows)]).Span<float>().CopyTo(taken);
+            currentQ.Gather(1, currentQ.ArgMax(1)).Span<float>().CopyTo(gap);
+            for (int k = 0; k < rows; k++) gap[k] -= taken[k];
             return;
         }
         int a = scaling!.Size;

@@ -9,9 +9,11 @@ namespace Control.Policies.Registry;
 public sealed class OfflineAlgorithmEntry
 {
     private OfflineAlgorithmEntry(string name, string description, Type configType, Func<string, object> preset,
-        Func<OfflineDataset, object, long, Func<IPolicy, double>?, IAlgorithm> create, Func<string, Space, Space, object, long, IAlgorithm> createWithoutData)
+        Func<OfflineDataset, object, long, Func<IPolicy, double>?, IAlgorithm> create, Func<string, Space, Space, object, long, IAlgorithm> createWithoutData,
+        int? fixedIterations)
     {
         Name = name;
+        FixedIterations = fixedIterations;
         Description = description;
         ConfigType = configType;
         Preset = preset;
@@ -25,6 +27,9 @@ public sealed class OfflineAlgorithmEntry
     /// <summary>One line for help.</summary>
     public string Description { get; }
 
+    /// <summary>The number of iterations a run has whatever the budget (behaviour cloning's single fit: 1), or null when `--iterations` sets it.</summary>
+    public int? FixedIterations { get; }
+
     /// <summary>The config record's type (the checkpoint stores the config as JSON of this type).</summary>
     public Type ConfigType { get; }
 
@@ -37,9 +42,11 @@ public sealed class OfflineAlgorithmEntry
     /// <summary>Makes the algorithm on an env's spaces (env name, observation space, action space, config, seed) without data: to act from a checkpoint.</summary>
     public Func<string, Space, Space, object, long, IAlgorithm> CreateWithoutData { get; }
 
-    /// <summary>An entry with a typed config.</summary>
+    /// <summary>An entry with a typed config; <paramref name="fixedIterations"/> as <see cref="FixedIterations"/>.</summary>
     public static OfflineAlgorithmEntry For<TConfig>(string name, string description, Func<string, TConfig> preset,
-        Func<OfflineDataset, TConfig, long, Func<IPolicy, double>?, IAlgorithm> create, Func<string, Space, Space, TConfig, long, IAlgorithm> createWithoutData)
+        Func<OfflineDataset, TConfig, long, Func<IPolicy, double>?, IAlgorithm> create, Func<string, Space, Space, TConfig, long, IAlgorithm> createWithoutData,
+        int? fixedIterations = null)
         where TConfig : class
-        => new(name, description, typeof(TConfig), preset, (d, c, s, e) => create(d, (TConfig)c, s, e), (env, o, a, c, s) => createWithoutData(env, o, a, (TConfig)c, s));
+        => new(name, description, typeof(TConfig), preset, (d, c, s, e) => create(d, (TConfig)c, s, e), (env, o, a, c, s) => createWithoutData(env, o, a, (TConfig)c, s),
+            fixedIterations);
 }

@@ -1,10 +1,11 @@
 // The offline algorithm registry: the algorithms that learn a policy from a logged dataset without taking env steps
-// (`control train --dataset`), by name, with their presets per env, and the restore of a run from its checkpoint
+// (`control train --dataset`: fitted Q-iteration, behaviour cloning), by name, with their presets per env, and the restore of a run from its checkpoint
 // (with the dataset to continue training, or without it to act, evaluate and export).
 using System.Text.Json;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
+using Control.Policies.Imitation;
 using Control.Policies.Offline;
 
 namespace Control.Policies.Registry;
@@ -20,7 +21,8 @@ public static class OfflineAlgorithms
             {
                 // From 50,000 transitions of a mediocre policy with epsilon-random actions: with one 64-64 Q the greedy
                 // policy swings between balancing (500) and driving off the track where the data is thin (~100) from one
-                // iteration to the next; clipped double Q and 128-128 networks hold it at 500 (bench/fqi-21.md).
+                // iteration to the next; clipped double Q and 128-128 networks give 500 / 398 / 89 on seeds 1-3 after 120
+                // iterations, short of 475 on two seeds (bench/offline.md: what else was tried).
                 "cartpole" => new FittedQIterationConfig
                 {
                     TwinQ = true, Network = new NetworkConfig { Hidden = [128, 128], Activation = Tensors.NN.Activation.Relu, Orthogonal = false },
@@ -31,6 +33,12 @@ public static class OfflineAlgorithms
             },
             (data, config, seed, evaluate) => new FittedQIteration(data, config, seed, evaluate),
             (env, observations, actions, config, seed) => new FittedQIteration(env, observations, actions, config, seed)),
+        OfflineAlgorithmEntry.For<BehaviourCloningConfig>(BehaviourCloning.Name,
+            "Behaviour cloning on a logged dataset: the policy that collected it, fitted to its (observation, action) pairs with a holdout part and early stopping; one fit",
+            _ => new BehaviourCloningConfig(),
+            (data, config, seed, evaluate) => new OfflineBehaviourCloning(data, config, seed, evaluate),
+            (env, observations, actions, config, seed) => new OfflineBehaviourCloning(env, observations, actions, config, seed),
+            fixedIterations: 1),
     ];
 
     /// <summary>Names in order.</summary>

@@ -90,12 +90,16 @@ public class FittedQIterationTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TheTargetsAreTheRewardPlusTheDiscountedMaxOfQOrOfTheTwinsMin(bool twin)
+    [InlineData(false, 0.0)]
+    [InlineData(true, 0.0)]
+    [InlineData(false, 0.5)]
+    public void TheTargetsAreTheRewardPlusTheDiscountedMaxOfQOrOfTheTwinsMinLessTheWeightedActionGap(bool twin, double alpha)
     {
         (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
-        var config = new FittedQIterationConfig { Gamma = 0.8, TwinQ = twin, GradientSteps = 50, Network = new NetworkConfig { Hidden = [8], Activation = Activation.Relu, Orthogonal = false } };
+        var config = new FittedQIterationConfig
+        {
+            Gamma = 0.8, TwinQ = twin, ActionGapWeight = alpha, GradientSteps = 50, Network = new NetworkConfig { Hidden = [8], Activation = Activation.Relu, Orthogonal = false },
+        };
         var fqi = new FittedQIteration(OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace), config, seed: 3);
         fqi.Iterate();
         // The next iteration's targets come from Q as the first fit left it: computed here by hand, cell by cell.
@@ -111,12 +115,13 @@ public class FittedQIterationTests
             Assert.Equal(twin, fqi.SecondDiscreteQ is not null);
             for (int i = 0; i < rows.Count; i++)
             {
-                int next = (int)rows.NextState(i)[0];
+                int cell = (int)rows.State(i)[0], taken = (int)rows.Control(i)[0], next = (int)rows.NextState(i)[0];
                 int best = 0;
                 for (int a = 1; a < env.ActionCount; a++) if (q1[next * env.ActionCount + a] > q1[next * env.ActionCount + best]) best = a;
                 double value = q1[next * env.ActionCount + best];
                 if (q2 is not null) value = Math.Min(value, q2[next * env.ActionCount + best]);
-                expected[i] = (float)(rows.Rewards[i] + (rows.Terminated[i] ? 0 : 0.8 * value));
+                double gap = Enumerable.Range(0, env.ActionCount).Max(a => q1[cell * env.ActionCount + a]) - q1[cell * env.ActionCount + taken];
+                expected[i] = (float)(rows.Rewards[i] + (rows.Terminated[i] ? 0 : 0.8 * value) - alpha * gap);
             }
         }
         fqi.Iterate();
@@ -238,6 +243,8 @@ public class FittedQIterationTests
         Assert.Contains("FittedQIterationConfig.Gamma", Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { Gamma = 1.5 }, 0)).Message);
         Assert.Contains("FittedQIterationConfig.CemElites",
             Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { CemSamples = 4, CemElites = 5 }, 0)).Message);
+        Assert.Contains("advantage learning is implemented for Discrete actions and two-step has Box(",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ActionGapWeight = 0.5 }, 0)).Message);
         var unbounded = Assert.Throws<ActionSpaceException>(
             () => new FittedQIteration("free", TwoStepObservations, Box.Uniform(1, double.NegativeInfinity, double.PositiveInfinity), new FittedQIterationConfig(), 0));
         Assert.Contains("a Box with finite bounds", unbounded.Message);
