@@ -53,7 +53,7 @@ public static class DemoRun
     /// <summary>Stage 4: iLQR-MPC swing-ups of the pendulum, the cart-pole and the acrobot (seed + 1).</summary>
     public static IReadOnlyList<DemoSwingUp> SwingUps(long seed)
         => new[] { "pendulum", "cartpole-swingup", "acrobot-swingup" }.Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
-            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean ?? double.NaN, r.IterationsMean ?? double.NaN)).ToList();
 
     /// <summary>Stage 5: the learned-dynamics loop with iLQR-MPC on the pendulum, 2000 real steps (seed + 1).</summary>
     public static DemoLearnedModel LearnedModel(long seed)
@@ -130,7 +130,7 @@ public static class DemoRun
         IReadOnlyList<DemoEpisode> episodes = MuJoCoEnvs.BuiltIn.Select((spec, i) => RandomEpisode(spec.Name, seed + i)).ToList();
         IReadOnlyList<DemoSwingUp> plans = new[] { "mj-cartpole-swingup", "mj-quadrotor" }
             .Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
-            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean ?? double.NaN, r.IterationsMean ?? double.NaN)).ToList();
         return new DemoMuJoCo(MuJoCoLibrary.Version, episodes, plans, null);
     }
 
