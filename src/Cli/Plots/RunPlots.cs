@@ -155,12 +155,17 @@ public static class RunPlots
         double[] busy = table.Column("busy_us");
         double[] sorted = [.. busy.Order()];
         double P(int percent) => sorted[Math.Max(1, (percent * sorted.Length + 99) / 100) - 1];
-        double max = sorted[^1] > sorted[0] ? sorted[^1] : sorted[0] + 1;
-        var histogram = ScottPlot.Statistics.Histogram.WithBinCount(50, sorted[0], max);
-        histogram.AddRange(busy);
+        // The bins span the minimum to 1.5 p99, so that one slow tick (the first one's page faults, a preemption) does
+        // not squeeze every other tick into the first bin; the ticks beyond are counted in the title.
+        double upper = Math.Min(sorted[^1], 1.5 * P(99));
+        if (!(upper > sorted[0])) upper = sorted[0] + 1;
+        int beyond = sorted.Count(v => v > upper);
+        var histogram = ScottPlot.Statistics.Histogram.WithBinCount(50, sorted[0], upper);
+        histogram.AddRange(busy.Where(v => v <= upper));
         var plot = new Plot();
         plot.Add.Histogram(histogram);
-        plot.Title($"Control-loop tick time: {busy.Length} ticks, p50 {P(50):F1} us, p99 {P(99):F1} us, max {sorted[^1]:F1} us");
+        plot.Title($"Control-loop tick time: {busy.Length} ticks, p50 {P(50):F1} us, p99 {P(99):F1} us, max {sorted[^1]:F1} us"
+            + (beyond > 0 ? $" ({beyond} above {upper:F0} us not drawn)" : ""));
         plot.XLabel("tick work time (us)");
         plot.YLabel("ticks");
         return plot;
