@@ -24,8 +24,8 @@ public sealed class CommandContext(TextWriter output, TextWriter error)
     /// <summary>Standard error.</summary>
     public TextWriter Error { get; } = error;
 
-    /// <summary>A Spectre console over <see cref="Output"/> (colours only on a terminal; 160 columns when redirected).</summary>
-    public IAnsiConsole Console { get; } = CreateConsole(output);
+    /// <summary>A Spectre console over <see cref="Output"/> (colours only on a terminal; 160 columns when redirected); tests may give their own.</summary>
+    public IAnsiConsole Console { get; init; } = CreateConsole(output);
 
     private static IAnsiConsole CreateConsole(TextWriter output)
     {

@@ -71,12 +71,18 @@ public class ProgressTests
     public void ForcedProgressReplacesTheLinesWithTheBar()
     {
         var output = new StringWriter();
-        var context = new CommandContext(output, new StringWriter()) { ForceProgress = true };
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
+        });
+        console.Profile.Width = 200;
+        var context = new CommandContext(output, new StringWriter()) { ForceProgress = true, Console = console };
         var root = new RootCommand { TrainCommand.CreateTrain(context) };
         int code = root.Parse(["train", "--env", "cartpole", "--algo", "reinforce", "--steps", "1000", "--seed", "2"]).Invoke();
         Assert.Equal(0, code);
         string text = output.ToString();
         Assert.DoesNotContain("reinforce cartpole [", text);
-        Assert.Contains("reinforce on cartpole", text);
+        Assert.Contains("reinforce on cartpole  return", text);
+        Assert.Contains("100%", text);
     }
 }
