@@ -2,6 +2,7 @@
 // the learned-model controller's return beside the same controller on the true model and a random policy.
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Control.Experiments;
 using Control.Experiments.Artifacts;
 
@@ -55,7 +56,7 @@ public static class MbrlCommand
     private static void WriteRun(string directory, MbrlReport run)
     {
         Directory.CreateDirectory(directory);
-        var text = new System.Text.StringBuilder("env_steps,holdout_loss,multi_step_error,episode_return,fit_seconds\n");
+        var text = new StringBuilder("env_steps,holdout_loss,multi_step_error,episode_return,fit_seconds\n");
         foreach (var it in run.Iterations)
             text.Append(CultureInfo.InvariantCulture, $"{it.EnvSteps},{it.HoldoutLoss:R},{it.MultiStepError:R},{it.EpisodeReturn:R},{it.FitSeconds:R}\n");
         RunFiles.WriteText(Path.Combine(directory, RunFiles.ModelBasedIterations), text.ToString());
