@@ -14,6 +14,8 @@ packages=()
 /usr/bin/python3 -c "import onnx" 2>/dev/null || packages+=(python3-onnx)
 [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || packages+=(libopenblas0-pthread)
 [ -e /usr/include/mujoco/mujoco.h ] || packages+=(libmujoco-dev)
+# Headless chromium renders `control report`'s HTML to a PNG in Cli.Tests (ReportTests).
+command -v chromium >/dev/null || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq

@@ -35,15 +35,15 @@ public static class PlannerBench
             {
                 var runs = Enumerable.Range(1, seeds).Select(seed => RunOrFail(env, planner, seed, planningFailed)).ToList();
                 rows.Add(new PlannerTableRow(env, planner, runs[0].Horizon, seeds, runs.Count(r => r.Success), FiniteMean(runs.Select(r => r.Return)),
-                    FiniteMean(runs.Select(r => r.ReplanMsMean)), runs.Select(r => r.ReplanMsP95).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max(),
-                    FiniteMean(runs.Select(r => r.IterationsMean))));
+                    FiniteMean(runs.Select(r => r.ReplanMsMean ?? double.NaN)), runs.Select(r => r.ReplanMsP95 ?? double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max(),
+                    FiniteMean(runs.Select(r => r.IterationsMean ?? double.NaN))));
                 rowDone?.Invoke(rows[^1]);
             }
         }
         ColdSolve[] cold = [.. from stages in ColdStagesCompared from threads in new[] { 1, 2 } select ColdIlqr("cartpole-swingup", 100, seeds, stages, threads)];
         var warm = Enumerable.Range(1, seeds).Select(seed => PlanRun.Run(new PlanRequest("cartpole-swingup", "ilqr", seed) { Horizon = 100 })).ToList();
-        var warmFigure = new WarmMpcFigure("cartpole-swingup", 100, seeds, warm.Count(r => r.Success), warm.Average(r => r.WarmReplanMsMean),
-            1000 / warm.Average(r => r.WarmReplanMsMean), warm.Average(r => r.WarmIterationsMean));
+        var warmFigure = new WarmMpcFigure("cartpole-swingup", 100, seeds, warm.Count(r => r.Success), FiniteMean(warm.Select(r => r.ReplanMsMean ?? double.NaN)),
+            1000 / FiniteMean(warm.Select(r => r.ReplanMsMean ?? double.NaN)), FiniteMean(warm.Select(r => r.IterationsMean ?? double.NaN)));
         return new PlannerBenchReport(rows, cold, warmFigure);
     }
 
@@ -130,7 +130,7 @@ public static class PlannerBench
         {
             planningFailed?.Invoke($"{env} / {planner} / seed {seed}: planning failed: {e.Message}");
             return new PlanReport(env, planner, Planners.DefaultHorizon(planner, env), seed, 0, false, double.NaN,
-                double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+                double.NaN, 0, null, null, null, null, null);
         }
     }
 

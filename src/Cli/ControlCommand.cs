@@ -33,6 +33,8 @@ public static class ControlCommand
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(PlotCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         ParseResult parsed = root.Parse(args);
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }

@@ -53,7 +53,7 @@ public static class DemoRun
     /// <summary>Stage 4: iLQR-MPC swing-ups of the pendulum, the cart-pole and the acrobot (seed + 1).</summary>
     public static IReadOnlyList<DemoSwingUp> SwingUps(long seed)
         => new[] { "pendulum", "cartpole-swingup", "acrobot-swingup" }.Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
-            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean ?? double.NaN, r.IterationsMean ?? double.NaN)).ToList();
 
     /// <summary>Stage 5: the learned-dynamics loop with iLQR-MPC on the pendulum, 2000 real steps (seed + 1).</summary>
     public static DemoLearnedModel LearnedModel(long seed)
@@ -130,7 +130,7 @@ public static class DemoRun
         IReadOnlyList<DemoEpisode> episodes = MuJoCoEnvs.BuiltIn.Select((spec, i) => RandomEpisode(spec.Name, seed + i)).ToList();
         IReadOnlyList<DemoSwingUp> plans = new[] { "mj-cartpole-swingup", "mj-quadrotor" }
             .Select(name => PlanRun.Run(new PlanRequest(name, "ilqr", seed + 1)))
-            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean, r.WarmIterationsMean)).ToList();
+            .Select(r => new DemoSwingUp(r.Env, r.Horizon, r.Success, r.Return, r.Steps, r.ReplanMsMean ?? double.NaN, r.IterationsMean ?? double.NaN)).ToList();
         return new DemoMuJoCo(MuJoCoLibrary.Version, episodes, plans, null);
     }
 
@@ -229,12 +229,32 @@ public static class DemoRun
         vec.Reset(seed);
         var rng = new Rng(seed).Fork(3);
         var actions = new double[copies * vec.ActionSize];
-        const int warmup = 100, batches = 400;
         for (int i = 0; i < copies; i++) vec.SingleActionSpace.Sample(rng, actions.AsSpan(i * vec.ActionSize, vec.ActionSize));
-        for (int t = 0; t < warmup; t++) vec.Step(actions);
-        var clock = Stopwatch.StartNew();
-        for (int t = 0; t < batches; t++) vec.Step(actions);
-        long steps = (long)batches * copies;
-        return new DemoBatch(name, copies, workers, steps, steps / clock.Elapsed.TotalSeconds);
+
+        // Warm up for a time, not a count: the JIT replaces the step's first-tier code by optimized code in the
+        // background after a delay (about 100 ms), and a count of batches of a cheap env passes in less, so that the
+        // configuration timed first ran unoptimized code; the workers' threads also start and settle here.
+        var warm = Stopwatch.StartNew();
+        int warmBatches = 0;
+        while (warm.Elapsed < BatchWarmup || warmBatches < 100)
+        {
+            vec.Step(actions);
+            warmBatches++;
+        }
+
+        // Then the median of three timed repetitions of about BatchRepetition each (at the warm-up's rate).
+        int batches = Math.Max(100, (int)(warmBatches * (BatchRepetition / warm.Elapsed)));
+        var rates = new double[3];
+        for (int r = 0; r < rates.Length; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int t = 0; t < batches; t++) vec.Step(actions);
+            rates[r] = (double)batches * copies / clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(rates);
+        return new DemoBatch(name, copies, workers, (long)rates.Length * batches * copies, rates[1]);
     }
+
+    // Batched stepping's warm-up time and the length of each of its timed repetitions.
+    private static readonly TimeSpan BatchWarmup = TimeSpan.FromMilliseconds(500), BatchRepetition = TimeSpan.FromMilliseconds(150);
 }

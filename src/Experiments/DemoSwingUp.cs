@@ -6,6 +6,6 @@ namespace Control.Experiments;
 /// <param name="Success">The episode ended at the goal.</param>
 /// <param name="Return">Return of the episode.</param>
 /// <param name="Steps">Env steps taken.</param>
-/// <param name="ReplanMsMean">Mean wall-clock time per replan (ms).</param>
+/// <param name="ReplanMsMean">Mean wall-clock time per warm replan, the first (cold) one left out (ms).</param>
 /// <param name="IterationsPerReplan">Mean iterations per warm-started replan (after the first).</param>
 public sealed record DemoSwingUp(string Env, int Horizon, bool Success, double Return, int Steps, double ReplanMsMean, double IterationsPerReplan);

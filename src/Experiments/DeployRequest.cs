@@ -28,4 +28,7 @@ public sealed record DeployRequest(string Policy, string Env)
     /// price of one core fully used.
     /// </summary>
     public double SpinMicroseconds { get; init; } = 200;
+
+    /// <summary>Directory for ticks.csv (each tick's busy, policy and start-jitter time, microseconds; written atomically); null (the default) writes nothing.</summary>
+    public string? OutputDirectory { get; init; }
 }

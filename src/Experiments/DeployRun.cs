@@ -1,10 +1,13 @@
 // `control run`: an exported ONNX policy in ONNX Runtime, driven by the fixed-rate control loop against a simulated
 // robot (any registered env). Episode k is seeded seed + k as in `control eval`, so the returns of a deterministic
 // policy's export equal the checkpoint's evaluation for the same seeds.
+using System.Globalization;
+using System.Text;
 using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
+using Control.Experiments.Artifacts;
 using Control.Robots;
 
 namespace Control.Experiments;
@@ -32,7 +35,9 @@ public static class DeployRun
         CheckSpaces(policy, env);
         if (!(request.SpinMicroseconds >= 0)) throw new ArgumentOutOfRangeException(nameof(request), request.SpinMicroseconds, "run: expected a spin time of at least 0 us");
         IClock clock = request.SimulatedClock ? new SimulatedClock() : new SystemClock(TimeSpan.FromMicroseconds(request.SpinMicroseconds));
-        ControlLoopReport report = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed, policy.Input), config, clock).Run();
+        var loop = new ControlLoop(policy, new SimulatedRobotIO(env, request.Seed, policy.Input), config, clock);
+        ControlLoopReport report = loop.Run();
+        if (request.OutputDirectory is string directory) WriteTicks(directory, loop.Statistics);
         bool any = report.Episodes.Count > 0;
         return new DeployReport(Path.GetFullPath(request.Policy), request.Env, policy.Algorithm, report.StopReason.ToString(), report.LastPolicyException?.Message,
             report.Episodes.Count, any ? report.MeanReturn : null, any ? report.StdReturn : null,
@@ -40,6 +45,19 @@ public static class DeployRun
             report.BusyTime.MaxMicroseconds, report.PolicyTime.P50Microseconds, report.PolicyTime.P99Microseconds, report.StartJitter.P50Microseconds,
             report.StartJitter.P99Microseconds, report.DeadlineMisses, report.SkippedTicks, report.Watchdog.Trips, report.SafetyFilter.Clipped,
             request.SimulatedClock, report.ElapsedSeconds);
+    }
+
+    // Every tick's durations, in microseconds, for `control plot` (a histogram of the tick times).
+    private static void WriteTicks(string directory, TickStatistics statistics)
+    {
+        Directory.CreateDirectory(directory);
+        var text = new StringBuilder("tick,busy_us,policy_us,jitter_us\n");
+        for (int i = 0; i < statistics.Count; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{i},{statistics.BusyNanoseconds[i] / 1e3:R},{statistics.PolicyNanoseconds[i] / 1e3:R},{statistics.JitterNanoseconds[i] / 1e3:R}\n");
+        }
+        RunFiles.WriteText(Path.Combine(directory, RunFiles.Ticks), text.ToString());
     }
 
     // The policy's contract against the env it is about to drive: the same observation (or state) and action spaces.

@@ -11,4 +11,10 @@ public sealed record PlanRequest(string Env, string Planner, long Seed)
 
     /// <summary>Env steps to run; null (the default) runs to the end of the env's episode.</summary>
     public int? Steps { get; init; }
+
+    /// <summary>
+    /// Directory for the episode's files (written atomically): trajectory.csv (time, state, action and reward of every
+    /// step) and replans.csv (each replan's time and iterations); null (the default) writes nothing.
+    /// </summary>
+    public string? OutputDirectory { get; init; }
 }

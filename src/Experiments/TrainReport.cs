@@ -33,7 +33,10 @@ public sealed record TrainReport(
     /// <summary>Standard deviation of the evaluation returns.</summary>
     public double EvalReturnStd => Evaluation.Std;
 
-    /// <summary>Training throughput (env steps per second of wall time).</summary>
+    /// <summary>
+    /// Training throughput: env steps per second of the training loop's wall time (collection, updates, the metrics log
+    /// and checkpoints). The final evaluation episodes are not in it (their time is <see cref="EvalSeconds"/>).
+    /// </summary>
     public double StepsPerSecond => Training.StepsPerSecond;
 
     /// <summary>Env steps trained, in total.</summary>
@@ -42,8 +45,12 @@ public sealed record TrainReport(
     /// <summary>Training iterations, in total.</summary>
     public int Iterations => Training.Iterations;
 
-    /// <summary>Wall-clock seconds of the training (this process's part of it).</summary>
+    /// <summary>Wall-clock seconds of the training (this process's part of it), the final evaluation excluded.</summary>
     public double Seconds => Training.Elapsed.TotalSeconds;
+
+    /// <summary>Online runs: wall-clock seconds of the final evaluation episodes, apart from <see cref="Seconds"/> (null, and left out of the JSON, otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? EvalSeconds { get; init; }
 
     /// <summary>Offline runs: the dataset learned from (null, and left out of the JSON, for a run on the env).</summary>
     [JsonPropertyOrder(2)]

@@ -1,8 +1,10 @@
 // Model-free training of a policy on a registered env with an algorithm of the registry, with a CSV log and
 // checkpoints, and a final evaluation over 20 episodes of the deterministic policy; and the evaluation of a
 // checkpoint. What `control train` and `control eval` run. A run with a dataset is offline (OfflineTrainRun).
+using System.Diagnostics;
 using Control.Core.Envs;
 using Control.Experiments.Hyperparameters;
+using Control.Experiments.Progress;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Imitation;
@@ -20,11 +22,13 @@ public static class TrainRun
     /// <summary>
     /// Trains until <see cref="TrainRequest.Steps"/> env steps (or resumes a checkpoint), then evaluates the deterministic
     /// policy over <see cref="EvaluationEpisodes"/> episodes at seeds 1,000,000 + 1000 seed + k. <paramref name="progress"/>
-    /// sees every iteration (return false to stop).
+    /// sees every iteration (return false to stop); <paramref name="live"/>, when given, the run's fraction done with its
+    /// key figures (recent episode return, loss, steps/s).
     /// </summary>
-    public static TrainReport Run(TrainRequest request, Func<TrainingProgress, bool>? progress = null)
+    public static TrainReport Run(TrainRequest request, Func<TrainingProgress, bool>? progress = null, IRunProgress? live = null)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (live is not null) progress = WithLive(request, progress, live);
         if (request.Dataset is not null) return OfflineTrainRun.Run(request, progress);
         if (OfflineAlgorithms.Contains(request.Algorithm))
             throw new ArgumentException($"{request.Algorithm} learns from a logged dataset: give --dataset F.csv|F.bin (`control collect` writes one)");
@@ -54,11 +58,39 @@ public static class TrainRun
             new TrainerOptions { TotalSteps = request.Steps, OutputDirectory = request.OutputDirectory, CheckpointEvery = request.CheckpointEvery },
             callbacks, c => c.PutJson(RunDescription.Section, run));
         long evalSeed = Evaluation.SeedOf(run.Seed);
+        var evalClock = Stopwatch.StartNew();
         EvaluationResult evaluation = Evaluation.Run(algorithm.Policy(deterministic: true, evalSeed), s => Envs.Make(request.Env, s), EvaluationEpisodes, evalSeed,
             input: algorithm.Input);
         string? checkpointPath = request.OutputDirectory is null ? null : Path.Combine(request.OutputDirectory, Trainer.CheckpointFile);
-        return new TrainReport(run, training, evaluation, checkpointPath);
+        return new TrainReport(run, training, evaluation, checkpointPath) { EvalSeconds = evalClock.Elapsed.TotalSeconds };
     }
+
+    // The training callback that also tells the live view how far the run is: env steps of the budget online,
+    // iterations offline (which takes no env steps), with the figures a user watches.
+    private static Func<TrainingProgress, bool> WithLive(TrainRequest request, Func<TrainingProgress, bool>? progress, IRunProgress live)
+    {
+        string stage = $"{request.Algorithm} on {request.Env}";
+        bool offline = request.Dataset is not null;
+        return p =>
+        {
+            double Metric(string key) => p.Metrics.TryGetValue(key, out double v) ? v : double.NaN;
+            double loss = LossKeys.Select(Metric).FirstOrDefault(double.IsFinite, double.NaN);
+            if (offline)
+            {
+                live.Report(stage, p.Iteration, request.Iterations ?? OfflineTrainRun.DefaultIterations,
+                    [new("loss", loss), new("eval return", Metric("eval/return"), "F1")]);
+            }
+            else
+            {
+                live.Report(stage, p.EnvSteps, request.Steps,
+                    [new("return", Metric("rollout/episode_return"), "F1"), new("loss", loss), new("steps/s", p.EnvSteps / Math.Max(p.Elapsed.TotalSeconds, 1e-9), "F0")]);
+            }
+            return progress is null || progress(p);
+        };
+    }
+
+    // The loss shown beside the bar: the first an algorithm logs of these (its main objective first).
+    private static readonly string[] LossKeys = ["train/loss", "train/policy_loss", "train/actor_loss", "train/critic_loss", "train/value_loss", "train/model_holdout_mse"];
 
     /// <summary>
     /// Rebuilds the algorithm a checkpoint was saved from (model-free, model-based, offline without its dataset, or a

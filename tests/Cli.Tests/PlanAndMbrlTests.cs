@@ -23,7 +23,7 @@ public class PlanAndMbrlTests
         Assert.True(code == 0, error);
         JsonElement result = Json(output);
         Assert.True(result.GetProperty("success").GetBoolean());
-        foreach (string key in new[] { "return", "replans_per_second", "replan_ms_mean", "replan_ms_p95", "iterations_mean" })
+        foreach (string key in new[] { "return", "replans_per_second", "cold_replan_ms", "replan_ms_mean", "replan_ms_p50", "replan_ms_p95", "replan_ms_p99", "iterations_mean" })
             Assert.True(double.IsFinite(result.GetProperty(key).GetDouble()), key);
     }
 

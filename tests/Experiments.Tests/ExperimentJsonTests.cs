@@ -1,6 +1,6 @@
 // The JSON form of the reports: the keys the README documents and `control ... --json` has always printed, in
-// snake_case, in order, and nothing more (the structured members of TrainReport and the warm-start means of
-// PlanReport stay out).
+// snake_case, in order, and nothing more (the structured members of TrainReport stay out; PlanReport keeps the cold
+// first replan apart from the warm ones).
 using System.Text.Json;
 using Control.ModelBased;
 using Control.Policies.Common;
@@ -19,17 +19,31 @@ public class ExperimentJsonTests
         var report = new TrainReport(new RunDescription("ppo", "cartpole", 1, "{}"),
             new TrainingResult(4096, 16, TimeSpan.FromSeconds(2), false, new Dictionary<string, double>()), new EvaluationResult([1.0, 3.0], [1, 3]), "/tmp/c.ctl");
         Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "iterations", "seconds", "checkpoint"], Keys(report));
+        Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "iterations", "seconds", "eval_seconds", "checkpoint"],
+            Keys(report with { EvalSeconds = 0.5 }));
         JsonElement root = JsonDocument.Parse(JsonSerializer.Serialize(report, ExperimentJson.Options)).RootElement;
         Assert.Equal(2.0, root.GetProperty("eval_return").GetDouble());
         Assert.Equal(2048.0, root.GetProperty("steps_per_second").GetDouble());
     }
 
     [Fact]
-    public void PlanReportKeepsTheWarmMeansOut()
+    public void PlanReportKeepsTheColdReplanApart()
     {
-        var report = new PlanReport("pendulum", "ilqr", 40, 1, 200, true, -118, 2, 3, 1.5, 1, 1);
-        Assert.Equal(["env", "planner", "horizon", "seed", "steps", "success", "return", "replans_per_second", "replan_ms_mean", "replan_ms_p95", "iterations_mean"],
-            Keys(report));
+        var report = new PlanReport("pendulum", "ilqr", 40, 1, 200, true, -118, 20, 12, 0.5, 0.4, 0.9, 1.2, 2);
+        Assert.Equal(["env", "planner", "horizon", "seed", "steps", "success", "return", "replans_per_second", "cold_replan_ms", "cold_iterations", "replan_ms_mean",
+            "replan_ms_p50", "replan_ms_p95", "replan_ms_p99", "iterations_mean"], Keys(report));
+        JsonElement root = JsonDocument.Parse(JsonSerializer.Serialize(report, ExperimentJson.Options)).RootElement;
+        Assert.Equal(2000.0, root.GetProperty("replans_per_second").GetDouble());
+        Assert.Equal(20.0, root.GetProperty("cold_replan_ms").GetDouble());
+    }
+
+    [Fact]
+    public void APlanWithoutWarmReplansHasNullWarmFigures()
+    {
+        var report = new PlanReport("pendulum", "ilqr", 40, 1, 1, false, -1, 20, 12, null, null, null, null, null);
+        JsonElement root = JsonDocument.Parse(JsonSerializer.Serialize(report, ExperimentJson.Options)).RootElement;
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("replans_per_second").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("replan_ms_mean").ValueKind);
     }
 
     [Fact]

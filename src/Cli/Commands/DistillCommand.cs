@@ -43,8 +43,11 @@ public static class DistillCommand
     private static int Execute(CommandContext context, DistillRequest request, bool json)
     {
         static string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
-        DistillReport run = DistillRun.Run(request, json ? null : p => context.Output.WriteLine(
-            $"iteration {p.Iteration,3}  labels {p.Labels,6}  beta {F(p.Beta),5}  holdout loss {F(p.HoldoutLoss, "G4"),10}  epochs {p.Epochs,3}  policy return {F(p.PolicyReturn, "F1"),9}  score {F(p.Score)}"));
+        DistillReport run = context.WithProgress(json, bars => DistillRun.Run(request, json ? null
+            : bars is not null ? p => bars.Report($"{request.Method} from {request.Expert} on {request.Env}", p.Labels, request.Steps,
+                [new("holdout loss", p.HoldoutLoss), new("policy return", p.PolicyReturn, "F1"), new("score", p.Score, "F3")])
+            : p => context.Output.WriteLine(
+            $"iteration {p.Iteration,3}  labels {p.Labels,6}  beta {F(p.Beta),5}  holdout loss {F(p.HoldoutLoss, "G4"),10}  epochs {p.Epochs,3}  policy return {F(p.PolicyReturn, "F1"),9}  score {F(p.Score)}")));
         if (json)
         {
             context.WriteJson(run);

@@ -2,7 +2,9 @@
 // the learned-model controller's return beside the same controller on the true model and a random policy.
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Control.Experiments;
+using Control.Experiments.Artifacts;
 
 namespace Control.Cli.Commands;
 
@@ -17,21 +19,26 @@ public static class MbrlCommand
         var steps = new Option<int>("--steps") { Description = "Real env steps in total (random collection included).", DefaultValueFactory = _ => 2000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var output = new Option<string?>("--out") { Description = "Directory for mbrl.csv (a row per iteration) and summary.json (for `control plot` and `control report`)." };
         Option<string?> task = MuJoCoTaskOption.Create();
-        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json, task };
+        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json, task, output };
         command.SetAction(parse => context.Guard(() =>
         {
             MuJoCoTaskOption.Apply(parse, task);
-            return Execute(context, parse.GetValue(env)!, parse.GetValue(method)!, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json));
+            return Execute(context, parse.GetValue(env)!, parse.GetValue(method)!, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json), parse.GetValue(output));
         }));
         return command;
     }
 
-    private static int Execute(CommandContext context, string envName, string method, int steps, long seed, bool json)
+    private static int Execute(CommandContext context, string envName, string method, int steps, long seed, bool json, string? output = null)
     {
         string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
-        MbrlReport run = MbrlRun.Run(new MbrlRequest(envName, method, steps, seed), json ? null : it => context.Output.WriteLine(
-            $"env steps {it.EnvSteps,6}  holdout loss {F(it.HoldoutLoss, "G4"),10}  multi-step error {F(it.MultiStepError, "G4"),10}  episode return {F(it.EpisodeReturn, "F1"),9}  fit {F(it.FitSeconds, "F2")} s"));
+        MbrlReport run = context.WithProgress(json, bars => MbrlRun.Run(new MbrlRequest(envName, method, steps, seed), json ? null
+            : bars is not null ? it => bars.Report($"{method} on {envName}", it.EnvSteps, steps,
+                [new("holdout loss", it.HoldoutLoss), new("multi-step error", it.MultiStepError), new("return", it.EpisodeReturn, "F1")])
+            : it => context.Output.WriteLine(
+            $"env steps {it.EnvSteps,6}  holdout loss {F(it.HoldoutLoss, "G4"),10}  multi-step error {F(it.MultiStepError, "G4"),10}  episode return {F(it.EpisodeReturn, "F1"),9}  fit {F(it.FitSeconds, "F2")} s")));
+        if (output is not null) WriteRun(output, run);
         if (json)
         {
             context.WriteJson(run);
@@ -43,5 +50,16 @@ public static class MbrlCommand
         context.Output.WriteLine($"  random policy: {F(run.ReturnRandom, "F1")}");
         context.Output.WriteLine($"  score (learned - random) / (true - random): {F(run.Score)}");
         return 0;
+    }
+
+    // mbrl.csv, a row per iteration, and summary.json.
+    private static void WriteRun(string directory, MbrlReport run)
+    {
+        Directory.CreateDirectory(directory);
+        var text = new StringBuilder("env_steps,holdout_loss,multi_step_error,episode_return,fit_seconds\n");
+        foreach (var it in run.Iterations)
+            text.Append(CultureInfo.InvariantCulture, $"{it.EnvSteps},{it.HoldoutLoss:R},{it.MultiStepError:R},{it.EpisodeReturn:R},{it.FitSeconds:R}\n");
+        RunFiles.WriteText(Path.Combine(directory, RunFiles.ModelBasedIterations), text.ToString());
+        RunFiles.WriteSummary(directory, run);
     }
 }

@@ -38,7 +38,7 @@ public static class PlannerBenchCommand
             return 0;
         }
         string F(double v, string f = "F2") => v.ToString(f, CultureInfo.InvariantCulture);
-        var table = new Table().AddColumns("env", "planner", "horizon", "success", "return", "replan ms (mean)", "replan ms (p95)", "replans/s", "iterations");
+        var table = new Table().AddColumns("env", "planner", "horizon", "success", "return", "warm replan ms (mean)", "warm replan ms (p95)", "warm replans/s", "iterations (warm)");
         foreach (PlannerTableRow r in report.Table)
         {
             table.AddRow(r.Env, r.Planner, r.Horizon.ToString(CultureInfo.InvariantCulture), $"{r.Successes}/{r.Seeds}", F(r.ReturnMean),

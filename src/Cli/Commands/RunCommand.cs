@@ -4,6 +4,7 @@ using System.Globalization;
 using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
 using Control.Experiments;
+using Control.Experiments.Artifacts;
 using Spectre.Console;
 
 namespace Control.Cli.Commands;
@@ -23,17 +24,19 @@ public static class RunCommand
         var spin = new Option<double>("--spin-us") { Description = "Busy-wait this many microseconds before each tick instead of sleeping (the whole period: lowest latency, one core used).", DefaultValueFactory = _ => 200 };
         var provider = new Option<ExecutionProvider>("--provider") { Description = "ONNX Runtime execution provider: Cpu, or Cuda (needs Microsoft.ML.OnnxRuntime.Gpu and an NVIDIA GPU).", DefaultValueFactory = _ => ExecutionProvider.Cpu };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var output = new Option<string?>("--out") { Description = "Directory for ticks.csv (every tick's times) and summary.json (for `control plot` and `control report`)." };
         var command = new Command("run", "Run an ONNX policy in ONNX Runtime through the fixed-rate control loop (watchdog, safety filter, tick timing) on a simulated robot.")
         {
-            policy, env, episodes, seed, rate, simulated, spin, provider, json,
+            policy, env, episodes, seed, rate, simulated, spin, provider, json, output,
         };
         command.SetAction(parse => context.Guard(() =>
         {
             DeployReport report = DeployRun.Run(new DeployRequest(parse.GetValue(policy)!, parse.GetValue(env)!)
             {
                 Episodes = parse.GetValue(episodes), Seed = parse.GetValue(seed), RateHz = parse.GetValue(rate), SimulatedClock = parse.GetValue(simulated),
-                SpinMicroseconds = parse.GetValue(spin), Provider = parse.GetValue(provider),
+                SpinMicroseconds = parse.GetValue(spin), Provider = parse.GetValue(provider), OutputDirectory = parse.GetValue(output),
             });
+            if (parse.GetValue(output) is string directory) RunFiles.WriteSummary(directory, report);
             bool complete = report.StopReason == nameof(LoopStopReason.EpisodesCompleted);
             if (!complete)
             {

@@ -3,6 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Control.Experiments;
+using Control.Experiments.Artifacts;
 using Control.Experiments.Hyperparameters;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
@@ -37,7 +38,10 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Directory for metrics.csv and checkpoint.ctl." };
         var every = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N iterations (0: at the end only).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (its algorithm, env, config and seed)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON object (steps_per_second and seconds are the training loop's; the final evaluation's time is eval_seconds).",
+        };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("train",
             $"Train a policy model-free ({string.Join(", ", Algorithms.Names)}), by value gradients through a learned model ({string.Join(", ", ModelBasedAlgorithms.Names)}), "
@@ -58,9 +62,11 @@ public static class TrainCommand
                 OutputDirectory = parse.GetValue(output), CheckpointEvery = parse.GetValue(every), Resume = parse.GetValue(resume),
                 Dataset = parse.GetValue(dataset), Iterations = parse.GetValue(iterations),
             };
-            Func<TrainingProgress, bool>? progress = parse.GetValue(json) ? null
+            bool live = context.IsTerminal || context.ForceProgress;
+            Func<TrainingProgress, bool>? progress = parse.GetValue(json) || live ? null
                 : request.Dataset is null ? ProgressPrinter(context, request) : OfflineProgressPrinter(context, request);
-            TrainReport report = TrainRun.Run(request, progress);
+            TrainReport report = context.WithProgress(parse.GetValue(json), bars => TrainRun.Run(request, progress, bars));
+            if (request.OutputDirectory is string directory) RunFiles.WriteSummary(directory, report);
             Report(context, report, parse.GetValue(json));
             return 0;
         }));
@@ -145,9 +151,9 @@ public static class TrainCommand
             if (report.Checkpoint is not null) context.Output.WriteLine($"checkpoint: {report.Checkpoint}");
             return;
         }
-        var table = new Table().AddColumns("algo", "env", "env steps", "eval return (20 episodes)", "steps/s", "seconds");
+        var table = new Table().AddColumns("algo", "env", "env steps", "eval return (20 episodes)", "steps/s (training)", "seconds (training)", "seconds (evaluation)");
         table.AddRow(report.Algo, report.Env, report.EnvSteps.ToString(CultureInfo.InvariantCulture),
-            $"{F(report.EvalReturn)} +- {F(report.EvalReturnStd)}", F(report.StepsPerSecond, "F0"), F(report.Seconds, "F1"));
+            $"{F(report.EvalReturn)} +- {F(report.EvalReturnStd)}", F(report.StepsPerSecond, "F0"), F(report.Seconds, "F1"), report.EvalSeconds is double e ? F(e, "F1") : "-");
         context.Console.Write(table);
         if (report.Checkpoint is not null) context.Output.WriteLine($"checkpoint: {report.Checkpoint}");
     }
