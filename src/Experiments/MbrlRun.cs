@@ -40,6 +40,8 @@ public static class MbrlRun
         Box bounds = truth.Dynamics.ControlBounds;
         double dt = truth.Dynamics.TimeStep;
 
+        if (request.SupportWeight is double weight && !(double.IsFinite(weight) && weight >= 0))
+            throw new ArgumentException($"expected a finite --support-weight >= 0, got {weight}");
         var defaults = new SafeMpcConfig();
         SafeMpcConfig safety = new SafeMpcConfig { SupportWeight = request.SupportWeight ?? defaults.SupportWeight, Watch = request.Watch ?? defaults.Watch }.Check();
         IModelLearner learner = method switch
