@@ -5,4 +5,6 @@ namespace Control.Experiments;
 /// <param name="Method">Loop: one of <see cref="MbrlRun.Methods"/>.</param>
 /// <param name="Steps">Real env steps in total (random collection included).</param>
 /// <param name="Seed">Seed of the whole run.</param>
-public sealed record MbrlRequest(string Env, string Method, int Steps, long Seed);
+/// <param name="SupportWeight">Weight of the data-support penalty of the MPC methods (<see cref="Control.ModelBased.SafeMpcConfig.SupportWeight"/>); null: its default.</param>
+/// <param name="Watch">Whether the MPC methods watch reality and fall back (<see cref="Control.ModelBased.WatchedMpc"/>); null: the default (true).</param>
+public sealed record MbrlRequest(string Env, string Method, int Steps, long Seed, double? SupportWeight = null, bool? Watch = null);

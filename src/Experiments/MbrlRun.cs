@@ -40,21 +40,29 @@ public static class MbrlRun
         Box bounds = truth.Dynamics.ControlBounds;
         double dt = truth.Dynamics.TimeStep;
 
+        if (request.SupportWeight is double weight && !(double.IsFinite(weight) && weight >= 0))
+            throw new ArgumentException($"expected a finite --support-weight >= 0, got {weight}");
+        var defaults = new SafeMpcConfig();
+        SafeMpcConfig safety = new SafeMpcConfig { SupportWeight = request.SupportWeight ?? defaults.SupportWeight, Watch = request.Watch ?? defaults.Watch }.Check();
         IModelLearner learner = method switch
         {
-            "mpc-ilqr" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
-            "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), model => Planner(envName, method, model, truth.Cost, seed)),
-            "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }),
+            "mpc-ilqr" or "mpc-cem" => new MlpMpcLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost,
+                (model, cost) => Planner(envName, method, model, cost, seed), safety),
+            "pets" => new PetsLearner(new ProbabilisticEnsemble(n, m, bounds, EnsembleConfig(envName, seed), dt), truth.Cost, new PetsCemConfig { Seed = seed }, safety),
             _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, BpttSettings(envName, seed), InitialStates(envName, seed)),
         };
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
         IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
 
         long evalSeed = Evaluation.SeedOf(seed);
-        double learned = ModelBasedLoop.Evaluate(env, learner.Controller(loop.Data), EvaluationEpisodes, evalSeed);
+        IPolicy controller = learner.Controller(loop.Data);
+        double[] evaluation = ModelBasedLoop.EvaluateEpisodes(env, controller, EvaluationEpisodes, evalSeed);
+        double learned = evaluation.Average();
+        double worst = iterations.Select(i => i.WorstEpisodeReturn).Where(r => !double.IsNaN(r)).Concat(evaluation).Min();
+        int fallbacks = iterations.Sum(i => i.Fallbacks) + WatchedMpc.FallbacksOf(controller);
         double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(envName, method, truth, loop, seed), EvaluationEpisodes, evalSeed);
         double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);
-        return new MbrlReport(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random);
+        return new MbrlReport(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random, worst, fallbacks);
     }
 
     // The same controller on the true model: the same planner on the env's dynamics, or (bptt) policies trained the

@@ -2,6 +2,7 @@
 //   mpc-ilqr / mpc-cem: one MLP, MPC with iLQR or CEM on it;
 //   pets:               a probabilistic ensemble, MPC with trajectory-sampling CEM;
 //   bptt:               one MLP, a neural policy trained by backpropagation through it.
+// The MPC learners plan on the task cost plus the support penalty of the data so far and watch reality (WatchedMpc).
 using Control.Core;
 using Control.Core.Models;
 using Control.Dynamics.Data;
@@ -10,17 +11,30 @@ using Control.Planning;
 
 namespace Control.ModelBased;
 
-/// <summary>MPC with any planner on a single learned MLP (mpc-ilqr, mpc-cem).</summary>
-public sealed class MlpMpcLearner(MlpDynamics model, Func<IDynamics, IPlanner> planner) : IModelLearner
+/// <summary>
+/// MPC with any planner on a single learned MLP (mpc-ilqr, mpc-cem): <paramref name="planner"/> makes the planner for
+/// the model and the cost to plan on (the task's <paramref name="cost"/>, with the support penalty of
+/// <paramref name="safety"/>).
+/// </summary>
+public sealed class MlpMpcLearner(MlpDynamics model, ICost cost, Func<IDynamics, ICost, IPlanner> planner, SafeMpcConfig? safety = null) : IModelLearner
 {
+    private readonly SafeMpcConfig safety = (safety ?? new SafeMpcConfig()).Check();
+    private double holdoutMse = double.NaN;
+
     /// <inheritdoc />
     public IDynamics Model => model;
 
     /// <inheritdoc />
-    public ModelFit Fit(TransitionDataset data) => Report(model.Fit(data.States, data.Controls, data.NextStates, data.Count));
+    public ModelFit Fit(TransitionDataset data)
+    {
+        ModelFit fit = Report(model.Fit(data.States, data.Controls, data.NextStates, data.Count));
+        holdoutMse = fit.HoldoutMse;
+        return fit;
+    }
 
     /// <inheritdoc />
-    public IPolicy Controller(TransitionDataset data) => new MpcController(planner(model));
+    public IPolicy Controller(TransitionDataset data) => WatchedMpc.Create(model, cost, data, holdoutMse, safety, planned => planner(model, planned));
 
-    internal static ModelFit Report(FitReport report) => new(report.HoldoutLoss.Length > 0 ? report.HoldoutLoss.Min() : double.NaN, report.TransitionsPerSecond);
+    internal static ModelFit Report(FitReport report) => new(report.HoldoutLoss.Length > 0 ? report.HoldoutLoss.Min() : double.NaN, report.TransitionsPerSecond,
+        report.HoldoutMse.Length > 0 ? report.HoldoutMse.Min() : double.NaN);
 }

@@ -28,6 +28,7 @@ public sealed class ModelBasedLoop(IEnv env, IModelLearner learner, ModelBasedCo
         var iterations = new List<ModelBasedIteration>();
         TransitionCollector.Collect(env, null, Math.Min(config.RandomSteps, config.TotalSteps), config.Seed, Data);
         int used = Data.Count;
+        double worst = double.NaN;
         for (int iteration = 1; used < config.TotalSteps; iteration++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -36,10 +37,12 @@ public sealed class ModelBasedLoop(IEnv env, IModelLearner learner, ModelBasedCo
 
             int before = Data.Count;
             int steps = Math.Min(config.StepsPerIteration, config.TotalSteps - used);
-            IReadOnlyList<double> returns = TransitionCollector.Collect(env, learner.Controller(Data), steps, config.Seed + 1000 * iteration, Data);
+            IPolicy controller = learner.Controller(Data);
+            IReadOnlyList<double> returns = TransitionCollector.Collect(env, controller, steps, config.Seed + 1000 * iteration, Data);
             used += Data.Count - before;
+            foreach (double r in returns) worst = double.IsNaN(worst) ? r : Math.Min(worst, r);
             var record = new ModelBasedIteration(used, fit.HoldoutLoss, MultiStepError(learner.Model, Data, before, config.MultiStepHorizon),
-                returns.Count > 0 ? returns[^1] : double.NaN, fitSeconds, fit.TransitionsPerSecond);
+                returns.Count > 0 ? returns[^1] : double.NaN, fitSeconds, fit.TransitionsPerSecond, worst, WatchedMpc.FallbacksOf(controller));
             iterations.Add(record);
             progress?.Invoke(record);
         }
@@ -77,15 +80,18 @@ public sealed class ModelBasedLoop(IEnv env, IModelLearner learner, ModelBasedCo
     }
 
     /// <summary>Mean return of <paramref name="episodes"/> seeded episodes of <paramref name="policy"/> (null: uniform random actions).</summary>
-    public static double Evaluate(IEnv env, IPolicy? policy, int episodes, long seed)
+    public static double Evaluate(IEnv env, IPolicy? policy, int episodes, long seed) => episodes > 0 ? EvaluateEpisodes(env, policy, episodes, seed).Average() : double.NaN;
+
+    /// <summary>The return of each of <paramref name="episodes"/> seeded episodes (seeds <paramref name="seed"/> + k) of <paramref name="policy"/> (null: uniform random actions).</summary>
+    public static double[] EvaluateEpisodes(IEnv env, IPolicy? policy, int episodes, long seed)
     {
-        double total = 0;
+        var returns = new double[episodes];
         for (int e = 0; e < episodes; e++)
         {
             IPolicy actor = policy ?? new RandomPolicy(env, seed + e);
-            total += ClosedLoop.Run(env, actor, seed + e).Return;
+            returns[e] = ClosedLoop.Run(env, actor, seed + e).Return;
         }
-        return total / episodes;
+        return returns;
     }
 
     private static bool Same(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => a.SequenceEqual(b);

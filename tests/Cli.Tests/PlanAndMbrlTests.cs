@@ -47,5 +47,9 @@ public class PlanAndMbrlTests
         (code, _, error) = Run("mbrl", "--env", "pendulum", "--method", "pets", "--steps", "0");
         Assert.Equal(2, code);
         Assert.Contains("--steps", error);
+        (code, _, error) = Run("mbrl", "--env", "pendulum", "--method", "mpc-ilqr", "--support-weight", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("weight", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
     }
 }

@@ -49,9 +49,9 @@ public class ExperimentJsonTests
     [Fact]
     public void MbrlReportAndItsIterations()
     {
-        var report = new MbrlReport("pendulum", "mpc-ilqr", 1, 400, [new ModelBasedIteration(200, 0.1, 0.2, -900, 1, 1000)], -200, -150, -1200);
-        Assert.Equal(["env", "method", "seed", "env_steps", "iterations", "return_learned", "return_true_model", "return_random", "score"], Keys(report));
-        Assert.Equal(["env_steps", "holdout_loss", "multi_step_error", "episode_return", "fit_seconds", "fit_transitions_per_second"], Keys(report.Iterations[0]));
+        var report = new MbrlReport("pendulum", "mpc-ilqr", 1, 400, [new ModelBasedIteration(200, 0.1, 0.2, -900, 1, 1000, -900, 2)], -200, -150, -1200, -900, 3);
+        Assert.Equal(["env", "method", "seed", "env_steps", "iterations", "return_learned", "return_true_model", "return_random", "worst_episode_return", "fallbacks", "score"], Keys(report));
+        Assert.Equal(["env_steps", "holdout_loss", "multi_step_error", "episode_return", "fit_seconds", "fit_transitions_per_second", "worst_episode_return", "fallbacks"], Keys(report.Iterations[0]));
     }
 
     [Fact]

@@ -20,24 +20,28 @@ public static class MbrlCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var output = new Option<string?>("--out") { Description = "Directory for mbrl.csv (a row per iteration) and summary.json (for `control plot` and `control report`)." };
+        var supportWeight = new Option<double?>("--support-weight") { Description = "MPC methods: weight of the penalty on planned states outside the data's range (0: off; default 1)." };
+        var noWatch = new Option<bool>("--no-watch") { Description = "MPC methods: plain MPC, without the surprise / diverging-plan fallback." };
         Option<string?> task = MuJoCoTaskOption.Create();
-        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json, task, output };
+        var command = new Command("mbrl", "Model-based RL: fit a dynamics model on real transitions and control through it.") { env, method, steps, seed, json, supportWeight, noWatch, task, output };
         command.SetAction(parse => context.Guard(() =>
         {
             MuJoCoTaskOption.Apply(parse, task);
-            return Execute(context, parse.GetValue(env)!, parse.GetValue(method)!, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(json), parse.GetValue(output));
+            var request = new MbrlRequest(parse.GetValue(env)!, parse.GetValue(method)!, parse.GetValue(steps), parse.GetValue(seed),
+                parse.GetValue(supportWeight), parse.GetValue(noWatch) ? false : null);
+            return Execute(context, request, parse.GetValue(json), parse.GetValue(output));
         }));
         return command;
     }
 
-    private static int Execute(CommandContext context, string envName, string method, int steps, long seed, bool json, string? output = null)
+    private static int Execute(CommandContext context, MbrlRequest request, bool json, string? output = null)
     {
         string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
-        MbrlReport run = context.WithProgress(json, bars => MbrlRun.Run(new MbrlRequest(envName, method, steps, seed), json ? null
-            : bars is not null ? it => bars.Report($"{method} on {envName}", it.EnvSteps, steps,
-                [new("holdout loss", it.HoldoutLoss), new("multi-step error", it.MultiStepError), new("return", it.EpisodeReturn, "F1")])
+        MbrlReport run = context.WithProgress(json, bars => MbrlRun.Run(request, json ? null
+            : bars is not null ? it => bars.Report($"{request.Method} on {request.Env}", it.EnvSteps, request.Steps,
+                [new("holdout loss", it.HoldoutLoss), new("multi-step error", it.MultiStepError), new("return", it.EpisodeReturn, "F1"), new("worst", it.WorstEpisodeReturn, "F1")])
             : it => context.Output.WriteLine(
-            $"env steps {it.EnvSteps,6}  holdout loss {F(it.HoldoutLoss, "G4"),10}  multi-step error {F(it.MultiStepError, "G4"),10}  episode return {F(it.EpisodeReturn, "F1"),9}  fit {F(it.FitSeconds, "F2")} s")));
+            $"env steps {it.EnvSteps,6}  holdout loss {F(it.HoldoutLoss, "G4"),10}  multi-step error {F(it.MultiStepError, "G4"),10}  episode return {F(it.EpisodeReturn, "F1"),9}  worst {F(it.WorstEpisodeReturn, "F1"),9}  fallbacks {it.Fallbacks,3}  fit {F(it.FitSeconds, "F2")} s")));
         if (output is not null) WriteRun(output, run);
         if (json)
         {
@@ -49,6 +53,7 @@ public static class MbrlCommand
         context.Output.WriteLine($"  same controller, true model: {F(run.ReturnTrueModel, "F1")}");
         context.Output.WriteLine($"  random policy: {F(run.ReturnRandom, "F1")}");
         context.Output.WriteLine($"  score (learned - random) / (true - random): {F(run.Score)}");
+        context.Output.WriteLine($"  worst episode return (loop after the first fit, evaluation): {F(run.WorstEpisodeReturn, "F1")}; fallbacks: {run.Fallbacks}");
         return 0;
     }
 

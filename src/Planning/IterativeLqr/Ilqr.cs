@@ -213,6 +213,14 @@ public sealed partial class Ilqr : IPlanner
         {
             iterations.Clear();
             horizon = config.Horizon;
+            // A solve that ended because mu passed MaxRegularization (no descent found) must not hand that mu to the
+            // next warm plan: every later solve would reject its first step and stop, and MPC would play the stale plan
+            // shifted, whose tail repeats its last control (the cart-pole runaways of bench/safety.md).
+            if (regularization > config.MaxRegularization)
+            {
+                regularization = config.InitialRegularization;
+                regularizationStep = 1.0;
+            }
             return Solve(x0, config.WarmMaxIterations ?? config.MaxIterations);
         }
         return config.ColdStarts == 1 ? ColdSolve(x0) : BestOfColdStarts(x0);
