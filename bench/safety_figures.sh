@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The figures of issue 22 (bench/safety.md): `control mbrl --json` per env / method / seed, one JSON line each, in the
+# The figures of issue 22 (bench/RESULTS.md, "planning on a learned model"): `control mbrl --json` per env / method / seed, one JSON line each, in the
 # order the issue ranks them (cart-pole iLQR first, where the runaways were). Usage:
 #   bench/safety_figures.sh [OUT.jsonl] [GROUP...]   groups: cp-ilqr pend-ilqr pend-cem cp-cem pend-pets cp-pets acrobot
 #                                                              cp-ilqr-plain (no support term, no watch: the iLQR fix alone)

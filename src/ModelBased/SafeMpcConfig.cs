@@ -3,7 +3,7 @@ namespace Control.ModelBased;
 /// <summary>
 /// How MPC on a learned model stays where the model is trustworthy (<see cref="WatchedMpc"/>, <see cref="Control.Planning.SupportCost"/>):
 /// a penalty on plans that leave the training data's state range, and a watch on reality that falls back when the
-/// model or the plan goes wrong. The defaults are those of the model-based loops (bench/safety.md).
+/// model or the plan goes wrong. The defaults are those of the model-based loops (bench/RESULTS.md, "planning on a learned model").
 /// </summary>
 public sealed record SafeMpcConfig
 {
@@ -19,7 +19,7 @@ public sealed record SafeMpcConfig
     /// <summary>
     /// A real step whose one-step prediction error (mean squared, in the model's standardized units) exceeds this many
     /// times the model's holdout error is a surprise: the next plan starts cold. Default 100 (a fitted model's real
-    /// steps stay below ~25 times; the runaways of bench/safety.md reach 100-6,000).
+    /// steps stay below ~25 times; the runaways of bench/RESULTS.md, "planning on a learned model" reach 100-6,000).
     /// </summary>
     public double SurpriseFactor { get; init; } = 100;
 

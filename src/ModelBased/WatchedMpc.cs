@@ -10,7 +10,7 @@
 //     next step plans cold;
 //   - a diverging plan: its cost rises above what the previous plan predicted for the rest of its horizon (its cost
 //     minus the stage just taken) by more than CostRiseTolerance times the episode's first plan cost: the warm start
-//     has stopped being optimized (bench/safety.md: an iLQR whose regularization ran away played a stale plan whose
+//     has stopped being optimized (bench/RESULTS.md, "planning on a learned model": an iLQR whose regularization ran away played a stale plan whose
 //     tail repeated one force), so it is replaced by a cold plan at once.
 // Every step with at least one of these counts one fallback. The rules are those of a runtime monitor that trusts a
 // model only where its errors look like its validation errors, as in "Safe Model-based Reinforcement Learning with

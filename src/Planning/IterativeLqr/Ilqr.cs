@@ -215,7 +215,7 @@ public sealed partial class Ilqr : IPlanner
             horizon = config.Horizon;
             // A solve that ended because mu passed MaxRegularization (no descent found) must not hand that mu to the
             // next warm plan: every later solve would reject its first step and stop, and MPC would play the stale plan
-            // shifted, whose tail repeats its last control (the cart-pole runaways of bench/safety.md).
+            // shifted, whose tail repeats its last control (the cart-pole runaways of bench/RESULTS.md, "planning on a learned model").
             if (regularization > config.MaxRegularization)
             {
                 regularization = config.InitialRegularization;

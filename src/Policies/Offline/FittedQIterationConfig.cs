@@ -62,7 +62,7 @@ public sealed record FittedQIterationConfig
     /// alpha (max_b Q(s, b) - Q(s, a)), which keeps Q*'s greedy policy but widens the gap between the best action and the
     /// others, so that the fit's errors flip fewer greedy actions from one iteration to the next. 0 (the default) is plain
     /// fitted Q-iteration; the authors use 0.9, with which FQI on 50,000 CartPole-v1 transitions diverged after ~50
-    /// iterations (Q's mean past 1 / (1 - gamma); bench/offline.md).
+    /// iterations (Q's mean past 1 / (1 - gamma); bench/RESULTS.md, "fitted Q-iteration from logs").
     /// </summary>
     public double ActionGapWeight { get; init; }
 

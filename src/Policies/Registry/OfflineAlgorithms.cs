@@ -22,7 +22,7 @@ public static class OfflineAlgorithms
                 // From 50,000 transitions of a mediocre policy with epsilon-random actions: with one 64-64 Q the greedy
                 // policy swings between balancing (500) and driving off the track where the data is thin (~100) from one
                 // iteration to the next; clipped double Q and 128-128 networks give 500 / 398 / 89 on seeds 1-3 after 120
-                // iterations, short of 475 on two seeds (bench/offline.md: what else was tried).
+                // iterations, short of 475 on two seeds (bench/RESULTS.md, "fitted Q-iteration from logs": what else was tried).
                 "cartpole" => new FittedQIterationConfig
                 {
                     TwinQ = true, Network = new NetworkConfig { Hidden = [128, 128], Activation = Tensors.NN.Activation.Relu, Orthogonal = false },

@@ -1,7 +1,7 @@
 // A solve that gives up (mu past MaxRegularization, no descent found) must not leave the next warm plan unable to
 // move: with a cost whose derivatives point the wrong way no step is ever accepted and mu runs away; once the cost is
 // honest again the next warm plan must take steps (before the fix it rejected its first step and stopped at every
-// replan, and MPC played the stale plan shifted: the cart-pole runaways of bench/safety.md).
+// replan, and MPC played the stale plan shifted: the cart-pole runaways of bench/RESULTS.md, "planning on a learned model").
 using Control.Core.Models;
 using Control.Dynamics;
 using Control.Planning.IterativeLqr;
