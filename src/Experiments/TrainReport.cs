@@ -33,11 +33,17 @@ public sealed record TrainReport(
     /// <summary>Standard deviation of the evaluation returns.</summary>
     public double EvalReturnStd => Evaluation.Std;
 
-    /// <summary>Training throughput (env steps per second of wall time).</summary>
+    /// <summary>
+    /// Training throughput: env steps this process trained per second of its wall time; 0 when it trained none (a
+    /// resumed checkpoint already at the budget).
+    /// </summary>
     public double StepsPerSecond => Training.StepsPerSecond;
 
     /// <summary>Env steps trained, in total.</summary>
     public long EnvSteps => Training.EnvSteps;
+
+    /// <summary>Env steps this process trained (the total less a resumed checkpoint's).</summary>
+    public long StepsTrained => Training.StepsTrained;
 
     /// <summary>Training iterations, in total.</summary>
     public int Iterations => Training.Iterations;

@@ -22,6 +22,18 @@ public sealed partial class Ilqr
         terminal.Lxx.CopyTo(lxx, horizon * nt * nt);
     }
 
+    // NaN or infinity in a derivative would make the backward pass fail at every regularization and the solve return
+    // its nominal plan as if converged; it is a fault of the model or the cost, named here with its step.
+    private void CheckDerivatives(int iteration)
+    {
+        int nn = nt * nt, nm = nt * m;
+        var found = NonFiniteSearch.Arrays(horizon, ("Fx", fx, nn), ("Fu", fu, nm), ("Lx", lx, nt), ("Lu", lu, m), ("Lxx", lxx, nn), ("Luu", luu, m * m), ("Lux", lux, m * nt));
+        if (found is null && NonFiniteSearch.Arrays(1, ("terminal Lx", lx[(horizon * nt)..((horizon + 1) * nt)], nt), ("terminal Lxx", lxx[(horizon * nn)..((horizon + 1) * nn)], nn)) is { } end)
+            found = (horizon, end.Quantity, end.Value);
+        if (found is { } f)
+            throw new NonFinitePlanException(Name, iteration, f.TimeStep, f.Quantity, f.Value, "a derivative along the nominal trajectory is not finite");
+    }
+
     private const int DerivativeChunksPerThread = 4;
 
     // Dynamics and stage-cost derivatives of steps first .. end - 1 into the per-step arrays.

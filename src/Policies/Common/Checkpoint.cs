@@ -144,17 +144,15 @@ public sealed class Checkpoint
         byte[] content = body.ToArray();
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var w = new BinaryWriter(file))
+        AtomicFile.Write(path, file =>
         {
+            using var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(FormatVersion);
             w.Write(content.LongLength);
             w.Write(content);
             w.Write(SHA256.HashData(content));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads and verifies a checkpoint file.</summary>

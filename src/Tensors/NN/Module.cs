@@ -3,6 +3,7 @@
 // versioned, checksummed state file.
 using System.Security.Cryptography;
 using System.Text;
+using Control.Core;
 
 namespace Control.Tensors.NN;
 
@@ -150,17 +151,15 @@ public abstract class Module
             }
         }
         byte[] content = body.ToArray();
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var w = new BinaryWriter(file))
+        AtomicFile.Write(path, file =>
         {
+            using var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(FormatVersion);
             w.Write(content.Length);
             w.Write(content);
             w.Write(SHA256.HashData(content));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Save"/> into this module; names, dtypes and shapes must match.</summary>
