@@ -44,7 +44,7 @@ public class FaultInjectionTests
             next.CopyTo(x, 0);
         }
         Assert.True(expected is > 0 and < 60, $"the test needs the fault inside the horizon, at step {expected}");
-        Assert.Equal(("Ilqr", 0, expected), (error.Planner, error.Iteration, error.TimeStep));
+        Assert.Equal(("iLQR", 0, expected), (error.Planner, error.Iteration, error.TimeStep));
         Assert.Equal("state[0] after the dynamics step", error.Quantity);
         Assert.Contains($"time step {expected}", error.Message);
     }
@@ -94,12 +94,12 @@ public class FaultInjectionTests
     [Fact]
     public void PpoStopsBeforeTheUpdateWhenARewardIsNaNAndNamesTheIterationAndTheTerm()
     {
-        var vector = new VectorEnv(i => new NaNRewardAfter(Envs.Make("cartpole", 100 + i), steps: 300), 2);
+        var vector = new VectorEnv(i => new NaNRewardAfter(Envs.Make("cartpole", 100 + i), steps: 200), 2);
         var ppo = new Ppo(vector, new PpoConfig { Envs = 2, StepsPerEnv = 128, Minibatches = 2, Epochs = 2 }, seed: 1);
         ppo.Iterate();
         float[] before = ppo.PolicyNetwork.Parameters().SelectMany(p => p.Span<float>().ToArray()).ToArray();
         var error = Assert.Throws<NonFiniteLossException>(() => ppo.Iterate());
-        Assert.Equal(("ppo", 1, "value loss"), (error.Algorithm, error.Iteration, error.Term));
+        Assert.Equal(("ppo", 1, "surrogate objective"), (error.Algorithm, error.Iteration, error.Term));
         Assert.Equal(before, ppo.PolicyNetwork.Parameters().SelectMany(p => p.Span<float>().ToArray()).ToArray());
     }
 
