@@ -1,11 +1,11 @@
-// Where a rollout or a set of derivatives first stops being finite: the time step and the quantity, so that a
+// Where a rollout first stops being finite: the time step and the quantity, so that a
 // planner that cannot go on says which part of the model or the cost produced NaN or infinity (a serial re-run of
 // one rollout, done only on the failure path).
 using Control.Core.Models;
 
 namespace Control.Planning;
 
-/// <summary>Finds the first non-finite quantity of a rollout or of derivative arrays.</summary>
+/// <summary>Finds the first non-finite quantity of a rollout.</summary>
 public static class NonFiniteSearch
 {
     /// <summary>
@@ -33,25 +33,5 @@ public static class NonFiniteSearch
         }
         double terminal = cost.Terminal(x);
         return double.IsFinite(terminal) ? null : (horizon, "terminal cost", terminal);
-    }
-
-    /// <summary>
-    /// The first non-finite entry of per-step arrays (each named, holding <c>stride</c> values per step for
-    /// <paramref name="steps"/> steps): its step, the array's name with the entry's index, and the value; null when all are finite.
-    /// </summary>
-    public static (int TimeStep, string Quantity, double Value)? Arrays(int steps, params (string Name, double[] Values, int Stride)[] arrays)
-    {
-        for (int t = 0; t < steps; t++)
-        {
-            foreach ((string name, double[] values, int stride) in arrays)
-            {
-                for (int i = 0; i < stride; i++)
-                {
-                    double v = values[t * stride + i];
-                    if (!double.IsFinite(v)) return (t, $"{name}[{i}]", v);
-                }
-            }
-        }
-        return null;
     }
 }

@@ -5,7 +5,7 @@ using Control.Core;
 using Control.Dynamics.Data;
 using Control.Tensors.NN;
 
-namespace Control.Experiments.Tests.Fuzz;
+namespace Control.Experiments.Tests;
 
 /// <summary>The valid files, in a temporary directory removed at the end.</summary>
 public sealed class FuzzFiles : IDisposable

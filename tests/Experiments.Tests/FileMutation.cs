@@ -1,4 +1,4 @@
-namespace Control.Experiments.Tests.Fuzz;
+namespace Control.Experiments.Tests;
 
 /// <summary>One way of damaging a valid file.</summary>
 /// <param name="Kind">truncate, flip (one bit), huge (a 4-byte field overwritten by a huge or negative integer), version (the format's version field), splice (a span deleted or duplicated), text (a line or a cell of a text file replaced).</param>

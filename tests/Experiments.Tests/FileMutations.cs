@@ -4,7 +4,7 @@
 using System.Text;
 using CsCheck;
 
-namespace Control.Experiments.Tests.Fuzz;
+namespace Control.Experiments.Tests;
 
 /// <summary>Damage generators and their application.</summary>
 public static class FileMutations

@@ -13,7 +13,7 @@ using Control.Robots.MuJoCo;
 using Control.Robots.MuJoCo.Tasks;
 using CsCheck;
 
-namespace Control.Experiments.Tests.Fuzz;
+namespace Control.Experiments.Tests;
 
 public class LoaderFuzzTests(FuzzFiles files) : IClassFixture<FuzzFiles>
 {
