@@ -119,9 +119,7 @@ public sealed class RunningMeanStd
     public void Save(string path)
     {
         string json = JsonSerializer.Serialize(new Snapshot(1, Count, mean, variance));
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, json);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
     /// <summary>Reads statistics saved by <see cref="Save"/>; the size must match.</summary>

@@ -34,13 +34,17 @@ public sealed record TrainReport(
     public double EvalReturnStd => Evaluation.Std;
 
     /// <summary>
-    /// Training throughput: env steps per second of the training loop's wall time (collection, updates, the metrics log
-    /// and checkpoints). The final evaluation episodes are not in it (their time is <see cref="EvalSeconds"/>).
+    /// Training throughput: env steps this process trained per second of the training loop's wall time (collection,
+    /// updates, the metrics log and checkpoints); 0 when it trained none (a resumed checkpoint already at the budget). The
+    /// final evaluation episodes are not in it (their time is <see cref="EvalSeconds"/>).
     /// </summary>
     public double StepsPerSecond => Training.StepsPerSecond;
 
     /// <summary>Env steps trained, in total.</summary>
     public long EnvSteps => Training.EnvSteps;
+
+    /// <summary>Env steps this process trained (the total less a resumed checkpoint's).</summary>
+    public long StepsTrained => Training.StepsTrained;
 
     /// <summary>Training iterations, in total.</summary>
     public int Iterations => Training.Iterations;

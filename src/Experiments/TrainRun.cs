@@ -96,9 +96,23 @@ public static class TrainRun
     /// Rebuilds the algorithm a checkpoint was saved from (model-free, model-based, offline without its dataset, or a
     /// policy distilled by `control distill`: the last two act but do not train), on the registered envs.
     /// </summary>
+    /// <exception cref="CheckpointException">The checkpoint does not describe a run these registries can rebuild (its file named).</exception>
     public static (IAlgorithm Algorithm, RunDescription Run) Restore(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        try
+        {
+            return RestoreDescribed(checkpoint);
+        }
+        catch (ArgumentException e)
+        {
+            // A stored name, env or config that the registries refuse (an unknown algorithm, a value out of range).
+            throw new CheckpointException($"{checkpoint.Source ?? "checkpoint"}: the stored run cannot be rebuilt: {e.Message}", e);
+        }
+    }
+
+    private static (IAlgorithm Algorithm, RunDescription Run) RestoreDescribed(Checkpoint checkpoint)
+    {
         RunDescription run = checkpoint.GetJson<RunDescription>(RunDescription.Section);
         if (ModelBasedAlgorithms.Contains(run.Algorithm)) return ModelBasedAlgorithms.Restore(checkpoint, (env, seed) => Envs.Make(env, seed));
         if (DistilledPolicy.Describes(run)) return (DistilledPolicy.Restore(checkpoint, run), run);

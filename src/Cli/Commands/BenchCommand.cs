@@ -21,7 +21,7 @@ public static class BenchCommand
         return new Command("bench", "Speed figures, side by side with the peer.")
         {
             tensors, ModelBenchCommand.Create(context), PlannerBenchCommand.Create(context), PpoBenchCommand.Create(context),
-            DeployBenchCommand.Create(context), SacBenchCommand.Create(context), MuJoCoBenchCommand.Create(context),
+            DeployBenchCommand.Create(context), SacBenchCommand.Create(context), MuJoCoBenchCommand.Create(context), SoakBenchCommand.Create(context),
         };
     }
 

@@ -155,6 +155,7 @@ public static class TrainCommand
         table.AddRow(report.Algo, report.Env, report.EnvSteps.ToString(CultureInfo.InvariantCulture),
             $"{F(report.EvalReturn)} +- {F(report.EvalReturnStd)}", F(report.StepsPerSecond, "F0"), F(report.Seconds, "F1"), report.EvalSeconds is double e ? F(e, "F1") : "-");
         context.Console.Write(table);
+        if (report.StepsTrained == 0) context.Output.WriteLine($"the run was already at {report.EnvSteps} env steps: nothing trained (steps/s 0), the policy evaluated only");
         if (report.Checkpoint is not null) context.Output.WriteLine($"checkpoint: {report.Checkpoint}");
     }
 

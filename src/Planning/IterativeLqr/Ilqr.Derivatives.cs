@@ -22,6 +22,36 @@ public sealed partial class Ilqr
         terminal.Lxx.CopyTo(lxx, horizon * nt * nt);
     }
 
+    // NaN or infinity in a derivative would make the backward pass fail at every regularization and the solve return
+    // its nominal plan as if converged; it is a fault of the model or the cost, named here with its step.
+    private void CheckDerivatives(int iteration)
+    {
+        int nn = nt * nt, nm = nt * m, mm = m * m;
+        for (int t = 0; t < horizon; t++)
+        {
+            CheckFinite(iteration, t, "Fx", fx, t * nn, nn);
+            CheckFinite(iteration, t, "Fu", fu, t * nm, nm);
+            CheckFinite(iteration, t, "Lx", lx, t * nt, nt);
+            CheckFinite(iteration, t, "Lu", lu, t * m, m);
+            CheckFinite(iteration, t, "Lxx", lxx, t * nn, nn);
+            CheckFinite(iteration, t, "Luu", luu, t * mm, mm);
+            CheckFinite(iteration, t, "Lux", lux, t * m * nt, m * nt);
+        }
+        CheckFinite(iteration, horizon, "terminal Lx", lx, horizon * nt, nt);
+        CheckFinite(iteration, horizon, "terminal Lxx", lxx, horizon * nn, nn);
+    }
+
+    // Throws naming entry i of the step's block values[offset .. offset + count) when it is not finite (no allocation otherwise).
+    private void CheckFinite(int iteration, int step, string name, double[] values, int offset, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            double v = values[offset + i];
+            if (!double.IsFinite(v))
+                throw new NonFinitePlanException(Name, iteration, step, $"{name}[{i}]", v, "a derivative along the nominal trajectory is not finite");
+        }
+    }
+
     private const int DerivativeChunksPerThread = 4;
 
     // Dynamics and stage-cost derivatives of steps first .. end - 1 into the per-step arrays.

@@ -241,8 +241,10 @@ public sealed partial class Ilqr : IPlanner
         if (!finite)
         {
             string from = warmGains ? (iterations.Count > 0 ? "the previous stage's plan extended by its regulator" : "the warm start") : "the initial controls";
-            throw new PlanningException(
-                $"{Name}: the rollout of {from} from x0 over {horizon} steps produced a non-finite state or cost; expected a model that is finite along it.");
+            string context = $"the rollout of {from} from x0 over {horizon} steps produced a non-finite state or cost";
+            if (NonFiniteSearch.Rollout(Dynamics, Cost, x0, nominal.Controls, horizon) is { } found)
+                throw new NonFinitePlanException(Name, 0, found.TimeStep, found.Quantity, found.Value, context);
+            throw new PlanningException($"{Name}: {context}; expected a model that is finite along it.");
         }
         (nominal, candidates[0]) = (candidate, nominal);
         double rolloutSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
@@ -253,6 +255,7 @@ public sealed partial class Ilqr : IPlanner
             // ---- derivatives along the nominal trajectory
             clock = Stopwatch.GetTimestamp();
             ComputeDerivatives();
+            CheckDerivatives(iteration);
             double derivativeSeconds = Stopwatch.GetElapsedTime(clock).TotalSeconds;
 
             // ---- backward pass, raising mu until Q_uu is positive definite

@@ -129,7 +129,7 @@ public sealed class Cem : IPlanner
             Rollouts.Evaluate(x0, sampler);
             iterations++;
             int finite = SortByCost();
-            if (finite == 0) break;
+            if (finite == 0) throw Rollouts.NoFiniteSample(Name, iteration, x0);
             if (sortedCosts[0] < bestCost)
             {
                 bestCost = sortedCosts[0];

@@ -98,7 +98,7 @@ public sealed class Mppi : IPlanner
             // Perturb the mean and score every perturbed sequence.
             Rollouts.Evaluate(x0, sampler);
             iterations++;
-            if (!ComputeWeights()) break;
+            if (!ComputeWeights()) throw Rollouts.NoFiniteSample(Name, iteration, x0);
 
             // U <- U + sum_k w_k eps_k, with eps_k the applied perturbation, reduced in sample order.
             Array.Clear(update);

@@ -72,14 +72,15 @@ public sealed class RandomShooting : IPlanner
         PlannerChecks.InitialState(Name, Dynamics.StateSize, x0);
         Rollouts.Evaluate(x0, sampler);
 
-        // The first of the cheapest samples, in sample order; the previous plan stays if none is finite.
+        // The first of the cheapest samples, in sample order; an error naming the fault if none is finite.
         double[] costs = Rollouts.Costs;
         int best = -1;
         for (int k = 0; k < costs.Length; k++)
         {
             if (double.IsFinite(costs[k]) && (best < 0 || costs[k] < costs[best])) best = k;
         }
-        if (best >= 0) Rollouts.SampleControls(best).CopyTo(plan.Controls);
+        if (best < 0) throw Rollouts.NoFiniteSample(Name, 0, x0);
+        Rollouts.SampleControls(best).CopyTo(plan.Controls);
         Rollouts.Rollout(x0, plan);
         return new PlanResult(plan, plan.Cost, Iterations: 1, Converged: false);
     }

@@ -105,6 +105,19 @@ public sealed class SampledRollouts
     /// <summary>Sample <paramref name="sample"/>'s H x m controls.</summary>
     public Span<double> SampleControls(int sample) => Controls.AsSpan(sample * Horizon * m, Horizon * m);
 
+    /// <summary>
+    /// The error of a planner none of whose samples had a finite cost in <paramref name="iteration"/>: sample 0 is
+    /// rolled out again, serially, to name the time step and the quantity (state entry, stage or terminal cost) that
+    /// first stopped being finite.
+    /// </summary>
+    public PlanningException NoFiniteSample(string planner, int iteration, ReadOnlySpan<double> x0)
+    {
+        string context = $"none of the {Samples} sampled rollouts has a finite cost; sample 0";
+        return NonFiniteSearch.Rollout(dynamics, cost, x0, SampleControls(0), Horizon) is { } found
+            ? new NonFinitePlanException(planner, iteration, found.TimeStep, found.Quantity, found.Value, context)
+            : new PlanningException($"{planner}: {context} is finite when rolled out alone but not in the batch (iteration {iteration}); expected the batched and the single-row model to agree.");
+    }
+
     /// <summary>Restarts every sample's random stream from <paramref name="seed"/> (allocates; not for the hot path).</summary>
     public void Reseed(long seed) => streams = MakeStreams(seed, Samples);
 

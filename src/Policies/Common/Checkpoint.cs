@@ -55,7 +55,7 @@ public sealed class Checkpoint
                 throw new CheckpointException($"{Where}: section '{name}' has {bytes.Length - reader.BaseStream.Position} unread bytes; it does not fit what reads it.");
             return value;
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or TensorException or NotSupportedException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or TensorException or NotSupportedException or FormatException or OverflowException)
         {
             throw new CheckpointException($"{Where}: section '{name}' does not fit: {e.Message}", e);
         }
@@ -144,17 +144,15 @@ public sealed class Checkpoint
         byte[] content = body.ToArray();
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var w = new BinaryWriter(file))
+        AtomicFile.Write(path, file =>
         {
+            using var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(FormatVersion);
             w.Write(content.LongLength);
             w.Write(content);
             w.Write(SHA256.HashData(content));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads and verifies a checkpoint file.</summary>
@@ -191,21 +189,42 @@ public sealed class Checkpoint
         {
             using var r = new BinaryReader(new MemoryStream(file, 16, (int)length), Encoding.UTF8);
             int count = r.ReadInt32();
+            if (count < 0) throw new CheckpointException($"{path}: expected a section count >= 0, got {count}.");
             for (int i = 0; i < count; i++)
             {
                 string name = r.ReadString();
                 int size = r.ReadInt32();
+                long left = r.BaseStream.Length - r.BaseStream.Position;
+                if (size < 0 || size > left)
+                    throw new CheckpointException($"{path}: section '{name}' declares {size} bytes; expected 0 to the {left} bytes left in the file.");
                 checkpoint.sections[name] = r.ReadBytes(size);
             }
+            if (r.BaseStream.Position != r.BaseStream.Length)
+                throw new CheckpointException($"{path}: {r.BaseStream.Length - r.BaseStream.Position} bytes follow the {count} sections; the section table does not fit the body.");
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (e is EndOfStreamException or FormatException)
         {
-            throw new CheckpointException($"{path}: the section table is cut short.", e);
+            throw new CheckpointException($"{path}: the section table is cut short or garbled ({e.Message}).", e);
         }
         return checkpoint;
     }
 
     private string Where => Source ?? "checkpoint";
+
+    /// <summary>
+    /// Reads a count of items stored next in a section, each at least <paramref name="bytesEach"/> bytes: a count
+    /// below zero or beyond what the section's remaining bytes can hold is refused before anything is allocated for it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The count is negative or larger than the rest of the section.</exception>
+    public static int ReadCount(BinaryReader reader, int bytesEach, string what)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int count = reader.ReadInt32();
+        long left = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (count < 0 || (long)count * Math.Max(1, bytesEach) > left)
+            throw new InvalidDataException($"expected a {what} from 0 to {left / Math.Max(1, bytesEach)} (the {left} bytes left), got {count}");
+        return count;
+    }
 
     internal static void WriteTensors(BinaryWriter w, IReadOnlyList<(string Name, Tensor Value)> tensors)
     {
@@ -223,8 +242,7 @@ public sealed class Checkpoint
 
     internal static List<(string Name, Tensor Value)> ReadTensors(BinaryReader r)
     {
-        int count = r.ReadInt32();
-        if (count < 0) throw new InvalidDataException($"expected a tensor count, got {count}");
+        int count = ReadCount(r, 3, "tensor count");
         var result = new List<(string, Tensor)>(count);
         for (int i = 0; i < count; i++)
         {
@@ -241,10 +259,12 @@ public sealed class Checkpoint
                 size *= shape[d];
                 if (shape[d] < 0 || size > int.MaxValue / 8) throw new InvalidDataException($"tensor '{name}': impossible shape");
             }
+            int byteCount = (int)size * (dtype == DType.Float32 ? 4 : 8);
+            if (byteCount > r.BaseStream.Length - r.BaseStream.Position)
+                throw new EndOfStreamException($"tensor '{name}' of shape [{string.Join(", ", shape)}] needs {byteCount} bytes; {r.BaseStream.Length - r.BaseStream.Position} are left");
             using (TensorScope.Suspend())
             {
                 Tensor t = Tensor.Zeros(dtype, shape);
-                int byteCount = (int)size * (dtype == DType.Float32 ? 4 : 8);
                 byte[] bytes = r.ReadBytes(byteCount);
                 if (bytes.Length != byteCount) throw new EndOfStreamException($"tensor '{name}' is cut short");
                 if (dtype == DType.Float32) System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(t.Span<float>());

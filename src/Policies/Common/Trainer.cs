@@ -17,7 +17,9 @@ public static class Trainer
     /// <see cref="TrainerOptions.TotalIterations"/> iterations are done (an offline algorithm, which takes no env steps,
     /// has only this budget), or a callback returns false. Each iteration's metrics go to <see cref="TrainerOptions.Sinks"/> and, with an output
     /// directory, to metrics.csv (a <see cref="CsvMetricsSink"/>); checkpoints are saved there too (adding
-    /// <paramref name="describe"/>'s sections, e.g. the run's config, to each).
+    /// <paramref name="describe"/>'s sections, e.g. the run's config, to each). An algorithm that has iterated
+    /// already (restored from a checkpoint) continues the directory's metrics.csv: the rows up to its iteration are
+    /// kept, later ones (and a torn last row) dropped, and time continues from the last kept row.
     /// </summary>
     public static TrainingResult Train(IAlgorithm algorithm, TrainerOptions options, IReadOnlyList<Func<TrainingProgress, bool>>? callbacks = null,
         Action<Checkpoint>? describe = null)
@@ -29,7 +31,12 @@ public static class Trainer
                 "expected a positive step budget, a positive iteration budget, or both (0 is no budget, negative is refused)");
         }
         if (options.CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEvery, "expected CheckpointEvery >= 0");
-        CsvMetricsSink? log = options.OutputDirectory is string dir ? new CsvMetricsSink(Path.Combine(dir, MetricsFile)) : null;
+        CsvMetricsSink? log = options.OutputDirectory is not string dir ? null
+            : algorithm.Iterations > 0 ? CsvMetricsSink.Continue(Path.Combine(dir, MetricsFile), algorithm.Iterations)
+            : new CsvMetricsSink(Path.Combine(dir, MetricsFile));
+        TimeSpan before = log?.ElapsedBefore ?? TimeSpan.Zero;
+        long stepsBefore = algorithm.EnvSteps;
+        int iterationsBefore = algorithm.Iterations;
         var clock = Stopwatch.StartNew();
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
         bool stopped = false;
@@ -39,7 +46,7 @@ public static class Trainer
                 && (options.TotalIterations == 0 || algorithm.Iterations < options.TotalIterations))
             {
                 metrics = algorithm.Iterate();
-                var progress = new TrainingProgress(algorithm.Iterations, algorithm.EnvSteps, clock.Elapsed, metrics);
+                var progress = new TrainingProgress(algorithm.Iterations, algorithm.EnvSteps, before + clock.Elapsed, metrics);
                 var row = new MetricsRow(progress.Iteration, progress.EnvSteps, progress.Elapsed, progress.Metrics);
                 log?.Write(row);
                 foreach (IMetricsSink sink in options.Sinks) sink.Write(row);
@@ -58,7 +65,10 @@ public static class Trainer
         }
         var elapsed = clock.Elapsed;
         if (options.OutputDirectory is not null) SaveCheckpoint(algorithm, options.OutputDirectory, describe);
-        return new TrainingResult(algorithm.EnvSteps, algorithm.Iterations, elapsed, stopped, metrics);
+        return new TrainingResult(algorithm.EnvSteps, algorithm.Iterations, elapsed, stopped, metrics)
+        {
+            StepsBefore = stepsBefore, IterationsBefore = iterationsBefore,
+        };
     }
 
     /// <summary>Writes the algorithm's checkpoint (and the described sections) to DIR/checkpoint.ctl.</summary>

@@ -210,11 +210,15 @@ public sealed class Ppo : IAlgorithm
         approxKl /= lr.Length;
         if (c.TargetKl is double target && approxKl > 1.5 * target) return new StepStatistics(0, 0, 0, approxKl, 0);
 
+        // A NaN or infinite term (a reward, an observation or a weight gone bad) stops training before the step.
+        double surrogateValue = NonFiniteLossException.Check(Name, Iterations, "surrogate objective", surrogate.Item());
+        double valueValue = NonFiniteLossException.Check(Name, Iterations, "value loss", valueLoss.Item());
+        double entropyValue = NonFiniteLossException.Check(Name, Iterations, "entropy", entropy.Item());
         optimizer.ZeroGrad();
         loss.Backward();
         Gradients.ClipByGlobalNorm(parameters, c.MaxGradNorm);
         optimizer.Step();
-        return new StepStatistics(-surrogate.Item(), valueLoss.Item(), entropy.Item(), approxKl, clipped / lr.Length);
+        return new StepStatistics(-surrogateValue, valueValue, entropyValue, approxKl, clipped / lr.Length);
     }
 
     // Mean KL(pi_old || pi) over the whole rollout.

@@ -3,6 +3,7 @@
 // versioned, checksummed state file.
 using System.Security.Cryptography;
 using System.Text;
+using Control.Core;
 
 namespace Control.Tensors.NN;
 
@@ -150,17 +151,15 @@ public abstract class Module
             }
         }
         byte[] content = body.ToArray();
-        string temporary = $"{path}.tmp-{Environment.ProcessId}";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var w = new BinaryWriter(file))
+        AtomicFile.Write(path, file =>
         {
+            using var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             w.Write(FormatVersion);
             w.Write(content.Length);
             w.Write(content);
             w.Write(SHA256.HashData(content));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Save"/> into this module; names, dtypes and shapes must match.</summary>
@@ -180,19 +179,35 @@ public abstract class Module
             throw new InvalidDataException($"{path}: checksum mismatch (the file is corrupt).");
 
         var entries = new List<(string Name, int[] Shape, DType DType, int Offset)>();
-        using (var r = new BinaryReader(new MemoryStream(file, 12, length)))
+        try
         {
+            using var r = new BinaryReader(new MemoryStream(file, 12, length));
             int count = r.ReadInt32();
+            if (count < 0 || count > length / 3) throw new InvalidDataException($"{path}: expected a parameter count from 0 to {length / 3}, got {count}.");
             for (int i = 0; i < count; i++)
             {
                 string name = r.ReadString();
                 var dtype = (DType)r.ReadByte();
                 int rank = r.ReadByte();
+                if (dtype is not (DType.Float32 or DType.Float64) || rank > Tensor.MaxRank)
+                    throw new InvalidDataException($"{path}: parameter '{name}' has the unknown dtype {(int)dtype} or the rank {rank} (at most {Tensor.MaxRank}).");
                 var shape = new int[rank];
-                for (int d = 0; d < rank; d++) shape[d] = r.ReadInt32();
+                long bytes = dtype == DType.Float32 ? 4 : 8;
+                for (int d = 0; d < rank; d++)
+                {
+                    shape[d] = r.ReadInt32();
+                    bytes *= shape[d];
+                    if (shape[d] < 0 || bytes > length) throw new InvalidDataException($"{path}: parameter '{name}' has a shape that does not fit the file's {length}-byte body.");
+                }
+                if (r.BaseStream.Position + bytes > length)
+                    throw new InvalidDataException($"{path}: parameter '{name}' needs {bytes} bytes; {length - r.BaseStream.Position} are left.");
                 entries.Add((name, shape, dtype, 12 + (int)r.BaseStream.Position));
-                r.BaseStream.Position += (long)Tensor.ShapeSize(shape) * (dtype == DType.Float32 ? 4 : 8);
+                r.BaseStream.Position += bytes;
             }
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: the parameter table is cut short or garbled ({e.Message}).", e);
         }
         var mine = NamedParameters().ToArray();
         CheckSameStructure(mine, entries.Select(e => (e.Name, e.Shape, e.DType)).ToArray(), path);

@@ -131,18 +131,20 @@ public class SamplingPlannerTests
     }
 
     [Fact]
-    public void WhenEveryRolloutIsNaNThePlanCostIsInfiniteAndItsControlsFinite()
+    public void WhenEveryRolloutIsNaNThePlannerNamesTheIterationTheTimeStepAndTheQuantity()
     {
         IModelEnv env = Model("pendulum");
         var dynamics = new NaNAboveDynamics(env.Dynamics, threshold: double.NegativeInfinity);
-        foreach (IPlanner planner in new IPlanner[]
+        foreach ((string name, IPlanner planner) in new (string, IPlanner)[]
         {
-            Make("cem", dynamics, env.Cost, 2, 1), Make("mppi", dynamics, env.Cost, 2, 1), Make("random", dynamics, env.Cost, 2, 1),
+            ("CEM", Make("cem", dynamics, env.Cost, 2, 1)), ("MPPI", Make("mppi", dynamics, env.Cost, 2, 1)), ("RandomShooting", Make("random", dynamics, env.Cost, 2, 1)),
         })
         {
-            PlanResult result = planner.Plan(PendulumStart);
-            Assert.Equal(double.PositiveInfinity, result.Cost);
-            Assert.All(result.Trajectory.Controls, u => Assert.True(double.IsFinite(u)));
+            var error = Assert.Throws<NonFinitePlanException>(() => planner.Plan(PendulumStart));
+            Assert.Equal((0, 0, "state[0] after the dynamics step"), (error.Iteration, error.TimeStep, error.Quantity));
+            Assert.True(double.IsNaN(error.Value));
+            Assert.Contains("time step 0", error.Message);
+            Assert.Equal(name, error.Planner);
         }
     }
 
