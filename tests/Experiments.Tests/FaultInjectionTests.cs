@@ -79,12 +79,13 @@ public class FaultInjectionTests
     }
 
     [Fact]
-    public void AModelBasedLoopWhoseNetworkTurnsNaNStopsWithThePlannersError()
+    public void AnUnwatchedModelBasedLoopWhoseNetworkTurnsNaNStopsWithThePlannersError()
     {
         IEnv env = Envs.Make("pendulum", 2);
         IModelEnv truth = env.Find<IModelEnv>()!;
         var model = new MlpDynamics(2, 1, truth.Dynamics.ControlBounds, new MlpDynamicsConfig { Hidden = [16], Epochs = 2, Seed = 2 }, truth.Dynamics.TimeStep);
-        var learner = new PoisonedLearner(new MlpMpcLearner(model, m => new Cem(m, truth.Cost, new CemConfig { Horizon = 10, Population = 20, Iterations = 2, Seed = 2 })), model);
+        var learner = new PoisonedLearner(new MlpMpcLearner(model, truth.Cost, (m, c) => new Cem(m, c, new CemConfig { Horizon = 10, Population = 20, Iterations = 2, Seed = 2 }),
+            new SafeMpcConfig { SupportWeight = 0, Watch = false }), model);
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = 60, RandomSteps = 20, StepsPerIteration = 20, Seed = 2 });
         var error = Assert.Throws<NonFinitePlanException>(() => loop.Run());
         Assert.Equal(("CEM", 0, 0), (error.Planner, error.Iteration, error.TimeStep));
