@@ -1,7 +1,7 @@
 // Property-based damage to every file format Control reads: each damaged file either loads (a harmless change, e.g.
 // a weight's bit under a re-sealed checksum) or fails with the format's own exception naming the file; never another
 // exception type, never an allocation sized by a damaged declared length, and a module that fails to load keeps its
-// weights. The case counts are fixed per format (bench/crash.md records them); CsCheck draws new cases on every run
+// weights. The case counts are fixed per format (bench/RESULTS.md (crash-consistent runs, fuzzed loaders, soak) records them); CsCheck draws new cases on every run
 // and a failure prints the seed that reproduces it (CsCheck_Seed).
 using System.Security.Cryptography;
 using Control.Core;
