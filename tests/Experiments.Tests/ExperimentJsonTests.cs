@@ -18,8 +18,8 @@ public class ExperimentJsonTests
     {
         var report = new TrainReport(new RunDescription("ppo", "cartpole", 1, "{}"),
             new TrainingResult(4096, 16, TimeSpan.FromSeconds(2), false, new Dictionary<string, double>()), new EvaluationResult([1.0, 3.0], [1, 3]), "/tmp/c.ctl");
-        Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "iterations", "seconds", "checkpoint"], Keys(report));
-        Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "iterations", "seconds", "eval_seconds", "checkpoint"],
+        Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "steps_trained", "iterations", "seconds", "checkpoint"], Keys(report));
+        Assert.Equal(["algo", "env", "seed", "eval_return", "eval_return_std", "steps_per_second", "env_steps", "steps_trained", "iterations", "seconds", "eval_seconds", "checkpoint"],
             Keys(report with { EvalSeconds = 0.5 }));
         JsonElement root = JsonDocument.Parse(JsonSerializer.Serialize(report, ExperimentJson.Options)).RootElement;
         Assert.Equal(2.0, root.GetProperty("eval_return").GetDouble());
