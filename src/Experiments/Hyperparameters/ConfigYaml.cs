@@ -91,7 +91,7 @@ public static class ConfigYaml
         {
             stream.Load(new StringReader(text));
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
             throw new HyperparameterException(source, key, "a YAML value (0.001, true, relu, [64, 64])", $"'{text}' ({e.Message})");
         }

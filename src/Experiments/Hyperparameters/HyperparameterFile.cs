@@ -63,9 +63,10 @@ public sealed record HyperparameterFile(string Algorithm, string Env, object Con
         {
             throw new HyperparameterException($"{source}:{e.Start.Line}", "(file)", "YAML", $"a syntax error ({e.Message})");
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner raises this on some unterminated flow collections instead of a YamlException.
+            // YamlDotNet raises these instead of a YamlException on some damaged inputs: its scanner on unterminated flow
+            // collections (InvalidOperationException), its node loader on an event it does not expect (ArgumentException).
             throw new HyperparameterException(source, "(file)", "YAML", $"a syntax error ({e.Message})");
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -99,9 +99,10 @@ public sealed record UserTaskFile
         {
             throw new MuJoCoTaskFileException(file, "(file)", (int)e.Start.Line, $"not valid YAML: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner raises this on some unterminated flow collections instead of a YamlException.
+            // YamlDotNet raises these instead of a YamlException on some damaged inputs: its scanner on unterminated flow
+            // collections (InvalidOperationException), its node loader on an event it does not expect (ArgumentException).
             throw new MuJoCoTaskFileException(file, "(file)", 0, $"not valid YAML: {e.Message}", e);
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
