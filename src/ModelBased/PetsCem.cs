@@ -94,6 +94,7 @@ public sealed class PetsCem : IPlanner
                 }
             }
             ScoreCandidates(x0);
+            if (!costs.Any(double.IsFinite)) throw NoFiniteCandidate(iteration, x0);
 
             // Refit to the elites.
             for (int k = 0; k < population; k++) order[k] = k;
@@ -134,7 +135,7 @@ public sealed class PetsCem : IPlanner
         return new PlanResult(Current, Current.Cost, config.Iterations, Converged: false);
     }
 
-    // Mean particle cost of every candidate; a candidate with a non-finite particle costs +infinity.
+    // Mean particle cost of every candidate; a candidate with a non-finite particle (state or cost) costs +infinity.
     private void ScoreCandidates(ReadOnlySpan<double> x0)
     {
         int particles = config.Particles;
@@ -151,6 +152,19 @@ public sealed class PetsCem : IPlanner
             }
             if (config.Propagation == TrajectorySampling.TS1 && t > 0) ensemble.DrawElites(rng, members);
             ensemble.SampleBatch(workspace, states, controls, members, rng, next);
+            // A particle whose next state is not finite makes its candidate cost +infinity; it holds its last finite
+            // state so that the batch goes on.
+            for (int r = 0; r < rows; r++)
+            {
+                Span<double> row = next.AsSpan(r * n, n);
+                foreach (double v in row)
+                {
+                    if (double.IsFinite(v)) continue;
+                    costs[r / particles] = double.PositiveInfinity;
+                    states.AsSpan(r * n, n).CopyTo(row);
+                    break;
+                }
+            }
             (next.AsSpan()).CopyTo(states);
         }
         for (int r = 0; r < rows; r++) costs[r / particles] += Cost.Terminal(states.AsSpan(r * n, n)) / particles;
@@ -158,6 +172,17 @@ public sealed class PetsCem : IPlanner
         {
             if (!double.IsFinite(costs[k])) costs[k] = double.PositiveInfinity;
         }
+    }
+
+    // None of the candidates has a finite mean particle cost: candidate 0 (the mean) is rolled out again on the
+    // ensemble's mean prediction to name the time step and the quantity that first stopped being finite.
+    private PlanningException NoFiniteCandidate(int iteration, ReadOnlySpan<double> x0)
+    {
+        string context = $"none of the {config.Population} candidates has a finite mean particle cost; candidate 0 on the mean prediction";
+        return NonFiniteSearch.Rollout(ensemble, Cost, x0, samples.AsSpan(0, horizon * m), horizon) is { } found
+            ? new NonFinitePlanException(Name, iteration, found.TimeStep, found.Quantity, found.Value, context)
+            : new PlanningException($"{Name}: none of the {config.Population} candidates has a finite mean particle cost in iteration {iteration}, " +
+                "while candidate 0 is finite on the ensemble's mean prediction: the sampled particles (the members' variances) are not finite.");
     }
 
     /// <inheritdoc />

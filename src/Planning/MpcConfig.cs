@@ -11,4 +11,10 @@ public sealed record MpcConfig
 
     /// <summary>Between replans, correct the planned control with the plan's feedback gains when it has them. Default true.</summary>
     public bool UseFeedback { get; init; } = true;
+
+    /// <summary>
+    /// Replans whose time and iterations the controller keeps (the most recent; the oldest half is dropped when twice
+    /// as many are held), so that a controller running for days holds bounded memory. Default 10,000.
+    /// </summary>
+    public int StatisticsWindow { get; init; } = 10_000;
 }

@@ -27,6 +27,8 @@ public sealed class MpcController : IPolicy
             throw new ArgumentOutOfRangeException(nameof(config), this.config.ReplanEvery,
                 $"MPC: expected ReplanEvery in [1, horizon = {planner.Horizon}].");
         }
+        if (this.config.StatisticsWindow < 1)
+            throw new ArgumentOutOfRangeException(nameof(config), this.config.StatisticsWindow, "MPC: expected a StatisticsWindow of at least 1 replan.");
         deviation = new double[planner.Dynamics.StateSpace.TangentSize];
     }
 
@@ -39,11 +41,17 @@ public sealed class MpcController : IPolicy
     /// <summary>The planner driven by this controller.</summary>
     public IPlanner Planner => planner;
 
-    /// <summary>Wall-clock seconds of every replan since construction or <see cref="ClearStatistics"/>.</summary>
+    /// <summary>
+    /// Wall-clock seconds of the replans since construction or <see cref="ClearStatistics"/>, oldest first: all of
+    /// them up to 2 x <see cref="MpcConfig.StatisticsWindow"/>, then the most recent (at least the window's size).
+    /// </summary>
     public IReadOnlyList<double> ReplanSeconds => replanSeconds;
 
-    /// <summary>Optimizer iterations of every replan since construction or <see cref="ClearStatistics"/>.</summary>
+    /// <summary>Optimizer iterations of the same replans as <see cref="ReplanSeconds"/>.</summary>
     public IReadOnlyList<int> ReplanIterations => replanIterations;
+
+    /// <summary>Replans since construction or <see cref="ClearStatistics"/>, including those dropped from the window.</summary>
+    public long ReplanCount { get; private set; }
 
     /// <summary>The result of the last replan.</summary>
     public PlanResult LastPlan { get; private set; }
@@ -63,6 +71,13 @@ public sealed class MpcController : IPolicy
             LastPlan = planner.Plan(observation);
             replanSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             replanIterations.Add(LastPlan.Iterations);
+            ReplanCount++;
+            if (replanSeconds.Count >= 2 * config.StatisticsWindow)
+            {
+                int dropped = replanSeconds.Count - config.StatisticsWindow;
+                replanSeconds.RemoveRange(0, dropped);
+                replanIterations.RemoveRange(0, dropped);
+            }
             stepsSincePlan = 0;
         }
 
@@ -94,5 +109,6 @@ public sealed class MpcController : IPolicy
     {
         replanSeconds.Clear();
         replanIterations.Clear();
+        ReplanCount = 0;
     }
 }

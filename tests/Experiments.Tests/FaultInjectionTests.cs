@@ -104,6 +104,65 @@ public class FaultInjectionTests
         Assert.Equal(before, ppo.PolicyNetwork.Parameters().SelectMany(p => p.Span<float>().ToArray()).ToArray());
     }
 
+    [Fact]
+    public void PetsCemWhoseEnsembleTurnsNaNNamesTheIterationTheTimeStepAndTheState()
+    {
+        IModelEnv truth = Envs.Make("pendulum", 3).Find<IModelEnv>()!;
+        var ensemble = new ProbabilisticEnsemble(2, 1, truth.Dynamics.ControlBounds,
+            new ProbabilisticEnsembleConfig { Members = 2, Elites = 2, Hidden = [8], Epochs = 2, Seed = 3 }, truth.Dynamics.TimeStep);
+        var data = new Control.Dynamics.Data.TransitionDataset(2, 1);
+        var rng = new Rng(3);
+        for (int i = 0; i < 40; i++) data.Add([rng.Normal(), rng.Normal()], [rng.Normal()], [rng.Normal(), rng.Normal()], 0, false);
+        ensemble.Fit(data.States, data.Controls, data.NextStates, data.Count);
+        var config = new PetsCemConfig { Horizon = 5, Population = 10, Elites = 2, Iterations = 2, Particles = 2, Seed = 3 };
+
+        // A NaN upper log-variance bound (each member's first parameter): the sampled particles fail, the mean does not.
+        for (int e = 0; e < ensemble.MemberCount; e++) ensemble.Member(e).Parameters().First().Span<float>()[0] = float.NaN;
+        var sampled = Assert.Throws<PlanningException>(() => new PetsCem(ensemble, truth.Cost, config).Plan([0.5, 0.0]));
+        Assert.Contains("variances", sampled.Message);
+
+        // A NaN output bias of the mean of state 0 (the last parameter): the mean prediction fails at the first step.
+        for (int e = 0; e < ensemble.MemberCount; e++) ensemble.Member(e).Parameters().Last().Span<float>()[0] = float.NaN;
+        var error = Assert.Throws<NonFinitePlanException>(() => new PetsCem(ensemble, truth.Cost, config).Plan([0.5, 0.0]));
+        Assert.Equal(("PETS-CEM", 0, 0, "state[0] after the dynamics step"), (error.Planner, error.Iteration, error.TimeStep, error.Quantity));
+    }
+
+    [Theory]
+    [InlineData("a2c")]
+    [InlineData("reinforce")]
+    [InlineData("trpo")]
+    [InlineData("npg")]
+    public void OnPolicyLearnersStopBeforeTheUpdateWhenARewardIsNaNAndNameTheIteration(string algo)
+    {
+        var vector = new VectorEnv(i => new NaNRewardAfter(Envs.Make("cartpole", 100 + i), steps: 200), 2);
+        (IAlgorithm learner, StochasticPolicy network, string term) = algo switch
+        {
+            "a2c" => Pair(new A2c(vector, new A2cConfig { Envs = 2, StepsPerEnv = 32 }, seed: 1), a => a.Network, "policy loss"),
+            "reinforce" => Pair(new Reinforce(vector, new ReinforceConfig { Envs = 2, BatchSteps = 64 }, seed: 1), a => a.Network, "policy pseudo-loss"),
+            "trpo" => Pair(new Trpo(vector, new TrpoConfig { Envs = 2, StepsPerEnv = 64, CriticEpochs = 1 }, seed: 1), a => a.PolicyNetwork, "surrogate objective"),
+            _ => Pair(new Npg(vector, new NpgConfig { Envs = 2, StepsPerEnv = 64, CriticEpochs = 1 }, seed: 1), a => a.PolicyNetwork, "surrogate objective"),
+        };
+        for (int i = 0; i < 50; i++)
+        {
+            float[] before = network.Parameters().SelectMany(p => p.Span<float>().ToArray()).ToArray();
+            try
+            {
+                learner.Iterate();
+            }
+            catch (NonFiniteLossException error)
+            {
+                Assert.Equal((algo, i, term), (error.Algorithm, error.Iteration, error.Term));
+                Assert.True(i > 0, "the first iteration has no NaN reward yet");
+                Assert.Equal(before, network.Parameters().SelectMany(p => p.Span<float>().ToArray()).ToArray());
+                return;
+            }
+        }
+        Assert.Fail($"{algo}: no NonFiniteLossException in 50 iterations with NaN rewards after 200 steps per env");
+    }
+
+    private static (IAlgorithm, StochasticPolicy, string) Pair<T>(T learner, Func<T, StochasticPolicy> network, string term) where T : IAlgorithm
+        => (learner, network(learner), term);
+
     // A model that returns NaN states above a speed, or NaN in one entry of Fu.
     private sealed class Faulty(IDynamics inner) : IDynamics
     {

@@ -1,8 +1,9 @@
 // Valid files of every format Control reads, written once for the loader fuzz tests: a PPO checkpoint of `control
 // train`, its ONNX export, a module state file, a transition dataset (binary and CSV), normalization statistics and
-// the example MuJoCo task file.
+// the example MuJoCo task file and a hyperparameter file of `control presets`.
 using Control.Core;
 using Control.Dynamics.Data;
+using Control.Experiments.Hyperparameters;
 using Control.Tensors.NN;
 
 namespace Control.Experiments.Tests;
@@ -45,6 +46,7 @@ public sealed class FuzzFiles : IDisposable
         while (!File.Exists(Path.Combine(repository, "Control.sln"))) repository = Path.GetDirectoryName(repository)!;
         TaskModel = Path.Combine(repository, "examples", "mujoco", "arm.xml");
         Task = File.ReadAllBytes(Path.Combine(repository, "examples", "mujoco", "arm-reach.yaml"));
+        Hyperparameters = System.Text.Encoding.UTF8.GetBytes(HyperparameterFile.Write("sac", "pendulum", AlgorithmPresets.For("sac", "pendulum", 20_000), "sac on pendulum"));
     }
 
     /// <summary>The temporary directory.</summary>
@@ -70,6 +72,9 @@ public sealed class FuzzFiles : IDisposable
 
     /// <summary>examples/mujoco/arm-reach.yaml.</summary>
     public byte[] Task { get; }
+
+    /// <summary>The hyperparameter file `control presets --algo sac --env pendulum` prints.</summary>
+    public byte[] Hyperparameters { get; }
 
     /// <summary>The MuJoCo model the task file names (copied beside each damaged task file).</summary>
     public string TaskModel { get; }

@@ -1,13 +1,16 @@
 // Property-based damage to every file format Control reads: each damaged file either loads (a harmless change, e.g.
 // a weight's bit under a re-sealed checksum) or fails with the format's own exception naming the file; never another
 // exception type, never an allocation sized by a damaged declared length, and a module that fails to load keeps its
-// weights. The case counts are fixed per format (bench/RESULTS.md (crash-consistent runs, fuzzed loaders, soak) records them); CsCheck draws new cases on every run
-// and a failure prints the seed that reproduces it (CsCheck_Seed).
+// weights. The case counts are fixed per format (bench/RESULTS.md (crash-consistent runs, fuzzed loaders, soak) records them).
+// Outside CI, CsCheck draws new cases on every run (exploration) and a failure prints the seed that reproduces it
+// (CsCheck_Seed). Under CI=true the cases are a fixed sequence per format, so that a CI run passes or fails the same
+// way on every clone; a failure there names the case's seed, which CsCheck_Seed replays outside CI.
 using System.Security.Cryptography;
 using Control.Core;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Onnx;
 using Control.Dynamics.Data;
+using Control.Experiments.Hyperparameters;
 using Control.Policies.Common;
 using Control.Robots.MuJoCo;
 using Control.Robots.MuJoCo.Tasks;
@@ -22,6 +25,9 @@ public class LoaderFuzzTests(FuzzFiles files) : IClassFixture<FuzzFiles>
 
     /// <summary>Cases per format whose load is slow (a whole algorithm restored, an ONNX Runtime session).</summary>
     public const int SlowCases = 200;
+
+    // The first seed of the fixed CI sequence (any value; fixed so that CI runs the same cases on every clone).
+    private const ulong FixedSeed = 20261205;
 
     // A loader may allocate its file's size many times over (copies, parsed objects) and a fixed amount; not gigabytes.
     private static long AllocationLimit(int length) => 64L * 1024 * 1024 + 64L * length;
@@ -90,12 +96,17 @@ public class LoaderFuzzTests(FuzzFiles files) : IClassFixture<FuzzFiles>
             (MuJoCoTaskFileException e) => e.Message);
     }
 
+    [Fact]
+    public void DamagedHyperparameterFilesFailWithAHyperparameterException() => Fuzz("config.yml", files.Hyperparameters,
+        FileMutations.Text(files.Hyperparameters.Length, Lines(files.Hyperparameters)), null, Cases, path => HyperparameterFile.Load(path),
+        (HyperparameterException e) => e.Message);
+
     // Runs `cases` damaged copies of `valid` through `load` at ROOT/name; the expected exception's message must name the file.
     private void Fuzz<TException>(string name, byte[] valid, Gen<FileMutation> damage, Action<byte[]>? reseal, int cases, Action<string> load,
         Func<TException, string> message, bool checkAllocation = true) where TException : Exception
     {
         string path = Path.Combine(files.Root, name);
-        damage.Sample(m =>
+        void Case(FileMutation m)
         {
             byte[] bytes = FileMutations.Apply(valid, m, reseal);
             File.WriteAllBytes(path, bytes);
@@ -111,7 +122,28 @@ public class LoaderFuzzTests(FuzzFiles files) : IClassFixture<FuzzFiles>
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
             if (checkAllocation)
                 Assert.True(allocated < AllocationLimit(bytes.Length), $"{m}: allocated {allocated} bytes for a {bytes.Length}-byte file");
-        }, iter: cases, threads: 1);
+        }
+
+        if (Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            damage.Sample(Case, iter: cases, threads: 1);
+            return;
+        }
+        uint stream = (uint)name.Aggregate(17, (hash, c) => hash * 31 + c);
+        for (int i = 0; i < cases; i++)
+        {
+            var pcg = new PCG(stream, FixedSeed + (ulong)i);
+            string seed = pcg.ToString();
+            FileMutation m = damage.Generate(pcg, null!, out _);
+            try
+            {
+                Case(m);
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException($"{name}, fixed case {i} ({m}): {e.Message}; replay outside CI with CsCheck_Seed={seed}");
+            }
+        }
     }
 
     private static int Lines(byte[] text) => text.Count(b => b == (byte)'\n') + 1;

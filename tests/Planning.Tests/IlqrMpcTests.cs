@@ -28,3 +28,34 @@ public class IlqrMpcTests(ITestOutputHelper output)
         }
     }
 }
+
+public class MpcStatisticsTests
+{
+    [Fact]
+    public void AControllerKeepsTheStatisticsOfARecentWindowOnlyAndCountsEveryReplan()
+    {
+        IEnv env = Envs.Make("pendulum", 1);
+        IModelEnv model = env.Find<IModelEnv>()!;
+        var mpc = new MpcController(Planners.Create("ilqr", "pendulum", model, horizon: 10, 1), new MpcConfig { StatisticsWindow = 4 });
+        var observation = new double[env.ObservationSpace.FlatSize];
+        var state = new double[model.StateSize];
+        var action = new double[1];
+        var iterations = new List<int>();
+        env.Reset(observation, 1);
+        for (int step = 0; step < 25; step++)
+        {
+            model.GetState(state);
+            mpc.Act(state, action);
+            iterations.Add(mpc.LastPlan.Iterations);
+            Assert.InRange(mpc.ReplanSeconds.Count, 1, 7);
+            env.Step(action, observation);
+        }
+        Assert.Equal(25, mpc.ReplanCount);
+        Assert.Equal(mpc.ReplanSeconds.Count, mpc.ReplanIterations.Count);
+        Assert.True(mpc.ReplanIterations.Count >= 4);
+        Assert.Equal(iterations.TakeLast(mpc.ReplanIterations.Count), mpc.ReplanIterations);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MpcController(mpc.Planner, new MpcConfig { StatisticsWindow = 0 }));
+        mpc.ClearStatistics();
+        Assert.Equal((0, 0L), (mpc.ReplanSeconds.Count, mpc.ReplanCount));
+    }
+}

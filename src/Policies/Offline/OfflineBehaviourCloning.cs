@@ -113,15 +113,7 @@ public sealed class OfflineBehaviourCloning : IAlgorithm
     public void Load(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (data is not null && checkpoint.Has(OfflineDataset.Section))
-        {
-            OfflineDatasetDescription trained = checkpoint.GetJson<OfflineDatasetDescription>(OfflineDataset.Section);
-            if (trained.Fingerprint != data.Fingerprint)
-            {
-                throw new CheckpointException(
-                    $"{checkpoint.Source ?? "checkpoint"}: trained on {trained.Source} ({trained.Rows} rows, SHA-256 {trained.Fingerprint}); expected the same rows, got {data.Source} ({data.Count} rows, SHA-256 {data.Fingerprint}).");
-            }
-        }
+        data?.CheckTrainedOn(checkpoint);
         InferencePolicy stored = Common.InferencePolicy.Load(checkpoint);
         if (stored.ObservationSize != ObservationSpace.FlatSize || !stored.ActionSpace.Equals(ActionSpace))
         {

@@ -9,6 +9,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Control.Core.Envs;
 using Control.Dynamics.Data;
+using Control.Policies.Common;
 
 namespace Control.Policies.Offline;
 
@@ -55,6 +56,20 @@ public sealed partial class OfflineDataset
 
     /// <summary>What a checkpoint records about the dataset.</summary>
     public OfflineDatasetDescription Describe() => new(Source, Count, Fingerprint);
+
+    /// <summary>Refuses <paramref name="checkpoint"/> when its <see cref="Section"/> describes other rows than these (a checkpoint without one passes).</summary>
+    /// <exception cref="CheckpointException">The checkpoint was trained on another dataset.</exception>
+    public void CheckTrainedOn(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!checkpoint.Has(Section)) return;
+        OfflineDatasetDescription trained = checkpoint.GetJson<OfflineDatasetDescription>(Section);
+        if (trained.Fingerprint != Fingerprint)
+        {
+            throw new CheckpointException(
+                $"{checkpoint.Source ?? "checkpoint"}: trained on {trained.Source} ({trained.Rows} rows, SHA-256 {trained.Fingerprint}); expected the same rows, got {Source} ({Count} rows, SHA-256 {Fingerprint}).");
+        }
+    }
 
     /// <summary>
     /// Reads <paramref name="path"/> (CSV when it ends in .csv, the binary format otherwise) and checks it against the

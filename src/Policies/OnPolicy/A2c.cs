@@ -85,13 +85,14 @@ public sealed class A2c : IAlgorithm
             Tensor valueTerm = Loss.Mse(critic.Values(x), Tensor.FromArray(buffer.Returns, n));
             Tensor entropyTerm = pi.Entropy().Mean();
             Tensor loss = policyTerm + valueTerm * config.ValueCoefficient - entropyTerm * config.EntropyCoefficient;
+            // A NaN or infinite term (a reward, an observation or a weight gone bad) stops training before the step.
+            policyLoss = NonFiniteLossException.Check(Name, Iterations, "policy loss", policyTerm.Item());
+            valueLoss = NonFiniteLossException.Check(Name, Iterations, "value loss", valueTerm.Item());
+            entropy = NonFiniteLossException.Check(Name, Iterations, "entropy", entropyTerm.Item());
             optimizer.ZeroGrad();
             loss.Backward();
             gradNorm = Gradients.ClipByGlobalNorm(parameters, config.MaxGradNorm);
             optimizer.Step();
-            policyLoss = policyTerm.Item();
-            valueLoss = valueTerm.Item();
-            entropy = entropyTerm.Item();
         }
 
         Iterations++;

@@ -52,6 +52,8 @@ public sealed class Npg : IAlgorithm
             double[] thetaOld = NaturalGradient.GetParameters(run.Policy);
             double[] g = batch.SurrogateGradient();
             (double surrogateOld, _) = batch.Evaluate();
+            // A NaN or infinite advantage (a reward, an observation or a weight gone bad) stops training before the step.
+            NonFiniteLossException.Check(Name, Iterations, "surrogate objective", surrogateOld);
             cg = NaturalGradient.ConjugateGradient(v => batch.FisherVectorProduct(v, config.CgDamping), g, config.CgIterations, config.CgResidualTolerance);
             double[] x = cg.Solution;
 

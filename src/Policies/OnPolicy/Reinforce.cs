@@ -99,12 +99,13 @@ public sealed class Reinforce : IAlgorithm
             Tensor a = Tensor.FromArray(actions, total, env.ActionSize);
             IActionDistribution pi = policy.Distribution(x);
             Tensor loss = PseudoLoss(pi.LogProb(a), Tensor.FromArray(weights, total), episodes.Count);
+            // A NaN or infinite weight (a reward, an observation or a weight gone bad) stops training before the step.
+            policyLoss = NonFiniteLossException.Check(Name, Iterations, "policy pseudo-loss", loss.Item());
+            entropy = NonFiniteLossException.Check(Name, Iterations, "entropy", pi.Entropy().Mean().Item());
             optimizer.ZeroGrad();
             loss.Backward();
             gradNorm = Gradients.ClipByGlobalNorm(policy.Parameters(), config.MaxGradNorm ?? double.PositiveInfinity);
             optimizer.Step();
-            policyLoss = loss.Item();
-            entropy = pi.Entropy().Mean().Item();
         }
 
         // The StateValue baseline: fit V to the reward-to-go, for the next batch.

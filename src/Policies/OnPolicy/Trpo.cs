@@ -76,6 +76,8 @@ public sealed class Trpo : IAlgorithm
         double entropy = batch.OldEntropy();
         double[] g = batch.SurrogateGradient();
         (double surrogateOld, _) = batch.Evaluate();
+        // A NaN or infinite advantage (a reward, an observation or a weight gone bad) stops training before the step.
+        NonFiniteLossException.Check(Name, Iterations, "surrogate objective", surrogateOld);
         ConjugateGradientResult cg = NaturalGradient.ConjugateGradient(v => batch.FisherVectorProduct(v, config.CgDamping), g, config.CgIterations, config.CgResidualTolerance);
         double[] x = cg.Solution;
         double xFx = NaturalGradient.Dot(x, batch.FisherVectorProduct(x, config.CgDamping));
