@@ -152,6 +152,9 @@ public sealed class FittedQIteration : IAlgorithm
             case Box when config.ActionGapWeight > 0:
                 throw new ArgumentException(
                     $"{Name}: FittedQIterationConfig.ActionGapWeight is {config.ActionGapWeight}, but advantage learning is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 0.");
+            case Box when config.ConservativeWeight > 0:
+                throw new ArgumentException(
+                    $"{Name}: FittedQIterationConfig.ConservativeWeight is {config.ConservativeWeight}, but CQL(H) is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 0.");
             case Box box when box.IsBounded:
                 scaling = new ActionScaling(box);
                 boxQ = new QCritic(inputSize, scaling.Size, config.Network, init);
@@ -334,12 +337,21 @@ public sealed class FittedQIteration : IAlgorithm
         Span<float> ySpan = y.Span<float>();
         for (int k = 0; k < b; k++) ySpan[k] = targets[batchRows[k]];
         Tensor q;
-        Tensor? q2 = null;
+        Tensor? q2 = null, conservative = null;
         if (discreteQ is not null)
         {
             for (int k = 0; k < b; k++) batchIndices[k] = actionIndices[batchRows[k]];
-            q = discreteQ.Forward(inputs).Gather(1, batchIndices);
-            q2 = discreteQ2?.Forward(inputs).Gather(1, batchIndices);
+            Tensor all = discreteQ.Forward(inputs);
+            q = all.Gather(1, batchIndices);
+            Tensor? all2 = discreteQ2?.Forward(inputs);
+            q2 = all2?.Gather(1, batchIndices);
+            if (Config.ConservativeWeight > 0)
+            {
+                // CQL(H): alpha E_b [log sum_a exp Q(s_b, a) - Q(s_b, a_b)], for each Q.
+                conservative = (all.LogSumExp(1, keepDim: true) - q).Mean();
+                if (all2 is not null) conservative += (all2.LogSumExp(1, keepDim: true) - q2!).Mean();
+                conservative *= Config.ConservativeWeight;
+            }
         }
         else
         {
@@ -349,6 +361,7 @@ public sealed class FittedQIteration : IAlgorithm
         }
         Tensor loss = ActorCriticLosses.Critic(q, y);
         if (q2 is not null) loss += ActorCriticLosses.Critic(q2, y);
+        if (conservative is not null) loss += conservative;
         double value = NonFiniteLossException.Check(Name, Iterations, "Q loss", loss.Item());
         optimizer.ZeroGrad();
         loss.Backward();

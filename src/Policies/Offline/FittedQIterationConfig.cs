@@ -66,6 +66,15 @@ public sealed record FittedQIterationConfig
     /// </summary>
     public double ActionGapWeight { get; init; }
 
+    /// <summary>
+    /// Discrete actions: weight alpha of conservative Q-learning's regularizer (CQL(H), Kumar et al. 2020,
+    /// "Conservative Q-Learning for Offline Reinforcement Learning"): every fit minimizes, besides the squared error,
+    /// alpha (log sum_a exp Q(s, a) - Q(s, a_data)) over the minibatch, which pushes down the Q-values of actions the
+    /// data does not take in a state and so keeps the greedy policy near the data's support. 0 (the default) is plain
+    /// fitted Q-iteration.
+    /// </summary>
+    public double ConservativeWeight { get; init; }
+
     /// <summary>Box actions: cross-entropy samples per state and iteration of the max over actions (default 64, QT-Opt's).</summary>
     public int CemSamples { get; init; } = 64;
 
@@ -88,6 +97,7 @@ public sealed record FittedQIterationConfig
         OptionCheck.Require(owner, LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive finite learning rate");
         OptionCheck.Require(owner, MaxGradNorm > 0 && double.IsFinite(MaxGradNorm), nameof(MaxGradNorm), MaxGradNorm, "a positive finite gradient norm bound");
         OptionCheck.Require(owner, ActionGapWeight >= 0 && ActionGapWeight < 1, nameof(ActionGapWeight), ActionGapWeight, "a weight in [0, 1)");
+        OptionCheck.Require(owner, ConservativeWeight >= 0 && double.IsFinite(ConservativeWeight), nameof(ConservativeWeight), ConservativeWeight, "a finite weight >= 0");
         OptionCheck.Require(owner, CemSamples > 0, nameof(CemSamples), CemSamples, "a positive number of samples");
         OptionCheck.Require(owner, CemElites > 0 && CemElites <= CemSamples, nameof(CemElites), CemElites, $"between 1 and CemSamples ({CemSamples})");
         OptionCheck.Require(owner, CemIterations > 0, nameof(CemIterations), CemIterations, "a positive number of iterations");

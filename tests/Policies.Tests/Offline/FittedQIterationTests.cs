@@ -129,6 +129,81 @@ public class FittedQIterationTests
         for (int i = 0; i < rows.Count; i++) Assert.True(Math.Abs(expected[i] - targets[i]) <= 1e-6, $"row {i}: expected the target {expected[i]}, got {targets[i]}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheConservativeFitMinimizesTheSquaredErrorPlusAlphaTimesLogSumExpLessTheTakenQ(bool twin)
+    {
+        (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
+        const double alpha = 0.7;
+        var config = new FittedQIterationConfig
+        {
+            Gamma = 0.8, TwinQ = twin, ConservativeWeight = alpha, GradientSteps = 1, BatchSize = 100_000,
+            Network = new NetworkConfig { Hidden = [8], Activation = Activation.Relu, Orthogonal = false },
+        };
+        var fqi = new FittedQIteration(OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace), config, seed: 4);
+        // The first fit's single full-batch step: its loss from the initial Q, computed here by hand (targets r + gamma
+        // min_j Q_j(s', argmax Q_1(s', .)), the squared error of each Q, and alpha (log sum_a exp Q_j(s, a) - Q_j(s, a_data)) of each).
+        double expected = 0;
+        using (Tensors.Autograd.NoGrad())
+        using (Tensors.TensorScope.Begin())
+        {
+            var oneHot = new float[env.StateCount * env.StateCount];
+            for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
+            Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
+            float[] q1 = fqi.DiscreteQ!.Forward(cells).Span<float>().ToArray();
+            float[]? q2 = twin ? fqi.SecondDiscreteQ!.Forward(cells).Span<float>().ToArray() : null;
+            int actions = env.ActionCount;
+            double LogSumExp(float[] q, int cell) => Math.Log(Enumerable.Range(0, actions).Sum(a => Math.Exp(q[cell * actions + a])));
+            for (int i = 0; i < rows.Count; i++)
+            {
+                int cell = (int)rows.State(i)[0], taken = (int)rows.Control(i)[0], next = (int)rows.NextState(i)[0];
+                int best = Enumerable.Range(0, actions).MaxBy(a => q1[next * actions + a]);
+                double value = q2 is null ? q1[next * actions + best] : Math.Min(q1[next * actions + best], q2[next * actions + best]);
+                double y = rows.Rewards[i] + (rows.Terminated[i] ? 0 : 0.8 * value);
+                foreach (float[] q in q2 is null ? new[] { q1 } : new[] { q1, q2 })
+                {
+                    double taken_q = q[cell * actions + taken];
+                    expected += ((taken_q - y) * (taken_q - y) + alpha * (LogSumExp(q, cell) - taken_q)) / rows.Count;
+                }
+            }
+        }
+        double loss = fqi.Iterate()["train/loss"];
+        Assert.True(Math.Abs(loss - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"expected the loss {expected}, got {loss}");
+    }
+
+    [Fact]
+    public void TheConservativeWeightPushesDownTheActionsTheDataNeverTakes()
+    {
+        // One cell, one action in the data (reward 1, terminal), a table: the squared error alone leaves the other
+        // actions' Q where initialization put them; CQL(H) pushes them below the taken one.
+        var env = new GridWorldEnv();
+        var rows = new TransitionDataset(1, 1);
+        for (int i = 0; i < 8; i++) rows.Add([0], [2], [1], 1, true);
+        float[] Fit(double alpha)
+        {
+            var config = new FittedQIterationConfig { ConservativeWeight = alpha, GradientSteps = 300, LearningRate = 1e-2, Network = new NetworkConfig { Hidden = [] } };
+            var fqi = new FittedQIteration(OfflineDataset.From(rows, "bandit", env.ObservationSpace, env.ActionSpace), config, seed: 5);
+            fqi.Iterate();
+            var q = new float[env.ActionCount];
+            fqi.InferencePolicy().Outputs([0], q);
+            return q;
+        }
+        float[] plain = Fit(0), initial, conservative = Fit(1);
+        {
+            var fresh = new FittedQIteration(OfflineDataset.From(rows, "bandit", env.ObservationSpace, env.ActionSpace),
+                new FittedQIterationConfig { Network = new NetworkConfig { Hidden = [] } }, seed: 5);
+            initial = new float[env.ActionCount];
+            fresh.InferencePolicy().Outputs([0], initial);
+        }
+        Assert.True(Math.Abs(plain[2] - 1) < 0.05 && Math.Abs(conservative[2] - 1) < 0.2, $"Q(0, 2): plain {plain[2]}, conservative {conservative[2]}; expected near the reward 1");
+        foreach (int a in new[] { 0, 1, 3 })
+        {
+            Assert.Equal(initial[a], plain[a]);
+            Assert.True(conservative[a] < conservative[2] - 1, $"action {a}: CQL's Q {conservative[a]} is not below the taken action's {conservative[2]} by 1");
+        }
+    }
+
     [Fact]
     public void OverBoxActionsTheCrossEntropyMaxGivesTheClosedFormQAndPolicy()
     {
@@ -245,6 +320,10 @@ public class FittedQIterationTests
             Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { CemSamples = 4, CemElites = 5 }, 0)).Message);
         Assert.Contains("advantage learning is implemented for Discrete actions and two-step has Box(",
             Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ActionGapWeight = 0.5 }, 0)).Message);
+        Assert.Contains("CQL(H) is implemented for Discrete actions and two-step has Box(",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ConservativeWeight = 1 }, 0)).Message);
+        Assert.Contains("FittedQIterationConfig.ConservativeWeight",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ConservativeWeight = -1 }, 0)).Message);
         var unbounded = Assert.Throws<ActionSpaceException>(
             () => new FittedQIteration("free", TwoStepObservations, Box.Uniform(1, double.NegativeInfinity, double.PositiveInfinity), new FittedQIterationConfig(), 0));
         Assert.Contains("a Box with finite bounds", unbounded.Message);
