@@ -223,12 +223,13 @@ public static class DemoRun
         return new DemoJacobian(name, n, m, points, errorA, errorB);
     }
 
-    // One env's batch on one and on two workers, measured side by side. Measured one after the other, the first
-    // configuration timed ran the JIT's early code on a loaded machine (its background compiler starved: 1.1M steps/s
-    // against 5M once compiled) and each configuration met a different load, so that two workers showed 3x one on
-    // cart-pole and less than one on reacher2d. So: both batches warm up in turns for BatchWarmup each (the JIT's
-    // optimized code in place, the worker threads started), then the timed repetitions alternate between them, the
-    // first of each pair changing every round, and each reports the median of its repetitions.
+    // One env's batch on one and on two workers, measured side by side. Timed one after the other, each after its own
+    // warm-up, the first configuration of the process still ran the JIT's early code on a loaded machine (the
+    // background compiler starved: cart-pole at 1.1M steps/s against 3.5-5M once compiled) and each met a different
+    // load, so that two workers showed anything from less than one to several times one (bench/RESULTS.md,
+    // 2026-12-05). So both batches warm up in turns for BatchWarmup each (the optimized code in place, the worker
+    // threads started), then the timed repetitions alternate between them, the first of each pair changing every
+    // round, and each figure is the median of its repetitions.
     private static IEnumerable<DemoBatch> BatchThroughputs(string name, int copies, int[] workerCounts, long seed)
     {
         var batches = workerCounts.Select(workers => new TimedBatch(name, copies, workers, seed)).ToArray();
