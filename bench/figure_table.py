@@ -10,7 +10,7 @@ Markdown table instead of typing numbers by hand:
 
 --rows names the list of row objects in the JSON (a dotted path; omit it when the JSON is the list itself);
 --columns picks and orders the keys (default: every key of the first row). Numbers are printed with --digits
-significant digits. The header line says which CPU (from /proc/cpuinfo), how many logical processors, the 1-minute
+significant digits (figures of more digits than that as whole numbers). The header line says which CPU (from /proc/cpuinfo), how many logical processors, the 1-minute
 load average at the time of writing, the UTC date and the command, so a table always says where it came from.
 """
 import argparse
@@ -36,7 +36,8 @@ def cell(value, digits):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.{digits}g}"
+        # Large figures as whole numbers (58287, not 5.83e+04): more digits than asked, but none invented.
+        return f"{value:.0f}" if abs(value) >= 10 ** digits else f"{value:.{digits}g}"
     if value is None:
         return "-"
     return str(value)

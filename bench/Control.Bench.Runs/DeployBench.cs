@@ -10,6 +10,7 @@ using Control.Core.Envs;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
+using Control.Experiments.Progress;
 using Control.Policies.Common;
 using Control.Tensors;
 using Control.Tensors.NN;
@@ -27,11 +28,16 @@ public static class DeployBench
 
     private const int ObservationSize = 17, ActionSize = 6, Blocks = 10;
 
-    /// <summary>Times <paramref name="calls"/> calls per figure (after as many for warm-up).</summary>
-    public static DeployBenchReport Run(int calls = 20_000)
+    /// <summary>
+    /// Times <paramref name="calls"/> calls per figure (after as many for warm-up); <paramref name="live"/> sees the calls
+    /// of each runtime (warm-up and timed) after the warm-up and after each block.
+    /// </summary>
+    public static DeployBenchReport Run(int calls = 20_000, IRunProgress? live = null)
     {
         if (calls < Blocks) throw new ArgumentOutOfRangeException(nameof(calls), calls, $"deploy bench: expected at least {Blocks} calls per figure");
         var rows = new List<DeployBenchRow>();
+        double total = 2.0 * calls * Sizes.Length * Batches.Length;
+        int figure = 0;
         using TensorThreads.Scope threads = TensorThreads.Use(1);
         foreach (int[] hidden in Sizes)
         {
@@ -45,7 +51,9 @@ public static class DeployBench
                 var rng = new Rng(1);
                 for (int i = 0; i < onnxBatch.Observations.Length; i++) onnxBatch.Observations[i] = (float)rng.Normal();
                 Action runtime = batch == 1 ? OnnxAct(onnx) : onnxBatch.Run;
-                (long[] controlNs, long[] runtimeNs) = Alternate(control, runtime, calls);
+                double before = 2.0 * calls * figure++;
+                (long[] controlNs, long[] runtimeNs) = Alternate(control, runtime, calls,
+                    done => live?.Report("deploy latency (calls per runtime)", before + done, total, [new("hidden", hidden[0], "F0"), new("batch", batch, "F0")]));
                 string name = string.Join("-", hidden);
                 TimingSummary c = TickStatistics.Summarize(controlNs), r = TickStatistics.Summarize(runtimeNs);
                 rows.Add(new DeployBenchRow("control", name, batch, c.P50Microseconds, c.P99Microseconds));
@@ -109,14 +117,15 @@ public static class DeployBench
     }
 
     // Warm-up, then the two runtimes in alternating blocks; every call timed on its own (nanoseconds), summarized as
-    // the control loop's ticks are (nearest-rank percentiles).
-    private static (long[] First, long[] Second) Alternate(Action first, Action second, int calls)
+    // the control loop's ticks are (nearest-rank percentiles). `callsDone` hears how many calls of each (of 2 x calls) are done.
+    private static (long[] First, long[] Second) Alternate(Action first, Action second, int calls, Action<int> callsDone)
     {
         for (int i = 0; i < calls; i++)
         {
             first();
             second();
         }
+        callsDone(calls);
         var a = new long[calls];
         var b = new long[calls];
         int block = calls / Blocks;
@@ -125,6 +134,7 @@ public static class DeployBench
             int end = Math.Min(calls, start + block);
             Time(first, a, start, end);
             Time(second, b, start, end);
+            callsDone(calls + end);
         }
         return (a, b);
     }

@@ -10,6 +10,7 @@ using System.Globalization;
 using System.Text.Json;
 using Control.Core.Envs;
 using Control.Dynamics.Learned;
+using Control.Experiments.Progress;
 using Control.Tensors;
 
 namespace Control.Bench.Runs;
@@ -23,20 +24,28 @@ public static class ModelBench
 
     /// <summary>
     /// Fits for <paramref name="epochs"/> epochs (after an untimed 1-epoch warm-up fit) on each side, one thread then two;
-    /// <paramref name="rowDone"/> sees each thread count's row when it is measured.
+    /// <paramref name="rowDone"/> sees each thread count's row when it is measured; <paramref name="live"/> sees the three
+    /// parts of each (Control's warm-up fit, its timed fit, PyTorch's) finish.
     /// </summary>
-    public static ModelBenchReport Run(int epochs, Action<ModelBenchRow>? rowDone = null)
+    public static ModelBenchReport Run(int epochs, Action<ModelBenchRow>? rowDone = null, IRunProgress? live = null)
     {
         if (epochs < 1) throw new ArgumentException($"expected --epochs >= 1, got {epochs}");
         (double[] states, double[] controls, double[] nextStates) = PendulumTransitions(Transitions);
         var rows = new List<ModelBenchRow>();
         string? torchVersion = null;
         string? torchError = null;
-        foreach (int threads in new[] { 1, 2 })
+        int[] threadCounts = [1, 2];
+        int partsDone = 0;
+        void Part(double control, double? torch)
+            => live?.Report("ensemble fits (parts)", ++partsDone, 3 * threadCounts.Length,
+                [new("Control transitions/s", control, "F0"), new("PyTorch transitions/s", torch ?? double.NaN, "F0")]);
+        foreach (int threads in threadCounts)
         {
             using TensorThreads.Scope threadScope = TensorThreads.Use(threads);
             Fit(states, controls, nextStates, 1);
+            Part(double.NaN, null);
             FitReport control = Fit(states, controls, nextStates, epochs);
+            Part(control.TransitionsPerSecond, null);
             (double Rate, double Loss, string Version)? torch = null;
             try
             {
@@ -47,6 +56,7 @@ public static class ModelBench
             {
                 torchError = e.Message;
             }
+            Part(control.TransitionsPerSecond, torch?.Rate);
             rows.Add(new ModelBenchRow(threads, epochs, Transitions, control.TransitionsPerSecond, torch?.Rate,
                 control.TransitionsPerSecond / torch?.Rate, control.TrainLoss[^1], torch?.Loss));
             rowDone?.Invoke(rows[^1]);

@@ -11,6 +11,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using Control.Experiments.Progress;
 using Control.Robots.MuJoCo;
 
 namespace Control.Bench.Runs;
@@ -35,9 +36,10 @@ public static class MuJoCoBench
 
     /// <summary>
     /// Measures every task of <paramref name="envs"/> (all seven when null or empty) for about
-    /// <paramref name="seconds"/> per figure and side; <paramref name="rowDone"/> sees each row when it is measured.
+    /// <paramref name="seconds"/> per figure and side; <paramref name="rowDone"/> sees each row when it is measured,
+    /// <paramref name="live"/> each alternating run (C# and C) of each figure.
     /// </summary>
-    public static MuJoCoBenchReport Run(double seconds = 0.5, IReadOnlyList<string>? envs = null, Action<MuJoCoBenchRow>? rowDone = null)
+    public static MuJoCoBenchReport Run(double seconds = 0.5, IReadOnlyList<string>? envs = null, Action<MuJoCoBenchRow>? rowDone = null, IRunProgress? live = null)
     {
         if (!(seconds > 0)) throw new ArgumentException($"expected --seconds > 0, got {seconds}");
         var chosen = Tasks.Where(t => envs is null || envs.Count == 0 || envs.Contains(t.Env)).ToList();
@@ -45,7 +47,7 @@ public static class MuJoCoBench
             throw new ArgumentException($"{unknown}: no such MuJoCo task; expected one of {string.Join(", ", Tasks.Select(t => t.Env))}");
         MuJoCoLibrary.EnsureAvailable();
         double? loadBefore = LoadAverage();
-        var run = new Session(seconds);
+        var run = new Session(seconds, live, chosen.Count * FiguresPerTask * Repeats);
         try
         {
             run.Compile();
@@ -90,11 +92,15 @@ public static class MuJoCoBench
     /// <summary>The medians of a figure's repeats; C's are null when the C program did not run every repeat.</summary>
     private readonly record struct Medians(double Control, double? C, double? ControlCpu, double? CCpu);
 
-    /// <summary>One bench run: the C program (while it works) and the comparisons made.</summary>
-    private sealed class Session(double seconds)
+    // Figures per task: the step rate on one and on two threads, forward and centred Jacobians.
+    private const int FiguresPerTask = 4;
+
+    /// <summary>One bench run: the C program (while it works), the comparisons made and the runs done of <paramref name="runs"/>.</summary>
+    private sealed class Session(double seconds, IRunProgress? live, int runs)
     {
         private readonly double perRun = seconds / Repeats;
         private readonly double warmUp = Math.Min(0.25, seconds);
+        private int runsDone;
 
         public MuJoCoCPeer? C { get; private set; }
         public string? CError { get; private set; }
@@ -183,6 +189,7 @@ public static class MuJoCoBench
                 if (r % 2 == 1) theirs = TryC(c);
                 controlValues.Add(ours.Value);
                 controlCpu.Add(ours.CpuRate);
+                live?.Report("MuJoCo figures (alternating C# and C runs)", ++runsDone, runs, [new("C#", ours.Value, "G4"), new("C", theirs?.Value ?? double.NaN, "G4")]);
                 if (theirs is not { } t) continue;
                 cValues.Add(t.Value);
                 cCpu.Add(t.CpuRate);

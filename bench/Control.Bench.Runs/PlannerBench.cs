@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using Control.Core.Envs;
 using Control.Experiments;
+using Control.Experiments.Progress;
 using Control.Planning;
 using Control.Planning.IterativeLqr;
 using Control.Planning.Registry;
@@ -22,26 +23,40 @@ public static class PlannerBench
     /// <summary>
     /// Runs every planner on every env over seeds 1..<paramref name="seeds"/>, then the cold and warm iLQR figures on the
     /// cart-pole swing-up at horizon 100. <paramref name="rowDone"/> sees each table row when it is measured;
-    /// <paramref name="planningFailed"/> hears of each episode whose planner gave up (that episode counts as a failure).
+    /// <paramref name="planningFailed"/> hears of each episode whose planner gave up (that episode counts as a failure);
+    /// <paramref name="live"/> sees the episodes of the table, the cold solves and the warm episodes as they finish.
     /// </summary>
     public static PlannerBenchReport Run(int seeds, IReadOnlyList<string> planners, IReadOnlyList<string> envs,
-        Action<PlannerTableRow>? rowDone = null, Action<string>? planningFailed = null)
+        Action<PlannerTableRow>? rowDone = null, Action<string>? planningFailed = null, IRunProgress? live = null)
     {
         if (seeds < 1) throw new ArgumentException($"expected --seeds >= 1, got {seeds}");
         var rows = new List<PlannerTableRow>();
+        int episodes = envs.Count * planners.Count * seeds, episodesDone = 0, successes = 0;
         foreach (string env in envs)
         {
             foreach (string planner in planners)
             {
-                var runs = Enumerable.Range(1, seeds).Select(seed => RunOrFail(env, planner, seed, planningFailed)).ToList();
+                var runs = Enumerable.Range(1, seeds).Select(seed =>
+                {
+                    PlanReport run = RunOrFail(env, planner, seed, planningFailed);
+                    if (run.Success) successes++;
+                    live?.Report(TableStage, ++episodesDone, episodes, [new("successes", successes, "F0"), new("replan ms", run.ReplanMsMean ?? double.NaN, "F3")]);
+                    return run;
+                }).ToList();
                 rows.Add(new PlannerTableRow(env, planner, runs[0].Horizon, seeds, runs.Count(r => r.Success), FiniteMean(runs.Select(r => r.Return)),
                     FiniteMean(runs.Select(r => r.ReplanMsMean ?? double.NaN)), runs.Select(r => r.ReplanMsP95 ?? double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max(),
                     FiniteMean(runs.Select(r => r.IterationsMean ?? double.NaN))));
                 rowDone?.Invoke(rows[^1]);
             }
         }
-        ColdSolve[] cold = [.. from stages in ColdStagesCompared from threads in new[] { 1, 2 } select ColdIlqr("cartpole-swingup", 100, seeds, stages, threads)];
-        var warm = Enumerable.Range(1, seeds).Select(seed => PlanRun.Run(new PlanRequest("cartpole-swingup", "ilqr", seed) { Horizon = 100 })).ToList();
+        var coldProgress = new ColdProgress(live, ColdStagesCompared.Length * 2 * seeds);
+        ColdSolve[] cold = [.. from stages in ColdStagesCompared from threads in new[] { 1, 2 } select ColdIlqr("cartpole-swingup", 100, seeds, stages, threads, coldProgress)];
+        var warm = Enumerable.Range(1, seeds).Select(seed =>
+        {
+            PlanReport run = PlanRun.Run(new PlanRequest("cartpole-swingup", "ilqr", seed) { Horizon = 100 });
+            live?.Report(WarmStage, seed, seeds, [new("replan ms", run.ReplanMsMean ?? double.NaN, "F3")]);
+            return run;
+        }).ToList();
         var warmFigure = new WarmMpcFigure("cartpole-swingup", 100, seeds, warm.Count(r => r.Success), FiniteMean(warm.Select(r => r.ReplanMsMean ?? double.NaN)),
             1000 / FiniteMean(warm.Select(r => r.ReplanMsMean ?? double.NaN)), FiniteMean(warm.Select(r => r.IterationsMean ?? double.NaN)));
         return new PlannerBenchReport(rows, cold, warmFigure);
@@ -57,7 +72,19 @@ public static class PlannerBench
     private static readonly int[] ColdStagesCompared = [1, 3];
     private const double WarmupSeconds = 0.5;
 
-    private static ColdSolve ColdIlqr(string envName, int horizon, int seeds, int stages, int threads)
+    // Names of the progress stages.
+    private const string TableStage = "planner table (episodes)", ColdStage = "cold iLQR solves, cartpole-swingup", WarmStage = "warm iLQR-MPC, cartpole-swingup";
+
+    // The cold solves' count across the four configurations, for one progress bar.
+    private sealed class ColdProgress(IRunProgress? live, int total)
+    {
+        private int done;
+
+        public void SolveDone(double solveMs, int iterations)
+            => live?.Report(ColdStage, ++done, total, [new("solve ms", solveMs, "F2"), new("iterations", iterations, "F0")]);
+    }
+
+    private static ColdSolve ColdIlqr(string envName, int horizon, int seeds, int stages, int threads, ColdProgress progress)
     {
         var rows = new List<ColdSolveSeed>();
         var config = new IlqrConfig { Horizon = horizon, MaxIterations = 500, Threads = threads, ColdStages = stages };
@@ -97,6 +124,7 @@ public static class PlannerBench
             int count = result.Iterations;
             rows.Add(new ColdSolveSeed(seed, stages, threads, best, count, result.Converged, result.Cost, final, held, rollout,
                 derivatives / count, backward / count, lineSearch / count, best / count));
+            progress.SolveDone(best, count);
         }
         static double Median(IEnumerable<double> values)
         {

@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Control.Core.Envs;
+using Control.Experiments.Progress;
 using Control.Policies.OnPolicy;
 using Control.Robots;
 using Control.Tensors;
@@ -28,11 +29,12 @@ public static class PpoBench
 
     /// <summary>
     /// Control's figures over <paramref name="steps"/> timed steps after <paramref name="warmupSteps"/> warm-up steps, then
-    /// PyTorch's over <paramref name="torchSteps"/>.
+    /// PyTorch's over <paramref name="torchSteps"/>; <paramref name="live"/> sees the env steps of the three runs (PyTorch's
+    /// counted when its run ends).
     /// </summary>
-    public static PpoBenchReport Run(long steps, long warmupSteps, long torchSteps)
+    public static PpoBenchReport Run(long steps, long warmupSteps, long torchSteps, IRunProgress? live = null)
     {
-        (double control, double controlCold, double controlReturn) = MeasureControl(steps, warmupSteps);
+        (double control, double controlCold, double controlReturn) = MeasureControl(steps, warmupSteps, live: live, extraSteps: torchSteps);
         double? torch = null, torchReturn = null;
         string? torchVersion = null, torchError = null;
         try
@@ -43,14 +45,18 @@ public static class PpoBench
         {
             torchError = e.Message;
         }
+        live?.Report(Stage, warmupSteps + steps + torchSteps, warmupSteps + steps + torchSteps, [new("Control steps/s", control, "F0"), new("PyTorch steps/s", torch ?? double.NaN, "F0")]);
         return new PpoBenchReport(control, controlCold, torch, control / torch, controlCold / torch, controlReturn, torchReturn, torchVersion, torchError, 1);
     }
 
     /// <summary>
     /// Env steps per second of Control's PPO over at least <paramref name="steps"/> steps after <paramref name="warmupSteps"/>
     /// warm-up steps (steady state), over the warm-up from construction (cold), and the recent episode return at the end.
+    /// <paramref name="live"/> sees the env steps after each iteration, out of a total with <paramref name="extraSteps"/>
+    /// more to come after this measurement.
     /// </summary>
-    public static (double StepsPerSecond, double ColdStepsPerSecond, double EpisodeReturn) MeasureControl(long steps, long warmupSteps, long seed = 0)
+    public static (double StepsPerSecond, double ColdStepsPerSecond, double EpisodeReturn) MeasureControl(long steps, long warmupSteps, long seed = 0,
+        IRunProgress? live = null, long extraSteps = 0)
     {
         if (steps <= 0) throw new ArgumentException($"expected a positive --steps, got {steps}");
         if (warmupSteps <= 0) throw new ArgumentException($"expected a positive --warmup-steps, got {warmupSteps}");
@@ -60,12 +66,22 @@ public static class PpoBench
             using IVectorEnv env = Envs.MakeVector("cartpole", BenchConfig.Envs, seed, new VectorEnvOptions { Workers = 1 });
             var cold = Stopwatch.StartNew();
             var ppo = new Ppo(env, BenchConfig, seed);
-            while (ppo.EnvSteps < warmupSteps) ppo.Iterate();
+            double total = warmupSteps + steps + extraSteps;
+            while (ppo.EnvSteps < warmupSteps)
+            {
+                ppo.Iterate();
+                live?.Report(Stage, Math.Min(ppo.EnvSteps, warmupSteps), total, [new("Control steps/s (cold)", ppo.EnvSteps / cold.Elapsed.TotalSeconds, "F0")]);
+            }
             double coldRate = ppo.EnvSteps / cold.Elapsed.TotalSeconds;
             long start = ppo.EnvSteps;
             IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
             var clock = Stopwatch.StartNew();
-            while (ppo.EnvSteps - start < steps) metrics = ppo.Iterate();
+            while (ppo.EnvSteps - start < steps)
+            {
+                metrics = ppo.Iterate();
+                live?.Report(Stage, warmupSteps + Math.Min(ppo.EnvSteps - start, steps), total,
+                    [new("Control steps/s", (ppo.EnvSteps - start) / clock.Elapsed.TotalSeconds, "F0")]);
+            }
             return ((ppo.EnvSteps - start) / clock.Elapsed.TotalSeconds, coldRate, metrics["rollout/episode_return"]);
         }
         finally
@@ -73,6 +89,8 @@ public static class PpoBench
             oneThread.Dispose();
         }
     }
+
+    private const string Stage = "PPO bench (env steps: Control warm-up, Control timed, PyTorch)";
 
     private static (double StepsPerSecond, double? EpisodeReturn, string Version) RunTorch(long steps)
     {

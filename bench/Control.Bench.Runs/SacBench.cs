@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Control.Core.Envs;
+using Control.Experiments.Progress;
 using Control.Policies.OffPolicy;
 using Control.Robots;
 using Control.Tensors;
@@ -17,11 +18,14 @@ namespace Control.Bench.Runs;
 /// <summary>The SAC update-speed bench.</summary>
 public static class SacBench
 {
-    /// <summary>Control's and PyTorch's updates per second over <paramref name="updates"/> timed updates each.</summary>
-    public static SacBenchReport Run(int updates = 2000)
+    /// <summary>
+    /// Control's and PyTorch's updates per second over <paramref name="updates"/> timed updates each; <paramref name="live"/>
+    /// sees Control's updates (warm-up and timed) as they go and PyTorch's run as one more part when it ends.
+    /// </summary>
+    public static SacBenchReport Run(int updates = 2000, IRunProgress? live = null)
     {
         if (updates < 100) throw new ArgumentException($"expected at least 100 timed updates, got {updates}");
-        double control = MeasureControl(updates);
+        double control = MeasureControl(updates, live: live);
         double? torch = null;
         string? version = null, error = null;
         try
@@ -34,19 +38,37 @@ public static class SacBench
         {
             error = e.Message;
         }
+        live?.Report(Stage, 2 * updates + TorchPart, 2 * updates + TorchPart, [new("Control updates/s", control, "F1"), new("PyTorch updates/s", torch ?? double.NaN, "F1")]);
         return new SacBenchReport(control, torch, control / torch, updates, version, error, FmaPeak.DescribeCpu());
     }
 
-    /// <summary>Control's SAC updates per second on the pendulum, one thread, after a warm-up of as many updates.</summary>
-    public static double MeasureControl(int updates, long seed = 0)
+    // PyTorch's run counts as this many updates on the progress bar (it reports nothing until it ends).
+    private const int TorchPart = 1;
+    private const string Stage = "SAC bench (updates: Control warm-up, Control timed, PyTorch)";
+
+    /// <summary>
+    /// Control's SAC updates per second on the pendulum, one thread, after a warm-up of as many updates;
+    /// <paramref name="live"/> sees the updates after each iteration.
+    /// </summary>
+    public static double MeasureControl(int updates, long seed = 0, IRunProgress? live = null)
     {
         using TensorThreads.Scope oneThread = TensorThreads.Use(1);
         using IVectorEnv env = Envs.MakeVector("pendulum", 1, seed, new VectorEnvOptions { Workers = 1 });
         var sac = new Sac(env, new SacConfig { LearningStarts = 1000, IterationSteps = 100 }, seed);
-        while (sac.GradientStepCount < updates) sac.Iterate();
+        double total = 2 * updates + TorchPart;
+        while (sac.GradientStepCount < updates)
+        {
+            sac.Iterate();
+            live?.Report(Stage, Math.Min(sac.GradientStepCount, updates), total, [new("Control updates/s", double.NaN)]);
+        }
         long start = sac.GradientStepCount;
         var clock = Stopwatch.StartNew();
-        while (sac.GradientStepCount - start < updates) sac.Iterate();
+        while (sac.GradientStepCount - start < updates)
+        {
+            sac.Iterate();
+            live?.Report(Stage, updates + Math.Min(sac.GradientStepCount - start, updates), total,
+                [new("Control updates/s", (sac.GradientStepCount - start) / clock.Elapsed.TotalSeconds, "F1")]);
+        }
         return (sac.GradientStepCount - start) / clock.Elapsed.TotalSeconds;
     }
 }

@@ -10,6 +10,7 @@ using Control.Core.Envs;
 using Control.Deploy.Loop;
 using Control.Deploy.Onnx;
 using Control.Experiments;
+using Control.Experiments.Progress;
 using Control.Planning;
 using Control.Planning.IterativeLqr;
 using Control.Policies.Common;
@@ -27,14 +28,18 @@ public static class SoakBench
     /// <summary>Throughput ratio (last quarter over second quarter) below which the phase slowed down.</summary>
     public const double SlowdownRatio = 0.7;
 
-    /// <summary>Runs each phase for <paramref name="minutes"/>, sampled every <paramref name="sampleSeconds"/>.</summary>
-    public static SoakBenchReport Run(double minutes, double sampleSeconds = 5, Action<string, SoakSample>? progress = null)
+    /// <summary>
+    /// Runs each phase for <paramref name="minutes"/>, sampled every <paramref name="sampleSeconds"/>;
+    /// <paramref name="sampled"/> sees each sample, <paramref name="live"/> the seconds of the three phases as they pass.
+    /// </summary>
+    public static SoakBenchReport Run(double minutes, double sampleSeconds = 5, Action<string, SoakSample>? sampled = null, IRunProgress? live = null)
     {
         if (!(minutes > 0)) throw new ArgumentOutOfRangeException(nameof(minutes), minutes, "soak: expected a positive number of minutes per phase");
         if (!(sampleSeconds > 0) || sampleSeconds * 8 > minutes * 60)
             throw new ArgumentOutOfRangeException(nameof(sampleSeconds), sampleSeconds, $"soak: expected at least 8 samples per phase of {minutes} minutes");
         string directory = Path.Combine(Path.GetTempPath(), $"ctl-soak-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
+        var progress = new Progress(sampled, live, minutes * 60);
         try
         {
             var phases = new List<SoakPhase>
@@ -51,7 +56,7 @@ public static class SoakBench
         }
     }
 
-    private static SoakPhase Training(double minutes, double sampleSeconds, string directory, Action<string, SoakSample>? progress)
+    private static SoakPhase Training(double minutes, double sampleSeconds, string directory, Progress progress)
     {
         (IAlgorithm ppo, RunDescription run) = Algorithms.Start("ppo", "cartpole", long.MaxValue / 2, 1, (env, copies, seed) => Envs.MakeVector(env, copies, seed));
         return Sample("training", "env steps/s", minutes, sampleSeconds, progress, () =>
@@ -63,7 +68,7 @@ public static class SoakBench
         });
     }
 
-    private static SoakPhase Planning(double minutes, double sampleSeconds, Action<string, SoakSample>? progress)
+    private static SoakPhase Planning(double minutes, double sampleSeconds, Progress progress)
     {
         IEnv env = Envs.Make("pendulum", 1);
         IModelEnv model = env.Find<IModelEnv>()!;
@@ -86,7 +91,7 @@ public static class SoakBench
         });
     }
 
-    private static SoakPhase ControlLoop(double minutes, double sampleSeconds, string directory, Action<string, SoakSample>? progress)
+    private static SoakPhase ControlLoop(double minutes, double sampleSeconds, string directory, Progress progress)
     {
         TrainRun.Run(new TrainRequest("pendulum", "ppo", 4096, 1) { OutputDirectory = directory });
         string onnx = Path.Combine(directory, "policy.onnx");
@@ -103,8 +108,25 @@ public static class SoakBench
         });
     }
 
+    // Who hears of the samples, and the seconds of the phases done before the current one.
+    private sealed class Progress(Action<string, SoakSample>? sampled, IRunProgress? live, double phaseSeconds)
+    {
+        private int phasesDone;
+
+        public void Sampled(string phase, SoakSample sample)
+        {
+            sampled?.Invoke(phase, sample);
+            Report(phasesDone * phaseSeconds + Math.Min(sample.Seconds, phaseSeconds), sample);
+        }
+
+        public void PhaseDone(SoakSample last) => Report(++phasesDone * phaseSeconds, last);
+
+        private void Report(double seconds, SoakSample sample) => live?.Report("soak (seconds: training, planning, control loop)", seconds, 3 * phaseSeconds,
+            [new("working set MB", sample.WorkingSetMb, "F1"), new("live heap MB", sample.LiveHeapMb, "F1"), new("throughput/s", sample.Throughput, "F1")]);
+    }
+
     // Calls `work` (returning units done) until the phase's time is up, sampling every `sampleSeconds`.
-    private static SoakPhase Sample(string name, string unit, double minutes, double sampleSeconds, Action<string, SoakSample>? progress, Func<long> work)
+    private static SoakPhase Sample(string name, string unit, double minutes, double sampleSeconds, Progress progress, Func<long> work)
     {
         var samples = new List<SoakSample>();
         using var process = Process.GetCurrentProcess();
@@ -120,10 +142,11 @@ public static class SoakBench
             process.Refresh();
             var sample = new SoakSample(now, process.WorkingSet64 / 1e6, heap, units / (now - last));
             samples.Add(sample);
-            progress?.Invoke(name, sample);
+            progress.Sampled(name, sample);
             (units, last) = (0, clock.Elapsed.TotalSeconds);
             next = last + sampleSeconds;
         }
+        progress.PhaseDone(samples.LastOrDefault() ?? new SoakSample(end, double.NaN, double.NaN, double.NaN));
         int quarter = Math.Max(1, samples.Count / 4);
         IReadOnlyList<SoakSample> second = samples.Skip(quarter).Take(quarter).ToList(), final = samples.TakeLast(quarter).ToList();
         double heapGrowth = Median(final, s => s.LiveHeapMb) - Median(second, s => s.LiveHeapMb);

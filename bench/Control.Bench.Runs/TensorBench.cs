@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Control.Core;
+using Control.Experiments.Progress;
 using Control.Tensors;
 using Control.Tensors.NN;
 using Control.Tensors.Optim;
@@ -19,15 +20,24 @@ public static class TensorBench
     private const int Ring = 8;
     private const double LearningRate = 1e-5;
 
-    /// <summary>Measures every figure for <paramref name="seconds"/> (split in 5 repeats; the median is reported).</summary>
-    public static TensorBenchReport Run(double seconds)
+    /// <summary>
+    /// Measures every figure for <paramref name="seconds"/> (split in 5 repeats; the median is reported);
+    /// <paramref name="live"/> sees each measurement (the FMA peak, the warm-up pass, PyTorch's runs, each figure) finish.
+    /// </summary>
+    public static TensorBenchReport Run(double seconds, IRunProgress? live = null)
     {
         var rows = new List<TensorBenchRow>();
+        // The peak, the warm-up pass, and per thread count PyTorch's run and Control's figures (each batch's step, inference).
+        int measurements = 2 + 2 * (1 + Batches.Length + 1), done = 0;
+        void Measured(double controlUs = double.NaN)
+            => live?.Report("tensor figures", ++done, measurements, [new("Control us", controlUs, "F1")]);
         double peak = FmaPeak.Measure();
+        Measured();
         // One unrecorded pass over every figure first: the JIT compiles the hot methods in tiers, in the background,
         // and on a busy machine that outlasts one figure's warm-up (the first figure measured then ran up to 5x slow).
         foreach (int batch in Batches) TrainStepMicroseconds(batch, seconds);
         InferenceMicroseconds(seconds);
+        Measured();
         string? torchVersion = null;
         string? torchError = null;
         foreach (int threads in new[] { 1, 2 })
@@ -42,14 +52,17 @@ public static class TensorBench
             {
                 torchError = e.Message;
             }
+            Measured();
             using TensorThreads.Scope threadScope = TensorThreads.Use(threads);
             foreach (int batch in Batches)
             {
                 double us = TrainStepMicroseconds(batch, seconds);
                 double? peer = torch?.Train[batch];
                 rows.Add(new TensorBenchRow("train", batch, threads, us, peer, peer / us, 3 * ForwardFlops(batch) / (us * 1e3)));
+                Measured(us);
             }
             double infer = InferenceMicroseconds(seconds);
+            Measured(infer);
             rows.Add(new TensorBenchRow("infer", 1, threads, infer, torch?.Infer, torch?.Infer / infer, ForwardFlops(1) / (infer * 1e3)));
         }
         return new TensorBenchReport(rows, peak, FmaPeak.DescribeCpu(), torchVersion, torchError);

@@ -48,7 +48,7 @@ public static class DemoRun
 
     /// <summary>Stage 3: 256 copies of cartpole and reacher2d stepped as a batch, on one and two threads.</summary>
     public static IReadOnlyList<DemoBatch> BatchedStepping(long seed)
-        => new[] { "cartpole", "reacher2d" }.SelectMany(name => new[] { 1, 2 }.Select(workers => BatchThroughput(name, 256, workers, seed))).ToList();
+        => new[] { "cartpole", "reacher2d" }.SelectMany(name => BatchThroughputs(name, 256, [1, 2], seed)).ToList();
 
     /// <summary>Stage 4: iLQR-MPC swing-ups of the pendulum, the cart-pole and the acrobot (seed + 1).</summary>
     public static IReadOnlyList<DemoSwingUp> SwingUps(long seed)
@@ -223,38 +223,84 @@ public static class DemoRun
         return new DemoJacobian(name, n, m, points, errorA, errorB);
     }
 
-    private static DemoBatch BatchThroughput(string name, int copies, int workers, long seed)
+    // One env's batch on one and on two workers, measured side by side. Timed one after the other, each after its own
+    // warm-up, the first configuration of the process still ran the JIT's early code on a loaded machine (the
+    // background compiler starved: cart-pole at 1.1M steps/s against 3.5-5M once compiled) and each met a different
+    // load, so that two workers showed anything from less than one to several times one (bench/RESULTS.md,
+    // 2026-12-05). So both batches warm up in turns for BatchWarmup each (the optimized code in place, the worker
+    // threads started), then the timed repetitions alternate between them, the first of each pair changing every
+    // round, and each figure is the median of its repetitions.
+    private static IEnumerable<DemoBatch> BatchThroughputs(string name, int copies, int[] workerCounts, long seed)
     {
-        using var vec = Envs.MakeVector(name, copies, seed, new VectorEnvOptions { Workers = workers });
-        vec.Reset(seed);
-        var rng = new Rng(seed).Fork(3);
-        var actions = new double[copies * vec.ActionSize];
-        for (int i = 0; i < copies; i++) vec.SingleActionSpace.Sample(rng, actions.AsSpan(i * vec.ActionSize, vec.ActionSize));
-
-        // Warm up for a time, not a count: the JIT replaces the step's first-tier code by optimized code in the
-        // background after a delay (about 100 ms), and a count of batches of a cheap env passes in less, so that the
-        // configuration timed first ran unoptimized code; the workers' threads also start and settle here.
-        var warm = Stopwatch.StartNew();
-        int warmBatches = 0;
-        while (warm.Elapsed < BatchWarmup || warmBatches < 100)
+        var batches = workerCounts.Select(workers => new TimedBatch(name, copies, workers, seed)).ToArray();
+        try
         {
-            vec.Step(actions);
-            warmBatches++;
+            while (batches.Any(b => b.WarmupTime < BatchWarmup || b.WarmupSteps < 100))
+                foreach (TimedBatch b in batches) b.WarmUp(BatchWarmup / 5);
+            for (int round = 0; round < BatchRepetitions; round++)
+                foreach (TimedBatch b in round % 2 == 0 ? batches : Enumerable.Reverse(batches)) b.Time();
+            return batches.Select(b => b.Result()).ToList();
         }
-
-        // Then the median of three timed repetitions of about BatchRepetition each (at the warm-up's rate).
-        int batches = Math.Max(100, (int)(warmBatches * (BatchRepetition / warm.Elapsed)));
-        var rates = new double[3];
-        for (int r = 0; r < rates.Length; r++)
+        finally
         {
-            var clock = Stopwatch.StartNew();
-            for (int t = 0; t < batches; t++) vec.Step(actions);
-            rates[r] = (double)batches * copies / clock.Elapsed.TotalSeconds;
+            foreach (TimedBatch b in batches) b.Dispose();
         }
-        Array.Sort(rates);
-        return new DemoBatch(name, copies, workers, (long)rates.Length * batches * copies, rates[1]);
     }
 
-    // Batched stepping's warm-up time and the length of each of its timed repetitions.
+    // A batch of env copies stepped with fixed random actions: its warm-up, then timed repetitions of about
+    // BatchRepetition each (sized at the warm-up's rate).
+    private sealed class TimedBatch : IDisposable
+    {
+        private readonly IVectorEnv vec;
+        private readonly double[] actions;
+        private readonly List<double> rates = [];
+        private readonly string name;
+        private readonly int copies, workers;
+        private int stepsPerRepetition;
+
+        public TimedBatch(string name, int copies, int workers, long seed)
+        {
+            (this.name, this.copies, this.workers) = (name, copies, workers);
+            vec = Envs.MakeVector(name, copies, seed, new VectorEnvOptions { Workers = workers });
+            vec.Reset(seed);
+            var rng = new Rng(seed).Fork(3);
+            actions = new double[copies * vec.ActionSize];
+            for (int i = 0; i < copies; i++) vec.SingleActionSpace.Sample(rng, actions.AsSpan(i * vec.ActionSize, vec.ActionSize));
+        }
+
+        public TimeSpan WarmupTime { get; private set; }
+
+        public int WarmupSteps { get; private set; }
+
+        public void WarmUp(TimeSpan slice)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < slice)
+            {
+                vec.Step(actions);
+                WarmupSteps++;
+            }
+            WarmupTime += clock.Elapsed;
+            stepsPerRepetition = Math.Max(100, (int)(WarmupSteps * (BatchRepetition / WarmupTime)));
+        }
+
+        public void Time()
+        {
+            var clock = Stopwatch.StartNew();
+            for (int t = 0; t < stepsPerRepetition; t++) vec.Step(actions);
+            rates.Add((double)stepsPerRepetition * copies / clock.Elapsed.TotalSeconds);
+        }
+
+        public DemoBatch Result()
+        {
+            double[] sorted = [.. rates.Order()];
+            return new DemoBatch(name, copies, workers, (long)rates.Count * stepsPerRepetition * copies, sorted[sorted.Length / 2]);
+        }
+
+        public void Dispose() => vec.Dispose();
+    }
+
+    // Batched stepping's warm-up time per configuration, the length of each timed repetition and their number.
+    private const int BatchRepetitions = 5;
     private static readonly TimeSpan BatchWarmup = TimeSpan.FromMilliseconds(500), BatchRepetition = TimeSpan.FromMilliseconds(150);
 }

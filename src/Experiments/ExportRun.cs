@@ -9,6 +9,7 @@ using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Onnx;
+using Control.Experiments.Progress;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Registry;
@@ -23,9 +24,12 @@ public static class ExportRun
     /// <summary>Rows per ONNX Runtime call of the parity check (1 for a static-batch export).</summary>
     private const int ParityBatch = 500;
 
-    /// <summary>Writes <see cref="ExportRequest.Out"/> and measures the parity.</summary>
+    /// <summary>
+    /// Writes <see cref="ExportRequest.Out"/> and measures the parity; <paramref name="live"/> sees the parity check's
+    /// observations as they are compared, with the largest difference so far.
+    /// </summary>
     /// <exception cref="CheckpointException">The checkpoint is missing, unreadable, or holds no policy or run description.</exception>
-    public static ExportReport Run(ExportRequest request)
+    public static ExportReport Run(ExportRequest request, IRunProgress? live = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ParityObservations < 1)
@@ -46,7 +50,7 @@ public static class ExportRun
         int mismatches;
         using (OnnxPolicy onnx = OnnxPolicy.Load(model, request.Out))
         {
-            (parity, mismatches) = Parity(policy, onnx, observationSpace, request.ParityObservations, request.Seed);
+            (parity, mismatches) = Parity(policy, onnx, observationSpace, request.ParityObservations, request.Seed, live);
         }
         if (parity.Relative > request.MaxRelativeDiff)
         {
@@ -62,9 +66,10 @@ public static class ExportRun
     /// <summary>
     /// The largest absolute difference between <paramref name="onnx"/>'s float outputs and <paramref name="policy"/>'s own, the largest difference relative to the value's magnitude (|diff| / max(1, |value|)),
     /// and the number of differing discrete actions, over <paramref name="count"/> seeded observations (rounded to
-    /// float32 first, as the graph receives them, and given to both).
+    /// float32 first, as the graph receives them, and given to both); <paramref name="live"/> sees each batch compared.
     /// </summary>
-    internal static (ParityDifference Difference, int ActionMismatches) Parity(InferencePolicy policy, OnnxPolicy onnx, Space observationSpace, int count, long seed)
+    internal static (ParityDifference Difference, int ActionMismatches) Parity(InferencePolicy policy, OnnxPolicy onnx, Space observationSpace, int count, long seed,
+        IRunProgress? live = null)
     {
         int batchSize = onnx.StaticBatch ? 1 : Math.Min(ParityBatch, count);
         using OnnxBatch batch = onnx.CreateBatch(batchSize);
@@ -105,6 +110,8 @@ public static class ExportRun
                 }
                 OutputDiff(policy, onnx, batch, r, networkOutputs, diff);
             }
+            live?.Report("ONNX Runtime parity (observations)", start + rows, count,
+                [new("max |diff|", diff.Absolute, "E2"), new("max relative", diff.Relative, "E2"), new("differing actions", mismatches, "F0")]);
         }
         return (diff, mismatches);
     }

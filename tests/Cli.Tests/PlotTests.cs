@@ -2,25 +2,13 @@
 // with their titles, the PNG is not blank, and bad input is one line, exit code 2 and no file.
 namespace Control.Cli.Tests;
 
-public sealed class PlotTests : IDisposable
+public sealed class PlotTests : RunFilesTests
 {
-    private readonly RunFilesFixture runs = new();
-
-    public void Dispose() => runs.Dispose();
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = ControlCommand.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void SeveralSeedsGiveOneLearningCurvePngWithItsBand()
     {
-        string a = runs.Training("seed0", 0), b = runs.Training("seed1", 1), c = runs.Training("seed2", 2);
-        string png = Path.Combine(runs.Root, "curve.png");
+        string a = Runs.Training("seed0", 0), b = Runs.Training("seed1", 1), c = Runs.Training("seed2", 2);
+        string png = Path.Combine(Runs.Root, "curve.png");
         (int code, string output, string error) = Run("plot", a, b, c, "--out", png);
         Assert.True(code == 0, error);
         Assert.Contains("1 panel(s), 800 x 360 pixels", output);
@@ -32,8 +20,8 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void TheSvgHoldsTheTitlesAndTheAxisLabels()
     {
-        string a = runs.Training("seed0", 0), b = runs.Training("seed1", 1);
-        string svg = Path.Combine(runs.Root, "curve.svg");
+        string a = Runs.Training("seed0", 0), b = Runs.Training("seed1", 1);
+        string svg = Path.Combine(Runs.Root, "curve.svg");
         (int code, _, string error) = Run("plot", a, b, "--out", svg);
         Assert.True(code == 0, error);
         string text = File.ReadAllText(svg);
@@ -47,8 +35,8 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void ModelBasedTrajectoryAndTickRunsGiveTheirPanels()
     {
-        string mbrl = runs.ModelBased("mbrl"), plan = runs.Trajectory("plan"), ticks = runs.Ticks("run");
-        string svg = Path.Combine(runs.Root, "all.svg");
+        string mbrl = Runs.ModelBased("mbrl"), plan = Runs.Trajectory("plan"), ticks = Runs.Ticks("run");
+        string svg = Path.Combine(Runs.Root, "all.svg");
         (int code, string output, string error) = Run("plot", mbrl, plan, ticks, "--out", svg);
         Assert.True(code == 0, error);
         Assert.Contains("6 panel(s), 800 x 2160 pixels", output);
@@ -58,7 +46,7 @@ public sealed class PlotTests : IDisposable
         {
             Assert.Contains(title, text);
         }
-        string png = Path.Combine(runs.Root, "plan.png");
+        string png = Path.Combine(Runs.Root, "plan.png");
         Assert.Equal(0, Run("plot", plan, "--out", png).Code);
         Assert.Equal((800, 720), Images.PngSize(File.ReadAllBytes(png)));
     }
@@ -66,7 +54,7 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void TheDefaultOutputIsPlotPngInTheFirstDirectory()
     {
-        string a = runs.Training("seed0", 0);
+        string a = Runs.Training("seed0", 0);
         Assert.Equal(0, Run("plot", a).Code);
         Assert.Equal((800, 360), Images.PngSize(File.ReadAllBytes(Path.Combine(a, "plot.png"))));
     }
@@ -74,31 +62,31 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void AFolderWithoutMetricsIsRefused()
     {
-        string empty = runs.Dir("empty");
-        string png = Path.Combine(runs.Root, "x.png");
+        string empty = Runs.Dir("empty");
+        string png = Path.Combine(Runs.Root, "x.png");
         AssertRefused(Run("plot", empty, "--out", png), png, "expected a run directory with metrics.csv");
-        AssertRefused(Run("plot", Path.Combine(runs.Root, "missing"), "--out", png), png, "does not exist");
+        AssertRefused(Run("plot", Path.Combine(Runs.Root, "missing"), "--out", png), png, "does not exist");
     }
 
     [Fact]
     public void ACsvWithAMissingColumnIsRefusedByName()
     {
-        string noReturn = runs.Write("noreturn", "metrics.csv", "iteration,env_steps,time_s,train/loss\n1,100,0.1,0.5\n");
-        string png = Path.Combine(runs.Root, "x.png");
+        string noReturn = Runs.Write("noreturn", "metrics.csv", "iteration,env_steps,time_s,train/loss\n1,100,0.1,0.5\n");
+        string png = Path.Combine(Runs.Root, "x.png");
         AssertRefused(Run("plot", noReturn, "--out", png), png, "expected a return column (rollout/episode_return, eval/return, eval/policy_return)");
-        string noTime = runs.Write("notime", "trajectory.csv", "x0,u0\n1,2\n");
+        string noTime = Runs.Write("notime", "trajectory.csv", "x0,u0\n1,2\n");
         AssertRefused(Run("plot", noTime, "--out", png), png, "expected a column 'time_s', the header has x0, u0");
-        string ragged = runs.Write("ragged", "ticks.csv", "tick,busy_us\n0,12\n1\n");
+        string ragged = Runs.Write("ragged", "ticks.csv", "tick,busy_us\n0,12\n1\n");
         AssertRefused(Run("plot", ragged, "--out", png), png, "line 3: expected 2 cells as in the header, got 1");
-        string text = runs.Write("text", "mbrl.csv", "env_steps,holdout_loss,multi_step_error,episode_return\n200,low,1,1\n");
+        string text = Runs.Write("text", "mbrl.csv", "env_steps,holdout_loss,multi_step_error,episode_return\n200,low,1,1\n");
         AssertRefused(Run("plot", text, "--out", png), png, "expected a number in column 'holdout_loss', got 'low'");
     }
 
     [Fact]
     public void AnOutputThatIsNeitherPngNorSvgIsRefused()
     {
-        string a = runs.Training("seed0", 0);
-        string pdf = Path.Combine(runs.Root, "x.pdf");
+        string a = Runs.Training("seed0", 0);
+        string pdf = Path.Combine(Runs.Root, "x.pdf");
         AssertRefused(Run("plot", a, "--out", pdf), pdf, "expected a file ending in .png or .svg");
     }
 
@@ -109,6 +97,6 @@ public sealed class PlotTests : IDisposable
         Assert.Contains(message, result.Error);
         Assert.Single(result.Error.TrimEnd().Split('\n'));
         Assert.False(File.Exists(path));
-        Assert.Empty(Directory.GetFiles(runs.Root, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Runs.Root, "*.tmp", SearchOption.AllDirectories));
     }
 }

@@ -3,24 +3,16 @@
 using System.CommandLine;
 using Control.Cli.Commands;
 using Control.Experiments;
-using Control.Experiments.Progress;
 using Spectre.Console;
 
 namespace Control.Cli.Tests;
 
 public class ProgressTests
 {
-    private sealed class Recorder : IRunProgress
-    {
-        public List<(string Stage, double Done, double Total, KeyFigure[] Figures)> Calls { get; } = [];
-
-        public void Report(string stage, double done, double total, IReadOnlyList<KeyFigure> figures) => Calls.Add((stage, done, total, [.. figures]));
-    }
-
     [Fact]
     public void ATrainingRunReportsItsStepsAndFigures()
     {
-        var recorder = new Recorder();
+        var recorder = new RecordingProgress();
         TrainRun.Run(new TrainRequest("cartpole", "reinforce", 1000, 2), live: recorder);
         Assert.NotEmpty(recorder.Calls);
         Assert.All(recorder.Calls, c => Assert.Equal(("reinforce on cartpole", 1000.0), (c.Stage, c.Total)));

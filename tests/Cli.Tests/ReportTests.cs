@@ -5,23 +5,11 @@ using System.Diagnostics;
 
 namespace Control.Cli.Tests;
 
-public sealed class ReportTests : IDisposable
+public sealed class ReportTests : RunFilesTests
 {
-    private readonly RunFilesFixture runs = new();
-
-    public void Dispose() => runs.Dispose();
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = ControlCommand.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     private string TrainingRun()
     {
-        string directory = runs.Training("ppo-run", 0);
+        string directory = Runs.Training("ppo-run", 0);
         File.WriteAllText(Path.Combine(directory, "summary.json"),
             "{\"algo\":\"ppo\",\"env\":\"pendulum\",\"seed\":0,\"eval_return\":-150.25,\"steps_per_second\":2500,\"checkpoint\":null}\n");
         return directory;
@@ -31,7 +19,7 @@ public sealed class ReportTests : IDisposable
     public void TheReportIsOneSelfContainedHtmlFile()
     {
         string directory = TrainingRun();
-        string html = Path.Combine(runs.Root, "report.html");
+        string html = Path.Combine(Runs.Root, "report.html");
         (int code, _, string error) = Run("report", directory, "--out", html);
         Assert.True(code == 0, error);
         string text = File.ReadAllText(html);
@@ -50,15 +38,15 @@ public sealed class ReportTests : IDisposable
     public void HeadlessChromiumRendersTheReport()
     {
         string directory = TrainingRun();
-        string html = Path.Combine(runs.Root, "report.html");
+        string html = Path.Combine(Runs.Root, "report.html");
         Assert.Equal(0, Run("report", directory, "--out", html).Code);
-        string png = Path.Combine(runs.Root, "report.png");
+        string png = Path.Combine(Runs.Root, "report.png");
         const int width = 900, height = 1200;
-        var start = new ProcessStartInfo(ChromiumFactAttribute.Path!)
+        var start = new ProcessStartInfo(ChromiumFactAttribute.Required())
         {
             ArgumentList =
             {
-                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", $"--user-data-dir={Path.Combine(runs.Root, "chromium-profile")}",
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", $"--user-data-dir={Path.Combine(Runs.Root, "chromium-profile")}",
                 $"--screenshot={png}", $"--window-size={width},{height}", new Uri(html).AbsoluteUri,
             },
             RedirectStandardOutput = true, RedirectStandardError = true,
@@ -73,11 +61,21 @@ public sealed class ReportTests : IDisposable
         Assert.True(Images.LuminanceVariance(bytes) > 100, "the rendered report is blank");
     }
 
+    [Theory]
+    [InlineData("/usr/bin/chromium", null, false)]
+    [InlineData("/usr/bin/chromium", "true", false)]
+    [InlineData(null, null, true)]
+    [InlineData(null, "false", true)]
+    [InlineData(null, "true", false)]
+    [InlineData(null, "TRUE", false)]
+    public void WithoutChromiumTheTestIsSkippedExceptUnderCi(string? chromium, string? ci, bool skipped)
+        => Assert.Equal(skipped, ChromiumFactAttribute.SkipReason(chromium, ci) is not null);
+
     [Fact]
     public void AMissingFolderIsRefused()
     {
-        string html = Path.Combine(runs.Root, "report.html");
-        (int code, _, string error) = Run("report", Path.Combine(runs.Root, "missing"), "--out", html);
+        string html = Path.Combine(Runs.Root, "report.html");
+        (int code, _, string error) = Run("report", Path.Combine(Runs.Root, "missing"), "--out", html);
         Assert.Equal(2, code);
         Assert.Contains("does not exist", error);
         Assert.Single(error.TrimEnd().Split('\n'));
@@ -87,12 +85,12 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void AFolderWithABrokenFileWritesNothing()
     {
-        string directory = runs.Write("broken", "metrics.csv", "iteration,env_steps\n1,oops\n");
-        string html = Path.Combine(runs.Root, "report.html");
+        string directory = Runs.Write("broken", "metrics.csv", "iteration,env_steps\n1,oops\n");
+        string html = Path.Combine(Runs.Root, "report.html");
         (int code, _, string error) = Run("report", directory, "--out", html);
         Assert.Equal(2, code);
         Assert.Contains("expected a number in column 'env_steps', got 'oops'", error);
         Assert.False(File.Exists(html));
-        Assert.Empty(Directory.GetFiles(runs.Root, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Runs.Root, "*.tmp", SearchOption.AllDirectories));
     }
 }

@@ -1,5 +1,6 @@
 // `control bench`: speed figures measured side by side with the peer a user would otherwise pick; each suite runs
-// in bench/Control.Bench.Runs. `control bench tensors` (TensorBench) is here; `control bench models`, `planners`,
+// in bench/Control.Bench.Runs, under a live progress bar on a terminal (CommandContext.WithProgress: none with --json
+// or when the output is redirected). `control bench tensors` (TensorBench) is here; `control bench models`, `planners`,
 // `ppo`, `deploy`, `sac` and `mujoco` have their own files.
 using System.CommandLine;
 using System.Globalization;
@@ -27,7 +28,7 @@ public static class BenchCommand
 
     private static int Tensors(CommandContext context, bool json, double seconds)
     {
-        TensorBenchReport report = TensorBench.Run(seconds);
+        TensorBenchReport report = context.WithProgress(json, bars => TensorBench.Run(seconds, bars));
         if (json)
         {
             context.WriteJson(report);

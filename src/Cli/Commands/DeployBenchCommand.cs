@@ -17,7 +17,7 @@ public static class DeployBenchCommand
         var command = new Command("deploy", "Policy latency (p50, p99), Control's engine against ONNX Runtime, one thread, batch 1 and 64, 64-64 and 256-256 MLPs.") { json, calls };
         command.SetAction(parse => context.Guard(() =>
         {
-            DeployBenchReport report = DeployBench.Run(parse.GetValue(calls));
+            DeployBenchReport report = context.WithProgress(parse.GetValue(json), bars => DeployBench.Run(parse.GetValue(calls), bars));
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);

@@ -1,5 +1,5 @@
 // `control export`: a checkpoint's policy as an ONNX file (Experiments' ExportRun), with the parity of ONNX Runtime
-// against Control's own forward pass.
+// against Control's own forward pass (a live progress bar of the parity check on a terminal, as the benches have).
 using System.CommandLine;
 using System.Globalization;
 using Control.Experiments;
@@ -25,10 +25,11 @@ public static class ExportCommand
         };
         command.SetAction(parse => context.Guard(() =>
         {
-            ExportReport report = ExportRun.Run(new ExportRequest(parse.GetValue(checkpoint)!, parse.GetValue(output)!)
+            var request = new ExportRequest(parse.GetValue(checkpoint)!, parse.GetValue(output)!)
             {
                 Opset = parse.GetValue(opset), StaticBatch = parse.GetValue(staticBatch), ParityObservations = parse.GetValue(parity),
-            });
+            };
+            ExportReport report = context.WithProgress(parse.GetValue(json), bars => ExportRun.Run(request, bars));
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);

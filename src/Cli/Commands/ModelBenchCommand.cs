@@ -22,8 +22,8 @@ public static class ModelBenchCommand
 
     private static int Execute(CommandContext context, bool json, int epochs)
     {
-        ModelBenchReport report = ModelBench.Run(epochs, json ? null : r => context.Error.WriteLine(
-            $"{r.Threads} thread(s): Control {r.ControlTransitionsPerSecond:F0}/s, PyTorch {r.TorchTransitionsPerSecond?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"}/s"));
+        ModelBenchReport report = context.WithProgress(json, bars => ModelBench.Run(epochs, json || bars is not null ? null : r => context.Error.WriteLine(
+            $"{r.Threads} thread(s): Control {r.ControlTransitionsPerSecond:F0}/s, PyTorch {r.TorchTransitionsPerSecond?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"}/s"), bars));
         if (json)
         {
             context.WriteJson(report);

@@ -27,8 +27,8 @@ public static class MuJoCoBenchCommand
         MuJoCoBenchReport report;
         try
         {
-            report = MuJoCoBench.Run(seconds, envs, json ? null : r => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Env}, {r.Threads} thread(s): C# {r.ControlStepsPerSecond:F0} steps/s, C {F(r.CStepsPerSecond, "F0")} steps/s")));
+            report = context.WithProgress(json, bars => MuJoCoBench.Run(seconds, envs, json || bars is not null ? null : r => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Env}, {r.Threads} thread(s): C# {r.ControlStepsPerSecond:F0} steps/s, C {F(r.CStepsPerSecond, "F0")} steps/s")), bars));
         }
         catch (Exception e) when (e is MuJoCoNotInstalledException or MuJoCoException)
         {

@@ -29,9 +29,9 @@ public static class PlannerBenchCommand
         if (seeds < 1) throw new ArgumentException($"expected --seeds >= 1, got {seeds}");
         string[] planners = Subset(plannerList, Planners.Names, "--planners");
         string[] envs = Subset(envList, PlannerBench.BenchEnvs, "--envs");
-        PlannerBenchReport report = PlannerBench.Run(seeds, planners, envs,
-            json ? null : row => context.Error.WriteLine($"{row.Env} / {row.Planner}: {row.Successes}/{seeds} successes"),
-            context.Error.WriteLine);
+        PlannerBenchReport report = context.WithProgress(json, bars => PlannerBench.Run(seeds, planners, envs,
+            json || bars is not null ? null : row => context.Error.WriteLine($"{row.Env} / {row.Planner}: {row.Successes}/{seeds} successes"),
+            context.Error.WriteLine, bars));
         if (json)
         {
             context.WriteJson(report);

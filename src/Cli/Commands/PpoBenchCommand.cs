@@ -26,7 +26,7 @@ public static class PpoBenchCommand
 
     private static int Execute(CommandContext context, bool json, long steps, long warmupSteps, long torchSteps)
     {
-        PpoBenchReport report = PpoBench.Run(steps, warmupSteps, torchSteps);
+        PpoBenchReport report = context.WithProgress(json, bars => PpoBench.Run(steps, warmupSteps, torchSteps, bars));
         if (json)
         {
             context.WriteJson(report);

@@ -17,7 +17,7 @@ public static class SacBenchCommand
         var command = new Command("sac", "SAC gradient updates per second (twin critics and actor 256-256, batch 256), Control against PyTorch, one thread each.") { json, updates };
         command.SetAction(parse => context.Guard(() =>
         {
-            SacBenchReport report = SacBench.Run(parse.GetValue(updates));
+            SacBenchReport report = context.WithProgress(parse.GetValue(json), bars => SacBench.Run(parse.GetValue(updates), bars));
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);

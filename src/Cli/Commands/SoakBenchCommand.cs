@@ -23,9 +23,9 @@ public static class SoakBenchCommand
         command.SetAction(parse => context.Guard(() =>
         {
             bool quiet = parse.GetValue(json);
-            SoakBenchReport report = SoakBench.Run(parse.GetValue(minutes), parse.GetValue(every), quiet ? null : (phase, s) =>
+            SoakBenchReport report = context.WithProgress(quiet, bars => SoakBench.Run(parse.GetValue(minutes), parse.GetValue(every), quiet || bars is not null ? null : (phase, s) =>
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{phase,-12} {s.Seconds,7:F0} s  working set {s.WorkingSetMb,7:F1} MB  live heap {s.LiveHeapMb,7:F1} MB  {s.Throughput,10:F1}/s")));
+                    $"{phase,-12} {s.Seconds,7:F0} s  working set {s.WorkingSetMb,7:F1} MB  live heap {s.LiveHeapMb,7:F1} MB  {s.Throughput,10:F1}/s")), bars));
             if (quiet)
             {
                 context.WriteJson(report);
