@@ -1,9 +1,11 @@
 // The soak: training (PPO on cart-pole, with a checkpoint written every ten iterations), planning (iLQR-MPC on the
 // pendulum, episode after episode) and the control loop (the trained policy's ONNX export in ONNX Runtime, driving the
 // simulated pendulum on a simulated clock) each run for a fixed time, sampled at regular intervals for the working
-// set, the live managed heap (after a full collection) and the throughput. The first quarter of samples is warm-up
-// (JIT, pools, caches); the second quarter is compared with the last: growth of the heap or the working set beyond a
-// tolerance is a leak, a throughput ratio below a bound is a slowdown, and either fails the bench.
+// set, the live managed heap (after a full collection) and the throughput, per wall-clock second and per second of the
+// process's CPU time. The first quarter of samples is warm-up (JIT, pools, caches); the second quarter is compared with
+// the last: growth of the heap or the working set beyond a tolerance is a leak, a ratio of the throughput per CPU second
+// below a bound is a slowdown (the wall-clock throughput is reported beside it, but on a shared machine it follows the
+// other processes' load), and either fails the bench.
 // What `control bench soak` runs.
 using System.Diagnostics;
 using Control.Core.Envs;
@@ -25,7 +27,7 @@ public static class SoakBench
     /// <summary>Growth of the median live heap or working set (last quarter over second quarter) that counts as a leak, MB.</summary>
     public const double LeakToleranceMb = 32;
 
-    /// <summary>Throughput ratio (last quarter over second quarter) below which the phase slowed down.</summary>
+    /// <summary>Ratio of the throughput per CPU second (last quarter over second quarter) below which the phase slowed down.</summary>
     public const double SlowdownRatio = 0.7;
 
     /// <summary>
@@ -132,28 +134,32 @@ public static class SoakBench
         using var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         double end = minutes * 60, next = sampleSeconds, last = 0;
+        double lastCpu = process.TotalProcessorTime.TotalSeconds;
         long units = 0;
         while (clock.Elapsed.TotalSeconds < end)
         {
             units += work();
             double now = clock.Elapsed.TotalSeconds;
             if (now < next) continue;
-            double heap = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
             process.Refresh();
-            var sample = new SoakSample(now, process.WorkingSet64 / 1e6, heap, units / (now - last));
+            double cpu = process.TotalProcessorTime.TotalSeconds;
+            double heap = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+            var sample = new SoakSample(now, process.WorkingSet64 / 1e6, heap, units / (now - last), units / Math.Max(cpu - lastCpu, 1e-9));
             samples.Add(sample);
             progress.Sampled(name, sample);
-            (units, last) = (0, clock.Elapsed.TotalSeconds);
+            process.Refresh();
+            (units, last, lastCpu) = (0, clock.Elapsed.TotalSeconds, process.TotalProcessorTime.TotalSeconds);
             next = last + sampleSeconds;
         }
-        progress.PhaseDone(samples.LastOrDefault() ?? new SoakSample(end, double.NaN, double.NaN, double.NaN));
+        progress.PhaseDone(samples.LastOrDefault() ?? new SoakSample(end, double.NaN, double.NaN, double.NaN, double.NaN));
         int quarter = Math.Max(1, samples.Count / 4);
         IReadOnlyList<SoakSample> second = samples.Skip(quarter).Take(quarter).ToList(), final = samples.TakeLast(quarter).ToList();
         double heapGrowth = Median(final, s => s.LiveHeapMb) - Median(second, s => s.LiveHeapMb);
         double workingSetGrowth = Median(final, s => s.WorkingSetMb) - Median(second, s => s.WorkingSetMb);
         double ratio = Median(final, s => s.Throughput) / Median(second, s => s.Throughput);
-        return new SoakPhase(name, unit, samples, heapGrowth, workingSetGrowth, ratio,
-            Leak: heapGrowth > LeakToleranceMb || workingSetGrowth > LeakToleranceMb, Slowdown: ratio < SlowdownRatio);
+        double cpuRatio = Median(final, s => s.CpuThroughput) / Median(second, s => s.CpuThroughput);
+        return new SoakPhase(name, unit, samples, heapGrowth, workingSetGrowth, ratio, cpuRatio,
+            Leak: heapGrowth > LeakToleranceMb || workingSetGrowth > LeakToleranceMb, Slowdown: cpuRatio < SlowdownRatio);
     }
 
     private static double Median(IReadOnlyList<SoakSample> samples, Func<SoakSample, double> value)

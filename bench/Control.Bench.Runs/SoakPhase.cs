@@ -6,8 +6,9 @@ namespace Control.Bench.Runs;
 /// <param name="Samples">The samples, in time order.</param>
 /// <param name="HeapGrowthMb">Median live heap of the last quarter of samples less that of the second quarter, MB.</param>
 /// <param name="WorkingSetGrowthMb">The same for the working set, MB.</param>
-/// <param name="ThroughputRatio">Median throughput of the last quarter over that of the second quarter.</param>
+/// <param name="ThroughputRatio">Median wall-clock throughput of the last quarter over that of the second quarter (moves with the machine's load).</param>
+/// <param name="CpuThroughputRatio">The same for the throughput per CPU second (<see cref="SoakSample.CpuThroughput"/>).</param>
 /// <param name="Leak">Whether the live heap or the working set grew by more than <see cref="SoakBench.LeakToleranceMb"/>.</param>
-/// <param name="Slowdown">Whether <see cref="ThroughputRatio"/> is below <see cref="SoakBench.SlowdownRatio"/>.</param>
+/// <param name="Slowdown">Whether <see cref="CpuThroughputRatio"/> is below <see cref="SoakBench.SlowdownRatio"/>.</param>
 public sealed record SoakPhase(string Name, string Unit, IReadOnlyList<SoakSample> Samples, double HeapGrowthMb, double WorkingSetGrowthMb, double ThroughputRatio,
-    bool Leak, bool Slowdown);
+    double CpuThroughputRatio, bool Leak, bool Slowdown);

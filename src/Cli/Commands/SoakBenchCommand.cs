@@ -25,22 +25,24 @@ public static class SoakBenchCommand
             bool quiet = parse.GetValue(json);
             SoakBenchReport report = context.WithProgress(quiet, bars => SoakBench.Run(parse.GetValue(minutes), parse.GetValue(every), quiet || bars is not null ? null : (phase, s) =>
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{phase,-12} {s.Seconds,7:F0} s  working set {s.WorkingSetMb,7:F1} MB  live heap {s.LiveHeapMb,7:F1} MB  {s.Throughput,10:F1}/s")), bars));
+                    $"{phase,-12} {s.Seconds,7:F0} s  working set {s.WorkingSetMb,7:F1} MB  live heap {s.LiveHeapMb,7:F1} MB  {s.Throughput,10:F1}/s  {s.CpuThroughput,10:F1}/CPU s")), bars));
             if (quiet)
             {
                 context.WriteJson(report);
                 return report.Passed ? 0 : 1;
             }
-            var table = new Table().AddColumns("phase", "unit", "samples", "first/last throughput", "last/second quarter throughput", "live heap growth (MB)", "working set growth (MB)", "verdict");
+            var table = new Table().AddColumns("phase", "unit", "samples", "first/last throughput", "last/second quarter: wall-clock throughput",
+                "per CPU second (judged)", "live heap growth (MB)", "working set growth (MB)", "verdict");
             foreach (SoakPhase p in report.Phases)
             {
                 table.AddRow(p.Name, p.Unit, p.Samples.Count.ToString(CultureInfo.InvariantCulture),
                     $"{F(p.Samples[0].Throughput)} / {F(p.Samples[^1].Throughput)}", p.ThroughputRatio.ToString("F2", CultureInfo.InvariantCulture),
+                    p.CpuThroughputRatio.ToString("F2", CultureInfo.InvariantCulture),
                     F(p.HeapGrowthMb), F(p.WorkingSetGrowthMb), p.Leak ? "LEAK" : p.Slowdown ? "SLOWDOWN" : "ok");
             }
             context.Console.Write(table);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.MinutesPerPhase} minutes per phase; leak: growth > {SoakBench.LeakToleranceMb} MB, slowdown: ratio < {SoakBench.SlowdownRatio}; {(report.Passed ? "passed" : "FAILED")}"));
+                $"{report.MinutesPerPhase} minutes per phase; leak: growth > {SoakBench.LeakToleranceMb} MB, slowdown: throughput per CPU second, ratio < {SoakBench.SlowdownRatio}; {(report.Passed ? "passed" : "FAILED")}"));
             return report.Passed ? 0 : 1;
         }));
         return command;
