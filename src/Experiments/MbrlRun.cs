@@ -11,6 +11,7 @@ using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Learned;
+using Control.Experiments.Artifacts;
 using Control.ModelBased;
 using Control.ModelBased.Registry;
 using Control.Planning;
@@ -18,7 +19,6 @@ using Control.Planning.IterativeLqr;
 using Control.Planning.Registry;
 using Control.Planning.Sampling;
 using Control.Policies.Common;
-using Control.Experiments.Artifacts;
 using Control.Robots;
 
 namespace Control.Experiments;
