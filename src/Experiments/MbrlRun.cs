@@ -1,11 +1,17 @@
 // The model-based loop on an analytic robot (collect, fit, control through the model, append, refit), and at the
 // end the learned-model controller's return beside the same controller on the true model and a random policy.
-// What `control mbrl` runs, and the demo's learned-model stage.
+// What `control mbrl` runs, and the demo's learned-model stage. With an output directory the run leaves, at every
+// iteration boundary, its checkpoint (the loop's, ModelBasedLoop.Save, with the run's identity) and mbrl.csv, both
+// written atomically; a run resumed from the checkpoint ends exactly as the uninterrupted run (all but the
+// wall-clock fields).
+using System.Globalization;
+using System.Text;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Learned;
+using Control.Experiments.Artifacts;
 using Control.ModelBased;
 using Control.ModelBased.Registry;
 using Control.Planning;
@@ -26,12 +32,21 @@ public static class MbrlRun
     /// <summary>Evaluation episodes (seeds) per controller at the end.</summary>
     public const int EvaluationEpisodes = 5;
 
-    /// <summary>Runs <see cref="MbrlRequest.Method"/> on <see cref="MbrlRequest.Env"/>; <paramref name="progress"/> sees each iteration.</summary>
+    /// <summary>Checkpoint section of the run's identity (env, method, steps, seed, support weight, watch).</summary>
+    public const string RunSection = "mbrl/run";
+
+    /// <summary>
+    /// Runs <see cref="MbrlRequest.Method"/> on <see cref="MbrlRequest.Env"/>, or continues <see cref="MbrlRequest.Resume"/>;
+    /// <paramref name="progress"/> sees each iteration run in this call.
+    /// </summary>
+    /// <exception cref="CheckpointException">The checkpoint to resume is damaged, not of the model-based loop, or of another run.</exception>
     public static MbrlReport Run(MbrlRequest request, Action<ModelBasedIteration>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
         (string envName, string method, int steps, long seed) = (request.Env, request.Method, request.Steps, request.Seed);
         if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of {string.Join(", ", Methods)}");
         if (steps < 1) throw new ArgumentException($"expected a positive --steps, got {steps}");
+        if (request.CheckpointEvery < 0) throw new ArgumentException($"expected --checkpoint-every >= 0, got {request.CheckpointEvery}");
         IEnv env = Envs.Make(envName, seed);
         IModelEnv truth = env.Find<IModelEnv>() ?? throw new ArgumentException($"{envName}: the loop needs an env with a model and a cost (IModelEnv)");
         if (env.ActionSpace is not Box) throw new ArgumentException($"{envName}: the loop needs continuous actions; this env's are {env.ActionSpace.Describe()}");
@@ -52,7 +67,13 @@ public static class MbrlRun
             _ => new BpttLearner(new MlpDynamics(n, m, bounds, MlpConfig(envName, seed), dt), truth.Cost, BpttSettings(envName, seed), InitialStates(envName, seed)),
         };
         var loop = new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = steps, RandomSteps = horizon, StepsPerIteration = horizon, Seed = seed });
-        IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress);
+        var identity = new RunIdentity(envName, method, steps, seed, safety.SupportWeight, safety.Watch);
+        if (request.Resume is string file)
+        {
+            Resume(loop, identity, file);
+            if (request.OutputDirectory is string directory) WriteIterations(directory, loop.Iterations);
+        }
+        IReadOnlyList<ModelBasedIteration> iterations = loop.Run(progress, request.OutputDirectory is string output ? l => Boundary(l, identity, output, request.CheckpointEvery) : null);
 
         long evalSeed = Evaluation.SeedOf(seed);
         IPolicy controller = learner.Controller(loop.Data);
@@ -63,6 +84,56 @@ public static class MbrlRun
         double trueModel = ModelBasedLoop.Evaluate(env, TrueModelController(envName, method, truth, loop, seed), EvaluationEpisodes, evalSeed);
         double random = ModelBasedLoop.Evaluate(env, null, EvaluationEpisodes, evalSeed);
         return new MbrlReport(envName, method, seed, loop.Data.Count, iterations, learned, trueModel, random, worst, fallbacks);
+    }
+
+    // The run's identity, as stored beside the loop in its checkpoint.
+    private sealed record RunIdentity(string Env, string Method, int Steps, long Seed, double SupportWeight, bool Watch)
+    {
+        public override string ToString() => $"{Method} on {Env}, {Steps} steps, seed {Seed}, support weight {SupportWeight.ToString("R", CultureInfo.InvariantCulture)}, {(Watch ? "watched" : "unwatched")}";
+    }
+
+    private static RunIdentity Identity(Checkpoint checkpoint)
+    {
+        if (!checkpoint.Has(RunSection))
+        {
+            throw new CheckpointException($"{checkpoint.Source}: not a checkpoint of `control mbrl` (expected a section '{RunSection}', found {string.Join(", ", checkpoint.Sections)}); "
+                + "a `control train` checkpoint is resumed by `control train --resume`.");
+        }
+        return checkpoint.GetJson<RunIdentity>(RunSection);
+    }
+
+    // Restores the loop from the checkpoint of the same run.
+    private static void Resume(ModelBasedLoop loop, RunIdentity identity, string file)
+    {
+        Checkpoint checkpoint = Checkpoint.Load(file);
+        RunIdentity stored = Identity(checkpoint);
+        if (stored != identity)
+            throw new CheckpointException($"{file}: the checkpoint is of {stored}; expected {identity} as the options give.");
+        loop.Restore(checkpoint);
+    }
+
+    // At an iteration boundary: the checkpoint when it is due (every N-th boundary and the last), then mbrl.csv.
+    private static void Boundary(ModelBasedLoop loop, RunIdentity identity, string directory, int every)
+    {
+        bool last = loop.Data.Count >= loop.Config.TotalSteps;
+        if (last || (every > 0 && loop.Iterations.Count % every == 0))
+        {
+            var checkpoint = new Checkpoint();
+            checkpoint.PutJson(RunSection, identity);
+            loop.Save(checkpoint);
+            checkpoint.Save(Path.Combine(directory, RunFiles.ModelBasedCheckpoint));
+        }
+        WriteIterations(directory, loop.Iterations);
+    }
+
+    // mbrl.csv: a row per iteration, written atomically.
+    private static void WriteIterations(string directory, IReadOnlyList<ModelBasedIteration> iterations)
+    {
+        Directory.CreateDirectory(directory);
+        var text = new StringBuilder("env_steps,holdout_loss,multi_step_error,episode_return,fit_seconds\n");
+        foreach (var it in iterations)
+            text.Append(CultureInfo.InvariantCulture, $"{it.EnvSteps},{it.HoldoutLoss:R},{it.MultiStepError:R},{it.EpisodeReturn:R},{it.FitSeconds:R}\n");
+        RunFiles.WriteText(Path.Combine(directory, RunFiles.ModelBasedIterations), text.ToString());
     }
 
     // The same controller on the true model: the same planner on the env's dynamics, or (bptt) policies trained the

@@ -6,6 +6,7 @@
 using Control.Core;
 using Control.Core.Envs;
 using Control.Dynamics;
+using Control.Policies.Common;
 
 namespace Control.ModelBased;
 
@@ -22,6 +23,7 @@ public sealed class BpttCandidates : IPolicy
     private readonly BpttConfig config;
     private readonly BpttPolicy[] candidates;
     private readonly double[] imagined;
+    private readonly int[] births;
     private int round;
     private int created;
 
@@ -37,7 +39,8 @@ public sealed class BpttCandidates : IPolicy
         this.controlBounds = controlBounds;
         candidates = new BpttPolicy[this.config.Candidates];
         imagined = new double[this.config.Candidates];
-        for (int k = 0; k < candidates.Length; k++) candidates[k] = Fresh();
+        births = new int[this.config.Candidates];
+        for (int k = 0; k < candidates.Length; k++) candidates[k] = Fresh(k);
         Best = candidates[0];
         imagined.AsSpan().Fill(double.PositiveInfinity);
     }
@@ -62,7 +65,7 @@ public sealed class BpttCandidates : IPolicy
         if (config.RestartEvery > 0 && candidates.Length > 1 && round % config.RestartEvery == 0)
         {
             int worst = ArgMax(imagined);
-            candidates[worst] = Fresh();
+            candidates[worst] = Fresh(worst);
             imagined[worst] = double.PositiveInfinity;
         }
         for (int k = 0; k < candidates.Length; k++)
@@ -87,8 +90,71 @@ public sealed class BpttCandidates : IPolicy
     /// <inheritdoc />
     public void Reset() => Best.Reset();
 
+    /// <summary>
+    /// Stores what continuing to train needs, in sections named <paramref name="prefix"/>/...: the round, the
+    /// candidates made so far, each candidate's place in that order and imagined cost, and each candidate (<see cref="BpttPolicy.Save"/>).
+    /// </summary>
+    public void Save(Checkpoint checkpoint, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.Put($"{prefix}/counters", w =>
+        {
+            w.Write(round);
+            w.Write(created);
+            w.Write(candidates.Length);
+            for (int k = 0; k < candidates.Length; k++)
+            {
+                w.Write(births[k]);
+                w.Write(imagined[k]);
+            }
+        });
+        for (int k = 0; k < candidates.Length; k++) candidates[k].Save(checkpoint, $"{prefix}/{k}");
+    }
+
+    /// <summary>Restores what <see cref="Save"/> stored under <paramref name="prefix"/> into candidates made with the same sizes and config.</summary>
+    /// <exception cref="CheckpointException">A section is missing or does not fit these candidates.</exception>
+    public void Restore(Checkpoint checkpoint, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var storedBirths = new int[candidates.Length];
+        var storedImagined = new double[candidates.Length];
+        (int storedRound, int storedCreated) = checkpoint.Get($"{prefix}/counters", r =>
+        {
+            int rounds = r.ReadInt32(), made = r.ReadInt32(), count = r.ReadInt32();
+            if (count != candidates.Length || rounds < 0 || made < count)
+                throw new InvalidDataException($"BPTT candidates: expected {candidates.Length} candidates of at least as many made and a round >= 0, got {count} of {made} made in round {rounds}");
+            for (int k = 0; k < count; k++)
+            {
+                storedBirths[k] = r.ReadInt32();
+                storedImagined[k] = r.ReadDouble();
+                if (storedBirths[k] < 0 || storedBirths[k] >= made)
+                    throw new InvalidDataException($"BPTT candidates: expected candidate {k} to be one of the {made} made, got number {storedBirths[k]}");
+            }
+            return (rounds, made);
+        });
+        var restored = new BpttPolicy[candidates.Length];
+        for (int k = 0; k < restored.Length; k++)
+        {
+            restored[k] = Made(storedBirths[k]);
+            restored[k].Restore(checkpoint, $"{prefix}/{k}");
+        }
+        restored.CopyTo(candidates, 0);
+        storedBirths.CopyTo(births, 0);
+        storedImagined.CopyTo(imagined, 0);
+        round = storedRound;
+        created = storedCreated;
+        Best = candidates[ArgMin(imagined)];
+    }
+
+    // A fresh candidate for slot k, the next one made.
+    private BpttPolicy Fresh(int k)
+    {
+        births[k] = created++;
+        return Made(births[k]);
+    }
+
     // Candidate seeds: the configured seed, then consecutive offsets of a large odd stride (distinct weight draws).
-    private BpttPolicy Fresh() => new(stateSize, controlBounds, config with { Seed = config.Seed + 7919L * created++ });
+    private BpttPolicy Made(int birth) => new(stateSize, controlBounds, config with { Seed = config.Seed + 7919L * birth });
 
     private static int ArgMin(double[] values)
     {

@@ -3,6 +3,7 @@ using Control.Core.Models;
 using Control.Dynamics;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
+using Control.Policies.Common;
 using Control.Tensors;
 
 namespace Control.ModelBased;
@@ -37,6 +38,36 @@ public sealed class BpttLearner(LearnedDynamics model, ICost cost, BpttConfig? c
         IDifferentiableDynamics through = model is ProbabilisticEnsemble ensemble ? new SampledMembers(ensemble, new Rng(seed)) : model;
         return policies.Train(through, differentiableCost, data.States, data.Count, initialStates);
     }
+
+    /// <summary>Stores the model (the next fit continues from its weights) and the policies (which keep learning); the model sampler is seeded anew for every controller.</summary>
+    public void Save(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.Put(ModelBasedSections.Model, Writer());
+        policies.Save(checkpoint, ModelBasedSections.Policies);
+    }
+
+    /// <inheritdoc />
+    public void Restore(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.Read(ModelBasedSections.Model, Reader());
+        policies.Restore(checkpoint, ModelBasedSections.Policies);
+    }
+
+    private Action<BinaryWriter> Writer() => model switch
+    {
+        MlpDynamics mlp => mlp.WriteState,
+        ProbabilisticEnsemble ensemble => ensemble.WriteState,
+        _ => throw new ArgumentException($"BPTT: expected an MlpDynamics or a ProbabilisticEnsemble, got {model.GetType().Name}."),
+    };
+
+    private Action<BinaryReader> Reader() => model switch
+    {
+        MlpDynamics mlp => mlp.ReadState,
+        ProbabilisticEnsemble ensemble => ensemble.ReadState,
+        _ => throw new ArgumentException($"BPTT: expected an MlpDynamics or a ProbabilisticEnsemble, got {model.GetType().Name}."),
+    };
 
     private readonly long seed = (config ?? new BpttConfig()).Seed;
 

@@ -30,7 +30,7 @@ public sealed class BpttPolicy : IPolicy
     private readonly BpttConfig config;
     private readonly Sequential network;
     private readonly Adam optimizer;
-    private readonly Rng rng;
+    private Rng rng;
     private readonly int n, m;
     private readonly Tensor mid, half, rawMask;
     private readonly double[] row;
@@ -186,6 +186,38 @@ public sealed class BpttPolicy : IPolicy
 
     /// <inheritdoc />
     public void Reset() { }
+
+    /// <summary>
+    /// Stores what continuing to train needs, in sections named <paramref name="prefix"/>/...: the float64 weights,
+    /// Adam's moments and step count, the generator of the start states, and the last loss and imagined cost.
+    /// </summary>
+    public void Save(Checkpoint checkpoint, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.PutModule($"{prefix}/network", network);
+        checkpoint.PutOptimizer($"{prefix}/optimizer", optimizer);
+        checkpoint.PutRng($"{prefix}/rng", rng);
+        checkpoint.Put($"{prefix}/scores", w =>
+        {
+            w.Write(LastLoss);
+            w.Write(SelectedImaginedCost);
+        });
+    }
+
+    /// <summary>Restores what <see cref="Save"/> stored under <paramref name="prefix"/> into a policy made with the same sizes and config.</summary>
+    /// <exception cref="CheckpointException">A section is missing or does not fit this policy.</exception>
+    public void Restore(Checkpoint checkpoint, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.ReadModule($"{prefix}/network", network);
+        checkpoint.ReadOptimizer($"{prefix}/optimizer", optimizer);
+        rng = checkpoint.GetRng($"{prefix}/rng");
+        checkpoint.Read($"{prefix}/scores", r =>
+        {
+            LastLoss = r.ReadDouble();
+            SelectedImaginedCost = r.ReadDouble();
+        });
+    }
 
     /// <summary>
     /// The policy as an <see cref="Control.Policies.Common.InferencePolicy"/> (what checkpoints store and exporters write): the

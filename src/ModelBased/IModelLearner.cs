@@ -1,6 +1,7 @@
 using Control.Core;
 using Control.Core.Models;
 using Control.Dynamics.Data;
+using Control.Policies.Common;
 
 namespace Control.ModelBased;
 
@@ -18,4 +19,15 @@ public interface IModelLearner
 
     /// <summary>The controller to run on the real env, made for the freshly fitted model.</summary>
     IPolicy Controller(TransitionDataset data);
+
+    /// <summary>
+    /// Stores, between one iteration's run and the next fit, everything the learner carries into later fits and
+    /// controllers (the model it warm-starts from, trained policies, their generators) so that <see cref="Restore"/>
+    /// continues bit-exactly.
+    /// </summary>
+    void Save(Checkpoint checkpoint);
+
+    /// <summary>Restores what <see cref="Save"/> stored into a learner made the same way.</summary>
+    /// <exception cref="CheckpointException">A section is missing or does not fit this learner.</exception>
+    void Restore(Checkpoint checkpoint);
 }

@@ -8,6 +8,7 @@ using Control.Core.Models;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
 using Control.Planning;
+using Control.Policies.Common;
 
 namespace Control.ModelBased;
 
@@ -34,6 +35,12 @@ public sealed class MlpMpcLearner(MlpDynamics model, ICost cost, Func<IDynamics,
 
     /// <inheritdoc />
     public IPolicy Controller(TransitionDataset data) => WatchedMpc.Create(model, cost, data, holdoutMse, safety, planned => planner(model, planned));
+
+    /// <summary>Stores the model (the next fit continues from its weights); the planner and its watch are made anew for every controller.</summary>
+    public void Save(Checkpoint checkpoint) => checkpoint.Put(ModelBasedSections.Model, model.WriteState);
+
+    /// <inheritdoc />
+    public void Restore(Checkpoint checkpoint) => checkpoint.Read(ModelBasedSections.Model, model.ReadState);
 
     internal static ModelFit Report(FitReport report) => new(report.HoldoutLoss.Length > 0 ? report.HoldoutLoss.Min() : double.NaN, report.TransitionsPerSecond,
         report.HoldoutMse.Length > 0 ? report.HoldoutMse.Min() : double.NaN);

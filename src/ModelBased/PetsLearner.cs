@@ -2,6 +2,7 @@ using Control.Core;
 using Control.Core.Models;
 using Control.Dynamics.Data;
 using Control.Dynamics.Learned;
+using Control.Policies.Common;
 
 namespace Control.ModelBased;
 
@@ -24,4 +25,10 @@ public sealed class PetsLearner(ProbabilisticEnsemble ensemble, ICost cost, Pets
 
     /// <inheritdoc />
     public IPolicy Controller(TransitionDataset data) => WatchedMpc.Create(ensemble, cost, data, holdoutMse, safety, planned => new PetsCem(ensemble, planned, config));
+
+    /// <summary>Stores the ensemble (the next fit continues from its weights); the CEM, seeded by its config, and its watch are made anew for every controller.</summary>
+    public void Save(Checkpoint checkpoint) => checkpoint.Put(ModelBasedSections.Model, ensemble.WriteState);
+
+    /// <inheritdoc />
+    public void Restore(Checkpoint checkpoint) => checkpoint.Read(ModelBasedSections.Model, ensemble.ReadState);
 }

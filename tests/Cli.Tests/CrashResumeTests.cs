@@ -2,9 +2,14 @@
 // logged iterations plus a seeded-random delay, with a checkpoint after every iteration so that kills land in
 // updates, in row writes and in checkpoint writes), then resumed from its last checkpoint until done: the final
 // checkpoint's bytes, the evaluation and the metrics log (all columns but time_s) equal an uninterrupted run's,
-// time_s never goes back, and no file is ever half-written.
+// time_s never goes back, and no file is ever half-written. `control mbrl` likewise, killed in its fits, its
+// controller's runs and its writes: the report and mbrl.csv (but the wall-clock fields) and every section of its
+// checkpoint mbrl.ctl but the timing equal the uninterrupted run's.
 using System.Diagnostics;
 using System.Text.Json;
+using Control.Experiments.Artifacts;
+using Control.ModelBased;
+using Control.Policies.Common;
 using Xunit.Abstractions;
 
 namespace Control.Cli.Tests;
@@ -25,30 +30,8 @@ public class CrashResumeTests(ITestOutputHelper output)
             Assert.True(code == 0, stderr);
             JsonElement expected = LastLineJson(stdout);
 
-            var random = new Random(killSeed);
             string checkpoint = Path.Combine(crashed, "checkpoint.ctl");
-            int kills = 0, midWrite = 0;
-            JsonElement? finished = null;
-            for (int attempt = 0; attempt < 8 && finished is null; attempt++)
-            {
-                string[] args = File.Exists(checkpoint) ? [.. common, "--out", crashed, "--resume", checkpoint] : [.. common, "--out", crashed];
-                // Four kills, then one run left to finish.
-                if (kills < 4)
-                {
-                    int rowsNow = Rows(Path.Combine(crashed, "metrics.csv"));
-                    bool killed = RunAndKill(args, Path.Combine(crashed, "metrics.csv"), rowsNow + random.Next(1, 3), random.Next(0, 30));
-                    if (killed)
-                    {
-                        kills++;
-                        if (Directory.GetFiles(crashed, ".*.tmp").Length > 0) midWrite++;
-                        AssertCompleteCheckpoint(checkpoint);
-                        continue;
-                    }
-                }
-                (code, stdout, stderr) = RunToEnd(args);
-                Assert.True(code == 0, stderr);
-                finished = LastLineJson(stdout);
-            }
+            (JsonElement? finished, int kills, int midWrite) = RunThroughKills(common, crashed, checkpoint, Path.Combine(crashed, "metrics.csv"), new Random(killSeed), 1, 3, 30);
             output.WriteLine($"{algo}: {kills} kills, {midWrite} of them during a file write (a temporary file left)");
             Assert.NotNull(finished);
             Assert.True(kills >= 1, "no kill landed before the run finished");
@@ -59,6 +42,40 @@ public class CrashResumeTests(ITestOutputHelper output)
             (string[] crashedRows, double[] crashedTimes) = Log(Path.Combine(crashed, "metrics.csv"));
             Assert.Equal(straightRows, crashedRows);
             for (int i = 1; i < crashedTimes.Length; i++) Assert.True(crashedTimes[i] >= crashedTimes[i - 1], $"time_s goes back at row {i}: {crashedTimes[i - 1]} then {crashedTimes[i]}");
+            Assert.Empty(Directory.GetFiles(crashed, ".*.tmp"));
+        }
+        finally
+        {
+            foreach (string dir in new[] { straight, crashed })
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AKilledAndResumedMbrlRunEndsAsTheUninterruptedRun()
+    {
+        string straight = TempDirectory(), crashed = TempDirectory();
+        try
+        {
+            string[] common = ["mbrl", "--env", "pendulum", "--method", "mpc-ilqr", "--steps", "1000", "--seed", "6", "--json"];
+            (int code, string stdout, string stderr) = RunToEnd([.. common, "--out", straight]);
+            Assert.True(code == 0, stderr);
+            JsonElement expected = LastLineJson(stdout);
+
+            string checkpoint = Path.Combine(crashed, RunFiles.ModelBasedCheckpoint);
+            // Kills anywhere in an iteration: up to 1.5 s after a row (an iteration takes about a second).
+            (JsonElement? finished, int kills, int midWrite) = RunThroughKills(common, crashed, checkpoint, Path.Combine(crashed, RunFiles.ModelBasedIterations), new Random(14), 0, 2, 1500);
+            output.WriteLine($"mbrl: {kills} kills, {midWrite} of them during a file write (a temporary file left)");
+            Assert.NotNull(finished);
+            Assert.True(kills >= 1, "no kill landed before the run finished");
+            foreach (string key in new[] { "env_steps", "return_learned", "return_true_model", "return_random", "worst_episode_return", "fallbacks" })
+                Assert.Equal(expected.GetProperty(key).GetRawText(), finished.Value.GetProperty(key).GetRawText());
+            Assert.Equal(Iterations(expected), Iterations(finished.Value));
+            Assert.Equal(WithoutLastColumn(Path.Combine(straight, RunFiles.ModelBasedIterations)), WithoutLastColumn(Path.Combine(crashed, RunFiles.ModelBasedIterations)));
+            Checkpoint a = Checkpoint.Load(Path.Combine(straight, RunFiles.ModelBasedCheckpoint)), b = Checkpoint.Load(checkpoint);
+            Assert.Equal(a.Sections, b.Sections);
+            foreach (string section in a.Sections.Where(s => s != ModelBasedSections.Timing))
+                Assert.True(Bytes(a, section).SequenceEqual(Bytes(b, section)), $"section '{section}' of the resumed run's checkpoint differs from the uninterrupted run's");
             Assert.Empty(Directory.GetFiles(crashed, ".*.tmp"));
         }
         finally
@@ -92,6 +109,44 @@ public class CrashResumeTests(ITestOutputHelper output)
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    // Runs `common` with --out `directory` to its end through kills: four times a run (resuming `checkpoint` once it
+    // exists) is killed with SIGKILL once `log` has a seeded-random [minRows, maxRows) rows more than before it and a
+    // seeded-random delay below maxDelayMs has passed; then a run finishes. Returns its report (null if eight runs did
+    // not finish it), the kills that landed and how many of them left a temporary file (killed in a file write).
+    private static (JsonElement? Report, int Kills, int MidWrite) RunThroughKills(string[] common, string directory, string checkpoint, string log, Random random,
+        int minRows, int maxRows, int maxDelayMs)
+    {
+        int kills = 0, midWrite = 0;
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            string[] args = File.Exists(checkpoint) ? [.. common, "--out", directory, "--resume", checkpoint] : [.. common, "--out", directory];
+            if (kills < 4)
+            {
+                bool killed = RunAndKill(args, log, Rows(log) + random.Next(minRows, maxRows), random.Next(0, maxDelayMs));
+                if (killed)
+                {
+                    kills++;
+                    if (Directory.GetFiles(directory, ".*.tmp").Length > 0) midWrite++;
+                    AssertCompleteCheckpoint(checkpoint);
+                    continue;
+                }
+            }
+            (int code, string stdout, string stderr) = RunToEnd(args);
+            Assert.True(code == 0, stderr);
+            return (LastLineJson(stdout), kills, midWrite);
+        }
+        return (null, kills, midWrite);
+    }
+
+    // The iterations of an mbrl report without their wall-clock fields.
+    private static string[] Iterations(JsonElement report) => [.. report.GetProperty("iterations").EnumerateArray().Select(it =>
+        string.Join(",", it.EnumerateObject().Where(p => p.Name is not ("fit_seconds" or "fit_transitions_per_second")).Select(p => $"{p.Name}={p.Value.GetRawText()}")))];
+
+    // The rows of a CSV file without their last column (mbrl.csv's fit_seconds).
+    private static string[] WithoutLastColumn(string path) => [.. File.ReadAllLines(path).Select(l => l[..l.LastIndexOf(',')])];
+
+    private static byte[] Bytes(Checkpoint checkpoint, string section) => checkpoint.Get(section, r => r.ReadBytes((int)r.BaseStream.Length));
 
     private static string TempDirectory() => Path.Combine(Path.GetTempPath(), $"ctl-crash-{Guid.NewGuid():N}");
 
@@ -143,7 +198,7 @@ public class CrashResumeTests(ITestOutputHelper output)
     {
         if (!File.Exists(path)) return;
         // The CLI's own loader checks the header, the length and the SHA-256 of the body.
-        Policies.Common.Checkpoint.Load(path);
+        Checkpoint.Load(path);
     }
 
     // The rows without the wall-clock columns (time_s and the time/* metrics), and time_s.

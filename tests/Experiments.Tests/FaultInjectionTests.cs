@@ -217,6 +217,10 @@ public class FaultInjectionTests
         }
 
         public IPolicy Controller(Control.Dynamics.Data.TransitionDataset data) => inner.Controller(data);
+
+        public void Save(Control.Policies.Common.Checkpoint checkpoint) => inner.Save(checkpoint);
+
+        public void Restore(Control.Policies.Common.Checkpoint checkpoint) => inner.Restore(checkpoint);
     }
 
     // An env whose reward is NaN after a number of steps.

@@ -7,11 +7,15 @@
 // way on every clone; a failure there names the case's seed, which CsCheck_Seed replays outside CI.
 using System.Security.Cryptography;
 using Control.Core;
+using Control.Core.Envs;
 using Control.Deploy.Export.Onnx;
 using Control.Deploy.Onnx;
 using Control.Dynamics.Data;
+using Control.Dynamics.Learned;
 using Control.Experiments.Hyperparameters;
+using Control.ModelBased;
 using Control.Policies.Common;
+using Control.Robots;
 using Control.Robots.MuJoCo;
 using Control.Robots.MuJoCo.Tasks;
 using CsCheck;
@@ -40,6 +44,32 @@ public class LoaderFuzzTests(FuzzFiles files) : IClassFixture<FuzzFiles>
     public void DamagedCheckpointsFailToRestoreWithACheckpointException() => Fuzz("restore.ctl", files.Checkpoint,
         FileMutations.Binary(files.Checkpoint.Length, 4, true).Where(m => m.Reseal), ResealCheckpoint, SlowCases,
         path => TrainRun.Restore(Checkpoint.Load(path)), (CheckpointException e) => e.Message);
+
+    [Fact]
+    public void DamagedModelBasedCheckpointsFailToRestoreWithACheckpointException()
+    {
+        string valid = Path.Combine(files.Root, "loop.ctl");
+        TinyLoop().Run(boundary: loop =>
+        {
+            var checkpoint = new Checkpoint();
+            loop.Save(checkpoint);
+            checkpoint.Save(valid);
+        });
+        byte[] bytes = File.ReadAllBytes(valid);
+        Fuzz("mbrl.ctl", bytes, FileMutations.Binary(bytes.Length, 4, true).Where(m => m.Reseal), ResealCheckpoint, Cases,
+            path => TinyLoop().Restore(Checkpoint.Load(path)), (CheckpointException e) => e.Message);
+    }
+
+    // A model-based loop whose checkpoint has every kind of section the loop's learners write: BPTT candidates
+    // trained through a probabilistic ensemble.
+    private static ModelBasedLoop TinyLoop()
+    {
+        IEnv env = Envs.Make("pendulum", 2);
+        IModelEnv truth = env.Find<IModelEnv>()!;
+        var ensemble = new ProbabilisticEnsemble(2, 1, truth.Dynamics.ControlBounds, new ProbabilisticEnsembleConfig { Members = 2, Elites = 1, Hidden = [4], Epochs = 2, Seed = 2 });
+        var learner = new BpttLearner(ensemble, truth.Cost, new BpttConfig { Horizon = 2, GradientSteps = 2, BatchSize = 2, Hidden = [4], Candidates = 2, SelectionStates = 2, SelectionHorizon = 2, Seed = 2 });
+        return new ModelBasedLoop(env, learner, new ModelBasedConfig { TotalSteps = 30, RandomSteps = 20, StepsPerIteration = 10, MultiStepHorizon = 2, Seed = 2 });
+    }
 
     [Fact]
     public void DamagedModuleFilesFailAndLeaveTheModuleAsItWas()

@@ -54,6 +54,50 @@ public sealed partial class TransitionDataset
     }
 
     /// <summary>
+    /// Writes n, m, the row count and every row (states, controls, next states, rewards, terminated flags) to
+    /// <paramref name="writer"/>: the dataset as one part of a bigger file (a checkpoint), read back by <see cref="Read"/>.
+    /// Values round-trip bitwise.
+    /// </summary>
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(StateSize);
+        writer.Write(ControlSize);
+        writer.Write(Count);
+        foreach (double v in States) writer.Write(v);
+        foreach (double v in Controls) writer.Write(v);
+        foreach (double v in NextStates) writer.Write(v);
+        foreach (double v in Rewards) writer.Write(v);
+        foreach (bool t in Terminated) writer.Write(t);
+    }
+
+    /// <summary>Replaces the rows by those <see cref="Write"/> wrote; the sizes must be this dataset's.</summary>
+    /// <exception cref="InvalidDataException">Other sizes, or a row count the rest of the stream cannot hold.</exception>
+    /// <exception cref="ArgumentException">A stored value is not finite (the dataset is then left as it was).</exception>
+    public void Read(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int n = reader.ReadInt32(), m = reader.ReadInt32(), count = reader.ReadInt32();
+        if (n != StateSize || m != ControlSize)
+            throw new InvalidDataException($"TransitionDataset: expected transitions of {StateSize} states and {ControlSize} controls, got {n} and {m}.");
+        long rowBytes = 8L * (2 * n + m + 1) + 1, left = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (count < 0 || count * rowBytes > left)
+            throw new InvalidDataException($"TransitionDataset: expected a row count from 0 to {left / rowBytes} (the {left} bytes left), got {count}.");
+        double[] Values(int length)
+        {
+            var values = new double[length];
+            for (int i = 0; i < length; i++) values[i] = reader.ReadDouble();
+            return values;
+        }
+        double[] x = Values(count * n), u = Values(count * m), next = Values(count * n), r = Values(count);
+        var stored = new TransitionDataset(n, m, count);
+        for (int row = 0; row < count; row++)
+            stored.Add(x.AsSpan(row * n, n), u.AsSpan(row * m, m), next.AsSpan(row * n, n), r[row], reader.ReadBoolean());
+        Clear();
+        Append(stored);
+    }
+
+    /// <summary>
     /// Reads a dataset written by <see cref="Save"/>. Throws <see cref="InvalidDataException"/> naming the file
     /// when the magic, the version, the sizes, the length, the checksum or a value is wrong.
     /// </summary>

@@ -74,6 +74,81 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         return StepWith(x, u, network.MeanFrozen);
     }
 
+    // ------------------------------------------------------------------ resuming
+
+    /// <summary>
+    /// Writes what a resumed run needs to continue exactly as if it had not stopped: every member's weights and
+    /// log-variance bounds, the elites, the last fit's standardization and the number of fits (each fit's generator
+    /// derives from it).
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(fits);
+        writer.Write(IsFitted);
+        writer.Write(members.Length);
+        foreach (GaussianMember member in members)
+        {
+            double[] weights = member.FlattenParameters().ToDoubleArray();
+            writer.Write(weights.Length);
+            foreach (double w in weights) writer.Write(w);
+        }
+        writer.Write(elites.Length);
+        foreach (int e in elites) writer.Write(e);
+        if (!IsFitted) return;
+        foreach (Standardization scaling in new[] { InputScaling, OutputScaling })
+        {
+            foreach (double v in scaling.Mean) writer.Write(v);
+            foreach (double v in scaling.Std) writer.Write(v);
+        }
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote, into an ensemble made with the same sizes and config.</summary>
+    /// <exception cref="InvalidDataException">The stored members, weights or elites do not fit this ensemble.</exception>
+    public void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int storedFits = reader.ReadInt32();
+        bool fitted = reader.ReadBoolean();
+        int count = reader.ReadInt32();
+        if (count != members.Length || storedFits < 0)
+            throw new InvalidDataException($"{Name}: expected {members.Length} members and a non-negative fit count, got {count} members and {storedFits} fits");
+        var weights = new double[count][];
+        for (int e = 0; e < count; e++)
+        {
+            int length = reader.ReadInt32();
+            int expected = members[e].Parameters().Sum(p => p.Size);
+            if (length != expected) throw new InvalidDataException($"{Name}: expected {expected} weights of member {e}, got {length}");
+            weights[e] = new double[length];
+            for (int i = 0; i < length; i++) weights[e][i] = reader.ReadDouble();
+        }
+        int eliteCount = reader.ReadInt32();
+        if (eliteCount != config.Elites) throw new InvalidDataException($"{Name}: expected {config.Elites} elites, got {eliteCount}");
+        var storedElites = new int[eliteCount];
+        for (int k = 0; k < eliteCount; k++)
+        {
+            storedElites[k] = reader.ReadInt32();
+            if (storedElites[k] < 0 || storedElites[k] >= members.Length)
+                throw new InvalidDataException($"{Name}: expected elite indices in [0, {members.Length}), got {storedElites[k]}");
+        }
+        Standardization Read(int size)
+        {
+            var mean = new double[size];
+            var std = new double[size];
+            for (int i = 0; i < size; i++) mean[i] = reader.ReadDouble();
+            for (int i = 0; i < size; i++) std[i] = reader.ReadDouble();
+            return new Standardization(mean, std);
+        }
+        (Standardization Input, Standardization Output)? scaling = fitted ? (Read(StateSize + ControlSize), Read(StateSize)) : null;
+        using (TensorScope.Suspend())
+        {
+            for (int e = 0; e < count; e++) members[e].LoadFlatParameters(Tensor.FromArray(weights[e], weights[e].Length).To(Precision));
+        }
+        fits = storedFits;
+        elites = storedElites;
+        if (scaling is { } stored) SetScaling(stored.Input, stored.Output);
+    }
+
     // ------------------------------------------------------------------ fitting
 
     /// <summary>

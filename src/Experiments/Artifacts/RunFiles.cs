@@ -22,6 +22,9 @@ public static class RunFiles
     /// <summary>`control mbrl`: a row per refit-and-run iteration (env_steps, holdout_loss, multi_step_error, episode_return, fit_seconds).</summary>
     public const string ModelBasedIterations = "mbrl.csv";
 
+    /// <summary>`control mbrl`: the model-based loop's checkpoint at its last iteration boundary (for `control mbrl --resume`).</summary>
+    public const string ModelBasedCheckpoint = "mbrl.ctl";
+
     /// <summary>`control plan`: a row per step (time_s, x0.., u0.., reward).</summary>
     public const string Trajectory = "trajectory.csv";
 
