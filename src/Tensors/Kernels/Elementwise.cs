@@ -162,8 +162,15 @@ internal static class Elementwise
         {
             case UnaryOp.Negate: TensorPrimitives.Negate(x, y); break;
             case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
-            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
-            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
+            // Sine and cosine element by element through the C runtime: TensorPrimitives' vectorized versions give
+            // different last bits for a few doubles in tier-0 and in tier-1 code of the same process (3 and 1 in 1,000
+            // uniform angles), so a run's result would depend on when the JIT recompiled them.
+            case UnaryOp.Sin:
+                for (int i = 0; i < x.Length; i++) y[i] = T.Sin(x[i]);
+                break;
+            case UnaryOp.Cos:
+                for (int i = 0; i < x.Length; i++) y[i] = T.Cos(x[i]);
+                break;
             case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
