@@ -55,6 +55,21 @@ public class ExperimentJsonTests
     }
 
     [Fact]
+    public void NonFiniteFiguresAreWrittenAsNamedStringsAndReadBack()
+    {
+        var report = new MbrlReport("acrobot-swingup", "mpc-ilqr", 1, 400, [new ModelBasedIteration(200, 0.1, double.PositiveInfinity, -900, 1, 1000, double.NaN, 2)],
+            -200, -150, double.NegativeInfinity, -900, 3);
+        string json = JsonSerializer.Serialize(report, ExperimentJson.Options);
+        JsonElement root = JsonDocument.Parse(json).RootElement;
+        Assert.Equal("-Infinity", root.GetProperty("return_random").GetString());
+        Assert.Equal("Infinity", root.GetProperty("iterations")[0].GetProperty("multi_step_error").GetString());
+        Assert.Equal("NaN", root.GetProperty("iterations")[0].GetProperty("worst_episode_return").GetString());
+        Assert.Equal(-200.0, root.GetProperty("return_learned").GetDouble());
+        ModelBasedIteration back = JsonSerializer.Deserialize<ModelBasedIteration>(root.GetProperty("iterations")[0].GetRawText(), ExperimentJson.Options)!;
+        Assert.True(double.IsPositiveInfinity(back.MultiStepError) && double.IsNaN(back.WorstEpisodeReturn));
+    }
+
+    [Fact]
     public void RolloutReportEndsWithTheReturnAndWhetherTheEpisodeEnded()
     {
         var report = new RolloutReport("pendulum", 0, [1.0], [new RolloutStep(0, [0.5], [1.0], -1, false, true)], -1);
