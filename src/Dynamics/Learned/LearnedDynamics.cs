@@ -93,6 +93,32 @@ public abstract class LearnedDynamics : IBatchDynamics, IDifferentiableDynamics
     /// <summary>The standardized state change d (B, n) of standardized inputs <paramref name="z"/> (B, n + m), in <see cref="Precision"/>; recorded when z requires grad.</summary>
     protected abstract Tensor MeanDelta(Tensor z);
 
+    /// <summary>Writes the input and output standardization (means, then standard deviations) when the model is fitted.</summary>
+    private protected void WriteScaling(BinaryWriter writer)
+    {
+        if (!IsFitted) return;
+        foreach (Standardization scaling in new[] { InputScaling, OutputScaling })
+        {
+            foreach (double v in scaling.Mean) writer.Write(v);
+            foreach (double v in scaling.Std) writer.Write(v);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteScaling"/> wrote for a fitted model of this model's sizes.</summary>
+    private protected (Standardization Input, Standardization Output) ReadScaling(BinaryReader reader)
+    {
+        Standardization Read(int size)
+        {
+            var mean = new double[size];
+            var std = new double[size];
+            for (int i = 0; i < size; i++) mean[i] = reader.ReadDouble();
+            for (int i = 0; i < size; i++) std[i] = reader.ReadDouble();
+            return new Standardization(mean, std);
+        }
+        Standardization input = Read(StateSize + ControlSize);
+        return (input, Read(StateSize));
+    }
+
     /// <summary>Installs the standardization of a fit and marks the model fitted.</summary>
     private protected void SetScaling(Standardization input, Standardization output)
     {

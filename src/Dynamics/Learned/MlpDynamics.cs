@@ -58,12 +58,7 @@ public sealed class MlpDynamics : LearnedDynamics
         double[] weights = network.FlattenParameters().ToDoubleArray();
         writer.Write(weights.Length);
         foreach (double w in weights) writer.Write(w);
-        if (!IsFitted) return;
-        foreach (Standardization scaling in new[] { InputScaling, OutputScaling })
-        {
-            foreach (double v in scaling.Mean) writer.Write(v);
-            foreach (double v in scaling.Std) writer.Write(v);
-        }
+        WriteScaling(writer);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote, into a model made with the same sizes and config.</summary>
@@ -82,16 +77,8 @@ public sealed class MlpDynamics : LearnedDynamics
         using (TensorScope.Suspend()) network.LoadFlatParameters(Tensor.FromArray(weights, count).To(Precision));
         fits = storedFits;
         if (!fitted) return;
-        Standardization Read(int size)
-        {
-            var mean = new double[size];
-            var std = new double[size];
-            for (int i = 0; i < size; i++) mean[i] = reader.ReadDouble();
-            for (int i = 0; i < size; i++) std[i] = reader.ReadDouble();
-            return new Standardization(mean, std);
-        }
-        Standardization input = Read(StateSize + ControlSize);
-        SetScaling(input, Read(StateSize));
+        (Standardization input, Standardization output) = ReadScaling(reader);
+        SetScaling(input, output);
     }
 
     /// <summary>

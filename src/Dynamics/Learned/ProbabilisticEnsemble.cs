@@ -95,12 +95,7 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
         }
         writer.Write(elites.Length);
         foreach (int e in elites) writer.Write(e);
-        if (!IsFitted) return;
-        foreach (Standardization scaling in new[] { InputScaling, OutputScaling })
-        {
-            foreach (double v in scaling.Mean) writer.Write(v);
-            foreach (double v in scaling.Std) writer.Write(v);
-        }
+        WriteScaling(writer);
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote, into an ensemble made with the same sizes and config.</summary>
@@ -131,15 +126,7 @@ public sealed class ProbabilisticEnsemble : LearnedDynamics
             if (storedElites[k] < 0 || storedElites[k] >= members.Length)
                 throw new InvalidDataException($"{Name}: expected elite indices in [0, {members.Length}), got {storedElites[k]}");
         }
-        Standardization Read(int size)
-        {
-            var mean = new double[size];
-            var std = new double[size];
-            for (int i = 0; i < size; i++) mean[i] = reader.ReadDouble();
-            for (int i = 0; i < size; i++) std[i] = reader.ReadDouble();
-            return new Standardization(mean, std);
-        }
-        (Standardization Input, Standardization Output)? scaling = fitted ? (Read(StateSize + ControlSize), Read(StateSize)) : null;
+        (Standardization Input, Standardization Output)? scaling = fitted ? ReadScaling(reader) : null;
         using (TensorScope.Suspend())
         {
             for (int e = 0; e < count; e++) members[e].LoadFlatParameters(Tensor.FromArray(weights[e], weights[e].Length).To(Precision));

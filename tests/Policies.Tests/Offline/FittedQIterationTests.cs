@@ -59,6 +59,17 @@ public class FittedQIterationTests
         return OfflineDataset.From(data, "two-step", TwoStepObservations, TwoStepActions);
     }
 
+    // Q(s, a) of every gridworld cell (cells x actions, row-major) from the Q network and from its twin (null without one).
+    private static (float[] Q1, float[]? Q2) CellValues(GridWorldEnv env, FittedQIteration fqi)
+    {
+        using var noGrad = Tensors.Autograd.NoGrad();
+        using var scope = Tensors.TensorScope.Begin();
+        var oneHot = new float[env.StateCount * env.StateCount];
+        for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
+        Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
+        return (fqi.DiscreteQ!.Forward(cells).Span<float>().ToArray(), fqi.SecondDiscreteQ?.Forward(cells).Span<float>().ToArray());
+    }
+
     private static FittedQIterationConfig TwoStepConfig => new() { Gamma = 0.9, GradientSteps = 400, BatchSize = 128, LearningRate = 3e-3 };
 
     [Fact]
@@ -104,14 +115,8 @@ public class FittedQIterationTests
         fqi.Iterate();
         // The next iteration's targets come from Q as the first fit left it: computed here by hand, cell by cell.
         var expected = new float[rows.Count];
-        using (Tensors.Autograd.NoGrad())
-        using (Tensors.TensorScope.Begin())
         {
-            var oneHot = new float[env.StateCount * env.StateCount];
-            for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
-            Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
-            float[] q1 = fqi.DiscreteQ!.Forward(cells).Span<float>().ToArray();
-            float[]? q2 = twin ? fqi.SecondDiscreteQ!.Forward(cells).Span<float>().ToArray() : null;
+            (float[] q1, float[]? q2) = CellValues(env, fqi);
             Assert.Equal(twin, fqi.SecondDiscreteQ is not null);
             for (int i = 0; i < rows.Count; i++)
             {
@@ -145,14 +150,8 @@ public class FittedQIterationTests
         // The first fit's single full-batch step: its loss from the initial Q, computed here by hand (targets r + gamma
         // min_j Q_j(s', argmax Q_1(s', .)), the squared error of each Q, and alpha (log sum_a exp Q_j(s, a) - Q_j(s, a_data)) of each).
         double expected = 0;
-        using (Tensors.Autograd.NoGrad())
-        using (Tensors.TensorScope.Begin())
         {
-            var oneHot = new float[env.StateCount * env.StateCount];
-            for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
-            Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
-            float[] q1 = fqi.DiscreteQ!.Forward(cells).Span<float>().ToArray();
-            float[]? q2 = twin ? fqi.SecondDiscreteQ!.Forward(cells).Span<float>().ToArray() : null;
+            (float[] q1, float[]? q2) = CellValues(env, fqi);
             int actions = env.ActionCount;
             double LogSumExp(float[] q, int cell) => Math.Log(Enumerable.Range(0, actions).Sum(a => Math.Exp(q[cell * actions + a])));
             for (int i = 0; i < rows.Count; i++)
