@@ -67,9 +67,9 @@ public sealed class Svg1 : IAlgorithm
         var root = new Rng(seed);
         Rng init = root.Fork(0);
         model = new MlpDynamics(n, m, bounds, config.Model with { Seed = seed, PeriodicStates = config.PeriodicStates });
-        actor = new SvgActor(n, bounds, config.PeriodicStates, config.Hidden, config.Activation, init);
-        value = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init);
-        valueTarget = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init);
+        actor = new SvgActor(n, bounds, config.PeriodicStates, config.Hidden, config.Activation, init, config.AngleFeaturesOnly);
+        value = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init, config.AngleFeaturesOnly);
+        valueTarget = new SvgValue(n, config.PeriodicStates, config.Hidden, config.Activation, init, config.AngleFeaturesOnly);
         valueParameters = value.Parameters();
         Polyak.Update(valueTarget.Parameters(), valueParameters, 1.0);
         actorOptimizer = new Adam(actor.Parameters(), new AdamConfig { LearningRate = config.PolicyLearningRate });

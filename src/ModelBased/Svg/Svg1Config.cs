@@ -65,6 +65,14 @@ public sealed record Svg1Config
     /// <summary>State entries that are angles (sin/cos features for the networks, wrapped inputs for the model); set by the env's preset (default none).</summary>
     public int[] PeriodicStates { get; init; } = [];
 
+    /// <summary>
+    /// Whether the policy's (and V's) input takes the sine and cosine of the <see cref="PeriodicStates"/> alone (default
+    /// false: of every state entry, the inference policy's periodic encoding). Sines of a cart's position or of a
+    /// velocity oscillate along it, and with them the value gradient the policy ascends; the exported policy is the same
+    /// either way (its first layer's weights on the dropped features are zero).
+    /// </summary>
+    public bool AngleFeaturesOnly { get; init; }
+
     /// <summary>The learned model f (default 64-64 tanh MLP, 30 epochs per refit continuing from the last weights, float32).</summary>
     public MlpDynamicsConfig Model { get; init; } = new() { Hidden = [64, 64], Epochs = 30, Patience = 5 };
 

@@ -23,16 +23,21 @@ public sealed class SvgActor : Module
     private readonly Tensor mid, half;
     private readonly double[] midValues, halfValues;
 
-    /// <summary>A policy over states of <paramref name="stateSize"/> values (angles at <paramref name="angles"/>) into the bounded box <paramref name="controlBounds"/>.</summary>
+    /// <summary>
+    /// A policy over states of <paramref name="stateSize"/> values (angles at <paramref name="angles"/>) into the bounded
+    /// box <paramref name="controlBounds"/>; with <paramref name="anglesOnly"/> its input takes the sine and cosine of the
+    /// angles alone (<see cref="StateFeatures"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The box is unbounded.</exception>
-    public SvgActor(int stateSize, Box controlBounds, IReadOnlyList<int> angles, int[] hidden, Activation activation, Rng rng)
+    public SvgActor(int stateSize, Box controlBounds, IReadOnlyList<int> angles, int[] hidden, Activation activation, Rng rng, bool anglesOnly = false)
     {
         ArgumentNullException.ThrowIfNull(controlBounds);
         if (!controlBounds.IsBounded) throw new ArgumentException($"SVG: expected a bounded control box, got {controlBounds.Describe()}.");
-        features = new StateFeatures(stateSize, angles);
+        features = new StateFeatures(stateSize, angles, anglesOnly);
         ControlBounds = controlBounds;
         ActionSize = controlBounds.FlatSize;
         net = RegisterModule("net", Mlp.Create(features.Size, hidden, 2 * ActionSize, rng, activation, dtype: DType.Float64));
+        features.Prune(net);
         double[] low = controlBounds.Low.ToArray(), high = controlBounds.High.ToArray();
         midValues = low.Select((l, i) => 0.5 * (l + high[i])).ToArray();
         halfValues = low.Select((l, i) => 0.5 * (high[i] - l)).ToArray();

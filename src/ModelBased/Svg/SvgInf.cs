@@ -52,7 +52,7 @@ public sealed class SvgInf : IAlgorithm
         cost = new DifferentiableCost(envCost);
         var root = new Rng(seed);
         model = new MlpDynamics(n, m, bounds, config.Model with { Seed = seed, PeriodicStates = config.PeriodicStates });
-        actor = new SvgActor(n, bounds, config.PeriodicStates, config.Hidden, config.Activation, root.Fork(0));
+        actor = new SvgActor(n, bounds, config.PeriodicStates, config.Hidden, config.Activation, root.Fork(0), config.AngleFeaturesOnly);
         actorOptimizer = new Adam(actor.Parameters(), new AdamConfig { LearningRate = config.PolicyLearningRate });
         replay = new SvgReplay(n, m);
         collector = new SvgCollector(env, stateful, actor, replay, config.RandomSteps, root.Fork(1), seed);

@@ -207,6 +207,60 @@ public class SvgLearnerTests
         Assert.True(result.Returns.Average() > threshold, $"{name}: {result.Returns.Average():F1} after {steps} steps");
     }
 
+    // AngleFeaturesOnly on the cart-pole (the pole's angle at index 2): after updates the first layers' weights on the
+    // sine and cosine of the cart's position and the velocities are still exactly zero, and the exported policy (which
+    // computes every sine and cosine) acts as the trained actor does, to the float32 of the inference network.
+    [Theory]
+    [InlineData("svg1-er")]
+    [InlineData("svginf")]
+    public void WithAngleFeaturesOnlyTheDroppedFeaturesStayOutAndTheExportedPolicyActsAsTheActor(string name)
+    {
+        IEnv env = new Robots.Wrappers.TimeLimit(Envs.Make("cartpole-swingup", 3, timeLimit: false), 60);
+        IAlgorithm learner = name == "svg1-er"
+            ? new Svg1(env, new Svg1Config
+            {
+                ExperienceReplay = true, IterationSteps = 50, RandomSteps = 100, GradientSteps = 4, BatchSize = 16, ModelFitInterval = 100,
+                Hidden = [8], PeriodicStates = [2], AngleFeaturesOnly = true, Model = SmallModel,
+            }, 3)
+            : new SvgInf(env, new SvgInfConfig
+            {
+                IterationSteps = 50, RandomSteps = 100, GradientSteps = 2, RecentEpisodes = 2, Windows = 5, ModelFitInterval = 100,
+                Hidden = [8], PeriodicStates = [2], AngleFeaturesOnly = true, Model = SmallModel,
+            }, 3);
+        SvgActor actor = learner is Svg1 s1 ? s1.Actor : ((SvgInf)learner).Actor;
+        double[] before = actor.Parameters()[0].ToDoubleArray();
+        for (int k = 0; k < 4; k++) learner.Iterate();
+        double[] after = actor.Parameters()[0].ToDoubleArray();
+        Assert.NotEqual(before, after);
+        Module[] firstLayers = learner is Svg1 s ? [s.Actor, s.Value] : [actor];
+        foreach (Module module in firstLayers)
+        {
+            double[] w = module.Parameters()[0].ToDoubleArray();
+            int features = 12, rows = w.Length / features;
+            for (int o = 0; o < rows; o++)
+                foreach (int j in new[] { 0, 1, 3 })
+                {
+                    Assert.Equal(0.0, w[o * features + 4 + j]);
+                    Assert.Equal(0.0, w[o * features + 8 + j]);
+                }
+            Assert.Contains(w, v => v != 0);
+        }
+        InferencePolicy policy = learner.InferencePolicy();
+        var rng = new Control.Core.Rng(11);
+        var state = new double[4];
+        var action = new double[1];
+        for (int i = 0; i < 20; i++)
+        {
+            for (int j = 0; j < 4; j++) state[j] = 20 * (rng.NextDouble() - 0.5);
+            policy.Act(state, action);
+            double expected;
+            using (TensorScope.Begin())
+            using (Autograd.NoGrad())
+                expected = actor.Forward(Tensor.FromArray(state, 1, 4)).ToDoubleArray()[0];
+            Assert.Equal(expected, action[0], 4);
+        }
+    }
+
     // A Box-action env with no model and no cost.
     private sealed class NoModelEnv : IEnv
     {
