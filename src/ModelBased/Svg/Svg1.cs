@@ -11,7 +11,9 @@
 //             V descends mean w (V(s) - (c r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy): V^pi from the
 //             behaviour's actions needs the weights;
 //             the policy ascends mean [c r(s, pi(s, eta; theta)) + gamma (1 - terminal) V(f(s, pi(s, eta; theta)) + zeta)]
-//             + EntropyCoefficient mean(-log pi) through the fixed eta and zeta, r = -l the env's cost, c the RewardScale.
+//             + alpha mean(-log pi) through the fixed eta and zeta, r = -l the env's cost, c the RewardScale;
+//             alpha is EntropyCoefficient, or, with a TargetEntropy, learned as SAC's temperature: log alpha descends
+//             -log alpha (log pi(a | s) + target) at the policy's samples before its step.
 // Two choices differ from the paper's algorithm 3, which infers eta under the current policy and weights the policy's
 // gradient too. Inferred under the current policy, eta rebuilds the recorded action whatever theta is, so every step
 // is the same linearization at old actions: measured on the pendulum, the policy then ran into the squash's
@@ -43,6 +45,9 @@ public sealed class Svg1 : IAlgorithm
     private readonly IReadOnlyList<Tensor> valueParameters;
     private readonly Adam actorOptimizer;
     private readonly Adam valueOptimizer;
+    private readonly Tensor logAlpha;
+    private readonly Adam? alphaOptimizer;
+    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
     private readonly SvgReplay replay;
     private readonly SvgCollector collector;
     private readonly int n, m;
@@ -74,6 +79,12 @@ public sealed class Svg1 : IAlgorithm
         Polyak.Update(valueTarget.Parameters(), valueParameters, 1.0);
         actorOptimizer = new Adam(actor.Parameters(), new AdamConfig { LearningRate = config.PolicyLearningRate });
         valueOptimizer = new Adam(valueParameters, new AdamConfig { LearningRate = config.ValueLearningRate });
+        using (TensorScope.Suspend()) logAlpha = Tensor.Full(Math.Log(config.EntropyCoefficient), DType.Float64, 1);
+        if (config.TargetEntropy is not null)
+        {
+            logAlpha.RequiresGrad = true;
+            alphaOptimizer = new Adam([logAlpha], new AdamConfig { LearningRate = config.EntropyLearningRate });
+        }
         replay = new SvgReplay(n, m);
         collector = new SvgCollector(env, stateful, actor, replay, config.RandomSteps, root.Fork(1), seed);
         sampleRng = root.Fork(2);
@@ -98,6 +109,9 @@ public sealed class Svg1 : IAlgorithm
     /// <summary>The learned dynamics model.</summary>
     public MlpDynamics Model => model;
 
+    /// <summary>The entropy weight alpha: <see cref="Svg1Config.EntropyCoefficient"/>, or its learned value with a <see cref="Svg1Config.TargetEntropy"/>.</summary>
+    public double EntropyWeight => config.TargetEntropy is null ? config.EntropyCoefficient : Math.Exp(logAlpha.Span<double>()[0]);
+
     /// <summary>The recorded transitions.</summary>
     public SvgReplay Replay => replay;
 
@@ -116,7 +130,7 @@ public sealed class Svg1 : IAlgorithm
         int before = replay.Count;
         collector.Collect(config.IterationSteps);
         double modelLoss = double.NaN;
-        var sums = new double[4];
+        var sums = new double[5];
         int steps = 0;
         if (collector.EnvSteps >= config.RandomSteps)
         {
@@ -134,6 +148,8 @@ public sealed class Svg1 : IAlgorithm
             ["train/policy_objective"] = Mean(1),
             ["train/entropy"] = Mean(2),
             ["train/importance_weight"] = Mean(3),
+            ["train/entropy_weight"] = EntropyWeight,
+            ["train/entropy_weight_loss"] = alphaOptimizer is null ? double.NaN : Mean(4),
             ["train/model_holdout_mse"] = modelLoss,
         };
     }
@@ -175,9 +191,11 @@ public sealed class Svg1 : IAlgorithm
         // The policy's gradient flows through V's input only: its weights are fixed for this graph.
         foreach (Tensor p in valueParameters) p.RequiresGrad = false;
         (Tensor actions, Tensor negativeLogProb) = actor.ActWithEntropy(states, Tensor.FromArray(eta, b, m));
+        double alpha = EntropyWeight;
+        if (alphaOptimizer is not null) sums[4] += StepEntropyWeight(negativeLogProb, eta);
         Tensor objective = SvgObjectives.OneStep(states, actions, model, cost, value.Forward, Tensor.FromArray(zeta, b, n), discounts, Tensor.Full(1.0, DType.Float64, b, 1), config.RewardScale);
         Tensor entropy = negativeLogProb.Mean();
-        Tensor loss = (objective + config.EntropyCoefficient * entropy).Neg();
+        Tensor loss = (objective + alpha * entropy).Neg();
         double objectiveValue = NonFiniteLossException.Check(Name, Iterations, "policy objective", objective.Item());
         actorOptimizer.ZeroGrad();
         loss.Backward();
@@ -189,6 +207,22 @@ public sealed class Svg1 : IAlgorithm
         sums[1] += objectiveValue;
         sums[2] += entropy.Item();
         sums[3] += w.Average();
+    }
+
+    // One Adam step of log alpha on -log alpha (log pi + target): log pi(a | s) = -(the theta part) - sum_j (eta_j^2 / 2
+    // + log sqrt(2 pi)) at the batch's noises. Returns the loss.
+    private double StepEntropyWeight(Tensor negativeLogProb, double[] eta)
+    {
+        var constant = new double[negativeLogProb.Dim(0)];
+        for (int i = 0; i < constant.Length; i++)
+            for (int j = 0; j < m; j++) constant[i] += 0.5 * eta[i * m + j] * eta[i * m + j] + HalfLogTwoPi;
+        Tensor logProb = negativeLogProb.Detach().Neg() - Tensor.FromArray(constant, constant.Length);
+        Tensor temperatureLoss = (logAlpha * (logProb + config.TargetEntropy!.Value)).Mean().Neg();
+        double lossValue = NonFiniteLossException.Check(Name, Iterations, "entropy weight loss", temperatureLoss.Item());
+        alphaOptimizer!.ZeroGrad();
+        temperatureLoss.Backward();
+        alphaOptimizer.Step();
+        return lossValue;
     }
 
     /// <inheritdoc />
@@ -206,6 +240,11 @@ public sealed class Svg1 : IAlgorithm
         checkpoint.PutModule(SvgSections.ValueTarget, valueTarget);
         checkpoint.PutOptimizer(CheckpointSections.Optimizer, actorOptimizer);
         checkpoint.PutOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer);
+        if (alphaOptimizer is not null)
+        {
+            checkpoint.PutOptimizer(SvgSections.EntropyWeightOptimizer, alphaOptimizer);
+            checkpoint.Put(SvgSections.EntropyWeight, w => w.Write(logAlpha.Span<double>()[0]));
+        }
         checkpoint.Put(SvgSections.Model, model.WriteState);
         checkpoint.Put(SvgSections.Replay, replay.Write);
         checkpoint.Put(SvgSections.Collector, collector.Write);
@@ -226,6 +265,11 @@ public sealed class Svg1 : IAlgorithm
         checkpoint.ReadModule(SvgSections.ValueTarget, valueTarget);
         checkpoint.ReadOptimizer(CheckpointSections.Optimizer, actorOptimizer);
         checkpoint.ReadOptimizer(CheckpointSections.ValueOptimizer, valueOptimizer);
+        if (alphaOptimizer is not null)
+        {
+            checkpoint.ReadOptimizer(SvgSections.EntropyWeightOptimizer, alphaOptimizer);
+            checkpoint.Read(SvgSections.EntropyWeight, r => logAlpha.Span<double>()[0] = r.ReadDouble());
+        }
         checkpoint.Read(SvgSections.Model, model.ReadState);
         checkpoint.Read(SvgSections.Replay, replay.Read);
         checkpoint.Read(SvgSections.Collector, collector.Read);

@@ -44,8 +44,21 @@ public sealed record Svg1Config
     /// <summary>Polyak weight of the target value function that bootstraps V's targets (default 0.005).</summary>
     public double Tau { get; init; } = 0.005;
 
-    /// <summary>Weight of the entropy estimate -log pi(a | s) added to the policy's objective (default 0.01): keeps the exploration noise from collapsing early.</summary>
+    /// <summary>
+    /// Weight of the entropy estimate -log pi(a | s) added to the policy's objective (default 0.01): keeps the exploration
+    /// noise from collapsing early. With <see cref="TargetEntropy"/> set, the weight's starting value.
+    /// </summary>
     public double EntropyCoefficient { get; init; } = 0.01;
+
+    /// <summary>
+    /// Target of the policy's entropy in nats, to learn the entropy weight as Soft Actor-Critic learns its temperature
+    /// ("Soft Actor-Critic Algorithms and Applications": log alpha descends -log alpha (log pi(a | s) + target)); null
+    /// (the default) keeps the weight fixed at <see cref="EntropyCoefficient"/>. SAC's choice is minus the action count.
+    /// </summary>
+    public double? TargetEntropy { get; init; }
+
+    /// <summary>Adam step size of the log entropy weight when it is learned (default 3e-4, SAC's).</summary>
+    public double EntropyLearningRate { get; init; } = 3e-4;
 
     /// <summary>Largest importance weight pi(a | s) / mu(a | s) of SVG(1)-ER (default 5; Heess et al. truncate the weights).</summary>
     public double MaxImportanceWeight { get; init; } = 5;
@@ -90,6 +103,9 @@ public sealed record Svg1Config
         SvgChecks.Require(owner, ValueLearningRate > 0 && double.IsFinite(ValueLearningRate), nameof(ValueLearningRate), ValueLearningRate, "a positive finite learning rate");
         SvgChecks.Require(owner, Tau is > 0 and <= 1, nameof(Tau), Tau, "a weight in (0, 1]");
         SvgChecks.Require(owner, EntropyCoefficient >= 0 && double.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "a non-negative finite weight");
+        SvgChecks.Require(owner, TargetEntropy is null || EntropyCoefficient > 0, nameof(EntropyCoefficient), EntropyCoefficient, "a positive starting weight when the weight is learned (TargetEntropy set)");
+        SvgChecks.Require(owner, TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy ?? 0, "a finite entropy in nats");
+        SvgChecks.Require(owner, EntropyLearningRate > 0 && double.IsFinite(EntropyLearningRate), nameof(EntropyLearningRate), EntropyLearningRate, "a positive finite learning rate");
         SvgChecks.Require(owner, MaxImportanceWeight >= 1 && double.IsFinite(MaxImportanceWeight), nameof(MaxImportanceWeight), MaxImportanceWeight, "a finite weight of at least 1");
         SvgChecks.Require(owner, MaxGradientNorm > 0, nameof(MaxGradientNorm), MaxGradientNorm, "a positive norm");
         SvgChecks.Require(owner, ModelFitInterval > 0, nameof(ModelFitInterval), ModelFitInterval, "a positive step count");

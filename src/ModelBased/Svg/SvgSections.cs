@@ -20,4 +20,10 @@ public static class SvgSections
 
     /// <summary>The collector's env run state and episode counters.</summary>
     public const string Collector = "collector";
+
+    /// <summary>The learned log entropy weight of SVG(1) (with a target entropy).</summary>
+    public const string EntropyWeight = "entropy_weight";
+
+    /// <summary>The Adam state of the learned log entropy weight.</summary>
+    public const string EntropyWeightOptimizer = "optimizer/entropy_weight";
 }

@@ -16,9 +16,9 @@ public class SvgLearnerTests
     // Small budgets: the model fitted every other iteration, a few updates per iteration.
     private static IAlgorithm Make(string algorithm, IEnv env, long seed) => algorithm switch
     {
-        "svg1" or "svg1-er" => new Svg1(env, new Svg1Config
+        "svg1" or "svg1-er" or "svg1-er-learned-entropy" => new Svg1(env, new Svg1Config
         {
-            ExperienceReplay = algorithm == "svg1-er", IterationSteps = 50, RandomSteps = 100, GradientSteps = 4, BatchSize = 16, ModelFitInterval = 100,
+            ExperienceReplay = algorithm != "svg1", TargetEntropy = algorithm == "svg1-er-learned-entropy" ? -1 : null, IterationSteps = 50, RandomSteps = 100, GradientSteps = 4, BatchSize = 16, ModelFitInterval = 100,
             Hidden = [8], PeriodicStates = [0], Model = SmallModel,
         }, seed),
         _ => new SvgInf(env, new SvgInfConfig
@@ -69,6 +69,7 @@ public class SvgLearnerTests
     [Theory]
     [InlineData("svg1")]
     [InlineData("svg1-er")]
+    [InlineData("svg1-er-learned-entropy")]
     [InlineData("svginf")]
     [InlineData("svginf-windows")]
     public void ResumeFromACheckpointReproducesTheUninterruptedRunBitwise(string algorithm)
@@ -205,6 +206,27 @@ public class SvgLearnerTests
         while (algorithm.EnvSteps < steps) algorithm.Iterate();
         EvaluationResult result = Evaluation.Run(algorithm.Policy(true), s => Envs.Make("pendulum", s), 5, 1_001_000, input: algorithm.Input);
         Assert.True(result.Returns.Average() > threshold, $"{name}: {result.Returns.Average():F1} after {steps} steps");
+    }
+
+    // The learned entropy weight moves toward its target: a target far above the policy's entropy raises it, one far
+    // below lowers it, and the fixed weight stays where it was set.
+    [Theory]
+    [InlineData(10.0, 1)]
+    [InlineData(-20.0, -1)]
+    [InlineData(null, 0)]
+    public void TheLearnedEntropyWeightMovesTowardItsTarget(double? target, int direction)
+    {
+        var learner = new Svg1(Pendulum(5), new Svg1Config
+        {
+            ExperienceReplay = true, IterationSteps = 50, RandomSteps = 100, GradientSteps = 20, BatchSize = 16, ModelFitInterval = 100,
+            Hidden = [8], PeriodicStates = [0], Model = SmallModel, EntropyCoefficient = 0.1, TargetEntropy = target, EntropyLearningRate = 1e-2,
+        }, 5);
+        for (int k = 0; k < 4; k++) learner.Iterate();
+        IReadOnlyDictionary<string, double> metrics = learner.Iterate();
+        Assert.Equal(learner.EntropyWeight, metrics["train/entropy_weight"]);
+        Assert.Equal(direction, Math.Sign(Math.Round(Math.Log(learner.EntropyWeight / 0.1), 6)));
+        if (target is null) Assert.True(double.IsNaN(metrics["train/entropy_weight_loss"]));
+        else Assert.True(Math.Abs(Math.Log(learner.EntropyWeight / 0.1)) > 0.5, $"log alpha moved by {Math.Log(learner.EntropyWeight / 0.1):F3}");
     }
 
     // AngleFeaturesOnly on the cart-pole (the pole's angle at index 2): after updates the first layers' weights on the
