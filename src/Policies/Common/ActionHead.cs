@@ -106,7 +106,21 @@ public sealed class ActionHead
             action[0] = outputs.ArgMax(1)[0];
             return;
         }
-        ReadOnlySpan<float> u = outputs.Span<float>();
+        Act(outputs.Span<float>(), action);
+    }
+
+    /// <summary>The deterministic action of one row of outputs held in a span, as <see cref="Act(Tensor, Span{double})"/> gives it.</summary>
+    public void Act(ReadOnlySpan<float> u, Span<double> action)
+    {
+        if (Kind == ActionHeadKind.Argmax)
+        {
+            // The first largest output, a NaN above any number: Tensor.ArgMax's rule.
+            int best = 0;
+            for (int k = 1; k < u.Length; k++)
+                if (u[k] > u[best] || (float.IsNaN(u[k]) && !float.IsNaN(u[best]))) best = k;
+            action[0] = best;
+            return;
+        }
         for (int i = 0; i < ActionSize; i++) action[i] = Kind == ActionHeadKind.TanhSquash ? bias[i] + scale[i] * Math.Tanh(u[i]) : u[i];
     }
 

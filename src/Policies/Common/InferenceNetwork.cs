@@ -1,6 +1,7 @@
 // The network of an inference policy as plain data: an ordered chain of dense layers (each with the activation
 // after it) and, for dueling Q networks, the value and advantage streams on the chain's output. The forward pass
-// runs the same tensor operations as the training modules, so its outputs equal theirs bit for bit.
+// runs the same tensor operations as the training modules, so its outputs equal theirs bit for bit; one row at a time
+// (a controller's tick) it runs the same kernels on spans (SingleRow), without a tensor, to the same bits.
 using Control.Tensors;
 using Control.Tensors.NN;
 
@@ -10,6 +11,8 @@ namespace Control.Policies.Common;
 public sealed class InferenceNetwork
 {
     private readonly DenseLayer[] layers;
+    // Each layer's output row for the single-row path; null when a layer's activation or dueling heads need tensors.
+    private readonly float[][]? rows;
 
     /// <summary>The chain <paramref name="layers"/>, then <paramref name="dueling"/> heads on its output if given.</summary>
     /// <exception cref="ArgumentException">No layers, or consecutive sizes that do not fit.</exception>
@@ -33,6 +36,7 @@ public sealed class InferenceNetwork
         }
         this.layers = [.. layers];
         Dueling = dueling;
+        if (dueling is null && layers.All(l => SingleRow.Supports(l.Activation))) rows = [.. layers.Select(l => new float[l.Outputs])];
     }
 
     /// <summary>The chain of layers in order.</summary>
@@ -54,6 +58,34 @@ public sealed class InferenceNetwork
         if (Dueling is null) return x;
         Tensor advantage = Dueling.Advantage.Forward(x);
         return Dueling.Value.Forward(x) + advantage - advantage.Mean(1, keepDim: true);
+    }
+
+    /// <summary>
+    /// The outputs of one input row, as <see cref="Forward(Tensor)"/> gives them for a (1, Inputs) tensor (bit for bit),
+    /// without building tensors where every layer's activation allows (<see cref="SingleRow.Supports"/>) and there are no
+    /// dueling heads. Reuses buffers: not for two threads at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input or output length does not fit.</exception>
+    public void Forward(ReadOnlySpan<float> input, Span<float> outputs)
+    {
+        if (input.Length != Inputs || outputs.Length != Outputs)
+            throw new ArgumentException($"InferenceNetwork: expected {Inputs} inputs and room for {Outputs} outputs, got {input.Length} and {outputs.Length}.");
+        if (rows is null)
+        {
+            using var noGrad = Autograd.NoGrad();
+            using var scope = TensorScope.Begin();
+            Forward(Tensor.FromArray(input.ToArray(), 1, input.Length)).Span<float>().CopyTo(outputs);
+            return;
+        }
+        ReadOnlySpan<float> x = input;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            DenseLayer layer = layers[i];
+            SingleRow.Linear(x, layer.Weight, layer.Bias, rows[i]);
+            SingleRow.Activate(layer.Activation, rows[i]);
+            x = rows[i];
+        }
+        x.CopyTo(outputs);
     }
 
     /// <summary>

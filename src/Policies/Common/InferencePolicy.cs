@@ -37,6 +37,7 @@ public sealed class InferencePolicy : IPolicy
     public const string AbsentSection = "policy/absent";
 
     private readonly float[] input;
+    private readonly float[] outputRow;
     private readonly int[] angles;
 
     /// <summary>
@@ -81,6 +82,7 @@ public sealed class InferencePolicy : IPolicy
         Encoding = encoding;
         Normalizer = normalizer;
         input = new float[network.Inputs];
+        outputRow = new float[network.Outputs];
     }
 
     /// <inheritdoc />
@@ -112,9 +114,8 @@ public sealed class InferencePolicy : IPolicy
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {
         Encode(observation, action.Length);
-        using var noGrad = Autograd.NoGrad();
-        using var scope = TensorScope.Begin();
-        Head.Act(Network.Forward(Tensor.FromArray(input, 1, input.Length)), action);
+        Network.Forward(input, outputRow);
+        Head.Act(outputRow, action);
         if (ActionSpace is Box box) box.Clip(action);
     }
 
@@ -138,9 +139,7 @@ public sealed class InferencePolicy : IPolicy
         if (outputs.Length != Network.Outputs)
             throw new PolicyInputException($"InferencePolicy: expected an output buffer of {Network.Outputs}, got {outputs.Length}.");
         Encode(observation, ActionSize);
-        using var noGrad = Autograd.NoGrad();
-        using var scope = TensorScope.Begin();
-        Network.Forward(Tensor.FromArray(input, 1, input.Length)).Span<float>().CopyTo(outputs);
+        Network.Forward(input, outputs);
     }
 
     /// <inheritdoc />
