@@ -94,11 +94,12 @@ public static class ModelBasedAlgorithms
         // Over 50,000 steps the refits dominate: a refit every 2,000 steps of 10 epochs, batches of 128. ELU networks:
         // with tanh ones every unit saturates once the unbounded cart is far out, the policy's push is then constant and
         // V's gradient zero, and the cart ran away (-566,639 after 50,000 steps on seed 1). Rewards scaled by 0.1,
-        // entropy weight 0.1 and policy Adam 1e-4: no runaway, the pole near the top but not balanced (-260 on seed 1,
-        // bench/swingup-19.md).
+        // entropy weight 0.1 and policy Adam 1e-4: no runaway, the pole near the top but not balanced (-260 on seed 1).
+        // The sine and cosine of the pole's angle alone as features (not of the cart's position and the velocities):
+        // -214 on seed 1; not a swing-up either (bench/RESULTS.md, issue 19).
         "cartpole-swingup" => new Svg1Config
         {
-            ExperienceReplay = experienceReplay, PeriodicStates = Angles(env), BatchSize = 128, ModelFitInterval = 2000,
+            ExperienceReplay = experienceReplay, PeriodicStates = Angles(env), AngleFeaturesOnly = true, BatchSize = 128, ModelFitInterval = 2000,
             Activation = Tensors.NN.Activation.Elu, RewardScale = 0.1, EntropyCoefficient = 0.1, PolicyLearningRate = 1e-4,
             Model = new MlpDynamicsConfig { Hidden = [64, 64], Epochs = 10, Patience = 3 },
         },
