@@ -12,7 +12,8 @@
 // Settings that keep the greedy policy from swinging between iterations on a dataset that covers the state space
 // thinly (FittedQIterationConfig): Box observations standardized by the dataset's statistics, each fit's step size
 // annealed to 0, and optionally clipped double Q in the targets or, over Discrete actions, advantage learning's wider
-// action gap (targets less alpha (max_b Q(s, b) - Q(s, a))).
+// action gap (targets less alpha (max_b Q(s, b) - Q(s, a))), conservative Q-learning's penalty, or a Polyak average
+// of Q over the iterations that computes the targets and acts (AverageWeight).
 using Control.Core;
 using Control.Core.Envs;
 using Control.Policies.Common;
@@ -30,6 +31,9 @@ public sealed class FittedQIteration : IAlgorithm
 
     /// <summary>Checkpoint section of the second Q function of <see cref="FittedQIterationConfig.TwinQ"/> (the first is the policy's, or <see cref="CriticSection"/>).</summary>
     public const string SecondCriticSection = "q/second";
+
+    /// <summary>Checkpoint sections of the latest fits of Q (and its twin) over Discrete actions when <see cref="FittedQIterationConfig.AverageWeight"/> &lt; 1 (policy/* then holds the average).</summary>
+    public const string FittedSection = "q/fitted", SecondFittedSection = "q/second/fitted";
 
     /// <summary>Checkpoint section of the observation normalizer of Q over Box actions (over Discrete actions it is policy/normalizer's).</summary>
     public const string CriticNormalizerSection = "q/normalizer";
@@ -50,6 +54,9 @@ public sealed class FittedQIteration : IAlgorithm
     private readonly ActionScaling? scaling;
     private readonly QNetwork? discreteQ;
     private readonly QNetwork? discreteQ2;
+    // The averages of AverageWeight < 1 (null without averaging): the targets' and the policy's Q.
+    private readonly QNetwork? averageQ;
+    private readonly QNetwork? averageQ2;
     private readonly QCritic? boxQ;
     private readonly QCritic? boxQ2;
     private readonly QCem? cem;
@@ -148,10 +155,23 @@ public sealed class FittedQIteration : IAlgorithm
                 discreteQ = new QNetwork(inputSize, d.N, config.Network, init);
                 discreteQ2 = config.TwinQ ? new QNetwork(inputSize, d.N, config.Network, init) : null;
                 parameters = [.. discreteQ.Parameters(), .. discreteQ2?.Parameters() ?? []];
+                if (config.AverageWeight < 1)
+                {
+                    averageQ = new QNetwork(inputSize, d.N, config.Network, init);
+                    averageQ.CopyParametersFrom(discreteQ);
+                    if (discreteQ2 is not null)
+                    {
+                        averageQ2 = new QNetwork(inputSize, d.N, config.Network, init);
+                        averageQ2.CopyParametersFrom(discreteQ2);
+                    }
+                }
                 break;
             case Box when config.ActionGapWeight > 0:
                 throw new ArgumentException(
                     $"{Name}: FittedQIterationConfig.ActionGapWeight is {config.ActionGapWeight}, but advantage learning is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 0.");
+            case Box when config.AverageWeight < 1:
+                throw new ArgumentException(
+                    $"{Name}: FittedQIterationConfig.AverageWeight is {config.AverageWeight}, but the average over iterations is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 1.");
             case Box when config.ConservativeWeight > 0:
                 throw new ArgumentException(
                     $"{Name}: FittedQIterationConfig.ConservativeWeight is {config.ConservativeWeight}, but CQL(H) is implemented for Discrete actions and {env} has {actionSpace.Describe()}; expected 0.");
@@ -182,6 +202,12 @@ public sealed class FittedQIteration : IAlgorithm
 
     /// <summary>Q(s, a) over normalized Box actions, or null for Discrete actions.</summary>
     public QCritic? BoxQ => boxQ;
+
+    /// <summary>The average over iterations of Q over Discrete actions (<see cref="FittedQIterationConfig.AverageWeight"/> &lt; 1), or null.</summary>
+    public QNetwork? AverageDiscreteQ => averageQ;
+
+    /// <summary>The average over iterations of the second Q over Discrete actions (with <see cref="FittedQIterationConfig.TwinQ"/>), or null.</summary>
+    public QNetwork? AverageSecondDiscreteQ => averageQ2;
 
     /// <summary>The second Q over Discrete actions of <see cref="FittedQIterationConfig.TwinQ"/>, or null.</summary>
     public QNetwork? SecondDiscreteQ => discreteQ2;
@@ -244,6 +270,8 @@ public sealed class FittedQIteration : IAlgorithm
             lossSum += loss;
             qSum += q;
         }
+        averageQ?.SoftUpdateFrom(discreteQ!, Config.AverageWeight);
+        if (discreteQ2 is not null) averageQ2?.SoftUpdateFrom(discreteQ2, Config.AverageWeight);
         Iterations++;
         double evaluation = evaluate is null ? double.NaN : evaluate(Policy(deterministic: true, seed: 0));
         return new Dictionary<string, double>
@@ -292,10 +320,10 @@ public sealed class FittedQIteration : IAlgorithm
         Tensor current = Rows(observations, start, rows, inputSize);
         if (discreteQ is not null)
         {
-            Tensor nextQ = discreteQ.Forward(next);
+            Tensor nextQ = (averageQ ?? discreteQ).Forward(next);
             int[] greedy = nextQ.ArgMax(1);
             Tensor value = nextQ.Gather(1, greedy);
-            if (discreteQ2 is not null) value = Tensor.Minimum(value, discreteQ2.Forward(next).Gather(1, greedy));
+            if (discreteQ2 is not null) value = Tensor.Minimum(value, (averageQ2 ?? discreteQ2).Forward(next).Gather(1, greedy));
             value.Span<float>().CopyTo(maxQ);
             Tensor currentQ = discreteQ.Forward(current);
             currentQ.Gather(1, actionIndices[start..(start + rows)]).Span<float>().CopyTo(taken);
@@ -401,14 +429,15 @@ public sealed class FittedQIteration : IAlgorithm
         return new CemPolicy(q, NewCem(1), observationSpace, scaling, deterministic: true, seed, normalizer: normalizer);
     }
 
-    /// <summary>For Discrete actions the greedy policy argmax_a Q(s, a) (a copy of Q with an Argmax head).</summary>
+    /// <summary>For Discrete actions the greedy policy argmax_a Q(s, a) (a copy of Q, or of its average over iterations, with an Argmax head).</summary>
     /// <exception cref="NoInferencePolicyException">Box actions (see <see cref="NoInferencePolicyReason"/>).</exception>
     public InferencePolicy InferencePolicy()
     {
         if (discreteQ is null) throw new NoInferencePolicyException(Name, NoInferencePolicyReason);
-        if (normalizer is null) return discreteQ.ToInference(observationSpace);
-        return new InferencePolicy(observationSpace.FlatSize, ObservationEncoding.Values, normalizer, discreteQ.ToNetwork(), ActionHead.Argmax(discreteQ.Actions, logits: false),
-            new Discrete(discreteQ.Actions));
+        QNetwork q = averageQ ?? discreteQ;
+        if (normalizer is null) return q.ToInference(observationSpace);
+        return new InferencePolicy(observationSpace.FlatSize, ObservationEncoding.Values, normalizer, q.ToNetwork(), ActionHead.Argmax(q.Actions, logits: false),
+            new Discrete(q.Actions));
     }
 
     /// <inheritdoc />
@@ -433,8 +462,10 @@ public sealed class FittedQIteration : IAlgorithm
                 normalizer?.Write(w);
             });
         }
-        if (discreteQ2 is not null) checkpoint.PutModule(SecondCriticSection, discreteQ2);
+        if (discreteQ2 is not null) checkpoint.PutModule(SecondCriticSection, averageQ2 ?? discreteQ2);
         if (boxQ2 is not null) checkpoint.PutModule(SecondCriticSection, boxQ2);
+        if (averageQ is not null) checkpoint.PutModule(FittedSection, discreteQ!);
+        if (averageQ2 is not null) checkpoint.PutModule(SecondFittedSection, discreteQ2!);
         checkpoint.PutOptimizer(CheckpointSections.Optimizer, optimizer);
         checkpoint.PutRng(CheckpointSections.Rng + "/fit", fitRng);
         checkpoint.PutRng(CheckpointSections.Rng + "/cem", cemRng);
@@ -457,16 +488,18 @@ public sealed class FittedQIteration : IAlgorithm
         {
             checkpoint.ReadPolicy(policy =>
             {
-                discreteQ.CopyFrom(policy.Network);
+                (averageQ ?? discreteQ).CopyFrom(policy.Network);
                 stored = policy.Normalizer;
             });
+            if (averageQ is not null) checkpoint.ReadModule(FittedSection, discreteQ);
         }
         else
         {
             checkpoint.ReadModule(CriticSection, boxQ!);
             stored = checkpoint.Get(CriticNormalizerSection, r => r.ReadBoolean() ? ObservationNormalizer.Read(r) : null);
         }
-        if (discreteQ2 is not null) checkpoint.ReadModule(SecondCriticSection, discreteQ2);
+        if (discreteQ2 is not null) checkpoint.ReadModule(SecondCriticSection, averageQ2 ?? discreteQ2);
+        if (averageQ2 is not null) checkpoint.ReadModule(SecondFittedSection, discreteQ2!);
         if (boxQ2 is not null) checkpoint.ReadModule(SecondCriticSection, boxQ2);
         if (stored is not null && stored.Size != observationSpace.FlatSize)
             throw new CheckpointException($"{checkpoint.Source ?? "checkpoint"}: expected an observation normalizer of {observationSpace.FlatSize} features, got {stored.Size}.");

@@ -75,6 +75,14 @@ public sealed record FittedQIterationConfig
     /// </summary>
     public double ConservativeWeight { get; init; }
 
+    /// <summary>
+    /// Discrete actions: weight w of the latest fit in an exponential average of Q's weights over the iterations,
+    /// Qbar = (1 - w) Qbar + w Q_k (Polyak averaging, as a target network is kept), which computes the next targets and
+    /// is the greedy policy, while each fit continues from its own weights. Averaging the last ~1 / w fits damps the
+    /// greedy policy's swings from one iteration to the next on thinly covered data. 1 (the default): no averaging.
+    /// </summary>
+    public double AverageWeight { get; init; } = 1.0;
+
     /// <summary>Box actions: cross-entropy samples per state and iteration of the max over actions (default 64, QT-Opt's).</summary>
     public int CemSamples { get; init; } = 64;
 
@@ -98,6 +106,7 @@ public sealed record FittedQIterationConfig
         OptionCheck.Require(owner, MaxGradNorm > 0 && double.IsFinite(MaxGradNorm), nameof(MaxGradNorm), MaxGradNorm, "a positive finite gradient norm bound");
         OptionCheck.Require(owner, ActionGapWeight >= 0 && ActionGapWeight < 1, nameof(ActionGapWeight), ActionGapWeight, "a weight in [0, 1)");
         OptionCheck.Require(owner, ConservativeWeight >= 0 && double.IsFinite(ConservativeWeight), nameof(ConservativeWeight), ConservativeWeight, "a finite weight >= 0");
+        OptionCheck.Require(owner, AverageWeight > 0 && AverageWeight <= 1, nameof(AverageWeight), AverageWeight, "a weight in (0, 1]");
         OptionCheck.Require(owner, CemSamples > 0, nameof(CemSamples), CemSamples, "a positive number of samples");
         OptionCheck.Require(owner, CemElites > 0 && CemElites <= CemSamples, nameof(CemElites), CemElites, $"between 1 and CemSamples ({CemSamples})");
         OptionCheck.Require(owner, CemIterations > 0, nameof(CemIterations), CemIterations, "a positive number of iterations");

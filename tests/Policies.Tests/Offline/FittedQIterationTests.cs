@@ -240,6 +240,69 @@ public class FittedQIterationTests
         return q.Forward(Tensors.Tensor.FromArray([input[0], input[1], (float)normalizedAction], 1, 3)).Item();
     }
 
+    // AverageWeight w: after every fit the average moves w of the way to the fitted weights, the next targets come from
+    // the average (the twins' min of their averages), the policy is the average's, and a checkpoint resumes bitwise.
+    [Fact]
+    public void TheAverageOverIterationsComputesTheTargetsActsAndResumes()
+    {
+        (GridWorldEnv env, TransitionDataset rows) = GridWorldData();
+        OfflineDataset data = OfflineDataset.From(rows, "gridworld", env.ObservationSpace, env.ActionSpace);
+        var config = new FittedQIterationConfig
+        {
+            Gamma = 0.8, TwinQ = true, AverageWeight = 0.25, GradientSteps = 30, Network = new NetworkConfig { Hidden = [8], Activation = Activation.Relu, Orthogonal = false },
+        };
+        var fqi = new FittedQIteration(data, config, seed: 4);
+        float[] average = fqi.AverageDiscreteQ!.FlattenParameters().Span<float>().ToArray();
+        Assert.Equal(fqi.DiscreteQ!.FlattenParameters().Span<float>().ToArray(), average);
+        for (int k = 0; k < 2; k++)
+        {
+            fqi.Iterate();
+            float[] fitted = fqi.DiscreteQ!.FlattenParameters().Span<float>().ToArray();
+            float[] now = fqi.AverageDiscreteQ.FlattenParameters().Span<float>().ToArray();
+            Assert.NotEqual(fitted, now);
+            for (int i = 0; i < now.Length; i++) Assert.True(Math.Abs(0.75f * average[i] + 0.25f * fitted[i] - now[i]) <= 1e-6, $"weight {i} after fit {k + 1}");
+            average = now;
+        }
+        // The policy's Q values are the average's.
+        var outputs = new float[env.ActionCount];
+        fqi.InferencePolicy().Outputs([5], outputs);
+        using (Tensors.Autograd.NoGrad())
+        using (Tensors.TensorScope.Begin())
+        {
+            var cell = new float[env.StateCount];
+            cell[5] = 1;
+            Assert.Equal(fqi.AverageDiscreteQ.Forward(Tensors.Tensor.FromArray(cell, 1, env.StateCount)).Span<float>().ToArray(), outputs);
+        }
+        // The next targets: the reward plus the discounted min over the twins' averages at the first average's greedy action.
+        var expected = new float[rows.Count];
+        using (Tensors.Autograd.NoGrad())
+        using (Tensors.TensorScope.Begin())
+        {
+            var oneHot = new float[env.StateCount * env.StateCount];
+            for (int c = 0; c < env.StateCount; c++) oneHot[c * env.StateCount + c] = 1;
+            Tensors.Tensor cells = Tensors.Tensor.FromArray(oneHot, env.StateCount, env.StateCount);
+            float[] q1 = fqi.AverageDiscreteQ.Forward(cells).Span<float>().ToArray(), q2 = fqi.AverageSecondDiscreteQ!.Forward(cells).Span<float>().ToArray();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                int next = (int)rows.NextState(i)[0], best = 0;
+                for (int a = 1; a < env.ActionCount; a++) if (q1[next * env.ActionCount + a] > q1[next * env.ActionCount + best]) best = a;
+                double value = Math.Min(q1[next * env.ActionCount + best], q2[next * env.ActionCount + best]);
+                expected[i] = (float)(rows.Rewards[i] + (rows.Terminated[i] ? 0 : 0.8 * value));
+            }
+        }
+        // Resume: saved after two iterations, two more on a copy equal two more on the original.
+        var checkpoint = new Checkpoint();
+        fqi.Save(checkpoint);
+        var copy = new FittedQIteration(data, config, seed: 99);
+        copy.Load(checkpoint);
+        Assert.Equal(fqi.Iterate(), copy.Iterate());
+        for (int i = 0; i < rows.Count; i++) Assert.True(Math.Abs(expected[i] - fqi.Targets[i]) <= 1e-6, $"row {i}: expected the target {expected[i]}, got {fqi.Targets[i]}");
+        Assert.Equal(fqi.Iterate(), copy.Iterate());
+        Assert.Equal(fqi.Targets.ToArray(), copy.Targets.ToArray());
+        Assert.Equal(fqi.AverageDiscreteQ.FlattenParameters().Span<float>().ToArray(), copy.AverageDiscreteQ!.FlattenParameters().Span<float>().ToArray());
+        Assert.Equal(fqi.DiscreteQ!.FlattenParameters().Span<float>().ToArray(), copy.DiscreteQ!.FlattenParameters().Span<float>().ToArray());
+    }
+
     [Fact]
     public void TheSameSeedGivesTheSameTargetsAndQ()
     {
@@ -323,6 +386,10 @@ public class FittedQIterationTests
             Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ConservativeWeight = 1 }, 0)).Message);
         Assert.Contains("FittedQIterationConfig.ConservativeWeight",
             Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { ConservativeWeight = -1 }, 0)).Message);
+        Assert.Contains("the average over iterations is implemented for Discrete actions and two-step has Box(",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { AverageWeight = 0.5 }, 0)).Message);
+        Assert.Contains("FittedQIterationConfig.AverageWeight",
+            Assert.Throws<ArgumentException>(() => new FittedQIteration(data, new FittedQIterationConfig { AverageWeight = 0 }, 0)).Message);
         var unbounded = Assert.Throws<ActionSpaceException>(
             () => new FittedQIteration("free", TwoStepObservations, Box.Uniform(1, double.NegativeInfinity, double.PositiveInfinity), new FittedQIterationConfig(), 0));
         Assert.Contains("a Box with finite bounds", unbounded.Message);
