@@ -21,6 +21,14 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// <summary>Episodes on which the expert, the policy and a random policy are compared (seeds 1,000,000 + 1000 seed + k); default 10.</summary>
     public int EvaluationEpisodes { get; init; } = 10;
 
+    /// <summary>
+    /// iLQR iterations of guided labels: from DAgger's second iteration on, the ilqr expert labels each visited state by
+    /// that many iLQR iterations from the learner's own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>),
+    /// a label that is a function of the state; 0: the MPC expert labels. Null (the default) takes
+    /// <see cref="DistillRun.GuidedLabelIterations"/> for the ilqr expert, 0 for the others.
+    /// </summary>
+    public int? GuidedLabelIterations { get; init; }
+
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
     public DaggerConfig? Config { get; init; }
 }

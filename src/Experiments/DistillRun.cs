@@ -12,6 +12,7 @@ using Control.Core.Metrics;
 using Control.ModelBased.Registry;
 using Control.Policies.Common;
 using Control.Policies.Imitation;
+using Control.Planning.IterativeLqr;
 using Control.Policies.Registry;
 using Control.Robots;
 
@@ -43,6 +44,17 @@ public static class DistillRun
     }
 
     /// <summary>
+    /// iLQR iterations of the guided labels (<see cref="PolicyWarmStartedIlqr"/>: from DAgger's second iteration on, the
+    /// iLQR expert labels each state by improving the learner's own rollout) for the iLQR expert on an env; 0 (labels by
+    /// the warm-started MPC expert itself) everywhere but the acrobot swing-up, where the MPC's labels on the learner's
+    /// states depend on its history and DAgger does not reach 0.9 with them (bench/RESULTS.md, "DAgger on the acrobot").
+    /// </summary>
+    public static int GuidedLabelIterations(string env) => env == "acrobot-swingup" ? AcrobotGuidedIterations : 0;
+
+    /// <summary>The acrobot swing-up's <see cref="GuidedLabelIterations"/>.</summary>
+    public const int AcrobotGuidedIterations = 10;
+
+    /// <summary>
     /// Checks the request and the expert against the env (before anything is written), measures the expert and a random
     /// policy on the evaluation episodes, distils, evaluates the policy and, with an output directory, writes metrics.csv
     /// (a row per DAgger iteration, or per epoch of behaviour cloning's fit) and checkpoint.ctl (atomically).
@@ -56,13 +68,16 @@ public static class DistillRun
         ArgumentNullException.ThrowIfNull(request);
         if (!Methods.Contains(request.Method)) throw new ArgumentException($"unknown method '{request.Method}'; expected one of {string.Join(", ", Methods)}");
         if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps (expert labels), got {request.Steps}");
+        if (request.GuidedLabelIterations < 0) throw new ArgumentException($"expected guided label iterations >= 0 (0: the expert's own labels), got {request.GuidedLabelIterations}");
         if (request.EvaluationEpisodes <= 0) throw new ArgumentException($"expected at least one evaluation episode, got {request.EvaluationEpisodes}");
         var clock = Stopwatch.StartNew();
         (string envName, long seed) = (request.Env, request.Seed);
         IEnv env = Envs.Make(envName, seed);
         (IPolicy expert, PolicyInput expertInput) = Expert(request.Expert, env, seed);
         DaggerConfig config = request.Config ?? Preset(envName);
-        var dagger = new Dagger(env, expert, expertInput, config, seed);
+        int guidedIterations = request.GuidedLabelIterations ?? (request.Expert == "ilqr" ? GuidedLabelIterations(envName) : 0);
+        PolicyWarmStartedIlqr? guided = guidedIterations > 0 ? Guided(request.Expert, envName, expert, guidedIterations, seed) : null;
+        var dagger = new Dagger(env, guided ?? expert, expertInput, config, seed);
 
         // ---- the expert and a random policy on the evaluation episodes
         long evalSeed = Evaluation.SeedOf(seed);
@@ -81,6 +96,7 @@ public static class DistillRun
         do
         {
             last = dagger.Iterate(request.Method == Dagger.Name ? Math.Min(config.LabelsPerIteration, request.Steps - dagger.Labels) : request.Steps);
+            if (guided is not null) guided.Guide = dagger.Policy;
             TimeSpan fitted = clock.Elapsed;
             double policyReturn = Evaluation.Run(dagger.Policy!, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
             var point = new DistillPoint(dagger.Iterations, dagger.Labels, last.Beta, policyReturn, Score(policyReturn), last.Fit.HoldoutLoss, last.Fit.Epochs);
@@ -109,7 +125,7 @@ public static class DistillRun
         if (directory is not null)
         {
             var checkpoint = new Checkpoint();
-            string described = JsonSerializer.Serialize(new Dictionary<string, object> { [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config });
+            string described = JsonSerializer.Serialize(new Dictionary<string, object> { [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config, ["guided_label_iterations"] = guidedIterations });
             checkpoint.PutJson(RunDescription.Section, new RunDescription(request.Method, envName, seed, described));
             new DistilledPolicy(request.Method, policy, dagger.Labels, dagger.Iterations).Save(checkpoint);
             checkpointPath = Path.Combine(directory, Trainer.CheckpointFile);
@@ -139,6 +155,17 @@ public static class DistillRun
         InferencePolicy policy = InferencePolicy.Load(checkpoint);
         bool readsState = checkpoint.Has(RunDescription.Section) && ModelBasedAlgorithms.Contains(checkpoint.GetJson<RunDescription>(RunDescription.Section).Algorithm);
         return (policy, readsState ? PolicyInput.State : PolicyInput.Observation);
+    }
+
+    // The guided labeller of the iLQR expert: iLQR over the expert's horizon, `iterations` from the learner's rollout,
+    // observing through an env of its own; the MPC expert acts until the first refit.
+    private static PolicyWarmStartedIlqr Guided(string expertName, string envName, IPolicy expert, int iterations, long seed)
+    {
+        if (expertName != "ilqr")
+            throw new ArgumentException($"guided labels need the ilqr expert (they improve the learner's rollout by iLQR iterations), got expert '{expertName}'");
+        IModelEnv model = Envs.Make(envName, seed).Find<IModelEnv>()!;
+        var config = new IlqrConfig { Horizon = Control.Planning.Registry.Planners.DefaultHorizon("ilqr", envName), MaxIterations = iterations };
+        return new PolicyWarmStartedIlqr(model.Dynamics, model.Cost, config, model, expert);
     }
 
     // One row per epoch of behaviour cloning's fit, timed as the fit went (it ended at `end`).
