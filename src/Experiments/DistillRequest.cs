@@ -22,12 +22,12 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     public int EvaluationEpisodes { get; init; } = 10;
 
     /// <summary>
-    /// iLQR iterations of guided labels: from DAgger's second iteration on, the ilqr expert labels each visited state by
-    /// that many iLQR iterations from the learner's own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>),
-    /// a label that is a function of the state; 0: the MPC expert labels. Null (the default) takes
-    /// <see cref="DistillRun.GuidedLabelIterations"/> for the ilqr expert, 0 for the others.
+    /// iLQR iterations of guided labels (default 0: off, the MPC expert labels every state). K > 0, with the ilqr expert:
+    /// from DAgger's second iteration on, each visited state is labelled by K iLQR iterations from the current learner's
+    /// own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>), a label that is a function of the
+    /// state rather than of the MPC's history; bench/RESULTS.md, "mj-reacher and the acrobot", measures it on the acrobot.
     /// </summary>
-    public int? GuidedLabelIterations { get; init; }
+    public int GuidedLabelIterations { get; init; }
 
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
     public DaggerConfig? Config { get; init; }

@@ -22,9 +22,9 @@ public static class DistillCommand
         var steps = new Option<int>("--steps") { Description = "Expert labels to use in total (env steps of the labelled episodes).", DefaultValueFactory = _ => 20_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Directory for checkpoint.ctl (exportable by `control export`) and metrics.csv." };
-        var guided = new Option<int?>("--guided-labels")
+        var guided = new Option<int>("--guided-labels")
         {
-            Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0: the MPC expert's labels. Default: the env's preset (10 on acrobot-swingup, else 0).",
+            Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0 (the default): the MPC expert's labels.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
