@@ -25,7 +25,7 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// iLQR iterations of guided labels (default 0: off, the MPC expert labels every state). K > 0, with the ilqr expert:
     /// from DAgger's second iteration on, each visited state is labelled by K iLQR iterations from the current learner's
     /// own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>), a label that is a function of the
-    /// state rather than of the MPC's history; bench/RESULTS.md, "mj-reacher and the acrobot", measures it on the acrobot.
+    /// state rather than of the MPC's history; bench/RESULTS.md, "DAgger on mj-reacher and the acrobot", measures it on the acrobot.
     /// </summary>
     public int GuidedLabelIterations { get; init; }
 
