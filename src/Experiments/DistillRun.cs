@@ -10,9 +10,9 @@ using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Core.Metrics;
 using Control.ModelBased.Registry;
+using Control.Planning.IterativeLqr;
 using Control.Policies.Common;
 using Control.Policies.Imitation;
-using Control.Planning.IterativeLqr;
 using Control.Policies.Registry;
 using Control.Robots;
 
