@@ -47,8 +47,9 @@ public static class DistillRun
 
     /// <summary>
     /// The cloning fit of mj-reacher's preset: 256-256 tanh, at most 400 epochs (the defaults' early stopping kept). On
-    /// seed 1 DAgger then reaches 0.944 at 20,000 labels (0.686 with the default 64-64 and 200 epochs); on seed 2 it ends
-    /// at 0.684, where the arm stalls in front of targets behind it (bench/RESULTS.md, "DAgger on mj-reacher and the acrobot").
+    /// seeds 1 and 3 DAgger then ends at 0.944 and 0.922 after 20,000 labels (seed 1 with the default 64-64 and 200 epochs:
+    /// 0.686); on seed 2 at 0.684, where the arm stalls in front of targets behind it (bench/RESULTS.md, "DAgger on
+    /// mj-reacher and the acrobot").
     /// </summary>
     public static BehaviourCloningConfig ReacherCloning => new() { Network = new NetworkConfig { Hidden = [256, 256] }, Epochs = 400 };
 
