@@ -21,6 +21,14 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// <summary>Episodes on which the expert, the policy and a random policy are compared (seeds 1,000,000 + 1000 seed + k); default 10.</summary>
     public int EvaluationEpisodes { get; init; } = 10;
 
+    /// <summary>
+    /// iLQR iterations of guided labels (default 0: off, the MPC expert labels every state). K > 0, with the ilqr expert:
+    /// from DAgger's second iteration on, each visited state is labelled by K iLQR iterations from the current learner's
+    /// own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>), a label that is a function of the
+    /// state rather than of the MPC's history; bench/RESULTS.md, "DAgger on mj-reacher and the acrobot", measures it on the acrobot.
+    /// </summary>
+    public int GuidedLabelIterations { get; init; }
+
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
     public DaggerConfig? Config { get; init; }
 }

@@ -89,6 +89,39 @@ public sealed class DistillRunTests : IDisposable
         Assert.False(Directory.Exists(refused));
     }
 
+    [Fact]
+    public void GuidedLabelsComeFromTheLearnersRolloutAfterTheFirstRefit()
+    {
+        // Pendulum, 2 iterations of 200 labels: the first labelled by the MPC expert, the second by iLQR from the learner's
+        // rollout; the run is recorded with its setting, and it differs from the unguided run from the second iteration on.
+        DaggerConfig small = DistillRun.Preset("pendulum") with { LabelsPerIteration = 200 };
+        DistillReport Run(int guided, string name) => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 6)
+        {
+            Steps = 400, EvaluationEpisodes = 1, Config = small, GuidedLabelIterations = guided, OutputDirectory = Path.Combine(directory, name),
+        });
+        DistillReport guided = Run(5, "guided"), plain = Run(0, "plain");
+        Assert.Equal(guided.Curve[0], plain.Curve[0]);
+        Assert.NotEqual(guided.Curve[1].HoldoutLoss, plain.Curve[1].HoldoutLoss);
+        Assert.Contains("\"guided_label_iterations\":5", Checkpoint.Load(guided.Checkpoint!).GetJson<RunDescription>(RunDescription.Section).Config);
+
+        Assert.Contains("guided labels need the ilqr expert", Assert.Throws<ArgumentException>(
+            () => DistillRun.Run(new DistillRequest("pendulum", "cem", Dagger.Name, 0) { GuidedLabelIterations = 3 })).Message);
+        Assert.Contains("expected guided label iterations >= 0", Assert.Throws<ArgumentException>(
+            () => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 0) { GuidedLabelIterations = -1 })).Message);
+    }
+
+    [Fact]
+    public void TheReacherPresetFitsALargerNetworkForLonger()
+    {
+        Robots.MuJoCo.MuJoCoEnvs.Register();
+        DaggerConfig reacher = DistillRun.Preset("mj-reacher"), pendulum = DistillRun.Preset("pendulum");
+        Assert.Equal([256, 256], reacher.Cloning.Network.Hidden);
+        Assert.Equal((400, 1000), (reacher.Cloning.Epochs, reacher.LabelsPerIteration));
+        Assert.Equal([64, 64], pendulum.Cloning.Network.Hidden); // the documented defaults elsewhere
+        Assert.Equal(200, pendulum.Cloning.Epochs);
+        Assert.Equal(reacher with { Cloning = pendulum.Cloning, LabelsPerIteration = pendulum.LabelsPerIteration }, pendulum);
+    }
+
     [Theory]
     [InlineData("pendulum", "ilqr", "gail", "unknown method 'gail'; expected one of bc, dagger")]
     [InlineData("pendulum", "lqr-magic", "dagger", "unknown expert 'lqr-magic'; expected one of ilqr, cem, mppi or checkpoint:FILE")]

@@ -22,18 +22,22 @@ public static class DistillCommand
         var steps = new Option<int>("--steps") { Description = "Expert labels to use in total (env steps of the labelled episodes).", DefaultValueFactory = _ => 20_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Directory for checkpoint.ctl (exportable by `control export`) and metrics.csv." };
+        var guided = new Option<int>("--guided-labels")
+        {
+            Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0 (the default): the MPC expert's labels.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, json, task,
+            env, expert, method, steps, seed, output, guided, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
             MuJoCoTaskOption.Apply(parse, task);
             var request = new DistillRequest(parse.GetValue(env)!, parse.GetValue(expert)!, parse.GetValue(method)!, parse.GetValue(seed))
             {
-                Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output),
+                Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output), GuidedLabelIterations = parse.GetValue(guided),
             };
             return Execute(context, request, parse.GetValue(json));
         }));

@@ -93,7 +93,7 @@ public sealed class Dagger
         while (Labels - start < labels)
         {
             long seed = (long)(episodeSeeds.NextUInt64() >> 1);
-            (EpisodeResult episode, int byExpert) = labeller.RunEpisode(Policy, beta, coin, seed, labels - (Labels - start));
+            (EpisodeResult episode, int byExpert) = labeller.RunEpisode(Policy, beta, coin, seed, labels - (Labels - start), config.ExpertNoise);
             seeds.Add(seed);
             returns.Add(episode.Return);
             expertActions += byExpert;

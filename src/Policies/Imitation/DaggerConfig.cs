@@ -22,6 +22,13 @@ public sealed record DaggerConfig
     /// </summary>
     public int LabelsPerIteration { get; init; } = 1000;
 
+    /// <summary>
+    /// Standard deviation of the Gaussian noise added to the expert's executed actions, in units of each action's
+    /// half-range (default 0: none). The labels stay the expert's clean actions (DART, Laskey et al. 2017, "DART: Noise
+    /// Injection for Robust Imitation Learning"); needs a Box action space.
+    /// </summary>
+    public double ExpertNoise { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -29,6 +36,7 @@ public sealed record DaggerConfig
         Cloning.Validate();
         if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(Schedule)}: expected Exponential or Indicator, got {(int)Schedule}.");
         if (!(BetaDecay >= 0 && BetaDecay <= 1)) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(BetaDecay)}: expected a value in [0, 1], got {BetaDecay}.");
+        if (!(ExpertNoise >= 0 && double.IsFinite(ExpertNoise))) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(ExpertNoise)}: expected a finite value >= 0, got {ExpertNoise}.");
         if (LabelsPerIteration <= 0) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(LabelsPerIteration)}: expected a positive value, got {LabelsPerIteration}.");
     }
 }

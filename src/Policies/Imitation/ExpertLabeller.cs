@@ -23,6 +23,7 @@ public sealed class ExpertLabeller
     private IPolicy? learner;
     private double beta;
     private Rng coin = new(0);
+    private double noise;
     private int expertActions;
 
     /// <summary>
@@ -75,16 +76,21 @@ public sealed class ExpertLabeller
     /// Resets the env with <paramref name="seed"/> and runs one episode of at most <paramref name="maxSteps"/> steps,
     /// labelling every state visited. At each step the expert's action is executed with probability
     /// <paramref name="beta"/> (a draw from <paramref name="rng"/>), else <paramref name="policy"/>'s (null: the expert's
-    /// always). The policy reads the observation.
+    /// always). The policy reads the observation. With <paramref name="expertNoise"/> > 0 (a Box action space) the
+    /// expert's executed action is perturbed by Gaussian noise of that standard deviation in units of each action's
+    /// half-range, then clipped to the bounds; its label stays the clean action (DART, Laskey et al. 2017, "DART: Noise
+    /// Injection for Robust Imitation Learning": the expert shows how it recovers from the errors a learner will make).
     /// </summary>
     /// <returns>The episode and the number of steps on which the expert's action was executed.</returns>
     /// <exception cref="ArgumentException"><paramref name="policy"/> does not read the env's observations or write its actions.</exception>
-    public (EpisodeResult Episode, int ExpertActions) RunEpisode(IPolicy? policy, double beta, Rng rng, long seed, int maxSteps = int.MaxValue)
+    public (EpisodeResult Episode, int ExpertActions) RunEpisode(IPolicy? policy, double beta, Rng rng, long seed, int maxSteps = int.MaxValue, double expertNoise = 0)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (!(beta >= 0 && beta <= 1)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "expected a mixing coefficient in [0, 1]");
+        if (!(expertNoise >= 0 && double.IsFinite(expertNoise))) throw new ArgumentOutOfRangeException(nameof(expertNoise), expertNoise, "expected a finite noise scale >= 0");
+        if (expertNoise > 0 && Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: expert noise needs a Box action space, got {Env.ActionSpace.Describe()}", nameof(expertNoise));
         if (policy is not null) runner.CheckPolicy(policy);
-        (learner, this.beta, coin, expertActions) = (policy, beta, rng, 0);
+        (learner, this.beta, coin, noise, expertActions) = (policy, beta, rng, expertNoise, 0);
         EpisodeResult episode = runner.Run(new Mixture(this), seed, maxSteps);
         return (episode, expertActions);
     }
@@ -106,12 +112,21 @@ public sealed class ExpertLabeller
         if (expertActs)
         {
             label.CopyTo(action);
+            if (noise > 0) Perturb(action);
             expertActions++;
         }
         else
         {
             learner!.Act(observation, action);
         }
+    }
+
+    // DART's perturbation of the executed expert action: N(0, noise^2) per value in units of its half-range, clipped.
+    private void Perturb(Span<double> action)
+    {
+        var box = (Box)Env.ActionSpace;
+        for (int i = 0; i < action.Length; i++) action[i] += noise * 0.5 * (box.High[i] - box.Low[i]) * coin.Normal();
+        box.Clip(action);
     }
 
     // The mixture as the policy the episode runner steps with.

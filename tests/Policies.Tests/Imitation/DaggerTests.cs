@@ -87,6 +87,43 @@ public class DaggerTests
     }
 
     [Fact]
+    public void ExpertNoisePerturbsWhatTheExpertDoesButNotItsLabels()
+    {
+        // The double integrator's velocity gains dt u in a step (dt = 0.1, force limit 1): the executed force of row r is
+        // (v_{r+1} - v_r) / dt within an episode (100 steps); a gentle expert rarely meets the limit.
+        var gentle = new FunctionPolicy(2, 1, (x, u) => u[0] = 0.5 * Math.Tanh(-x[0] - x[1]));
+        var config = Affine with { LabelsPerIteration = 2000, Schedule = BetaSchedule.Exponential, BetaDecay = 1, ExpertNoise = 0.2 };
+        var dagger = new Dagger(Envs.Make("double-integrator"), gentle, PolicyInput.Observation, config, seed: 8);
+        dagger.Iterate();
+        DaggerIteration second = dagger.Iterate();
+        Assert.Equal(1.0, second.ExpertActionFraction);
+        var label = new double[1];
+        var noise = new List<double>();
+        for (int r = 0; r < dagger.Data.Count; r++)
+        {
+            gentle.Act(dagger.Data.Observation(r), label);
+            Assert.Equal(label[0], dagger.Data.Action(r)[0]);
+            if (r % 100 == 99) continue;
+            double executed = (dagger.Data.Observation(r + 1)[1] - dagger.Data.Observation(r)[1]) / 0.1;
+            if (Math.Abs(executed) < 0.999) noise.Add(executed - label[0]);
+        }
+        Assert.True(noise.Count > 3800, $"{noise.Count} unclipped steps");
+        double mean = noise.Average(), std = Math.Sqrt(noise.Average(e => (e - mean) * (e - mean)));
+        Assert.InRange(mean, -0.01, 0.01);
+        Assert.InRange(std, 0.19, 0.21); // 0.2 of the half-range 1
+
+        // Without noise the expert's label is what it does.
+        var clean = new Dagger(Envs.Make("double-integrator"), gentle, PolicyInput.Observation, config with { ExpertNoise = 0 }, seed: 8);
+        clean.Iterate();
+        for (int r = 0; r < 99; r++)
+            Assert.Equal(clean.Data.Action(r)[0], (clean.Data.Observation(r + 1)[1] - clean.Data.Observation(r)[1]) / 0.1, 1e-12);
+
+        Assert.Contains("ExpertNoise: expected a finite value >= 0, got -0.1", Assert.Throws<ArgumentException>(() => (config with { ExpertNoise = -0.1 }).Validate()).Message);
+        var labeller = new ExpertLabeller(Envs.Make("cartpole"), new FunctionPolicy(4, 1, (_, u) => u[0] = 1), PolicyInput.Observation);
+        Assert.Contains("expert noise needs a Box action space, got Discrete(2)", Assert.Throws<ArgumentException>(() => labeller.RunEpisode(null, 1, new Rng(0), 0, 10, expertNoise: 0.1)).Message);
+    }
+
+    [Fact]
     public void AnExpertThatDoesNotFitTheEnvIsRefused()
     {
         IEnv env = Envs.Make("double-integrator");
