@@ -96,7 +96,7 @@ public static class ModelBasedAlgorithms
         // V's gradient zero, and the cart ran away (-566,639 after 50,000 steps on seed 1). Rewards scaled by 0.1,
         // entropy weight 0.1 and policy Adam 1e-4: no runaway, the pole near the top but not balanced (-260 on seed 1).
         // The sine and cosine of the pole's angle alone as features (not of the cart's position and the velocities):
-        // -214 on seed 1; not a swing-up either (bench/RESULTS.md, issue 19).
+        // -214 on seed 1; not a swing-up either (bench/RESULTS.md, "cartpole-swingup again").
         "cartpole-swingup" => new Svg1Config
         {
             ExperienceReplay = experienceReplay, PeriodicStates = Angles(env), AngleFeaturesOnly = true, BatchSize = 128, ModelFitInterval = 2000,

@@ -61,7 +61,7 @@ public static class Algorithms
                 // The same with 128-128 networks (a 50,000-step budget on two shared cores) and rewards scaled by 0.1 in
                 // the critics' targets: unscaled, an episode of the early, cart-chasing policy costs 1e4-1e5, the critics'
                 // Q reached -4e4 and the policy left the pole hanging (-411 after 50,000 steps on seed 1); scaled, it
-                // swings up and balances (-58.5 on seed 1; bench/RESULTS.md, issue 19).
+                // swings up and balances (-58.5 on seed 1; bench/RESULTS.md, "cartpole-swingup: SAC and SVG(1)-ER against iLQR-MPC").
                 "cartpole-swingup" => new SacConfig
                 {
                     LearningRate = 1e-3, LearningStarts = 1000, RewardScale = 0.1,
