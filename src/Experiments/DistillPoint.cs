@@ -8,4 +8,5 @@ namespace Control.Experiments;
 /// <param name="Score">(policy - random) / (expert - random) on those episodes.</param>
 /// <param name="HoldoutLoss">The fit's holdout loss.</param>
 /// <param name="Epochs">Epochs of the fit.</param>
-public sealed record DistillPoint(int Iteration, int Labels, double Beta, double PolicyReturn, double Score, double HoldoutLoss, int Epochs);
+/// <param name="ValidationReturn">Mean return of the policy on the validation episodes (NaN without them).</param>
+public sealed record DistillPoint(int Iteration, int Labels, double Beta, double PolicyReturn, double Score, double HoldoutLoss, int Epochs, double ValidationReturn);

@@ -9,19 +9,20 @@ namespace Control.Experiments;
 /// <param name="Seed">Seed of the run.</param>
 /// <param name="EnvSteps">Expert labels used (env steps of the labelled episodes).</param>
 /// <param name="Iterations">Refits (DAgger iterations; 1 for behaviour cloning).</param>
+/// <param name="SelectedIteration">The refit returned (1-based): the best on the validation episodes, or the last without them.</param>
 /// <param name="ExpertReturn">Mean return of the expert on the evaluation episodes.</param>
-/// <param name="PolicyReturn">Mean return of the distilled policy (deterministic) on the same episodes.</param>
+/// <param name="PolicyReturn">Mean return of the distilled policy returned (deterministic) on the same episodes.</param>
 /// <param name="RandomReturn">Mean return of uniform random actions on the same episodes.</param>
 /// <param name="ExpertMsPerAction">
 /// Mean wall-clock time of one expert action (ms; a replan for MPC, the cold first one of each episode included) over the
 /// states of its first <see cref="DistillRun.TimedEpisodes"/> evaluation episodes.
 /// </param>
 /// <param name="PolicyUsPerAction">Mean wall-clock time of one action of the distilled policy (us) on the same states, each right after the expert's.</param>
-/// <param name="HoldoutLoss">Holdout loss of the last fit (null when too few labels left a holdout: fewer than 10).</param>
+/// <param name="HoldoutLoss">Holdout loss of the returned refit's fit (null when too few labels left a holdout: fewer than 10).</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
 /// <param name="Checkpoint">The checkpoint written, or null.</param>
 /// <param name="Curve">The policy after every refit (not in the JSON form).</param>
-public sealed record DistillReport(string Env, string Expert, string Method, long Seed, int EnvSteps, int Iterations, double ExpertReturn, double PolicyReturn,
+public sealed record DistillReport(string Env, string Expert, string Method, long Seed, int EnvSteps, int Iterations, int SelectedIteration, double ExpertReturn, double PolicyReturn,
     double RandomReturn, double ExpertMsPerAction, double PolicyUsPerAction, double? HoldoutLoss, double Seconds, string? Checkpoint,
     [property: JsonIgnore] IReadOnlyList<DistillPoint> Curve)
 {

@@ -18,16 +18,28 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// <summary>Directory for checkpoint.ctl and metrics.csv; null (the default) writes nothing.</summary>
     public string? OutputDirectory { get; init; }
 
-    /// <summary>Episodes on which the expert, the policy and a random policy are compared (seeds 1,000,000 + 1000 seed + k); default 10.</summary>
+    /// <summary>
+    /// Episodes on which the expert, the policy and a random policy are compared (seeds 1,000,000 + 1000 seed + k, k below
+    /// <see cref="DistillRun.ValidationSeedOffset"/>); default 10.
+    /// </summary>
     public int EvaluationEpisodes { get; init; } = 10;
 
     /// <summary>
-    /// iLQR iterations of guided labels (default 0: off, the MPC expert labels every state). K > 0, with the ilqr expert:
+    /// Validation episodes of DAgger (default 10; 0: keep the last refit). After each iteration the refit policy runs these
+    /// episodes (seeds 1,000,000 + 1000 seed + 500 + k, apart from the evaluation episodes), and the run returns the refit
+    /// with the best mean validation return, as DAgger's Algorithm 3.1 returns "the best policy on validation" (Ross,
+    /// Gordon and Bagnell 2011). The evaluation episodes judge the chosen policy; they take no part in the choice.
+    /// </summary>
+    public int ValidationEpisodes { get; init; } = 10;
+
+    /// <summary>
+    /// iLQR iterations of guided labels; null (the default) takes <see cref="DistillRun.GuidedPreset"/> (10 on mj-reacher
+    /// with the ilqr expert, otherwise 0), 0 is off (the MPC expert labels every state). K > 0, with the ilqr expert:
     /// from DAgger's second iteration on, each visited state is labelled by K iLQR iterations from the current learner's
     /// own rollout (<see cref="Control.Planning.IterativeLqr.PolicyWarmStartedIlqr"/>), a label that is a function of the
-    /// state rather than of the MPC's history; bench/RESULTS.md, "DAgger on mj-reacher and the acrobot", measures it on the acrobot.
+    /// state rather than of the MPC's history; bench/RESULTS.md, "DAgger on mj-reacher and the acrobot", measures it on the acrobot and mj-reacher.
     /// </summary>
-    public int GuidedLabelIterations { get; init; }
+    public int? GuidedLabelIterations { get; init; }
 
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
     public DaggerConfig? Config { get; init; }

@@ -54,6 +54,20 @@ public static class DistillRun
     public static BehaviourCloningConfig ReacherCloning => new() { Network = new NetworkConfig { Hidden = [256, 256] }, Epochs = 400 };
 
     /// <summary>
+    /// The guided label iterations an env takes when the request leaves them unset: 10 on mj-reacher with the ilqr expert,
+    /// where the MPC's own labels go both ways round a target behind the arm and least squares averages them to a stall
+    /// (seed 2 ends at 0.684 with them, 0.963 with guided labels: bench/RESULTS.md, "DAgger on mj-reacher and the acrobot");
+    /// 0 (the expert's own labels) everywhere else.
+    /// </summary>
+    public static int GuidedPreset(string env, string expert) => env == "mj-reacher" && expert == "ilqr" ? 10 : 0;
+
+    /// <summary>
+    /// Offset of the validation episodes' seeds from the evaluation episodes' (<see cref="Evaluation.SeedOf"/>): the two sets
+    /// stay apart while each holds at most this many episodes.
+    /// </summary>
+    public const int ValidationSeedOffset = 500;
+
+    /// <summary>
     /// Checks the request and the expert against the env (before anything is written), measures the expert and a random
     /// policy on the evaluation episodes, distils, evaluates the policy and, with an output directory, writes metrics.csv
     /// (a row per DAgger iteration, or per epoch of behaviour cloning's fit) and checkpoint.ctl (atomically).
@@ -68,43 +82,52 @@ public static class DistillRun
         if (!Methods.Contains(request.Method)) throw new ArgumentException($"unknown method '{request.Method}'; expected one of {string.Join(", ", Methods)}");
         if (request.Steps <= 0) throw new ArgumentException($"expected a positive --steps (expert labels), got {request.Steps}");
         if (request.GuidedLabelIterations < 0) throw new ArgumentException($"expected guided label iterations >= 0 (0: the expert's own labels), got {request.GuidedLabelIterations}");
-        if (request.EvaluationEpisodes <= 0) throw new ArgumentException($"expected at least one evaluation episode, got {request.EvaluationEpisodes}");
+        if (request.EvaluationEpisodes is <= 0 or > ValidationSeedOffset)
+            throw new ArgumentException($"expected 1 to {ValidationSeedOffset} evaluation episodes, got {request.EvaluationEpisodes}");
+        if (request.ValidationEpisodes is < 0 or > ValidationSeedOffset)
+            throw new ArgumentException($"expected 0 to {ValidationSeedOffset} validation episodes (0: keep the last refit), got {request.ValidationEpisodes}");
         var clock = Stopwatch.StartNew();
         (string envName, long seed) = (request.Env, request.Seed);
         IEnv env = Envs.Make(envName, seed);
         (IPolicy expert, PolicyInput expertInput) = Expert(request.Expert, env, seed);
         DaggerConfig config = request.Config ?? Preset(envName);
-        int guidedIterations = request.GuidedLabelIterations;
+        int guidedIterations = request.GuidedLabelIterations ?? GuidedPreset(envName, request.Expert);
         PolicyWarmStartedIlqr? guided = guidedIterations > 0 ? Guided(request.Expert, envName, expert, guidedIterations, seed) : null;
         var dagger = new Dagger(env, guided ?? expert, expertInput, config, seed);
 
         // ---- the expert and a random policy on the evaluation episodes
-        long evalSeed = Evaluation.SeedOf(seed);
+        long evalSeed = Evaluation.SeedOf(seed), validationSeed = evalSeed + ValidationSeedOffset;
         IEnv MakeEnv(long s) => Envs.Make(envName, s);
         double expertReturn = Evaluation.Run(expert, MakeEnv, request.EvaluationEpisodes, evalSeed, input: expertInput).Mean;
         var random = new RandomPolicy(env.ActionSpace, env.ObservationSpace.FlatSize, new Rng(seed).Fork(7));
         double randomReturn = Evaluation.Run(random, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
         double Score(double policyReturn) => (policyReturn - randomReturn) / (expertReturn - randomReturn);
 
-        // ---- distil: one fit on the expert's own episodes (bc), or DAgger iterations until the label budget is spent
+        // ---- distil: one fit on the expert's own episodes (bc), or DAgger iterations until the label budget is spent,
+        //      keeping the refit best on the validation episodes
+        bool validate = request.Method == Dagger.Name && request.ValidationEpisodes > 0;
         string? directory = request.OutputDirectory;
         if (directory is not null) Directory.CreateDirectory(directory);
         using CsvMetricsSink? log = directory is null ? null : new CsvMetricsSink(Path.Combine(directory, Trainer.MetricsFile));
         var curve = new List<DistillPoint>();
-        DaggerIteration last;
+        (InferencePolicy Policy, DistillPoint Point, DaggerIteration Iteration)? selected = null;
         do
         {
-            last = dagger.Iterate(request.Method == Dagger.Name ? Math.Min(config.LabelsPerIteration, request.Steps - dagger.Labels) : request.Steps);
+            DaggerIteration last = dagger.Iterate(request.Method == Dagger.Name ? Math.Min(config.LabelsPerIteration, request.Steps - dagger.Labels) : request.Steps);
             if (guided is not null) guided.Guide = dagger.Policy;
             TimeSpan fitted = clock.Elapsed;
-            double policyReturn = Evaluation.Run(dagger.Policy!, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
-            var point = new DistillPoint(dagger.Iterations, dagger.Labels, last.Beta, policyReturn, Score(policyReturn), last.Fit.HoldoutLoss, last.Fit.Epochs);
+            InferencePolicy refit = dagger.Policy!;
+            double policyReturn = Evaluation.Run(refit, MakeEnv, request.EvaluationEpisodes, evalSeed).Mean;
+            double validationReturn = validate ? Evaluation.Run(refit, MakeEnv, request.ValidationEpisodes, validationSeed).Mean : double.NaN;
+            var point = new DistillPoint(dagger.Iterations, dagger.Labels, last.Beta, policyReturn, Score(policyReturn), last.Fit.HoldoutLoss, last.Fit.Epochs, validationReturn);
             curve.Add(point);
+            if (selected is null || !validate || validationReturn > selected.Value.Point.ValidationReturn) selected = (refit, point, last);
             progress?.Invoke(point);
             if (log is null) continue;
             if (request.Method == Dagger.Name)
             {
                 var values = new Dictionary<string, double>(last.Metrics()) { ["eval/policy_return"] = policyReturn, ["eval/score"] = point.Score };
+                if (validate) values["eval/validation_return"] = validationReturn;
                 log.Write(new MetricsRow(point.Iteration, point.Labels, clock.Elapsed, values));
             }
             else
@@ -113,26 +136,30 @@ public static class DistillRun
             }
         }
         while (request.Method == Dagger.Name && dagger.Labels < request.Steps);
+        (InferencePolicy policy, DistillPoint chosen, DaggerIteration chosenIteration) = selected!.Value;
 
         // ---- speed: the expert and the policy timed on the same states of the expert's first evaluation episodes
-        InferencePolicy policy = dagger.Policy!;
         var timing = new PairedTiming(expert, policy, expertInput == PolicyInput.State ? env.Find<IStatefulEnv>() : null);
         Evaluation.Run(timing, MakeEnv, Math.Min(TimedEpisodes, request.EvaluationEpisodes), evalSeed, input: expertInput);
 
-        // ---- the checkpoint: the policy under every algorithm's sections, the run, the counters
+        // ---- the checkpoint: the policy returned under every algorithm's sections, the run, the counters
         string? checkpointPath = null;
         if (directory is not null)
         {
             var checkpoint = new Checkpoint();
-            string described = JsonSerializer.Serialize(new Dictionary<string, object> { [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config, ["guided_label_iterations"] = guidedIterations });
+            string described = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config, ["guided_label_iterations"] = guidedIterations,
+                ["validation_episodes"] = validate ? request.ValidationEpisodes : 0, ["selected_iteration"] = chosen.Iteration,
+            });
             checkpoint.PutJson(RunDescription.Section, new RunDescription(request.Method, envName, seed, described));
             new DistilledPolicy(request.Method, policy, dagger.Labels, dagger.Iterations).Save(checkpoint);
             checkpointPath = Path.Combine(directory, Trainer.CheckpointFile);
             checkpoint.Save(checkpointPath);
         }
-        DistillPoint final = curve[^1];
-        return new DistillReport(envName, request.Expert, request.Method, seed, dagger.Labels, dagger.Iterations, expertReturn, final.PolicyReturn, randomReturn,
-            1e3 * timing.ExpertSeconds, 1e6 * timing.PolicySeconds, double.IsNaN(last.Fit.HoldoutLoss) ? null : last.Fit.HoldoutLoss, clock.Elapsed.TotalSeconds,
+        double holdout = chosenIteration.Fit.HoldoutLoss;
+        return new DistillReport(envName, request.Expert, request.Method, seed, dagger.Labels, dagger.Iterations, chosen.Iteration, expertReturn, chosen.PolicyReturn,
+            randomReturn, 1e3 * timing.ExpertSeconds, 1e6 * timing.PolicySeconds, double.IsNaN(holdout) ? null : holdout, clock.Elapsed.TotalSeconds,
             checkpointPath, curve);
     }
 

@@ -31,6 +31,7 @@ public sealed class DistillTests : IDisposable
         foreach (string key in new[] { "expert_return", "policy_return", "score", "expert_ms_per_action", "policy_us_per_action" })
             Assert.True(double.IsFinite(result.GetProperty(key).GetDouble()), key);
         Assert.Equal(1200, result.GetProperty("env_steps").GetInt32());
+        Assert.InRange(result.GetProperty("selected_iteration").GetInt32(), 1, result.GetProperty("iterations").GetInt32());
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "metrics.csv")).Length - 1);
 
         string onnx = Path.Combine(directory, "policy.onnx");
@@ -64,6 +65,9 @@ public sealed class DistillTests : IDisposable
         (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--steps", "0", "--out", output);
         Assert.Equal(2, code);
         Assert.Contains("--steps", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--validation-episodes", "-1", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("expected 0 to 500 validation episodes", error);
         Assert.False(Directory.Exists(output));
     }
 }

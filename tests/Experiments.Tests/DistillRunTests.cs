@@ -27,7 +27,7 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal((3000, 3), (report.EnvSteps, report.Iterations));
         Assert.Equal([1000, 2000, 3000], points.Select(p => p.Labels));
         Assert.Equal(points, report.Curve);
-        Assert.Equal(report.PolicyReturn, points[^1].PolicyReturn);
+        Assert.Equal(report.PolicyReturn, points[report.SelectedIteration - 1].PolicyReturn);
         Assert.True(report.ExpertMsPerAction > 0 && report.PolicyUsPerAction > 0);
 
         string[] rows = File.ReadAllLines(Path.Combine(output, Trainer.MetricsFile));
@@ -54,6 +54,44 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal((Dagger.Name, "pendulum"), (export.Algorithm, export.Env));
         Assert.InRange(export.ParityMaxRelDiff, 0, 1e-4);
     }
+
+    [Fact]
+    public void DaggerReturnsTheRefitBestOnTheValidationEpisodesWhichAreNotTheEvaluationEpisodes()
+    {
+        // Five iterations of 200 labels on the pendulum: the run returns the refit whose mean return over the validation
+        // episodes is the highest (the first such), here not the last one; its checkpoint holds that policy. Without
+        // validation episodes the last refit is returned and nothing is validated.
+        DaggerConfig small = DistillRun.Preset("pendulum") with { LabelsPerIteration = 200 };
+        DistillReport Run(int validation, string name) => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, SelectionSeed)
+        {
+            Steps = 1000, EvaluationEpisodes = 3, ValidationEpisodes = validation, Config = small, GuidedLabelIterations = 0, OutputDirectory = Path.Combine(directory, name),
+        });
+        DistillReport validated = Run(3, "validated"), last = Run(0, "last");
+
+        double[] validation = [.. validated.Curve.Select(p => p.ValidationReturn)];
+        Assert.Equal(Array.IndexOf(validation, validation.Max()) + 1, validated.SelectedIteration);
+        Assert.True(validated.SelectedIteration < validated.Iterations, $"validation returns {string.Join(", ", validation)}");
+        DistillPoint chosen = validated.Curve[validated.SelectedIteration - 1];
+        Assert.Equal((chosen.PolicyReturn, chosen.HoldoutLoss), (validated.PolicyReturn, validated.HoldoutLoss));
+        InferencePolicy saved = InferencePolicy.Load(Checkpoint.Load(validated.Checkpoint!));
+        Assert.Equal(chosen.PolicyReturn, Evaluation.Run(saved, s => Robots.Envs.Make("pendulum", s), 3, Evaluation.SeedOf(SelectionSeed)).Mean);
+        Assert.Equal(chosen.ValidationReturn, Evaluation.Run(saved, s => Robots.Envs.Make("pendulum", s), 3, Evaluation.SeedOf(SelectionSeed) + DistillRun.ValidationSeedOffset).Mean);
+        Assert.All(validated.Curve, p => Assert.NotEqual(p.PolicyReturn, p.ValidationReturn));
+
+        Assert.Equal(validated.Curve.Select(p => p.PolicyReturn), last.Curve.Select(p => p.PolicyReturn));
+        Assert.Equal((5, last.Curve[^1].PolicyReturn), (last.SelectedIteration, last.PolicyReturn));
+        Assert.All(last.Curve, p => Assert.True(double.IsNaN(p.ValidationReturn)));
+        Assert.DoesNotContain("validation", File.ReadAllLines(Path.Combine(directory, "last", Trainer.MetricsFile))[0]);
+        Assert.Contains("eval/validation_return", File.ReadAllLines(Path.Combine(directory, "validated", Trainer.MetricsFile))[0]);
+
+        Assert.Contains("expected 0 to 500 validation episodes", Assert.Throws<ArgumentException>(
+            () => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 0) { ValidationEpisodes = 501 })).Message);
+        Assert.Contains("expected 1 to 500 evaluation episodes", Assert.Throws<ArgumentException>(
+            () => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 0) { EvaluationEpisodes = 0 })).Message);
+    }
+
+    // A seed whose best refit on the validation episodes is not the last (found by running seeds 1, 2, ...).
+    private const long SelectionSeed = 1;
 
     [Fact]
     public void BehaviourCloningFitsOnceAndLogsEveryEpoch()
@@ -120,6 +158,8 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal([64, 64], pendulum.Cloning.Network.Hidden); // the documented defaults elsewhere
         Assert.Equal(200, pendulum.Cloning.Epochs);
         Assert.Equal(reacher with { Cloning = pendulum.Cloning, LabelsPerIteration = pendulum.LabelsPerIteration }, pendulum);
+        Assert.Equal(10, DistillRun.GuidedPreset("mj-reacher", "ilqr"));
+        Assert.Equal((0, 0), (DistillRun.GuidedPreset("mj-reacher", "cem"), DistillRun.GuidedPreset("pendulum", "ilqr")));
     }
 
     [Theory]

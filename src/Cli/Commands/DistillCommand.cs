@@ -22,15 +22,20 @@ public static class DistillCommand
         var steps = new Option<int>("--steps") { Description = "Expert labels to use in total (env steps of the labelled episodes).", DefaultValueFactory = _ => 20_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the whole run.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Directory for checkpoint.ctl (exportable by `control export`) and metrics.csv." };
-        var guided = new Option<int>("--guided-labels")
+        var guided = new Option<int?>("--guided-labels")
         {
-            Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0 (the default): the MPC expert's labels.",
+            Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0: the MPC expert's labels; default: the env's preset (10 on mj-reacher, else 0).",
+        };
+        var validation = new Option<int>("--validation-episodes")
+        {
+            Description = "DAgger returns the refit best on this many validation episodes (apart from the evaluation episodes); 0: the last refit.",
+            DefaultValueFactory = _ => 10,
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, guided, json, task,
+            env, expert, method, steps, seed, output, guided, validation, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
@@ -38,6 +43,7 @@ public static class DistillCommand
             var request = new DistillRequest(parse.GetValue(env)!, parse.GetValue(expert)!, parse.GetValue(method)!, parse.GetValue(seed))
             {
                 Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output), GuidedLabelIterations = parse.GetValue(guided),
+                ValidationEpisodes = parse.GetValue(validation),
             };
             return Execute(context, request, parse.GetValue(json));
         }));
@@ -51,7 +57,8 @@ public static class DistillCommand
             : bars is not null ? p => bars.Report($"{request.Method} from {request.Expert} on {request.Env}", p.Labels, request.Steps,
                 [new("holdout loss", p.HoldoutLoss), new("policy return", p.PolicyReturn, "F1"), new("score", p.Score, "F3")])
             : p => context.Output.WriteLine(
-            $"iteration {p.Iteration,3}  labels {p.Labels,6}  beta {F(p.Beta),5}  holdout loss {F(p.HoldoutLoss, "G4"),10}  epochs {p.Epochs,3}  policy return {F(p.PolicyReturn, "F1"),9}  score {F(p.Score)}")));
+            $"iteration {p.Iteration,3}  labels {p.Labels,6}  beta {F(p.Beta),5}  holdout loss {F(p.HoldoutLoss, "G4"),10}  epochs {p.Epochs,3}  policy return {F(p.PolicyReturn, "F1"),9}  score {F(p.Score)}"
+                + (double.IsNaN(p.ValidationReturn) ? "" : $"  validation return {F(p.ValidationReturn, "F1"),9}"))));
         if (json)
         {
             context.WriteJson(run);
@@ -59,6 +66,8 @@ public static class DistillCommand
         }
         context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels; mean return over {request.EvaluationEpisodes} evaluation episodes:");
         context.Output.WriteLine($"  expert:           {F(run.ExpertReturn, "F1")}  ({F(run.ExpertMsPerAction)} ms per action)");
+        if (run.SelectedIteration != run.Iterations)
+            context.Output.WriteLine($"  (the policy of iteration {run.SelectedIteration} of {run.Iterations}, the best on the validation episodes)");
         context.Output.WriteLine($"  distilled policy: {F(run.PolicyReturn, "F1")}  ({F(run.PolicyUsPerAction, "F1")} us per action, {F(run.Speedup, "F0")}x faster)");
         context.Output.WriteLine($"  random policy:    {F(run.RandomReturn, "F1")}");
         context.Output.WriteLine($"  score (policy - random) / (expert - random): {F(run.Score)}");
