@@ -209,15 +209,15 @@ public sealed class Svg1 : IAlgorithm
         sums[3] += w.Average();
     }
 
-    // One Adam step of log alpha on -log alpha (log pi + target): log pi(a | s) = -(the theta part) - sum_j (eta_j^2 / 2
-    // + log sqrt(2 pi)) at the batch's noises. Returns the loss.
+    // One Adam step of log alpha on -log alpha (mean log pi + target), alpha being one scalar: mean log pi(a | s) =
+    // -mean(the theta part) - mean_i sum_j (eta_ij^2 / 2 + log sqrt(2 pi)) at the batch's noises. Returns the loss.
     private double StepEntropyWeight(Tensor negativeLogProb, double[] eta)
     {
-        var constant = new double[negativeLogProb.Dim(0)];
-        for (int i = 0; i < constant.Length; i++)
-            for (int j = 0; j < m; j++) constant[i] += 0.5 * eta[i * m + j] * eta[i * m + j] + HalfLogTwoPi;
-        Tensor logProb = negativeLogProb.Detach().Neg() - Tensor.FromArray(constant, constant.Length);
-        Tensor temperatureLoss = (logAlpha * (logProb + config.TargetEntropy!.Value)).Mean().Neg();
+        int b = negativeLogProb.Dim(0);
+        double squares = 0;
+        for (int k = 0; k < b * m; k++) squares += eta[k] * eta[k];
+        double meanLogProb = -negativeLogProb.Mean().Item() - (0.5 * squares / b + m * HalfLogTwoPi);
+        Tensor temperatureLoss = (logAlpha * (meanLogProb + config.TargetEntropy!.Value)).Sum().Neg();
         double lossValue = NonFiniteLossException.Check(Name, Iterations, "entropy weight loss", temperatureLoss.Item());
         alphaOptimizer!.ZeroGrad();
         temperatureLoss.Backward();

@@ -57,6 +57,10 @@ public sealed class FittedQIteration : IAlgorithm
     // The averages of AverageWeight < 1 (null without averaging): the targets' and the policy's Q.
     private readonly QNetwork? averageQ;
     private readonly QNetwork? averageQ2;
+    // Q over Discrete actions as it computes the targets and acts, and as the checkpoint's policy and twin sections hold
+    // it: the average when there is one, else the latest fit.
+    private QNetwork? ActingQ => averageQ ?? discreteQ;
+    private QNetwork? ActingQ2 => averageQ2 ?? discreteQ2;
     private readonly QCritic? boxQ;
     private readonly QCritic? boxQ2;
     private readonly QCem? cem;
@@ -320,10 +324,10 @@ public sealed class FittedQIteration : IAlgorithm
         Tensor current = Rows(observations, start, rows, inputSize);
         if (discreteQ is not null)
         {
-            Tensor nextQ = (averageQ ?? discreteQ).Forward(next);
+            Tensor nextQ = ActingQ!.Forward(next);
             int[] greedy = nextQ.ArgMax(1);
             Tensor value = nextQ.Gather(1, greedy);
-            if (discreteQ2 is not null) value = Tensor.Minimum(value, (averageQ2 ?? discreteQ2).Forward(next).Gather(1, greedy));
+            if (discreteQ2 is not null) value = Tensor.Minimum(value, ActingQ2!.Forward(next).Gather(1, greedy));
             value.Span<float>().CopyTo(maxQ);
             Tensor currentQ = discreteQ.Forward(current);
             currentQ.Gather(1, actionIndices[start..(start + rows)]).Span<float>().CopyTo(taken);
@@ -434,7 +438,7 @@ public sealed class FittedQIteration : IAlgorithm
     public InferencePolicy InferencePolicy()
     {
         if (discreteQ is null) throw new NoInferencePolicyException(Name, NoInferencePolicyReason);
-        QNetwork q = averageQ ?? discreteQ;
+        QNetwork q = ActingQ!;
         if (normalizer is null) return q.ToInference(observationSpace);
         return new InferencePolicy(observationSpace.FlatSize, ObservationEncoding.Values, normalizer, q.ToNetwork(), ActionHead.Argmax(q.Actions, logits: false),
             new Discrete(q.Actions));
@@ -462,7 +466,7 @@ public sealed class FittedQIteration : IAlgorithm
                 normalizer?.Write(w);
             });
         }
-        if (discreteQ2 is not null) checkpoint.PutModule(SecondCriticSection, averageQ2 ?? discreteQ2);
+        if (discreteQ2 is not null) checkpoint.PutModule(SecondCriticSection, ActingQ2!);
         if (boxQ2 is not null) checkpoint.PutModule(SecondCriticSection, boxQ2);
         if (averageQ is not null) checkpoint.PutModule(FittedSection, discreteQ!);
         if (averageQ2 is not null) checkpoint.PutModule(SecondFittedSection, discreteQ2!);
@@ -488,7 +492,7 @@ public sealed class FittedQIteration : IAlgorithm
         {
             checkpoint.ReadPolicy(policy =>
             {
-                (averageQ ?? discreteQ).CopyFrom(policy.Network);
+                ActingQ!.CopyFrom(policy.Network);
                 stored = policy.Normalizer;
             });
             if (averageQ is not null) checkpoint.ReadModule(FittedSection, discreteQ);
@@ -498,7 +502,7 @@ public sealed class FittedQIteration : IAlgorithm
             checkpoint.ReadModule(CriticSection, boxQ!);
             stored = checkpoint.Get(CriticNormalizerSection, r => r.ReadBoolean() ? ObservationNormalizer.Read(r) : null);
         }
-        if (discreteQ2 is not null) checkpoint.ReadModule(SecondCriticSection, averageQ2 ?? discreteQ2);
+        if (discreteQ2 is not null) checkpoint.ReadModule(SecondCriticSection, ActingQ2!);
         if (averageQ2 is not null) checkpoint.ReadModule(SecondFittedSection, discreteQ2!);
         if (boxQ2 is not null) checkpoint.ReadModule(SecondCriticSection, boxQ2);
         if (stored is not null && stored.Size != observationSpace.FlatSize)
