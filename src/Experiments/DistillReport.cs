@@ -17,7 +17,10 @@ namespace Control.Experiments;
 /// Mean wall-clock time of one expert action (ms; a replan for MPC, the cold first one of each episode included) over the
 /// states of its first <see cref="DistillRun.TimedEpisodes"/> evaluation episodes.
 /// </param>
-/// <param name="PolicyUsPerAction">Mean wall-clock time of one action of the distilled policy (us) on the same states, each right after the expert's.</param>
+/// <param name="PolicyUsPerAction">
+/// Mean wall-clock time of one action of the distilled policy (us) on the same states, timed after each of the expert's
+/// episodes over that episode's states in a loop of its own, as a controller running only the policy calls it.
+/// </param>
 /// <param name="HoldoutLoss">Holdout loss of the returned refit's fit (null when too few labels left a holdout: fewer than 10).</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
 /// <param name="Checkpoint">The checkpoint written, or null.</param>

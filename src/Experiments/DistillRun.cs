@@ -1,7 +1,7 @@
 // From planner to deployable policy: an expert (iLQR-, CEM- or MPPI-MPC on the env's true model, as `control plan` runs
 // it, or a trained policy's checkpoint) is distilled into a network policy by behaviour cloning on its own episodes or by
 // DAgger; the policy is then compared with the expert and a random policy on the same evaluation episodes, and both are
-// timed on the same states, call after call. The checkpoint holds the policy under the sections every algorithm uses, so `control export`
+// timed on the same states, each as a controller runs it (in a loop of its own). The checkpoint holds the policy under the sections every algorithm uses, so `control export`
 // turns it into ONNX. What `control distill` runs, and the demo's distill stage.
 using System.Diagnostics;
 using System.Text.Json;
@@ -27,7 +27,7 @@ public static class DistillRun
     /// <summary>Planner names an expert may be (besides checkpoint:FILE).</summary>
     public static readonly string[] Planners = ["ilqr", "cem", "mppi"];
 
-    /// <summary>Evaluation episodes of the expert on whose states the expert and the policy are timed, one call after the other.</summary>
+    /// <summary>Evaluation episodes of the expert on whose states the expert and the policy are timed, each in a loop of its own.</summary>
     public const int TimedEpisodes = 2;
 
     /// <summary>The prefix of a checkpoint expert.</summary>
@@ -138,9 +138,11 @@ public static class DistillRun
         while (request.Method == Dagger.Name && dagger.Labels < request.Steps);
         (InferencePolicy policy, DistillPoint chosen, DaggerIteration chosenIteration) = selected!.Value;
 
-        // ---- speed: the expert and the policy timed on the same states of the expert's first evaluation episodes
+        // ---- speed: the expert and the policy timed on the same states of the expert's first evaluation episodes, each in
+        //      a loop of its own
         var timing = new PairedTiming(expert, policy, expertInput == PolicyInput.State ? env.Find<IStatefulEnv>() : null);
         Evaluation.Run(timing, MakeEnv, Math.Min(TimedEpisodes, request.EvaluationEpisodes), evalSeed, input: expertInput);
+        timing.Finish();
 
         // ---- the checkpoint: the policy returned under every algorithm's sections, the run, the counters
         string? checkpointPath = null;

@@ -1,6 +1,8 @@
-// Times an expert and its distilled policy under the same conditions: in the expert's episodes every expert action is
-// followed by the policy's action on the same state (on its observation; the policy's action is not executed), so both
-// means come from interleaved calls under one machine load.
+// Times an expert and its distilled policy on the same states, each as a controller runs it: the expert acts (and is
+// timed) through its episodes in its own MPC loop; the policy's observations of those states are kept, and at the end
+// of each episode the policy is timed over them in a loop of its own (its actions are not executed). Timing the policy
+// right after each expert replan instead would charge it for the caches the replan evicts, which a controller running
+// only the policy never pays (bench/RESULTS.md, "The 100x speed figure": 0.90 us against 0.30 us on the pendulum).
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
@@ -8,20 +10,21 @@ using Control.Core.Envs;
 namespace Control.Experiments;
 
 /// <summary>
-/// Acts as <paramref name="expert"/> and times it and <paramref name="policy"/> on each input; <paramref name="observer"/>
-/// turns the expert's input, a state, into the policy's observation (null: the expert reads the observation too).
+/// Acts as <paramref name="expert"/> and times it and, episode by episode, <paramref name="policy"/> on the same inputs;
+/// <paramref name="observer"/> turns the expert's input, a state, into the policy's observation (null: the expert reads
+/// the observation too). Call <see cref="Finish"/> after the last episode.
 /// </summary>
 internal sealed class PairedTiming(IPolicy expert, IPolicy policy, IStatefulEnv? observer) : IPolicy
 {
-    private readonly double[] observation = new double[policy.ObservationSize];
+    private readonly List<double[]> pending = [];
     private readonly double[] policyAction = new double[policy.ActionSize];
-    private long expertTicks, policyTicks, actions;
+    private long expertTicks, policyTicks, expertActions, policyActions;
 
     /// <summary>Mean seconds per expert action.</summary>
-    public double ExpertSeconds => (double)expertTicks / Stopwatch.Frequency / actions;
+    public double ExpertSeconds => (double)expertTicks / Stopwatch.Frequency / expertActions;
 
     /// <summary>Mean seconds per policy action.</summary>
-    public double PolicySeconds => (double)policyTicks / Stopwatch.Frequency / actions;
+    public double PolicySeconds => (double)policyTicks / Stopwatch.Frequency / policyActions;
 
     public int ObservationSize => expert.ObservationSize;
 
@@ -32,21 +35,28 @@ internal sealed class PairedTiming(IPolicy expert, IPolicy policy, IStatefulEnv?
         long start = Stopwatch.GetTimestamp();
         expert.Act(input, action);
         expertTicks += Stopwatch.GetTimestamp() - start;
-        ReadOnlySpan<double> seen = input;
-        if (observer is not null)
-        {
-            observer.Observe(input, observation);
-            seen = observation;
-        }
-        start = Stopwatch.GetTimestamp();
-        policy.Act(seen, policyAction);
-        policyTicks += Stopwatch.GetTimestamp() - start;
-        actions++;
+        expertActions++;
+        var seen = new double[policy.ObservationSize];
+        if (observer is null) input.CopyTo(seen);
+        else observer.Observe(input, seen);
+        pending.Add(seen);
     }
 
     public void Reset()
     {
+        Finish();
         expert.Reset();
+    }
+
+    /// <summary>Times the policy over the observations of the episode that ended, in one loop, and forgets them.</summary>
+    public void Finish()
+    {
+        if (pending.Count == 0) return;
         policy.Reset();
+        long start = Stopwatch.GetTimestamp();
+        foreach (double[] observation in pending) policy.Act(observation, policyAction);
+        policyTicks += Stopwatch.GetTimestamp() - start;
+        policyActions += pending.Count;
+        pending.Clear();
     }
 }

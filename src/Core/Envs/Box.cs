@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Control.Core.Envs;
@@ -66,6 +67,7 @@ public sealed record Box : Space
     }
 
     /// <summary>Clips <paramref name="value"/> into the box in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Clip(Span<double> value)
     {
         for (int i = 0; i < value.Length; i++) value[i] = Math.Clamp(value[i], low[i], high[i]);

@@ -1,6 +1,7 @@
 // The last stage of an inference policy: from the network's outputs (one row) to an action. Acting is
 // deterministic (argmax, the Gaussian mean, the squashed mean, or the outputs themselves); sampling draws from
 // the distribution the outputs parameterize, with the same code the training algorithms sample with.
+using System.Runtime.CompilerServices;
 using Control.Core;
 using Control.Tensors;
 
@@ -110,6 +111,7 @@ public sealed class ActionHead
     }
 
     /// <summary>The deterministic action of one row of outputs held in a span, as <see cref="Act(Tensor, Span{double})"/> gives it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<float> u, Span<double> action)
     {
         if (Kind == ActionHeadKind.Argmax)

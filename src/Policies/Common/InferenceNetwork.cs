@@ -2,6 +2,7 @@
 // after it) and, for dueling Q networks, the value and advantage streams on the chain's output. The forward pass
 // runs the same tensor operations as the training modules, so its outputs equal theirs bit for bit; one row at a time
 // (a controller's tick) it runs the same kernels on spans (SingleRow), without a tensor, to the same bits.
+using System.Runtime.CompilerServices;
 using Control.Tensors;
 using Control.Tensors.NN;
 
@@ -66,6 +67,7 @@ public sealed class InferenceNetwork
     /// dueling heads. Reuses buffers: not for two threads at once.
     /// </summary>
     /// <exception cref="ArgumentException">The input or output length does not fit.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> input, Span<float> outputs)
     {
         if (input.Length != Inputs || outputs.Length != Outputs)

@@ -8,6 +8,7 @@
 //                       then, for the periodic encoding, the angle indices
 //   policy/network      the dense layers in order (activation code, weight (out, in), bias), then the dueling streams if any
 //   policy/head         head kind, sizes, log-std source and vector, squash scale and bias, then the action space (Discrete n, or Box shape, low, high)
+using System.Runtime.CompilerServices;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Tensors;
@@ -111,6 +112,7 @@ public sealed class InferencePolicy : IPolicy
 
     /// <summary>The deterministic action: argmax, the mean, the squashed mean, or the outputs; clipped to a Box.</summary>
     /// <exception cref="PolicyInputException">Wrong lengths, or an observation value that is not finite (or not a cell index for one-hot).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {
         Encode(observation, action.Length);
@@ -217,6 +219,7 @@ public sealed class InferencePolicy : IPolicy
     public static InferencePolicy Load(string path) => Load(Checkpoint.Load(path));
 
     // Checks the buffers and writes the network's input.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Encode(ReadOnlySpan<double> observation, int actionLength)
     {
         if (observation.Length != ObservationSize || actionLength != ActionSize)

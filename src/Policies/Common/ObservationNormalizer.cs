@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 // The frozen observation statistics of a trained policy: x_norm = clip((x - mean) / sqrt(variance + epsilon), +-clip),
 // computed in double and rounded to float once, as SB3's VecNormalize does for observations. ObservationFilter
 // applies the same map with its running statistics while training; this is the copy an exported policy carries.
@@ -50,6 +51,7 @@ public sealed class ObservationNormalizer
     public void Apply(ReadOnlySpan<double> batch, Span<float> destination) => Apply(mean, variance, Epsilon, Clip, batch, destination);
 
     /// <summary>The map itself, on any statistics (ObservationFilter applies its running ones with it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Apply(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon, double clip,
         ReadOnlySpan<double> batch, Span<float> destination)
     {

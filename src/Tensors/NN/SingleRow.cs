@@ -2,6 +2,7 @@
 // engine's per-call costs (a scope, the tensors of each layer, the autograd checks) outweigh a 64-64 network's few
 // thousand multiply-adds. The same kernels as Tensor.Linear and the activations' tensor forms, in the same order, so
 // the results equal theirs bit for bit.
+using System.Runtime.CompilerServices;
 using Control.Tensors.Kernels;
 
 namespace Control.Tensors.NN;
@@ -17,6 +18,7 @@ public static class SingleRow
     /// <see cref="Tensor.Linear"/> gives for a (1, in) input.
     /// </summary>
     /// <exception cref="ArgumentException">The lengths do not fit.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Linear(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
         int inputs = x.Length, outputs = y.Length;
@@ -29,6 +31,7 @@ public static class SingleRow
 
     /// <summary>Applies <paramref name="activation"/> to <paramref name="y"/> in place, as <see cref="ActivationLayer.Apply"/> does on a tensor.</summary>
     /// <exception cref="NotSupportedException">Softplus (see <see cref="Supports"/>).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Activate(Activation activation, Span<float> y)
     {
         switch (activation)
