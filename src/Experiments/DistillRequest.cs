@@ -41,6 +41,19 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// </summary>
     public int? GuidedLabelIterations { get; init; }
 
-    /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/>.</summary>
+    /// <summary>
+    /// Rows labelled by the iLQR expert's feedback gain per expert label (<see cref="DaggerConfig.FeedbackSamples"/>); null
+    /// (the default) takes the config's, which for a null <see cref="Config"/> is <see cref="DistillRun.FeedbackPreset"/>
+    /// (3 on the pendulum, the cart-pole swing-up and the acrobot with the ilqr expert, else 0); 0 is off.
+    /// </summary>
+    public int? FeedbackSamples { get; init; }
+
+    /// <summary>
+    /// Standard deviation per tangent coordinate of the env's state of the feedback rows' perturbations
+    /// (<see cref="DaggerConfig.FeedbackNoise"/>); null (the default) takes the config's, as for <see cref="FeedbackSamples"/>.
+    /// </summary>
+    public double[]? FeedbackNoise { get; init; }
+
+    /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/> and <see cref="DistillRun.FeedbackPreset"/>.</summary>
     public DaggerConfig? Config { get; init; }
 }

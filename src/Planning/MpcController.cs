@@ -1,19 +1,22 @@
 // Model-predictive control: any planner becomes a policy. Every ReplanEvery steps the controller shifts the
 // planner's warm start by the steps taken and replans from the measured state; between replans it follows the
 // plan, through the plan's feedback gains when the planner gives them (u = u_bar_t + K_t (x - x_bar_t), the deviation
-// taken by the plan's state space: Difference(x_bar_t, x), a tangent vector on a manifold such as quaternions).
+// taken by the plan's state space: Difference(x_bar_t, x), a tangent vector on a manifold such as quaternions). The
+// gain of the step it last followed is its action's local feedback (IFeedbackPolicy), which imitation uses.
 using System.Diagnostics;
 using Control.Core;
+using Control.Core.Models;
 
 namespace Control.Planning;
 
 /// <summary>Receding-horizon control with a planner; acts on the full state.</summary>
-public sealed class MpcController : IPolicy
+public sealed class MpcController : IFeedbackPolicy
 {
     private readonly IPlanner planner;
     private readonly MpcConfig config;
     private readonly List<double> replanSeconds = [];
     private readonly List<int> replanIterations = [];
+    private readonly IStateSpace stateSpace;
     private double[] deviation;
     private int stepsSincePlan = -1;
 
@@ -29,7 +32,8 @@ public sealed class MpcController : IPolicy
         }
         if (this.config.StatisticsWindow < 1)
             throw new ArgumentOutOfRangeException(nameof(config), this.config.StatisticsWindow, "MPC: expected a StatisticsWindow of at least 1 replan.");
-        deviation = new double[planner.Dynamics.StateSpace.TangentSize];
+        stateSpace = planner.Dynamics.StateSpace;
+        deviation = new double[stateSpace.TangentSize];
     }
 
     /// <inheritdoc />
@@ -55,6 +59,27 @@ public sealed class MpcController : IPolicy
 
     /// <summary>The result of the last replan.</summary>
     public PlanResult LastPlan { get; private set; }
+
+    /// <inheritdoc />
+    public IStateSpace StateSpace => stateSpace;
+
+    /// <summary>
+    /// K_t of the plan step the last action followed: at a replan (t = 0) the plan's first gain, the derivative of the
+    /// converged plan's first control with respect to its start state; between replans the gain it applied. False
+    /// before the first action, when the planner gives no gains (sampling planners), or between replans without
+    /// <see cref="MpcConfig.UseFeedback"/> (the action then does not depend on the state).
+    /// </summary>
+    public bool LastGain(Span<double> gain)
+    {
+        int nt = StateSpace.TangentSize;
+        if (gain.Length != ActionSize * nt)
+            throw new ArgumentException($"MPC: expected a gain buffer of {ActionSize} x {nt} = {ActionSize * nt}, got length {gain.Length}.", nameof(gain));
+        int t = stepsSincePlan - 1;
+        Trajectory? plan = LastPlan.Trajectory;
+        if (t < 0 || plan?.Gains is null || (t > 0 && !config.UseFeedback)) return false;
+        plan.Gain(t).CopyTo(gain);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Act(ReadOnlySpan<double> observation, Span<double> action)

@@ -31,6 +31,7 @@ public sealed class DistillTests : IDisposable
         foreach (string key in new[] { "expert_return", "policy_return", "score", "expert_ms_per_action", "policy_us_per_action" })
             Assert.True(double.IsFinite(result.GetProperty(key).GetDouble()), key);
         Assert.Equal(1200, result.GetProperty("env_steps").GetInt32());
+        Assert.Equal(3600, result.GetProperty("feedback_rows").GetInt32());
         Assert.InRange(result.GetProperty("selected_iteration").GetInt32(), 1, result.GetProperty("iterations").GetInt32());
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "metrics.csv")).Length - 1);
 
@@ -68,6 +69,15 @@ public sealed class DistillTests : IDisposable
         (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--validation-episodes", "-1", "--out", output);
         Assert.Equal(2, code);
         Assert.Contains("expected 0 to 500 validation episodes", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--feedback-noise", "0.05,fast", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("--feedback-noise: expected comma-separated numbers, got 'fast'", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--feedback-noise", "0.05,0.1,0.1", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("expected a feedback noise of 2 finite values", error);
+        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "mppi", "--feedback-samples", "2", "--feedback-noise", "0.05,0.1", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("feedback labels need the ilqr expert", error);
         Assert.False(Directory.Exists(output));
     }
 }

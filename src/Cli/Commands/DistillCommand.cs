@@ -26,6 +26,14 @@ public static class DistillCommand
         {
             Description = "iLQR iterations of guided labels (ilqr expert, DAgger): label each learner state by improving the learner's own rollout; 0: the MPC expert's labels; default: the env's preset (10 on mj-reacher, else 0).",
         };
+        var feedback = new Option<int?>("--feedback-samples")
+        {
+            Description = "Rows per expert label labelled by the ilqr expert's feedback gain (states x + dx near each labelled x, labelled u + K dx); 0: none; default: the env's preset (3 on pendulum, cartpole-swingup and acrobot-swingup with the ilqr expert, else 0).",
+        };
+        var feedbackNoise = new Option<string?>("--feedback-noise")
+        {
+            Description = "Standard deviations of dx, one per coordinate of the env's state (comma-separated, in its units); default: the env's preset.",
+        };
         var validation = new Option<int>("--validation-episodes")
         {
             Description = "DAgger returns the refit best on this many validation episodes (apart from the evaluation episodes); 0: the last refit.",
@@ -35,7 +43,7 @@ public static class DistillCommand
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, guided, validation, json, task,
+            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
@@ -43,11 +51,26 @@ public static class DistillCommand
             var request = new DistillRequest(parse.GetValue(env)!, parse.GetValue(expert)!, parse.GetValue(method)!, parse.GetValue(seed))
             {
                 Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output), GuidedLabelIterations = parse.GetValue(guided),
-                ValidationEpisodes = parse.GetValue(validation),
+                ValidationEpisodes = parse.GetValue(validation), FeedbackSamples = parse.GetValue(feedback),
+                FeedbackNoise = ParseNoise(parse.GetValue(feedbackNoise)),
             };
             return Execute(context, request, parse.GetValue(json));
         }));
         return command;
+    }
+
+    // "0.05,0.1" as numbers; null stays null (the preset's).
+    private static double[]? ParseNoise(string? text)
+    {
+        if (text is null) return null;
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new ArgumentException($"--feedback-noise: expected comma-separated numbers, got '{parts[i]}' in '{text}'");
+        }
+        return values;
     }
 
     private static int Execute(CommandContext context, DistillRequest request, bool json)
@@ -64,7 +87,8 @@ public static class DistillCommand
             context.WriteJson(run);
             return 0;
         }
-        context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels; mean return over {request.EvaluationEpisodes} evaluation episodes:");
+        string feedbackRows = run.FeedbackRows > 0 ? $" (and {run.FeedbackRows} rows labelled by its feedback gain)" : "";
+        context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels{feedbackRows}; mean return over {request.EvaluationEpisodes} evaluation episodes:");
         context.Output.WriteLine($"  expert:           {F(run.ExpertReturn, "F1")}  ({F(run.ExpertMsPerAction)} ms per action)");
         if (run.SelectedIteration != run.Iterations)
             context.Output.WriteLine($"  (the policy of iteration {run.SelectedIteration} of {run.Iterations}, the best on the validation episodes)");

@@ -6,7 +6,8 @@
 // "DAgger on mj-reacher and the acrobot"). Improving the guide's own trajectory keeps the label in the guide's homotopy
 // class (swing this way or that), as the trajectory optimizer of "Dual Policy Iteration" (Sun et al. 2018) improves on
 // the reactive policy it starts from; on the acrobot it halves the holdout loss of DAgger's fits. Before a guide is set
-// (DAgger's first iteration, where the expert acts) the unguided expert answers.
+// (DAgger's first iteration, where the expert acts) the unguided expert answers. The gain of an action
+// (IFeedbackPolicy) is the improved plan's first one, or the unguided expert's.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Models;
@@ -17,13 +18,14 @@ namespace Control.Planning.IterativeLqr;
 /// An expert reading the env's state: <see cref="Unguided"/> until <see cref="Guide"/> is set, then iLQR from the guide's
 /// rollout (<see cref="IlqrConfig.MaxIterations"/> iterations, one start, one stage).
 /// </summary>
-public sealed class PolicyWarmStartedIlqr : IPolicy
+public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
 {
     private readonly Ilqr planner;
     private readonly IStatefulEnv observer;
     private readonly DynamicsWorkspace workspace;
     private readonly double[] state, next, guideObservation, controls;
     private IPolicy? guide;
+    private bool guided, acted;
 
     /// <summary>
     /// iLQR with <paramref name="config"/>'s horizon and iteration budget on <paramref name="dynamics"/> and
@@ -80,8 +82,28 @@ public sealed class PolicyWarmStartedIlqr : IPolicy
     public int ActionSize => planner.Dynamics.ControlSize;
 
     /// <inheritdoc />
+    /// <inheritdoc />
+    public IStateSpace StateSpace => planner.Dynamics.StateSpace;
+
+    /// <summary>
+    /// The gain of the last action: the first gain of the plan improved from the guide's rollout, or, unguided, the
+    /// unguided expert's (when it is an <see cref="IFeedbackPolicy"/>). False before the first action.
+    /// </summary>
+    public bool LastGain(Span<double> gain)
+    {
+        int nt = StateSpace.TangentSize;
+        if (gain.Length != ActionSize * nt)
+            throw new ArgumentException($"{nameof(PolicyWarmStartedIlqr)}: expected a gain buffer of {ActionSize} x {nt} = {ActionSize * nt}, got length {gain.Length}.", nameof(gain));
+        if (!acted) return false;
+        if (!guided) return Unguided is IFeedbackPolicy feedback && feedback.LastGain(gain);
+        if (planner.Current.Gains is null) return false;
+        planner.Current.Gain(0).CopyTo(gain);
+        return true;
+    }
+
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {
+        (guided, acted) = (guide is not null, true);
         if (guide is null)
         {
             Unguided.Act(observation, action);
@@ -112,5 +134,9 @@ public sealed class PolicyWarmStartedIlqr : IPolicy
     }
 
     /// <inheritdoc />
-    public void Reset() => Unguided.Reset();
+    public void Reset()
+    {
+        acted = false;
+        Unguided.Reset();
+    }
 }

@@ -9,7 +9,9 @@
 //       D <- D u D_i
 //       pi_hat_{i+1} <- behaviour cloning on D
 // Iteration 0 runs the expert alone (beta_0 = 1), so its refit is behaviour cloning on the expert's own data. The
-// expert is any IPolicy: an iLQR, CEM or MPPI controller reading the env's state, or a trained policy.
+// expert is any IPolicy: an iLQR, CEM or MPPI controller reading the env's state, or a trained policy. With
+// FeedbackSamples, an iLQR expert's gains label states near each labelled one too (ExpertLabeller.LabelNearby), and
+// every refit fits D with those rows.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
@@ -44,6 +46,7 @@ public sealed class Dagger
         labeller = new ExpertLabeller(env, expert, expertInput);
         var rng = new Rng(seed);
         (episodeSeeds, coin, fitSeeds) = (rng.Fork(1), rng.Fork(2), rng.Fork(3));
+        if (config.FeedbackSamples > 0) labeller.LabelNearby(config.FeedbackSamples, config.FeedbackNoise, rng.Fork(4));
     }
 
     /// <summary>The settings.</summary>
@@ -51,6 +54,9 @@ public sealed class Dagger
 
     /// <summary>The aggregated dataset D: every state visited so far (as observed) with the expert's label, in the order visited.</summary>
     public ImitationDataset Data => labeller.Data;
+
+    /// <summary>The rows labelled by the expert's feedback so far (<see cref="DaggerConfig.FeedbackSamples"/>); empty without them.</summary>
+    public ImitationDataset Feedback => labeller.Feedback;
 
     /// <summary>Expert labels so far (= env steps taken).</summary>
     public int Labels => labeller.Data.Count;
@@ -99,12 +105,13 @@ public sealed class Dagger
             expertActions += byExpert;
         }
 
-        // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data
+        // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data (and the feedback rows)
         IEnv env = labeller.Env;
-        BehaviourCloningResult fit = BehaviourCloning.Fit(Data, env.ObservationSpace, env.ActionSpace, config.Cloning, (long)(fitSeeds.NextUInt64() >> 1));
+        ImitationDataset fitted = Feedback.Count == 0 ? Data : ImitationDataset.Concat(Data, Feedback);
+        BehaviourCloningResult fit = BehaviourCloning.Fit(fitted, env.ObservationSpace, env.ActionSpace, config.Cloning, (long)(fitSeeds.NextUInt64() >> 1));
         Policy = fit.Policy;
         Iterations++;
         int added = Labels - start;
-        return new DaggerIteration(iteration, beta, Labels, added, (double)expertActions / added, seeds, returns, fit);
+        return new DaggerIteration(iteration, beta, Labels, added, (double)expertActions / added, seeds, returns, fit, Feedback.Count);
     }
 }

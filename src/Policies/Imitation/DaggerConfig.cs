@@ -29,6 +29,20 @@ public sealed record DaggerConfig
     /// </summary>
     public double ExpertNoise { get; init; }
 
+    /// <summary>
+    /// Rows labelled by the expert's feedback per expert label (default 0: none): states x + dx near each labelled x,
+    /// labelled u + K dx with the expert's gain K (<see cref="ExpertLabeller.LabelNearby"/>; an iLQR-MPC expert). They
+    /// teach the expert's local feedback where its own labels are too small to show it, such as holding a pole upright,
+    /// and cost no expert calls; they are fitted with the expert's labels but do not count as labels.
+    /// </summary>
+    public int FeedbackSamples { get; init; }
+
+    /// <summary>
+    /// Standard deviation of dx per tangent coordinate of the state, in its units (rad, rad/s, m ...), for
+    /// <see cref="FeedbackSamples"/> (default empty; needs one value per coordinate when the samples are on).
+    /// </summary>
+    public double[] FeedbackNoise { get; init; } = [];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -37,6 +51,10 @@ public sealed record DaggerConfig
         if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(Schedule)}: expected Exponential or Indicator, got {(int)Schedule}.");
         if (!(BetaDecay >= 0 && BetaDecay <= 1)) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(BetaDecay)}: expected a value in [0, 1], got {BetaDecay}.");
         if (!(ExpertNoise >= 0 && double.IsFinite(ExpertNoise))) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(ExpertNoise)}: expected a finite value >= 0, got {ExpertNoise}.");
+        ArgumentNullException.ThrowIfNull(FeedbackNoise);
+        if (FeedbackSamples < 0) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(FeedbackSamples)}: expected a count >= 0, got {FeedbackSamples}.");
+        if (FeedbackSamples > 0 && (FeedbackNoise.Length == 0 || FeedbackNoise.Any(v => !(v >= 0 && double.IsFinite(v)))))
+            throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(FeedbackNoise)}: with feedback samples, expected finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", FeedbackNoise)}].");
         if (LabelsPerIteration <= 0) throw new ArgumentException($"{nameof(DaggerConfig)}.{nameof(LabelsPerIteration)}: expected a positive value, got {LabelsPerIteration}.");
     }
 }

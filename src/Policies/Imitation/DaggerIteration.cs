@@ -9,8 +9,9 @@ namespace Control.Policies.Imitation;
 /// <param name="EpisodeSeeds">Reset seeds of this iteration's episodes, in order.</param>
 /// <param name="EpisodeReturns">Their returns under the mixture policy (the last one possibly cut at the iteration's label count).</param>
 /// <param name="Fit">The refit of the policy on the aggregated data.</param>
+/// <param name="FeedbackRows">Rows labelled by the expert's feedback so far, fitted beside the labels (0 without them).</param>
 public sealed record DaggerIteration(int Iteration, double Beta, int Labels, int NewLabels, double ExpertActionFraction, IReadOnlyList<long> EpisodeSeeds,
-    IReadOnlyList<double> EpisodeReturns, BehaviourCloningResult Fit)
+    IReadOnlyList<double> EpisodeReturns, BehaviourCloningResult Fit, int FeedbackRows)
 {
     /// <summary>The metrics of the iteration under namespaced keys (dagger/..., rollout/..., fit/...), the same keys every iteration.</summary>
     public IReadOnlyDictionary<string, double> Metrics() => new Dictionary<string, double>
@@ -22,5 +23,6 @@ public sealed record DaggerIteration(int Iteration, double Beta, int Labels, int
         ["fit/train_loss"] = Fit.TrainLoss[^1],
         ["fit/holdout_loss"] = Fit.HoldoutLoss,
         ["fit/epochs"] = Fit.Epochs,
+        ["dagger/feedback_rows"] = FeedbackRows,
     };
 }

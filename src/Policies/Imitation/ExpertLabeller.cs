@@ -4,6 +4,11 @@
 // beta = 1 is the expert alone, behaviour cloning's data). The expert reads the observation, or the env's full state
 // (an MPC controller): it is asked before the env steps, so the state it reads is the one the observation shows.
 // Episodes run through the one episode loop (EpisodeRunner).
+// An expert that gives the local feedback of its action (IFeedbackPolicy: iLQR-MPC's gain K) can also label nearby
+// states without being asked again: for each labelled state x, FeedbackSamples states x + dx, dx ~ N(0, diag sigma^2)
+// in the state's tangent, labelled u + K dx clipped to the action bounds (the data augmentation by the optimizer's
+// sensitivities of Krishnamoorthy 2023, "An Improved Data Augmentation Scheme for Model Predictive Control Policy
+// Approximation"). They go to Feedback, apart from the expert's own labels.
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
@@ -25,6 +30,10 @@ public sealed class ExpertLabeller
     private Rng coin = new(0);
     private double noise;
     private int expertActions;
+    private IFeedbackPolicy? feedbackExpert;
+    private int feedbackSamples;
+    private double[] feedbackNoise = [], gain = [], dx = [], nearby = [], nearbyObservation = [], nearbyLabel = [];
+    private Rng feedbackRng = new(0);
 
     /// <summary>
     /// Labels states of <paramref name="env"/> with <paramref name="expert"/>, which reads what <paramref name="expertInput"/>
@@ -58,6 +67,7 @@ public sealed class ExpertLabeller
         state = new double[stateful?.StateSize ?? 0];
         label = new double[actionSize];
         Data = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
+        Feedback = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
     }
 
     /// <summary>The env the episodes run on.</summary>
@@ -71,6 +81,40 @@ public sealed class ExpertLabeller
 
     /// <summary>Wall-clock time the expert spent labelling, in total.</summary>
     public TimeSpan ExpertTime { get; private set; }
+
+    /// <summary>The rows labelled by the expert's feedback (<see cref="LabelNearby"/>), in the order made; empty without it.</summary>
+    public ImitationDataset Feedback { get; }
+
+    /// <summary>
+    /// From now on, after each label u the expert gives at a state x, adds <paramref name="samples"/> rows to
+    /// <see cref="Feedback"/>: the observation of x + dx, dx ~ N(0, diag <paramref name="noise"/>^2) in the state's tangent
+    /// (a draw from <paramref name="rng"/>), labelled u + K dx clipped to the action bounds, K the expert's gain of that
+    /// label; a label without a gain adds none. 0 samples turns it off.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The expert does not read the state or gives no gains (not an <see cref="IFeedbackPolicy"/>), the actions are not a
+    /// Box, or <paramref name="noise"/> is not one finite value >= 0 per tangent coordinate of the state.
+    /// </exception>
+    public void LabelNearby(int samples, IReadOnlyList<double> noise, Rng rng)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(samples);
+        ArgumentNullException.ThrowIfNull(noise);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (samples == 0)
+        {
+            feedbackSamples = 0;
+            return;
+        }
+        if (ExpertInput != PolicyInput.State || expert is not IFeedbackPolicy feedback)
+            throw new ArgumentException($"{Env.Name}: feedback labels need an expert that reads the state and gives the gain of its action (an iLQR-MPC controller), got {expert.GetType().Name} reading {ExpertInput.ToString().ToLowerInvariant()}s.");
+        if (Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: feedback labels need a Box action space, got {Env.ActionSpace.Describe()}.");
+        int nt = feedback.StateSpace.TangentSize;
+        if (noise.Count != nt || noise.Any(v => !(v >= 0 && double.IsFinite(v))))
+            throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", noise)}].", nameof(noise));
+        (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. noise], rng);
+        (gain, dx, nearby) = (new double[label.Length * nt], new double[nt], new double[state.Length]);
+        (nearbyObservation, nearbyLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);
+    }
 
     /// <summary>
     /// Resets the env with <paramref name="seed"/> and runs one episode of at most <paramref name="maxSteps"/> steps,
@@ -108,6 +152,7 @@ public sealed class ExpertLabeller
         expert.Act(input, label);
         ExpertTime += Stopwatch.GetElapsedTime(start);
         Data.Add(observation, label);
+        if (feedbackSamples > 0) AddNearby();
         bool expertActs = coin.NextDouble() < beta || learner is null;
         if (expertActs)
         {
@@ -118,6 +163,28 @@ public sealed class ExpertLabeller
         else
         {
             learner!.Act(observation, action);
+        }
+    }
+
+    // The feedback rows around the state just labelled: x + dx observed, labelled u + K dx clipped.
+    private void AddNearby()
+    {
+        if (!feedbackExpert!.LastGain(gain)) return;
+        var box = (Box)Env.ActionSpace;
+        int nt = dx.Length;
+        for (int k = 0; k < feedbackSamples; k++)
+        {
+            for (int j = 0; j < nt; j++) dx[j] = feedbackNoise[j] * feedbackRng.Normal();
+            feedbackExpert.StateSpace.Integrate(state, dx, nearby);
+            stateful!.Observe(nearby, nearbyObservation);
+            for (int i = 0; i < nearbyLabel.Length; i++)
+            {
+                double u = label[i];
+                for (int j = 0; j < nt; j++) u += gain[i * nt + j] * dx[j];
+                nearbyLabel[i] = u;
+            }
+            box.Clip(nearbyLabel);
+            Feedback.Add(nearbyObservation, nearbyLabel);
         }
     }
 

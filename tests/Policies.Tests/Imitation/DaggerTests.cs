@@ -4,6 +4,7 @@
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
+using Control.Core.Models;
 using Control.Policies.Common;
 using Control.Policies.Imitation;
 using Control.Robots;
@@ -173,6 +174,73 @@ public class DaggerTests
         Assert.NotEqual(Run(6), Run(7));
     }
 
+    [Fact]
+    public void FeedbackRowsAreStatesNearEachLabelledOneLabelledByTheExpertsGainAndLeaveTheEpisodesAlone()
+    {
+        // On the cart-pole swing-up (state x, xdot, theta, thetadot; observed x, xdot, cos, sin, thetadot), an expert
+        // linear in the state with gain K, saturating at the force bound.
+        double[] gain = [0.4, 0.6, -3.0, -0.8];
+        var expert = new LinearFeedbackExpert(gain, 10);
+        double[] noise = [0.05, 0.1, 0.02, 0.1];
+        DaggerConfig config = Affine with { LabelsPerIteration = 300, FeedbackSamples = 4, FeedbackNoise = noise };
+        var dagger = new Dagger(Envs.Make("cartpole-swingup"), expert, PolicyInput.State, config, seed: 3);
+        DaggerIteration first = dagger.Iterate();
+        DaggerIteration second = dagger.Iterate();
+        Assert.Equal((600, 2400), (dagger.Labels, dagger.Feedback.Count));
+        Assert.Equal((1200, 2400), (first.FeedbackRows, second.FeedbackRows));
+        Assert.Equal(2400, second.Metrics()["dagger/feedback_rows"]);
+
+        // Row r * 4 + k lies near labelled row r: its state is that row's plus dx, its label u + K dx clipped.
+        var deviations = new double[4][];
+        for (int j = 0; j < 4; j++) deviations[j] = new double[dagger.Feedback.Count];
+        for (int r = 0; r < dagger.Labels; r++)
+        {
+            ReadOnlySpan<double> o = dagger.Data.Observation(r);
+            double u = dagger.Data.Action(r)[0];
+            for (int k = 0; k < 4; k++)
+            {
+                int row = r * 4 + k;
+                ReadOnlySpan<double> near = dagger.Feedback.Observation(row);
+                double turn = Math.IEEERemainder(Math.Atan2(near[3], near[2]) - Math.Atan2(o[3], o[2]), 2 * Math.PI);
+                double[] dx = [near[0] - o[0], near[1] - o[1], turn, near[4] - o[4]];
+                double expected = Math.Clamp(u + dx.Select((d, j) => gain[j] * d).Sum(), -10, 10);
+                Assert.Equal(expected, dagger.Feedback.Action(row)[0], 9);
+                for (int j = 0; j < 4; j++) deviations[j][row] = dx[j];
+            }
+        }
+        for (int j = 0; j < 4; j++)
+        {
+            double std = Math.Sqrt(deviations[j].Select(d => d * d).Average());
+            Assert.InRange(std / noise[j], 0.94, 1.06);
+        }
+        Assert.Contains(Enumerable.Range(0, dagger.Feedback.Count), row => Math.Abs(dagger.Feedback.Action(row)[0]) == 10);
+
+        // The episodes and the expert's labels are those of the same run without feedback rows.
+        var plain = new Dagger(Envs.Make("cartpole-swingup"), new LinearFeedbackExpert(gain, 10), PolicyInput.State, Affine with { LabelsPerIteration = 300 }, seed: 3);
+        plain.Iterate();
+        Assert.Equal(dagger.Data.Observations[..(300 * 5)].ToArray(), plain.Data.Observations.ToArray());
+        Assert.Equal(0, plain.Feedback.Count);
+    }
+
+    [Fact]
+    public void FeedbackRowsNeedAStateReadingExpertWithGainsAndOneNoisePerStateCoordinate()
+    {
+        IEnv env = Envs.Make("cartpole-swingup");
+        var expert = new LinearFeedbackExpert([0.4, 0.6, -3.0, -0.8], 10);
+        var noGains = new FunctionPolicy(4, 1, (x, u) => u[0] = -x[0]);
+        var ex = Assert.Throws<ArgumentException>(() => new ExpertLabeller(env, noGains, PolicyInput.State).LabelNearby(2, [0.1, 0.1, 0.1, 0.1], new Rng(1)));
+        Assert.Contains("feedback labels need an expert that reads the state and gives the gain of its action", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new ExpertLabeller(env, expert, PolicyInput.State).LabelNearby(2, [0.1, 0.1], new Rng(1)));
+        Assert.Contains("expected a feedback noise of 4 finite values >= 0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new ExpertLabeller(env, expert, PolicyInput.State).LabelNearby(2, [0.1, double.NaN, 0.1, 0.1], new Rng(1)));
+        Assert.Contains("got [0.1, NaN, 0.1, 0.1]", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new DaggerConfig { FeedbackSamples = 2 }.Validate());
+        Assert.Contains("FeedbackNoise: with feedback samples, expected finite values >= 0", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new DaggerConfig { FeedbackSamples = -1 }.Validate());
+        Assert.Contains("FeedbackSamples: expected a count >= 0, got -1", ex.Message);
+        Assert.Throws<ArgumentException>(() => new Dagger(env, noGains, PolicyInput.State, Affine with { FeedbackSamples = 1, FeedbackNoise = [0.1, 0.1, 0.1, 0.1] }, 1));
+    }
+
     // The observations a policy acts on in episodes reset with the given seeds, the last cut so that the total is `labels`.
     private static List<double[]> Replay(IPolicy policy, IReadOnlyList<long> seeds, int labels)
     {
@@ -197,6 +265,31 @@ public class DaggerTests
         {
             Seen.Add(observation.ToArray());
             body(observation, action);
+        }
+
+        public void Reset() { }
+    }
+
+    // u = clip(K x) on the state, with K as the gain of every action.
+    private sealed class LinearFeedbackExpert(double[] gain, double bound) : IFeedbackPolicy
+    {
+        public IStateSpace StateSpace { get; } = new EuclideanStateSpace(gain.Length);
+
+        public int ObservationSize => gain.Length;
+
+        public int ActionSize => 1;
+
+        public void Act(ReadOnlySpan<double> observation, Span<double> action)
+        {
+            double u = 0;
+            for (int j = 0; j < gain.Length; j++) u += gain[j] * observation[j];
+            action[0] = Math.Clamp(u, -bound, bound);
+        }
+
+        public bool LastGain(Span<double> k)
+        {
+            gain.CopyTo(k);
+            return true;
         }
 
         public void Reset() { }
