@@ -168,7 +168,8 @@ public sealed class DistillRunTests : IDisposable
         (int samples, double[] noise) = DistillRun.FeedbackPreset("pendulum", "ilqr");
         Assert.Equal(3, samples);
         Assert.Equal([0.05, 0.1], noise);
-        Assert.Equal((3, 4), (DistillRun.FeedbackPreset("acrobot-swingup", "ilqr").Samples, DistillRun.FeedbackPreset("acrobot-swingup", "ilqr").Noise.Length));
+        Assert.Equal((3, 4), (DistillRun.FeedbackPreset("cartpole-swingup", "ilqr").Samples, DistillRun.FeedbackPreset("cartpole-swingup", "ilqr").Noise.Length));
+        Assert.Equal(0, DistillRun.FeedbackPreset("acrobot-swingup", "ilqr").Samples);
         Assert.Equal(0, DistillRun.FeedbackPreset("pendulum", "cem").Samples);
         Assert.Equal(0, DistillRun.FeedbackPreset("quadrotor2d", "ilqr").Samples);
 

@@ -6,9 +6,10 @@
 // Episodes run through the one episode loop (EpisodeRunner).
 // An expert that gives the local feedback of its action (IFeedbackPolicy: iLQR-MPC's gain K) can also label nearby
 // states without being asked again: for each labelled state x, FeedbackSamples states x + dx, dx ~ N(0, diag sigma^2)
-// in the state's tangent, labelled u + K dx clipped to the action bounds (the data augmentation by the optimizer's
-// sensitivities of Krishnamoorthy 2023, "An Improved Data Augmentation Scheme for Model Predictive Control Policy
-// Approximation"). They go to Feedback, apart from the expert's own labels.
+// in the state's tangent, labelled u + K dx clipped to the action bounds: the first-order data augmentation by the
+// optimizer's parametric sensitivities of Krishnamoorthy, "A Sensitivity-Based Data Augmentation Framework for Model
+// Predictive Control Policy Approximation" (IEEE TAC 2022), K being iLQR's sensitivity of the first control to the
+// start state. They go to Feedback, apart from the expert's own labels.
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
