@@ -111,7 +111,7 @@ public sealed class ExpertLabeller
         if (Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: feedback labels need a Box action space, got {Env.ActionSpace.Describe()}.");
         int nt = feedback.StateSpace.TangentSize;
         if (noise.Count != nt || noise.Any(v => !(v >= 0 && double.IsFinite(v))))
-            throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", noise)}].", nameof(noise));
+            throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", noise)}].");
         (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. noise], rng);
         (gain, dx, nearby) = (new double[label.Length * nt], new double[nt], new double[state.Length]);
         (nearbyObservation, nearbyLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);

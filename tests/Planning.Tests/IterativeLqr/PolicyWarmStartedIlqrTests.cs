@@ -41,6 +41,27 @@ public class PolicyWarmStartedIlqrTests
     }
 
     [Fact]
+    public void TheGainOfAGuidedActionIsFiniteHorizonLqrsFirstGainAndAnUnguidedOneHasNoneWithoutAFeedbackExpert()
+    {
+        PolicyWarmStartedIlqr expert = Make(iterations: 50, out _, tight: true);
+        const double dt = 0.1;
+        LqrSolution lqr = FiniteHorizonLqr.Solve(new double[,] { { 1, dt }, { 0, 1 } }, new double[,] { { dt * dt / 2 }, { dt } },
+            Diagonal(2, 0.2), Diagonal(0.02), Diagonal(20, 2), Horizon);
+        var gain = new double[2];
+        Assert.False(expert.LastGain(gain));
+        expert.Act([0.1, -0.06], new double[1]); // no guide: the unguided expert (a plain policy) acted
+        Assert.False(expert.LastGain(gain));
+        expert.Guide = Push;
+        expert.Act([0.1, -0.06], new double[1]);
+        Assert.True(expert.LastGain(gain));
+        Assert.Equal(lqr.K(0)[0], gain[0], 1e-6);
+        Assert.Equal(lqr.K(0)[1], gain[1], 1e-6);
+        expert.Reset();
+        Assert.False(expert.LastGain(gain));
+        Assert.Throws<ArgumentException>(() => expert.LastGain(new double[3]));
+    }
+
+    [Fact]
     public void TheGuidedActionIsAFunctionOfTheStateWhereWarmStartedMpcRemembers()
     {
         // One iteration only: far from converged, so a warm start would show through.
