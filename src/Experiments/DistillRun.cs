@@ -55,17 +55,19 @@ public static class DistillRun
 
     /// <summary>
     /// The feedback rows an env takes with an expert when the request leaves them unset: with the ilqr expert, 3 per label
-    /// on the pendulum, the cart-pole swing-up and mj-reacher, perturbed by 0.05 (rad, m) in the robot's positions, 0.1
-    /// (rad/s, m/s) in its velocities and, on mj-reacher, 0.01 m in the target's position (its velocity stays 0); none
-    /// elsewhere. On the pendulum behaviour cloning on 1,000 labels then scores 0.99-1.02 on seeds 1-3 (without:
-    /// -0.07-0.45); DAgger ends at 0.996-0.999 on the cart-pole swing-up after 10,000 labels (without: 0.947-0.987) and at
-    /// 0.85-0.88 on mj-reacher after 6,000 (without: 0.73-0.78). On the acrobot they did not raise the score
-    /// (bench/RESULTS.md, "Feedback labels").
+    /// on the pendulum, the cart-pole swing-up, reacher2d and mj-reacher, perturbed by 0.05 (rad, m) in the robot's
+    /// positions, 0.1 (rad/s, m/s) in its velocities and, on the reachers, 0.01 m in the target's position (its velocity,
+    /// on mj-reacher, stays 0); none elsewhere. On the pendulum behaviour cloning on 1,000 labels then scores 0.99-1.02 on
+    /// seeds 1-3 (without: -0.07-0.45); DAgger ends at 0.996-0.999 on the cart-pole swing-up after 10,000 labels (without:
+    /// 0.947-0.987), at 0.85-0.88 on mj-reacher after 6,000 (without: 0.73-0.78) and at 0.85-0.89 on reacher2d after
+    /// 10,000 (without: 0.69-0.87). On the acrobot and quadrotor2d they did not raise the score (bench/RESULTS.md,
+    /// "Feedback labels").
     /// </summary>
     public static (int Samples, double[] Noise) FeedbackPreset(string env, string expert) => expert != "ilqr" ? (0, []) : env switch
     {
         "pendulum" => (3, [0.05, 0.1]),
         "cartpole-swingup" => (3, [0.05, 0.1, 0.05, 0.1]),
+        "reacher2d" => (3, [0.05, 0.05, 0.1, 0.1, 0.01, 0.01]),
         "mj-reacher" => (3, [0.05, 0.05, 0.01, 0.01, 0.1, 0.1, 0, 0]),
         _ => (0, []),
     };
