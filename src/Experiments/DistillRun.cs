@@ -60,8 +60,9 @@ public static class DistillRun
     /// on mj-reacher, stays 0); none elsewhere. On the pendulum behaviour cloning on 1,000 labels then scores 0.99-1.02 on
     /// seeds 1-3 (without: -0.07-0.45); DAgger ends at 0.996-0.999 on the cart-pole swing-up after 10,000 labels (without:
     /// 0.947-0.987), at 0.85-0.88 on mj-reacher after 6,000 (without: 0.73-0.78) and at 0.85-0.89 on reacher2d after
-    /// 10,000 (without: 0.69-0.87). On the acrobot and quadrotor2d they did not raise the score (bench/RESULTS.md,
-    /// "Feedback labels").
+    /// 10,000 (without: 0.69-0.87). On the acrobot and quadrotor2d they did not raise the score, and behaviour cloning
+    /// on the cart-pole swing-up stays unusable with or without them (below 0 at 5,000 labels on 2 of 3 seeds with them,
+    /// 0.41-0.92 without; DAgger is the method there) (bench/RESULTS.md, "Feedback labels").
     /// </summary>
     public static (int Samples, double[] Noise) FeedbackPreset(string env, string expert) => expert != "ilqr" ? (0, []) : env switch
     {

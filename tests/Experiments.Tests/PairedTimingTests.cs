@@ -11,9 +11,12 @@ namespace Control.Experiments.Tests;
 public sealed class PairedTimingTests
 {
     // Records what it is given; acts with a constant.
-    private sealed class Recorder(int observations, double constant) : IPolicy
+    private sealed class Recorder(int observations, double constant, Recorder? watched = null) : IPolicy
     {
         public List<double[]> Seen { get; } = [];
+
+        // How many inputs the watched recorder had seen at each of this one's calls.
+        public List<int> WatchedCounts { get; } = [];
 
         public int Resets { get; private set; }
 
@@ -23,6 +26,7 @@ public sealed class PairedTimingTests
 
         public void Act(ReadOnlySpan<double> input, Span<double> action)
         {
+            if (watched is not null) WatchedCounts.Add(watched.Seen.Count);
             Seen.Add(input.ToArray());
             action[0] = constant;
         }
@@ -33,8 +37,8 @@ public sealed class PairedTimingTests
     [Fact]
     public void ThePolicyIsTimedOnTheObservationsOfTheStatesTheExpertActedOnAndItsActionsAreNotExecuted()
     {
-        var expert = new Recorder(2, 1.5);
         var policy = new Recorder(3, -2.0);
+        var expert = new Recorder(2, 1.5, policy);
         var timing = new PairedTiming(expert, policy, Envs.Make("pendulum", 0).Find<IStatefulEnv>());
         IEnv MakeEnv(long s) => Envs.Make("pendulum", s);
 
@@ -44,6 +48,8 @@ public sealed class PairedTimingTests
         Assert.Equal(400, expert.Seen.Count);
         Assert.Equal(400, policy.Seen.Count);
         Assert.Equal(2, policy.Resets);
+        // Not interleaved: while the expert acts through an episode, the policy has seen only the episodes before it.
+        Assert.Equal(Enumerable.Range(0, 400).Select(t => t / 200 * 200), expert.WatchedCounts);
         // The policy saw each expert state as the env observes it: (cos theta, sin theta, theta_dot) for (theta, theta_dot).
         for (int t = 0; t < 400; t++)
         {

@@ -25,7 +25,7 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
     private readonly DynamicsWorkspace workspace;
     private readonly double[] state, next, guideObservation, controls;
     private IPolicy? guide;
-    private bool guided, acted;
+    private bool guided, acted, improved;
 
     /// <summary>
     /// iLQR with <paramref name="config"/>'s horizon and iteration budget on <paramref name="dynamics"/> and
@@ -82,12 +82,12 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
     public int ActionSize => planner.Dynamics.ControlSize;
 
     /// <inheritdoc />
-    /// <inheritdoc />
     public IStateSpace StateSpace => planner.Dynamics.StateSpace;
 
     /// <summary>
     /// The gain of the last action: the first gain of the plan improved from the guide's rollout, or, unguided, the
-    /// unguided expert's (when it is an <see cref="IFeedbackPolicy"/>). False before the first action.
+    /// unguided expert's (when it is an <see cref="IFeedbackPolicy"/>). False before the first action, and when no
+    /// iLQR step was accepted from the guide's rollout (its plan then carries no gains: they start cleared).
     /// </summary>
     public bool LastGain(Span<double> gain)
     {
@@ -96,11 +96,12 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
             throw new ArgumentException($"{nameof(PolicyWarmStartedIlqr)}: expected a gain buffer of {ActionSize} x {nt} = {ActionSize * nt}, got length {gain.Length}.", nameof(gain));
         if (!acted) return false;
         if (!guided) return Unguided is IFeedbackPolicy feedback && feedback.LastGain(gain);
-        if (planner.Current.Gains is null) return false;
+        if (!improved) return false;
         planner.Current.Gain(0).CopyTo(gain);
         return true;
     }
 
+    /// <inheritdoc />
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {
         (guided, acted) = (guide is not null, true);
@@ -131,6 +132,8 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
         planner.SetInitialControls(controls);
         PlanResult plan = planner.Plan(observation);
         plan.Trajectory.Control(0).CopyTo(action);
+        improved = false;
+        for (int i = planner.Iterations.Count - plan.Iterations; i < planner.Iterations.Count; i++) improved |= planner.Iterations[i].Accepted;
     }
 
     /// <inheritdoc />

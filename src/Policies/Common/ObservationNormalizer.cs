@@ -1,7 +1,8 @@
-using System.Runtime.CompilerServices;
 // The frozen observation statistics of a trained policy: x_norm = clip((x - mean) / sqrt(variance + epsilon), +-clip),
 // computed in double and rounded to float once, as SB3's VecNormalize does for observations. ObservationFilter
 // applies the same map with its running statistics while training; this is the copy an exported policy carries.
+using System.Runtime.CompilerServices;
+
 namespace Control.Policies.Common;
 
 /// <summary>Immutable per-feature standardization with clipping.</summary>

@@ -10,6 +10,8 @@
 //                 cross-entropy of the logits (Discrete actions)
 //   optimizer     Adam on shuffled minibatches of the training rows; after each epoch the loss on a random holdout part;
 //                 training stops after Patience epochs without improvement and keeps the weights of the best epoch
+//   companions    rows made around a labelled row (DAgger's feedback rows) train with it and are held out with it: the
+//                 holdout is drawn from the labelled rows alone and measures the fit on them
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
@@ -41,7 +43,17 @@ public static class BehaviourCloning
     /// <exception cref="ArgumentException">The lengths do not fit the spaces, a value is not finite, a Discrete value is not an index of its space, a space is neither Box nor Discrete, or the config is out of range.</exception>
     /// <exception cref="NonFiniteLossException">The training loss became NaN or infinite.</exception>
     public static BehaviourCloningResult Fit(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, Space observationSpace, Space actionSpace,
-        BehaviourCloningConfig config, long seed)
+        BehaviourCloningConfig config, long seed) => Fit(observations, actions, observationSpace, actionSpace, config, seed, []);
+
+    /// <summary>
+    /// <see cref="Fit(ReadOnlySpan{double}, ReadOnlySpan{double}, Space, Space, BehaviourCloningConfig, long)"/> where the
+    /// last <paramref name="companionOf"/>.Length rows are companions of labelled rows (row count - companions + k was
+    /// made around labelled row companionOf[k], as DAgger's feedback rows are): the holdout is a random part of the
+    /// labelled rows, and a held-out row's companions are left out of training too.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the plain fit, or a companion naming no labelled row.</exception>
+    public static BehaviourCloningResult Fit(ReadOnlySpan<double> observations, ReadOnlySpan<double> actions, Space observationSpace, Space actionSpace,
+        BehaviourCloningConfig config, long seed, ReadOnlySpan<int> companionOf)
     {
         ArgumentNullException.ThrowIfNull(observationSpace);
         ArgumentNullException.ThrowIfNull(actionSpace);
@@ -49,15 +61,30 @@ public static class BehaviourCloning
         config.Validate();
         var clock = Stopwatch.StartNew();
         int count = CheckData(observations, actions, observationSpace, actionSpace);
+        int labelled = count - companionOf.Length;
+        if (labelled <= 0)
+            throw new ArgumentException($"{Name}: expected fewer companion rows than rows, got {companionOf.Length} companions of {count} rows.");
+        for (int k = 0; k < companionOf.Length; k++)
+        {
+            if ((uint)companionOf[k] >= (uint)labelled)
+                throw new ArgumentException($"{Name}: expected companion {k} to name a labelled row in [0, {labelled - 1}], got {companionOf[k]}.");
+        }
         int n = observationSpace.FlatSize, a = actionSpace.FlatSize;
         var rng = new Rng(seed);
 
-        // ---- holdout split: a random Floor(fraction n) rows; none when that is zero
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) order[i] = i;
+        // ---- holdout split: a random Floor(fraction n) of the labelled rows (none when that is zero); their companions
+        //      neither train nor count in the holdout loss
+        int[] order = new int[labelled];
+        for (int i = 0; i < labelled; i++) order[i] = i;
         ValueFitting.Shuffle(order, rng.Fork(1));
-        int[] holdoutRows = order[..(int)Math.Floor(count * config.HoldoutFraction)];
-        int[] trainRows = order[holdoutRows.Length..];
+        int[] holdoutRows = order[..(int)Math.Floor(labelled * config.HoldoutFraction)];
+        var heldOut = new bool[labelled];
+        foreach (int row in holdoutRows) heldOut[row] = true;
+        var trainList = new List<int>(count - holdoutRows.Length);
+        trainList.AddRange(order.AsSpan(holdoutRows.Length));
+        for (int k = 0; k < companionOf.Length; k++)
+            if (!heldOut[companionOf[k]]) trainList.Add(labelled + k);
+        int[] trainRows = [.. trainList];
 
         // ---- inputs: normalized observations (Box) or one-hot cells (Discrete)
         ObservationEncoding encoding = observationSpace is Discrete ? ObservationEncoding.OneHot : ObservationEncoding.Values;
@@ -128,6 +155,23 @@ public static class BehaviourCloning
     {
         ArgumentNullException.ThrowIfNull(data);
         return Fit(data.Observations, data.Actions, observationSpace, actionSpace, config, seed);
+    }
+
+    /// <summary>
+    /// Fits a policy to the rows of <paramref name="labelled"/> and their <paramref name="companions"/> (companion row k made
+    /// around labelled row <paramref name="companionOf"/>[k]), held out together (<see cref="Fit(ReadOnlySpan{double}, ReadOnlySpan{double}, Space, Space, BehaviourCloningConfig, long, ReadOnlySpan{int})"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The companions and their sources differ in count, or as the span fit.</exception>
+    public static BehaviourCloningResult Fit(ImitationDataset labelled, ImitationDataset companions, IReadOnlyList<int> companionOf, Space observationSpace,
+        Space actionSpace, BehaviourCloningConfig config, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(labelled);
+        ArgumentNullException.ThrowIfNull(companions);
+        ArgumentNullException.ThrowIfNull(companionOf);
+        if (companionOf.Count != companions.Count)
+            throw new ArgumentException($"{Name}: expected a labelled row for each of the {companions.Count} companion rows, got {companionOf.Count}.");
+        ImitationDataset all = ImitationDataset.Concat(labelled, companions);
+        return Fit(all.Observations, all.Actions, observationSpace, actionSpace, config, seed, [.. companionOf]);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@
 // Iteration 0 runs the expert alone (beta_0 = 1), so its refit is behaviour cloning on the expert's own data. The
 // expert is any IPolicy: an iLQR, CEM or MPPI controller reading the env's state, or a trained policy. With
 // FeedbackSamples, an iLQR expert's gains label states near each labelled one too (ExpertLabeller.LabelNearby), and
-// every refit fits D with those rows.
+// every refit fits D with those rows, each held out with the label it was made around.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
@@ -107,8 +107,10 @@ public sealed class Dagger
 
         // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data (and the feedback rows)
         IEnv env = labeller.Env;
-        ImitationDataset fitted = Feedback.Count == 0 ? Data : ImitationDataset.Concat(Data, Feedback);
-        BehaviourCloningResult fit = BehaviourCloning.Fit(fitted, env.ObservationSpace, env.ActionSpace, config.Cloning, (long)(fitSeeds.NextUInt64() >> 1));
+        long fitSeed = (long)(fitSeeds.NextUInt64() >> 1);
+        BehaviourCloningResult fit = Feedback.Count == 0
+            ? BehaviourCloning.Fit(Data, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed)
+            : BehaviourCloning.Fit(Data, Feedback, labeller.FeedbackSources, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed);
         Policy = fit.Policy;
         Iterations++;
         int added = Labels - start;

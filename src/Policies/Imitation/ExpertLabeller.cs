@@ -35,6 +35,7 @@ public sealed class ExpertLabeller
     private int feedbackSamples;
     private double[] feedbackNoise = [], gain = [], dx = [], nearby = [], nearbyObservation = [], nearbyLabel = [];
     private Rng feedbackRng = new(0);
+    private readonly List<int> feedbackSources = [];
 
     /// <summary>
     /// Labels states of <paramref name="env"/> with <paramref name="expert"/>, which reads what <paramref name="expertInput"/>
@@ -86,20 +87,23 @@ public sealed class ExpertLabeller
     /// <summary>The rows labelled by the expert's feedback (<see cref="LabelNearby"/>), in the order made; empty without it.</summary>
     public ImitationDataset Feedback { get; }
 
+    /// <summary>For each row of <see cref="Feedback"/>, the row of <see cref="Data"/> it was made around.</summary>
+    public IReadOnlyList<int> FeedbackSources => feedbackSources;
+
     /// <summary>
     /// From now on, after each label u the expert gives at a state x, adds <paramref name="samples"/> rows to
-    /// <see cref="Feedback"/>: the observation of x + dx, dx ~ N(0, diag <paramref name="noise"/>^2) in the state's tangent
+    /// <see cref="Feedback"/>: the observation of x + dx, dx ~ N(0, diag <paramref name="sigma"/>^2) in the state's tangent
     /// (a draw from <paramref name="rng"/>), labelled u + K dx clipped to the action bounds, K the expert's gain of that
     /// label; a label without a gain adds none. 0 samples turns it off.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The expert does not read the state or gives no gains (not an <see cref="IFeedbackPolicy"/>), the actions are not a
-    /// Box, or <paramref name="noise"/> is not one finite value >= 0 per tangent coordinate of the state.
+    /// Box, or <paramref name="sigma"/> is not one finite value >= 0 per tangent coordinate of the state.
     /// </exception>
-    public void LabelNearby(int samples, IReadOnlyList<double> noise, Rng rng)
+    public void LabelNearby(int samples, IReadOnlyList<double> sigma, Rng rng)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(samples);
-        ArgumentNullException.ThrowIfNull(noise);
+        ArgumentNullException.ThrowIfNull(sigma);
         ArgumentNullException.ThrowIfNull(rng);
         if (samples == 0)
         {
@@ -110,9 +114,9 @@ public sealed class ExpertLabeller
             throw new ArgumentException($"{Env.Name}: feedback labels need an expert that reads the state and gives the gain of its action (an iLQR-MPC controller), got {expert.GetType().Name} reading {ExpertInput.ToString().ToLowerInvariant()}s.");
         if (Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: feedback labels need a Box action space, got {Env.ActionSpace.Describe()}.");
         int nt = feedback.StateSpace.TangentSize;
-        if (noise.Count != nt || noise.Any(v => !(v >= 0 && double.IsFinite(v))))
-            throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", noise)}].");
-        (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. noise], rng);
+        if (sigma.Count != nt || sigma.Any(v => !(v >= 0 && double.IsFinite(v))))
+            throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", sigma)}].");
+        (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. sigma], rng);
         (gain, dx, nearby) = (new double[label.Length * nt], new double[nt], new double[state.Length]);
         (nearbyObservation, nearbyLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);
     }
@@ -186,6 +190,7 @@ public sealed class ExpertLabeller
             }
             box.Clip(nearbyLabel);
             Feedback.Add(nearbyObservation, nearbyLabel);
+            feedbackSources.Add(Data.Count - 1);
         }
     }
 

@@ -59,6 +59,17 @@ public class PolicyWarmStartedIlqrTests
         expert.Reset();
         Assert.False(expert.LastGain(gain));
         Assert.Throws<ArgumentException>(() => expert.LastGain(new double[3]));
+
+        // Unguided, an MPC expert's gain is passed on.
+        IModelEnv model = Envs.Make("double-integrator").Find<IModelEnv>()!;
+        var mpc = new MpcController(new Ilqr(model.Dynamics, model.Cost, new IlqrConfig { Horizon = Horizon }));
+        PolicyWarmStartedIlqr withMpc = Make(iterations: 3, out _, mpc);
+        withMpc.Act([0.1, -0.06], new double[1]);
+        var mpcGain = new double[2];
+        Assert.True(mpc.LastGain(mpcGain));
+        Assert.True(withMpc.LastGain(gain));
+        Assert.Equal(mpcGain, gain);
+        Assert.Contains(gain, g => g != 0);
     }
 
     [Fact]

@@ -165,6 +165,32 @@ public class BehaviourCloningTests
     }
 
     [Fact]
+    public void CompanionRowsTrainWithTheirLabelledRowAndAreHeldOutWithIt()
+    {
+        // 100 labelled rows, then 3 companions of each (in the order of their rows), all affine data.
+        (double[] x, double[] a) = AffineData(400, noise: 0, seed: 4);
+        int[] companionOf = [.. Enumerable.Range(0, 300).Select(k => k / 3)];
+        var config = new BehaviourCloningConfig { Network = new NetworkConfig { Hidden = [] }, Epochs = 2 };
+        BehaviourCloningResult fit = BehaviourCloning.Fit(x, a, Observations3, Actions2, config, 5, companionOf);
+        // The holdout is 10% of the labelled rows; their 30 companions train neither.
+        Assert.Equal((90 + 270, 10), (fit.TrainCount, fit.HoldoutCount));
+        BehaviourCloningResult plain = BehaviourCloning.Fit(x, a, Observations3, Actions2, config, 5);
+        Assert.Equal((360, 40), (plain.TrainCount, plain.HoldoutCount));
+        // Without companions the split and the fit are those of the plain fit.
+        Assert.Equal(plain.TrainLoss, BehaviourCloning.Fit(x, a, Observations3, Actions2, config, 5, []).TrainLoss);
+
+        var labelled = new ImitationDataset(3, 2);
+        var companions = new ImitationDataset(3, 2);
+        for (int r = 0; r < 400; r++) (r < 100 ? labelled : companions).Add(x.AsSpan(r * 3, 3), a.AsSpan(r * 2, 2));
+        Assert.Equal(fit.TrainLoss, BehaviourCloning.Fit(labelled, companions, companionOf, Observations3, Actions2, config, 5).TrainLoss);
+
+        Assert.Contains("expected companion 2 to name a labelled row in [0, 99], got 100",
+            Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, Observations3, Actions2, config, 5, [.. companionOf[..2], 100, .. companionOf[3..]])).Message);
+        Assert.Contains("expected a labelled row for each of the 300 companion rows, got 2",
+            Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(labelled, companions, [0, 1], Observations3, Actions2, config, 5)).Message);
+    }
+
+    [Fact]
     public void BadDataSaysWhatWasExpected()
     {
         var config = new BehaviourCloningConfig { Epochs = 1 };

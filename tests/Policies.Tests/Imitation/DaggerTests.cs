@@ -223,6 +223,30 @@ public class DaggerTests
     }
 
     [Fact]
+    public void WithSeveralActionsEachActionTakesItsOwnRowOfTheGain()
+    {
+        // reacher2d: state (t1, t2, t1dot, t2dot, target x, y), observed (cos t1, cos t2, sin t1, sin t2, target, t1dot,
+        // t2dot, tip - target); two torques. K is 2 x 6, row-major, no two entries alike.
+        double[] gain = [-0.5, 0.3, -0.2, 0.05, 0.7, -0.9, 0.4, -0.6, 0.1, -0.15, -0.8, 0.25];
+        var expert = new LinearFeedbackExpert(gain, 2, actions: 2);
+        double[] sigma = [0.05, 0.05, 0.1, 0.1, 0.01, 0.01];
+        var dagger = new Dagger(Envs.Make("reacher2d"), expert, PolicyInput.State, Affine with { LabelsPerIteration = 100, FeedbackSamples = 2, FeedbackNoise = sigma }, seed: 5);
+        dagger.Iterate();
+        Assert.Equal(200, dagger.Feedback.Count);
+        for (int row = 0; row < dagger.Feedback.Count; row++)
+        {
+            double[] o = dagger.Data.Observation(row / 2).ToArray(), near = dagger.Feedback.Observation(row).ToArray();
+            double Turn(int c, int s) => Math.IEEERemainder(Math.Atan2(near[s], near[c]) - Math.Atan2(o[s], o[c]), 2 * Math.PI);
+            double[] dx = [Turn(0, 2), Turn(1, 3), near[6] - o[6], near[7] - o[7], near[4] - o[4], near[5] - o[5]];
+            for (int i = 0; i < 2; i++)
+            {
+                double expected = Math.Clamp(dagger.Data.Action(row / 2)[i] + dx.Select((d, j) => gain[i * 6 + j] * d).Sum(), -2, 2);
+                Assert.Equal(expected, dagger.Feedback.Action(row)[i], 9);
+            }
+        }
+    }
+
+    [Fact]
     public void FeedbackRowsNeedAStateReadingExpertWithGainsAndOneNoisePerStateCoordinate()
     {
         IEnv env = Envs.Make("cartpole-swingup");
@@ -238,7 +262,8 @@ public class DaggerTests
         Assert.Contains("FeedbackNoise: with feedback samples, expected finite values >= 0", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => new DaggerConfig { FeedbackSamples = -1 }.Validate());
         Assert.Contains("FeedbackSamples: expected a count >= 0, got -1", ex.Message);
-        Assert.Throws<ArgumentException>(() => new Dagger(env, noGains, PolicyInput.State, Affine with { FeedbackSamples = 1, FeedbackNoise = [0.1, 0.1, 0.1, 0.1] }, 1));
+        ex = Assert.Throws<ArgumentException>(() => new Dagger(env, noGains, PolicyInput.State, Affine with { FeedbackSamples = 1, FeedbackNoise = [0.1, 0.1, 0.1, 0.1] }, 1));
+        Assert.Contains("feedback labels need an expert that reads the state and gives the gain of its action", ex.Message);
     }
 
     // The observations a policy acts on in episodes reset with the given seeds, the last cut so that the total is `labels`.
@@ -270,20 +295,24 @@ public class DaggerTests
         public void Reset() { }
     }
 
-    // u = clip(K x) on the state, with K as the gain of every action.
-    private sealed class LinearFeedbackExpert(double[] gain, double bound) : IFeedbackPolicy
+    // u = clip(K x) on the state (K actions x n, row-major), with K as the gain of every action.
+    private sealed class LinearFeedbackExpert(double[] gain, double bound, int actions = 1) : IFeedbackPolicy
     {
-        public IStateSpace StateSpace { get; } = new EuclideanStateSpace(gain.Length);
+        public IStateSpace StateSpace { get; } = new EuclideanStateSpace(gain.Length / actions);
 
-        public int ObservationSize => gain.Length;
+        public int ObservationSize => gain.Length / actions;
 
-        public int ActionSize => 1;
+        public int ActionSize => actions;
 
         public void Act(ReadOnlySpan<double> observation, Span<double> action)
         {
-            double u = 0;
-            for (int j = 0; j < gain.Length; j++) u += gain[j] * observation[j];
-            action[0] = Math.Clamp(u, -bound, bound);
+            int n = ObservationSize;
+            for (int i = 0; i < actions; i++)
+            {
+                double u = 0;
+                for (int j = 0; j < n; j++) u += gain[i * n + j] * observation[j];
+                action[i] = Math.Clamp(u, -bound, bound);
+            }
         }
 
         public bool LastGain(Span<double> k)
