@@ -112,9 +112,9 @@ public sealed class InferencePolicy : IPolicy
 
     /// <summary>The deterministic action: argmax, the mean, the squashed mean, or the outputs; clipped to a Box.</summary>
     /// <exception cref="PolicyInputException">Wrong lengths, or an observation value that is not finite (or not a cell index for one-hot).</exception>
-    // Compiled fully optimized at its first call, as is the batch-1 path under it (the single-row layers, the GEMM
-    // dispatch, the activations, the normalizer, Box.Clip): a controller's first ticks, and a short run's timing, then
-    // see the steady-state code rather than the tiered JIT's first, unoptimized one.
+    // Compiled fully optimized at its first call, as is the batch-1 path under it (the single-row layers, the action
+    // head, the normalizer, Box.Clip; the GEMM kernels already are): a controller's first ticks, and a short run's
+    // timing, then see the steady-state code rather than the tiered JIT's first, unoptimized one.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<double> observation, Span<double> action)
     {

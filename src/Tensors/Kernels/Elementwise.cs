@@ -156,7 +156,6 @@ internal static class Elementwise
         for (; i < y.Length; i++) result[i] = g[i] * (kind == ActivationGradient.Tanh ? T.One - y[i] * y[i] : y[i] * (T.One - y[i]));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (op)

@@ -75,14 +75,12 @@ internal static unsafe partial class Gemm
     /// C is [m, n] with row stride ldc and must not overlap A or B. maxThreads: 1 or 2 (a second thread is used
     /// only for large m n k); the result does not depend on the number of threads.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, int maxThreads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
         => MultiplyWith(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, maxThreads, DefaultVectorBits);
 
     /// <summary><see cref="Multiply"/> with the vector width forced (512, 256 or 0 for scalar), for tests.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyWith<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, int maxThreads,
         int vectorBits)
@@ -147,7 +145,6 @@ internal static unsafe partial class Gemm
     // The two-thread split of large products: a team per calling thread, helped by the thread pool.
     [ThreadStatic] private static WorkSharing? team;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T, TV, TO>(in Problem<T> p, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -251,7 +248,6 @@ internal static unsafe partial class Gemm
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Execute<T, TV, TO>(PathKind path, in Problem<T> p, int i0, int i1, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
