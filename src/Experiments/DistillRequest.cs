@@ -44,7 +44,7 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// <summary>
     /// Rows labelled by the iLQR expert's feedback gain per expert label (<see cref="DaggerConfig.FeedbackSamples"/>); null
     /// (the default) takes the config's, which for a null <see cref="Config"/> is <see cref="DistillRun.FeedbackPreset"/>
-    /// (3 on the pendulum, the cart-pole swing-up and the reachers with the ilqr expert, else 0); 0 is off.
+    /// (with the ilqr expert, 3 on the pendulum, and with DAgger on the cart-pole swing-up and mj-reacher; else 0); 0 is off.
     /// </summary>
     public int? FeedbackSamples { get; init; }
 

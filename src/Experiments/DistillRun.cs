@@ -54,24 +54,26 @@ public static class DistillRun
     public static BehaviourCloningConfig ReacherCloning => new() { Network = new NetworkConfig { Hidden = [256, 256] }, Epochs = 400 };
 
     /// <summary>
-    /// The feedback rows an env takes with an expert when the request leaves them unset: with the ilqr expert, 3 per label
-    /// on the pendulum, the cart-pole swing-up, reacher2d and mj-reacher, perturbed by 0.05 (rad, m) in the robot's
-    /// positions, 0.1 (rad/s, m/s) in its velocities and, on the reachers, 0.01 m in the target's position (its velocity,
-    /// on mj-reacher, stays 0); none elsewhere. On the pendulum behaviour cloning on 1,000 labels then scores 0.99-1.02 on
-    /// seeds 1-3 (without: -0.07-0.45); DAgger ends at 0.996-0.999 on the cart-pole swing-up after 10,000 labels (without:
-    /// 0.947-0.987), at 0.85-0.88 on mj-reacher after 6,000 (without: 0.73-0.78) and at 0.85-0.89 on reacher2d after
-    /// 10,000 (without: 0.69-0.87). On the acrobot and quadrotor2d they did not raise the score, and behaviour cloning
-    /// on the cart-pole swing-up stays unusable with or without them (below 0 at 5,000 labels on 2 of 3 seeds with them,
-    /// 0.41-0.92 without; DAgger is the method there) (bench/RESULTS.md, "Feedback labels").
+    /// The feedback rows a distillation takes when the request leaves them unset: with the ilqr expert, 3 per label,
+    /// perturbed by 0.05 (rad, m) in the robot's positions, 0.1 (rad/s, m/s) in its velocities and, on mj-reacher, 0.01 m
+    /// in the target's position (its velocity stays 0): on the pendulum by either method, on the cart-pole swing-up and
+    /// mj-reacher with DAgger; none elsewhere. Measured on seeds 1-3 (bench/RESULTS.md, "Feedback labels"): behaviour
+    /// cloning on the pendulum's first 1,000 labels scores 0.97-1.02 with them (without: -0.07-0.45); DAgger ends at
+    /// 0.991-0.997 on the cart-pole swing-up after 10,000 labels (without: 0.947-0.987) and higher on mj-reacher at every
+    /// budget. Behaviour cloning on the cart-pole swing-up does worse with them (below 0 on every seed at 5,000 labels,
+    /// 0.41-0.92 without), and on reacher2d, quadrotor2d and the acrobot they gave no consistent gain.
     /// </summary>
-    public static (int Samples, double[] Noise) FeedbackPreset(string env, string expert) => expert != "ilqr" ? (0, []) : env switch
+    public static (int Samples, double[] Noise) FeedbackPreset(string env, string expert, string method)
     {
-        "pendulum" => (3, [0.05, 0.1]),
-        "cartpole-swingup" => (3, [0.05, 0.1, 0.05, 0.1]),
-        "reacher2d" => (3, [0.05, 0.05, 0.1, 0.1, 0.01, 0.01]),
-        "mj-reacher" => (3, [0.05, 0.05, 0.01, 0.01, 0.1, 0.1, 0, 0]),
-        _ => (0, []),
-    };
+        if (expert != "ilqr" || (method != Dagger.Name && env != "pendulum")) return (0, []);
+        return env switch
+        {
+            "pendulum" => (3, [0.05, 0.1]),
+            "cartpole-swingup" => (3, [0.05, 0.1, 0.05, 0.1]),
+            "mj-reacher" => (3, [0.05, 0.05, 0.01, 0.01, 0.1, 0.1, 0, 0]),
+            _ => (0, []),
+        };
+    }
 
     /// <summary>
     /// The guided label iterations an env takes when the request leaves them unset: 10 on mj-reacher with the ilqr expert,
@@ -208,7 +210,7 @@ public static class DistillRun
     // The request's DAgger settings: its config or the env's presets, with its feedback settings over them; checked.
     private static DaggerConfig Configure(DistillRequest request)
     {
-        (int samples, double[] noise) = FeedbackPreset(request.Env, request.Expert);
+        (int samples, double[] noise) = FeedbackPreset(request.Env, request.Expert, request.Method);
         DaggerConfig config = request.Config ?? Preset(request.Env) with { FeedbackSamples = samples, FeedbackNoise = noise };
         if (request.FeedbackSamples is int requested) config = config with { FeedbackSamples = requested };
         if (request.FeedbackNoise is double[] requestedNoise) config = config with { FeedbackNoise = requestedNoise };

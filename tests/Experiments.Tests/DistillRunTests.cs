@@ -165,13 +165,14 @@ public sealed class DistillRunTests : IDisposable
     [Fact]
     public void FeedbackRowsAreTheIlqrPresetAndLetBehaviourCloningLearnThePendulumFromAThousandLabels()
     {
-        (int samples, double[] noise) = DistillRun.FeedbackPreset("pendulum", "ilqr");
+        (int samples, double[] noise) = DistillRun.FeedbackPreset("pendulum", "ilqr", BehaviourCloning.Name);
         Assert.Equal(3, samples);
         Assert.Equal([0.05, 0.1], noise);
-        Assert.Equal((3, 4), (DistillRun.FeedbackPreset("cartpole-swingup", "ilqr").Samples, DistillRun.FeedbackPreset("cartpole-swingup", "ilqr").Noise.Length));
-        Assert.Equal(0, DistillRun.FeedbackPreset("acrobot-swingup", "ilqr").Samples);
-        Assert.Equal(0, DistillRun.FeedbackPreset("pendulum", "cem").Samples);
-        Assert.Equal(0, DistillRun.FeedbackPreset("quadrotor2d", "ilqr").Samples);
+        Assert.Equal((3, 4), (DistillRun.FeedbackPreset("cartpole-swingup", "ilqr", Dagger.Name).Samples, DistillRun.FeedbackPreset("cartpole-swingup", "ilqr", Dagger.Name).Noise.Length));
+        Assert.Equal(0, DistillRun.FeedbackPreset("cartpole-swingup", "ilqr", BehaviourCloning.Name).Samples);
+        Assert.Equal(0, DistillRun.FeedbackPreset("acrobot-swingup", "ilqr", Dagger.Name).Samples);
+        Assert.Equal(0, DistillRun.FeedbackPreset("pendulum", "cem", Dagger.Name).Samples);
+        Assert.Equal(0, DistillRun.FeedbackPreset("reacher2d", "ilqr", Dagger.Name).Samples);
 
         var request = new DistillRequest("pendulum", "ilqr", BehaviourCloning.Name, 1) { Steps = 1000 };
         DistillReport with = DistillRun.Run(request);

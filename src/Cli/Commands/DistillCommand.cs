@@ -28,7 +28,7 @@ public static class DistillCommand
         };
         var feedback = new Option<int?>("--feedback-samples")
         {
-            Description = "Rows per expert label labelled by the ilqr expert's feedback gain (states x + dx near each labelled x, labelled u + K dx); 0: none; default: the env's preset (3 on pendulum, cartpole-swingup, reacher2d and mj-reacher with the ilqr expert, else 0).",
+            Description = "Rows per expert label labelled by the ilqr expert's feedback gain (states x + dx near each labelled x, labelled u + K dx); 0: none; default: the preset (with the ilqr expert, 3 on pendulum, and with dagger on cartpole-swingup and mj-reacher; else 0).",
         };
         var feedbackNoise = new Option<string?>("--feedback-noise")
         {
