@@ -1,6 +1,5 @@
 // Deterministic replay of an action sequence (or seeded random actions) from a seed and optionally a given state,
 // recording every step. For debugging a controller and checking compatibility; what `control rollout` runs.
-using System.Globalization;
 using Control.Core;
 using Control.Core.Envs;
 using Control.Robots;
@@ -29,7 +28,7 @@ public static class RolloutRun
                 ?? throw new ArgumentException($"{name}: --state needs an env whose state can be set; this one cannot");
             if (env.Find<NormalizeObservation>() is not null)
                 throw new ArgumentException($"{name}: --state is not supported through NormalizeObservation (its statistics would see a state it did not produce)");
-            double[] x = ParseNumbers(request.State, "--state");
+            double[] x = NumberList.Parse(request.State, "--state");
             stateful.SetState(x);
             stateful.Observe(x, initial);
         }
@@ -59,22 +58,10 @@ public static class RolloutRun
         var plan = new List<double[]>();
         foreach (string step in steps)
         {
-            double[] a = ParseNumbers(step, "--actions");
+            double[] a = NumberList.Parse(step, "--actions");
             EnvChecks.Action(env, a);
             plan.Add(a);
         }
         return plan;
-    }
-
-    private static double[] ParseNumbers(string text, string option)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new FormatException($"{option}: expected comma-separated numbers, got \"{parts[i]}\" in \"{text}\"");
-        }
-        return values;
     }
 }

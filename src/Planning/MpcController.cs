@@ -71,9 +71,7 @@ public sealed class MpcController : IFeedbackPolicy
     /// </summary>
     public bool LastGain(Span<double> gain)
     {
-        int nt = StateSpace.TangentSize;
-        if (gain.Length != ActionSize * nt)
-            throw new ArgumentException($"MPC: expected a gain buffer of {ActionSize} x {nt} = {ActionSize * nt}, got length {gain.Length}.", nameof(gain));
+        PlannerChecks.GainBuffer("MPC", ActionSize, stateSpace.TangentSize, gain);
         int t = stepsSincePlan - 1;
         Trajectory? plan = LastPlan.Trajectory;
         if (t < 0 || plan?.Gains is null || (t > 0 && !config.UseFeedback)) return false;

@@ -28,6 +28,13 @@ public static class PlannerChecks
         }
     }
 
+    /// <summary>Throws unless <paramref name="gain"/> holds an actions x tangent gain (an <see cref="Core.IFeedbackPolicy"/>'s K).</summary>
+    public static void GainBuffer(string owner, int actions, int tangent, Span<double> gain)
+    {
+        if (gain.Length != actions * tangent)
+            throw new ArgumentException($"{owner}: expected a gain buffer of {actions} x {tangent} = {actions * tangent}, got length {gain.Length}.", nameof(gain));
+    }
+
     /// <summary>Throws unless <paramref name="horizon"/> is at least 1.</summary>
     public static void Horizon(string planner, int horizon)
     {

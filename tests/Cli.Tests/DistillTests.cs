@@ -54,30 +54,20 @@ public sealed class DistillTests : IDisposable
     public void BadInputIsExitCodeTwoWithNothingWritten()
     {
         string output = Path.Combine(directory, "bad");
-        (int code, _, string error) = Run("distill", "--env", "pendulum", "--expert", "magic", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("unknown expert 'magic'", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "gail", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("unknown method 'gail'", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "checkpoint:" + Path.Combine(directory, "missing.ctl"), "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("missing.ctl", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--steps", "0", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("--steps", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--validation-episodes", "-1", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("expected 0 to 500 validation episodes", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--feedback-noise", "0.05,fast", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("--feedback-noise: expected comma-separated numbers, got 'fast'", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--feedback-noise", "0.05,0.1,0.1", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("expected a feedback noise of 2 finite values", error);
-        (code, _, error) = Run("distill", "--env", "pendulum", "--expert", "mppi", "--feedback-samples", "2", "--feedback-noise", "0.05,0.1", "--out", output);
-        Assert.Equal(2, code);
-        Assert.Contains("feedback labels need the ilqr expert", error);
+        void Refused(string message, params string[] options)
+        {
+            (int code, _, string error) = Run(["distill", "--env", "pendulum", .. options, "--out", output]);
+            Assert.Equal(2, code);
+            Assert.Contains(message, error);
+        }
+        Refused("unknown expert 'magic'", "--expert", "magic");
+        Refused("unknown method 'gail'", "--expert", "ilqr", "--method", "gail");
+        Refused("missing.ctl", "--expert", "checkpoint:" + Path.Combine(directory, "missing.ctl"));
+        Refused("--steps", "--expert", "ilqr", "--steps", "0");
+        Refused("expected 0 to 500 validation episodes", "--expert", "ilqr", "--validation-episodes", "-1");
+        Refused("--feedback-noise: expected comma-separated numbers, got \"fast\"", "--expert", "ilqr", "--feedback-noise", "0.05,fast");
+        Refused("expected a feedback noise of 2 finite values", "--expert", "ilqr", "--feedback-noise", "0.05,0.1,0.1");
+        Refused("feedback labels need the ilqr expert", "--expert", "mppi", "--feedback-samples", "2", "--feedback-noise", "0.05,0.1");
         Assert.False(Directory.Exists(output));
     }
 }

@@ -52,25 +52,11 @@ public static class DistillCommand
             {
                 Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output), GuidedLabelIterations = parse.GetValue(guided),
                 ValidationEpisodes = parse.GetValue(validation), FeedbackSamples = parse.GetValue(feedback),
-                FeedbackNoise = ParseNoise(parse.GetValue(feedbackNoise)),
+                FeedbackNoise = parse.GetValue(feedbackNoise) is string noise ? NumberList.Parse(noise, "--feedback-noise") : null,
             };
             return Execute(context, request, parse.GetValue(json));
         }));
         return command;
-    }
-
-    // "0.05,0.1" as numbers; null stays null (the preset's).
-    private static double[]? ParseNoise(string? text)
-    {
-        if (text is null) return null;
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new ArgumentException($"--feedback-noise: expected comma-separated numbers, got '{parts[i]}' in '{text}'");
-        }
-        return values;
     }
 
     private static int Execute(CommandContext context, DistillRequest request, bool json)

@@ -47,6 +47,7 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
         if (unguided.ObservationSize != dynamics.StateSize || unguided.ActionSize != dynamics.ControlSize)
             throw new ArgumentException($"{nameof(PolicyWarmStartedIlqr)}: expected an unguided expert from {dynamics.StateSize} state values to {dynamics.ControlSize} controls, got one from {unguided.ObservationSize} to {unguided.ActionSize}.");
         planner = new Ilqr(dynamics, cost, config);
+        StateSpace = dynamics.StateSpace;
         workspace = dynamics.CreateWorkspace();
         (state, next) = (new double[dynamics.StateSize], new double[dynamics.StateSize]);
         guideObservation = new double[observer.ObservationSpace.FlatSize];
@@ -82,7 +83,7 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
     public int ActionSize => planner.Dynamics.ControlSize;
 
     /// <inheritdoc />
-    public IStateSpace StateSpace => planner.Dynamics.StateSpace;
+    public IStateSpace StateSpace { get; }
 
     /// <summary>
     /// The gain of the last action: the first gain of the plan improved from the guide's rollout, or, unguided, the
@@ -91,9 +92,7 @@ public sealed class PolicyWarmStartedIlqr : IFeedbackPolicy
     /// </summary>
     public bool LastGain(Span<double> gain)
     {
-        int nt = StateSpace.TangentSize;
-        if (gain.Length != ActionSize * nt)
-            throw new ArgumentException($"{nameof(PolicyWarmStartedIlqr)}: expected a gain buffer of {ActionSize} x {nt} = {ActionSize * nt}, got length {gain.Length}.", nameof(gain));
+        PlannerChecks.GainBuffer(nameof(PolicyWarmStartedIlqr), ActionSize, StateSpace.TangentSize, gain);
         if (!acted) return false;
         if (!guided) return Unguided is IFeedbackPolicy feedback && feedback.LastGain(gain);
         if (!improved) return false;

@@ -170,8 +170,9 @@ public static class BehaviourCloning
         ArgumentNullException.ThrowIfNull(companionOf);
         if (companionOf.Count != companions.Count)
             throw new ArgumentException($"{Name}: expected a labelled row for each of the {companions.Count} companion rows, got {companionOf.Count}.");
-        ImitationDataset all = ImitationDataset.Concat(labelled, companions);
-        return Fit(all.Observations, all.Actions, observationSpace, actionSpace, config, seed, [.. companionOf]);
+        if (companions.ObservationSize != labelled.ObservationSize || companions.ActionSize != labelled.ActionSize)
+            throw new ArgumentException($"{Name}: expected companion rows of the labelled rows' sizes ({labelled.ObservationSize} -> {labelled.ActionSize}), got {companions.ObservationSize} -> {companions.ActionSize}.");
+        return Fit([.. labelled.Observations, .. companions.Observations], [.. labelled.Actions, .. companions.Actions], observationSpace, actionSpace, config, seed, [.. companionOf]);
     }
 
     /// <summary>

@@ -13,6 +13,7 @@
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
+using Control.Core.Models;
 using Control.Core.Episodes;
 using Control.Policies.Common;
 
@@ -32,6 +33,7 @@ public sealed class ExpertLabeller
     private double noise;
     private int expertActions;
     private IFeedbackPolicy? feedbackExpert;
+    private IStateSpace? feedbackSpace;
     private int feedbackSamples;
     private double[] feedbackNoise = [], gain = [], dx = [], nearby = [], nearbyObservation = [], nearbyLabel = [];
     private Rng feedbackRng = new(0);
@@ -113,10 +115,11 @@ public sealed class ExpertLabeller
         if (ExpertInput != PolicyInput.State || expert is not IFeedbackPolicy feedback)
             throw new ArgumentException($"{Env.Name}: feedback labels need an expert that reads the state and gives the gain of its action (an iLQR-MPC controller), got {expert.GetType().Name} reading {ExpertInput.ToString().ToLowerInvariant()}s.");
         if (Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: feedback labels need a Box action space, got {Env.ActionSpace.Describe()}.");
-        int nt = feedback.StateSpace.TangentSize;
+        IStateSpace space = feedback.StateSpace;
+        int nt = space.TangentSize;
         if (sigma.Count != nt || sigma.Any(v => !(v >= 0 && double.IsFinite(v))))
             throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", sigma)}].");
-        (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. sigma], rng);
+        (feedbackExpert, feedbackSpace, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, space, samples, [.. sigma], rng);
         (gain, dx, nearby) = (new double[label.Length * nt], new double[nt], new double[state.Length]);
         (nearbyObservation, nearbyLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);
     }
@@ -180,7 +183,7 @@ public sealed class ExpertLabeller
         for (int k = 0; k < feedbackSamples; k++)
         {
             for (int j = 0; j < nt; j++) dx[j] = feedbackNoise[j] * feedbackRng.Normal();
-            feedbackExpert.StateSpace.Integrate(state, dx, nearby);
+            feedbackSpace!.Integrate(state, dx, nearby);
             stateful!.Observe(nearby, nearbyObservation);
             for (int i = 0; i < nearbyLabel.Length; i++)
             {

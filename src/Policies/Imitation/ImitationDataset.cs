@@ -45,20 +45,6 @@ public sealed class ImitationDataset
     /// <summary>Action of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<double> Action(int row) => actions.AsSpan(CheckRow(row) * ActionSize, ActionSize);
 
-    /// <summary>A new dataset with the rows of <paramref name="first"/> and then those of <paramref name="second"/>.</summary>
-    /// <exception cref="ArgumentException">The two have different observation or action sizes.</exception>
-    public static ImitationDataset Concat(ImitationDataset first, ImitationDataset second)
-    {
-        ArgumentNullException.ThrowIfNull(first);
-        ArgumentNullException.ThrowIfNull(second);
-        if (first.ObservationSize != second.ObservationSize || first.ActionSize != second.ActionSize)
-            throw new ArgumentException($"ImitationDataset: expected two datasets of the same sizes, got {first.ObservationSize} -> {first.ActionSize} and {second.ObservationSize} -> {second.ActionSize}.");
-        var both = new ImitationDataset(first.ObservationSize, first.ActionSize);
-        foreach (ImitationDataset part in new[] { first, second })
-            for (int row = 0; row < part.Count; row++) both.Add(part.Observation(row), part.Action(row));
-        return both;
-    }
-
     /// <summary>Appends one row; a rejected row leaves the dataset unchanged. Allocates only when the dataset grows.</summary>
     /// <exception cref="ArgumentException">A length differs from the dataset's, or a value is not finite.</exception>
     public void Add(ReadOnlySpan<double> observation, ReadOnlySpan<double> action)

@@ -1,0 +1,24 @@
+// Numbers given to a command as one comma-separated list ("0.05,0.1"): `control rollout --state`, `--actions` and
+// `control distill --feedback-noise`.
+using System.Globalization;
+
+namespace Control.Experiments;
+
+/// <summary>Parses comma-separated numbers of a command-line option.</summary>
+public static class NumberList
+{
+    /// <summary>The numbers of <paramref name="text"/> (invariant culture, entries trimmed).</summary>
+    /// <exception cref="FormatException">An entry is not a number; the message names <paramref name="option"/>, the entry and the text.</exception>
+    public static double[] Parse(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new FormatException($"{option}: expected comma-separated numbers, got \"{parts[i]}\" in \"{text}\"");
+        }
+        return values;
+    }
+}
