@@ -20,7 +20,8 @@ namespace Control.Experiments;
 /// </param>
 /// <param name="PolicyUsPerAction">
 /// Mean wall-clock time of one action of the distilled policy (us) on the same states, timed after each of the expert's
-/// episodes over that episode's states in a loop of its own, as a controller running only the policy calls it.
+/// episodes over that episode's states in a loop of its own, as a controller running only the policy calls it (the median
+/// of five such loops).
 /// </param>
 /// <param name="HoldoutLoss">Holdout loss of the returned refit's fit (null when too few labels left a holdout: fewer than 10).</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>

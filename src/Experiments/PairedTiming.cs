@@ -3,6 +3,9 @@
 // of each episode the policy is timed over them in a loop of its own (its actions are not executed). Timing the policy
 // right after each expert replan instead would charge it for the caches the replan evicts, which a controller running
 // only the policy never pays (bench/RESULTS.md, "The 100x speed figure": 0.90 us against 0.30 us on the pendulum).
+// The loop runs Passes times and the median pass counts: a pass over a 200-step episode takes 20-40 us, so a single
+// preemption by the OS (tens of us on a shared machine) would otherwise double it (the same run gave 70x, 95x and 137x
+// on the pendulum with one pass). The expert's calls take 10 us to ms each and are averaged over all of them.
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
@@ -16,6 +19,9 @@ namespace Control.Experiments;
 /// </summary>
 internal sealed class PairedTiming(IPolicy expert, IPolicy policy, IStatefulEnv? observer) : IPolicy
 {
+    /// <summary>Loops of the policy over each episode's observations; the median one is counted.</summary>
+    public const int Passes = 5;
+
     private readonly List<double[]> pending = [];
     private readonly double[] policyAction = new double[policy.ActionSize];
     private long expertTicks, policyTicks, expertActions, policyActions;
@@ -48,14 +54,20 @@ internal sealed class PairedTiming(IPolicy expert, IPolicy policy, IStatefulEnv?
         expert.Reset();
     }
 
-    /// <summary>Times the policy over the observations of the episode that ended, in one loop, and forgets them.</summary>
+    /// <summary>Times the policy over the observations of the episode that ended (the median of <see cref="Passes"/> loops), and forgets them.</summary>
     public void Finish()
     {
         if (pending.Count == 0) return;
-        policy.Reset();
-        long start = Stopwatch.GetTimestamp();
-        foreach (double[] observation in pending) policy.Act(observation, policyAction);
-        policyTicks += Stopwatch.GetTimestamp() - start;
+        var passes = new long[Passes];
+        for (int pass = 0; pass < Passes; pass++)
+        {
+            policy.Reset();
+            long start = Stopwatch.GetTimestamp();
+            foreach (double[] observation in pending) policy.Act(observation, policyAction);
+            passes[pass] = Stopwatch.GetTimestamp() - start;
+        }
+        Array.Sort(passes);
+        policyTicks += passes[Passes / 2];
         policyActions += pending.Count;
         pending.Clear();
     }

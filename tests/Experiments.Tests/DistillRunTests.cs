@@ -91,7 +91,7 @@ public sealed class DistillRunTests : IDisposable
     }
 
     // A seed whose best refit on the validation episodes is not the last (found by running seeds 1, 2, ...).
-    private const long SelectionSeed = 1;
+    private const long SelectionSeed = 3;
 
     [Fact]
     public void BehaviourCloningFitsOnceAndLogsEveryEpoch()
@@ -149,15 +149,17 @@ public sealed class DistillRunTests : IDisposable
     }
 
     [Fact]
-    public void TheReacherPresetFitsALargerNetworkForLonger()
+    public void TheReacherPresetFitsALargerNetworkForLongerAndThePendulumsASmallerOne()
     {
         Robots.MuJoCo.MuJoCoEnvs.Register();
-        DaggerConfig reacher = DistillRun.Preset("mj-reacher"), pendulum = DistillRun.Preset("pendulum");
+        DaggerConfig reacher = DistillRun.Preset("mj-reacher"), pendulum = DistillRun.Preset("pendulum"), cartPole = DistillRun.Preset("cartpole-swingup");
         Assert.Equal([256, 256], reacher.Cloning.Network.Hidden);
         Assert.Equal((400, 1000), (reacher.Cloning.Epochs, reacher.LabelsPerIteration));
-        Assert.Equal([64, 64], pendulum.Cloning.Network.Hidden); // the documented defaults elsewhere
-        Assert.Equal(200, pendulum.Cloning.Epochs);
-        Assert.Equal(reacher with { Cloning = pendulum.Cloning, LabelsPerIteration = pendulum.LabelsPerIteration }, pendulum);
+        Assert.Equal([32, 32], pendulum.Cloning.Network.Hidden);
+        Assert.Equal([64, 64], cartPole.Cloning.Network.Hidden); // the documented defaults elsewhere
+        Assert.Equal((200, 200), (pendulum.Cloning.Epochs, cartPole.Cloning.Epochs));
+        Assert.Equal(cartPole with { Cloning = pendulum.Cloning }, pendulum);
+        Assert.Equal(reacher with { Cloning = cartPole.Cloning, LabelsPerIteration = cartPole.LabelsPerIteration }, cartPole);
         Assert.Equal(10, DistillRun.GuidedPreset("mj-reacher", "ilqr"));
         Assert.Equal((0, 0), (DistillRun.GuidedPreset("mj-reacher", "cem"), DistillRun.GuidedPreset("pendulum", "ilqr")));
     }

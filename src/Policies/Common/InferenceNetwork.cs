@@ -1,7 +1,8 @@
 // The network of an inference policy as plain data: an ordered chain of dense layers (each with the activation
 // after it) and, for dueling Q networks, the value and advantage streams on the chain's output. The forward pass
 // runs the same tensor operations as the training modules, so its outputs equal theirs bit for bit; one row at a time
-// (a controller's tick) it runs the same kernels on spans (SingleRow), without a tensor, to the same bits.
+// (a controller's tick) it runs layers laid out for a single row (RowLayer), without a tensor, equal to the tensor
+// path to float32 rounding.
 using System.Runtime.CompilerServices;
 using Control.Tensors;
 using Control.Tensors.NN;
@@ -12,8 +13,8 @@ namespace Control.Policies.Common;
 public sealed class InferenceNetwork
 {
     private readonly DenseLayer[] layers;
-    // Each layer's output row for the single-row path; null when a layer's activation or dueling heads need tensors.
-    private readonly float[][]? rows;
+    // The layers laid out for the single-row path; null when a layer's activation or dueling heads need tensors.
+    private readonly RowNetwork? rowNetwork;
 
     /// <summary>The chain <paramref name="layers"/>, then <paramref name="dueling"/> heads on its output if given.</summary>
     /// <exception cref="ArgumentException">No layers, or consecutive sizes that do not fit.</exception>
@@ -37,7 +38,8 @@ public sealed class InferenceNetwork
         }
         this.layers = [.. layers];
         Dueling = dueling;
-        if (dueling is null && layers.All(l => SingleRow.Supports(l.Activation))) rows = [.. layers.Select(l => new float[l.Outputs])];
+        if (dueling is null && layers.All(l => SingleRow.Supports(l.Activation)))
+            rowNetwork = new RowNetwork([.. layers.Select(l => new RowLayer(l.Weight, l.Bias, l.Inputs, l.Outputs, l.Activation))]);
     }
 
     /// <summary>The chain of layers in order.</summary>
@@ -62,9 +64,9 @@ public sealed class InferenceNetwork
     }
 
     /// <summary>
-    /// The outputs of one input row, as <see cref="Forward(Tensor)"/> gives them for a (1, Inputs) tensor (bit for bit),
-    /// without building tensors where every layer's activation allows (<see cref="SingleRow.Supports"/>) and there are no
-    /// dueling heads. Reuses buffers: not for two threads at once.
+    /// The outputs of one input row: where every layer's activation allows (<see cref="SingleRow.Supports"/>) and there are
+    /// no dueling heads, without building tensors (<see cref="RowLayer"/>: equal to <see cref="Forward(Tensor)"/> to
+    /// float32 rounding), otherwise through it. Reuses buffers: not for two threads at once.
     /// </summary>
     /// <exception cref="ArgumentException">The input or output length does not fit.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -72,22 +74,14 @@ public sealed class InferenceNetwork
     {
         if (input.Length != Inputs || outputs.Length != Outputs)
             throw new ArgumentException($"InferenceNetwork: expected {Inputs} inputs and room for {Outputs} outputs, got {input.Length} and {outputs.Length}.");
-        if (rows is null)
+        if (rowNetwork is null)
         {
             using var noGrad = Autograd.NoGrad();
             using var scope = TensorScope.Begin();
             Forward(Tensor.FromArray(input.ToArray(), 1, input.Length)).Span<float>().CopyTo(outputs);
             return;
         }
-        ReadOnlySpan<float> x = input;
-        for (int i = 0; i < layers.Length; i++)
-        {
-            DenseLayer layer = layers[i];
-            SingleRow.Linear(x, layer.Weight, layer.Bias, rows[i]);
-            SingleRow.Activate(layer.Activation, rows[i]);
-            x = rows[i];
-        }
-        x.CopyTo(outputs);
+        rowNetwork.Forward(input, outputs);
     }
 
     /// <summary>

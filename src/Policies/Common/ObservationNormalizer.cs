@@ -13,6 +13,8 @@ public sealed class ObservationNormalizer
 
     private readonly double[] mean;
     private readonly double[] variance;
+    // sqrt(variance + epsilon), the divisor of the map, computed once: the same values the map computes per call.
+    private readonly double[] deviation;
 
     /// <summary>Standardizes by <paramref name="mean"/> and <paramref name="variance"/> (copied), then clips to +-<paramref name="clip"/>.</summary>
     /// <exception cref="ArgumentException">The arrays differ in length or are empty, a variance is negative or not finite, or epsilon/clip are not positive.</exception>
@@ -29,6 +31,7 @@ public sealed class ObservationNormalizer
         if (!(clip > 0)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "ObservationNormalizer: expected a positive clip bound");
         this.mean = mean.ToArray();
         this.variance = variance.ToArray();
+        deviation = [.. this.variance.Select(v => Math.Sqrt(v + epsilon))];
         Epsilon = epsilon;
         Clip = clip;
     }
@@ -49,7 +52,17 @@ public sealed class ObservationNormalizer
     public double Clip { get; }
 
     /// <summary>Normalizes rows of <see cref="Size"/> raw values into floats.</summary>
-    public void Apply(ReadOnlySpan<double> batch, Span<float> destination) => Apply(mean, variance, Epsilon, Clip, batch, destination);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<double> batch, Span<float> destination)
+    {
+        int size = mean.Length;
+        Check(size, batch.Length, destination.Length);
+        for (int row = 0; row < batch.Length; row += size)
+        {
+            for (int j = 0; j < size; j++)
+                destination[row + j] = (float)Math.Clamp((batch[row + j] - mean[j]) / deviation[j], -Clip, Clip);
+        }
+    }
 
     /// <summary>The map itself, on any statistics (ObservationFilter applies its running ones with it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -57,13 +70,18 @@ public sealed class ObservationNormalizer
         ReadOnlySpan<double> batch, Span<float> destination)
     {
         int size = mean.Length;
-        if (batch.Length % size != 0 || destination.Length != batch.Length)
-            throw new ArgumentException($"observation normalizer: expected a batch of rows of {size} values and an equal destination, got {batch.Length} and {destination.Length}.");
+        Check(size, batch.Length, destination.Length);
         for (int i = 0; i < batch.Length; i++)
         {
             int j = i % size;
             destination[i] = (float)Math.Clamp((batch[i] - mean[j]) / Math.Sqrt(variance[j] + epsilon), -clip, clip);
         }
+    }
+
+    private static void Check(int size, int batch, int destination)
+    {
+        if (batch % size != 0 || destination != batch)
+            throw new ArgumentException($"observation normalizer: expected a batch of rows of {size} values and an equal destination, got {batch} and {destination}.");
     }
 
     internal void Write(BinaryWriter w)

@@ -4,6 +4,7 @@
 // Measured against double tanh on every 7th float in [-10, 10]: at most 2.9e-7 relative error (the exp-based form
 // it replaces: 2.4e-7), and faster, since it needs one division and no exponential (bench/RESULTS.md).
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Control.Tensors.Kernels;
@@ -34,7 +35,8 @@ internal static class Activations
 
     public static void Tanh(ReadOnlySpan<double> x, Span<double> y) => TensorPrimitives.Tanh(x, y);
 
-    private static Vector512<float> Tanh(Vector512<float> input)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Tanh(Vector512<float> input)
     {
         Vector512<float> x = Vector512.Clamp(input, Vector512.Create(-Bound), Vector512.Create(Bound));
         Vector512<float> x2 = x * x;
@@ -50,7 +52,8 @@ internal static class Activations
         return Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(input), Vector512.Create(Tiny)), input, x * p / q);
     }
 
-    private static Vector256<float> Tanh(Vector256<float> input)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Tanh(Vector256<float> input)
     {
         Vector256<float> x = Vector256.Clamp(input, Vector256.Create(-Bound), Vector256.Create(Bound));
         Vector256<float> x2 = x * x;

@@ -6,8 +6,9 @@ using Control.Tensors.NN;
 namespace Control.Policies.Tests.Common;
 
 // The single-row forward pass of an inference network (spans, no tensors) against the tensor path it replaces at batch 1:
-// the same bits for every activation, widths that do and do not fill a vector, with and without biases; the tensor
-// fallback (softplus, dueling heads) too.
+// equal to float32 rounding for every activation (the sums run in another order: RowKernelTests checks that order),
+// widths that do and do not fill a vector, with and without biases; the tensor fallback (softplus, dueling heads) to
+// the bit.
 public class SingleRowTests
 {
     private static DenseLayer Layer(Rng rng, int inputs, int outputs, Activation activation, bool bias)
@@ -33,7 +34,7 @@ public class SingleRowTests
     [InlineData(Activation.Sigmoid, 5, 256, false)]
     [InlineData(Activation.Identity, 9, 7, true)]
     [InlineData(Activation.Softplus, 4, 32, true)]
-    public void TheSingleRowPathGivesTheTensorPathsBits(Activation activation, int inputs, int width, bool bias)
+    public void TheSingleRowPathAgreesWithTheTensorPath(Activation activation, int inputs, int width, bool bias)
     {
         var rng = new Rng(7 + (int)activation);
         var network = new InferenceNetwork([Layer(rng, inputs, width, activation, bias), Layer(rng, width, width, activation, bias), Layer(rng, width, 3, Activation.Identity, bias)]);
@@ -43,7 +44,12 @@ public class SingleRowTests
         {
             for (int i = 0; i < inputs; i++) x[i] = (float)rng.Uniform(-4, 4);
             network.Forward(x, y);
-            Assert.Equal(TensorOutputs(network, x), y);
+            float[] expected = TensorOutputs(network, x);
+            for (int j = 0; j < y.Length; j++)
+            {
+                if (activation == Activation.Softplus) Assert.Equal(expected[j], y[j]);
+                else Assert.True(Math.Abs(y[j] - expected[j]) <= 1e-5f * (1 + Math.Abs(expected[j])), $"output {j}: {y[j]} against the tensor path's {expected[j]}");
+            }
         }
     }
 

@@ -1,0 +1,90 @@
+// A dense layer and its activation laid out for one input row at a time: the batch-1 path of a deployed policy, where the
+// tensor engine's per-call costs (a scope, the tensors of each layer, the autograd checks) outweigh a 64-64 network's
+// few thousand multiply-adds. A layer at least one vector wide keeps its weight by columns, W^T (in, out), and runs as
+// scaled rows summed in vector registers; a narrower one keeps W (out, in) and runs as dot products (RowKernels). A tanh
+// is applied in the kernel's registers, the other activations after it (SingleRow), to the tensor forms' bits either way.
+// The sums run in another order than the tensor path's GEMM, so the values agree with it to float32 rounding, not bit
+// for bit; they are the same on every run. The weight, the bias and the output row live in one pinned array, each on a
+// 64-byte boundary: a 512-bit load across two cache lines costs two (with the GC's placement, a 64-64 layer's time
+// varied 2x from run to run).
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Control.Tensors.Kernels;
+
+namespace Control.Tensors.NN;
+
+/// <summary>y = f(x W^T + b) for one float32 row held in spans.</summary>
+public sealed unsafe class RowLayer
+{
+    private const int Align = 64 / sizeof(float);
+    // Pinned, so the pointers into it stay valid: the weight, the bias (null for none) and the output row.
+    private readonly float[] storage;
+    private readonly float* weight, bias, output;
+    private readonly bool tanh;
+
+    /// <summary>A layer over copies of <paramref name="weight"/> (out, in) row-major and <paramref name="bias"/> (out) or empty for none.</summary>
+    /// <exception cref="ArgumentException">The lengths do not fit, or <paramref name="activation"/> has no single-row form (<see cref="SingleRow.Supports"/>).</exception>
+    public RowLayer(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int inputs, int outputs, Activation activation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        if (weight.Length != inputs * outputs || (bias.Length != 0 && bias.Length != outputs))
+            throw new ArgumentException($"RowLayer: expected a weight of {outputs} x {inputs} = {inputs * outputs} values and a bias of {outputs} (or none), got {weight.Length} and {bias.Length}.");
+        if (!SingleRow.Supports(activation)) throw new ArgumentException($"RowLayer: {activation} has no single-row form; use the tensor path.", nameof(activation));
+        Inputs = inputs;
+        Outputs = outputs;
+        Activation = activation;
+        ByColumns = outputs >= RowKernels.VectorWidth;
+        tanh = activation == Activation.Tanh;
+        int biasAt = Round(weight.Length), outputAt = biasAt + Round(bias.Length);
+        storage = GC.AllocateArray<float>(outputAt + Round(outputs) + Align, pinned: true);
+        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
+        start += (Align - (int)((nint)start & 63) / sizeof(float)) % Align;
+        this.weight = start;
+        this.bias = bias.Length == 0 ? null : start + biasAt;
+        output = start + outputAt;
+        bias.CopyTo(new Span<float>(this.bias, bias.Length));
+        var w = new Span<float>(this.weight, weight.Length);
+        if (!ByColumns)
+        {
+            weight.CopyTo(w);
+            return;
+        }
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int i = 0; i < inputs; i++) w[i * outputs + o] = weight[o * inputs + i];
+        }
+    }
+
+    private static int Round(int length) => (length + Align - 1) / Align * Align;
+
+    /// <summary>Input features.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Output features.</summary>
+    public int Outputs { get; }
+
+    /// <summary>The activation after the affine map.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Whether the weight is kept by columns (the layer is at least one vector wide) rather than as given.</summary>
+    public bool ByColumns { get; }
+
+    /// <summary>f(x W^T + b), in the layer's own output row (overwritten by the next call: not for two threads at once).</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <see cref="Inputs"/> values.</exception>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x)
+    {
+        if (x.Length != Inputs) throw new ArgumentException($"RowLayer: expected {Inputs} inputs, got {x.Length}.");
+        fixed (float* px = x) return new ReadOnlySpan<float>(Run(px), Outputs);
+    }
+
+    /// <summary>f(x W^T + b) for <see cref="Inputs"/> values at <paramref name="x"/>; returns the output row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal float* Run(float* x)
+    {
+        if (ByColumns) RowKernels.ByColumns(x, Inputs, weight, bias, output, Outputs, tanh);
+        else RowKernels.ByRows(x, Inputs, weight, bias, output, Outputs, tanh);
+        if (!tanh && Activation != Activation.Identity) SingleRow.Activate(Activation, new Span<float>(output, Outputs));
+        return output;
+    }
+}
