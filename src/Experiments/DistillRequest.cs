@@ -54,6 +54,12 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// </summary>
     public double[]? FeedbackNoise { get; init; }
 
+    /// <summary>
+    /// Hidden layer widths of the distilled network; null (the default) takes the config's, which for a null
+    /// <see cref="Config"/> is <see cref="DistillRun.Preset"/>'s (32-32 on the pendulum, 256-256 on mj-reacher, else 64-64).
+    /// </summary>
+    public int[]? Hidden { get; init; }
+
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/> and <see cref="DistillRun.FeedbackPreset"/>.</summary>
     public DaggerConfig? Config { get; init; }
 }

@@ -228,6 +228,7 @@ public static class DistillRun
         DaggerConfig config = request.Config ?? Preset(request.Env) with { FeedbackSamples = samples, FeedbackNoise = noise };
         if (request.FeedbackSamples is int requested) config = config with { FeedbackSamples = requested };
         if (request.FeedbackNoise is double[] requestedNoise) config = config with { FeedbackNoise = requestedNoise };
+        if (request.Hidden is int[] hidden) config = config with { Cloning = config.Cloning with { Network = config.Cloning.Network with { Hidden = hidden } } };
         if (config.FeedbackSamples > 0 && request.Expert != "ilqr")
             throw new ArgumentException($"feedback labels need the ilqr expert (its gains label the states near each labelled one), got expert '{request.Expert}'; set the feedback samples to 0");
         config.Validate();

@@ -1,5 +1,5 @@
 // Numbers given to a command as one comma-separated list ("0.05,0.1"): `control rollout --state`, `--actions` and
-// `control distill --feedback-noise`.
+// `control distill --feedback-noise`; whole numbers ("32,32"): `control distill --hidden`.
 using System.Globalization;
 
 namespace Control.Experiments;
@@ -18,6 +18,21 @@ public static class NumberList
         {
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
                 throw new FormatException($"{option}: expected comma-separated numbers, got \"{parts[i]}\" in \"{text}\"");
+        }
+        return values;
+    }
+
+    /// <summary>The whole numbers of <paramref name="text"/>.</summary>
+    /// <exception cref="FormatException">An entry is not a whole number; the message names <paramref name="option"/>, the entry and the text.</exception>
+    public static int[] ParseIntegers(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+                throw new FormatException($"{option}: expected comma-separated whole numbers, got \"{parts[i]}\" in \"{text}\"");
         }
         return values;
     }

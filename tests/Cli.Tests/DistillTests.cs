@@ -42,6 +42,16 @@ public sealed class DistillTests : IDisposable
     }
 
     [Fact]
+    public void HiddenSetsTheWidthsOfTheDistilledNetwork()
+    {
+        string output = Path.Combine(directory, "small");
+        (int code, _, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "bc", "--steps", "400", "--hidden", "16,8", "--out", output);
+        Assert.True(code == 0, error);
+        var policy = Control.Policies.Common.InferencePolicy.Load(Path.Combine(output, "checkpoint.ctl"));
+        Assert.Equal([16, 8, 1], policy.Network.Layers.Select(l => l.Outputs));
+    }
+
+    [Fact]
     public void DistillPrintsAProgressLinePerIteration()
     {
         (int code, string stdout, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "bc", "--steps", "400");
@@ -68,6 +78,8 @@ public sealed class DistillTests : IDisposable
         Refused("--feedback-noise: expected comma-separated numbers, got \"fast\"", "--expert", "ilqr", "--feedback-noise", "0.05,fast");
         Refused("expected a feedback noise of 2 finite values", "--expert", "ilqr", "--feedback-noise", "0.05,0.1,0.1");
         Refused("feedback labels need the ilqr expert", "--expert", "mppi", "--feedback-samples", "2", "--feedback-noise", "0.05,0.1");
+        Refused("--hidden: expected comma-separated whole numbers, got \"wide\"", "--expert", "ilqr", "--hidden", "32,wide");
+        Refused("expected positive hidden layer widths, got [0, 32]", "--expert", "ilqr", "--hidden", "0,32");
         Assert.False(Directory.Exists(output));
     }
 }

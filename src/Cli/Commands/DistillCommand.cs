@@ -39,11 +39,15 @@ public static class DistillCommand
             Description = "DAgger returns the refit best on this many validation episodes (apart from the evaluation episodes); 0: the last refit.",
             DefaultValueFactory = _ => 10,
         };
+        var hidden = new Option<string?>("--hidden")
+        {
+            Description = "Hidden layer widths of the distilled network (comma-separated, e.g. 32,32); default: the env's preset (32-32 on pendulum, 256-256 on mj-reacher, else 64-64).",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, json, task,
+            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, hidden, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
@@ -53,6 +57,7 @@ public static class DistillCommand
                 Steps = parse.GetValue(steps), OutputDirectory = parse.GetValue(output), GuidedLabelIterations = parse.GetValue(guided),
                 ValidationEpisodes = parse.GetValue(validation), FeedbackSamples = parse.GetValue(feedback),
                 FeedbackNoise = parse.GetValue(feedbackNoise) is string noise ? NumberList.Parse(noise, "--feedback-noise") : null,
+                Hidden = parse.GetValue(hidden) is string widths ? NumberList.ParseIntegers(widths, "--hidden") : null,
             };
             return Execute(context, request, parse.GetValue(json));
         }));
