@@ -13,8 +13,10 @@ namespace Control.Policies.Common;
 public sealed class InferenceNetwork
 {
     private readonly DenseLayer[] layers;
-    // The layers laid out for the single-row path; null when a layer's activation or dueling heads need tensors.
-    private readonly RowNetwork? rowNetwork;
+    // Whether every layer's activation allows the single-row path and there are no dueling heads; the layers laid out for
+    // it, made at the first single-row call (a network only saved or run on batches pins no memory).
+    private readonly bool singleRow;
+    private RowNetwork? rowNetwork;
 
     /// <summary>The chain <paramref name="layers"/>, then <paramref name="dueling"/> heads on its output if given.</summary>
     /// <exception cref="ArgumentException">No layers, or consecutive sizes that do not fit.</exception>
@@ -38,8 +40,7 @@ public sealed class InferenceNetwork
         }
         this.layers = [.. layers];
         Dueling = dueling;
-        if (dueling is null && layers.All(l => SingleRow.Supports(l.Activation)))
-            rowNetwork = new RowNetwork([.. layers.Select(l => new RowLayer(l.Weight, l.Bias, l.Inputs, l.Outputs, l.Activation))]);
+        singleRow = dueling is null && layers.All(l => SingleRow.Supports(l.Activation));
     }
 
     /// <summary>The chain of layers in order.</summary>
@@ -74,13 +75,14 @@ public sealed class InferenceNetwork
     {
         if (input.Length != Inputs || outputs.Length != Outputs)
             throw new ArgumentException($"InferenceNetwork: expected {Inputs} inputs and room for {Outputs} outputs, got {input.Length} and {outputs.Length}.");
-        if (rowNetwork is null)
+        if (!singleRow)
         {
             using var noGrad = Autograd.NoGrad();
             using var scope = TensorScope.Begin();
             Forward(Tensor.FromArray(input.ToArray(), 1, input.Length)).Span<float>().CopyTo(outputs);
             return;
         }
+        rowNetwork ??= new RowNetwork([.. layers.Select(l => new RowLayer(l.Weight, l.Bias, l.Inputs, l.Outputs, l.Activation))]);
         rowNetwork.Forward(input, outputs);
     }
 

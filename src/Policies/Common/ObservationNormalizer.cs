@@ -52,29 +52,27 @@ public sealed class ObservationNormalizer
     public double Clip { get; }
 
     /// <summary>Normalizes rows of <see cref="Size"/> raw values into floats.</summary>
+    public void Apply(ReadOnlySpan<double> batch, Span<float> destination) => Map(mean, deviation, Clip, batch, destination);
+
+    /// <summary>The map itself, on any statistics (ObservationFilter applies its running ones with it).</summary>
+    internal static void Apply(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon, double clip,
+        ReadOnlySpan<double> batch, Span<float> destination)
+    {
+        Span<double> deviation = mean.Length <= 128 ? stackalloc double[mean.Length] : new double[mean.Length];
+        for (int j = 0; j < deviation.Length; j++) deviation[j] = Math.Sqrt(variance[j] + epsilon);
+        Map(mean, deviation, clip, batch, destination);
+    }
+
+    // clip((x - mean) / deviation) row by row, rounded to float once.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Apply(ReadOnlySpan<double> batch, Span<float> destination)
+    private static void Map(ReadOnlySpan<double> mean, ReadOnlySpan<double> deviation, double clip, ReadOnlySpan<double> batch, Span<float> destination)
     {
         int size = mean.Length;
         Check(size, batch.Length, destination.Length);
         for (int row = 0; row < batch.Length; row += size)
         {
             for (int j = 0; j < size; j++)
-                destination[row + j] = (float)Math.Clamp((batch[row + j] - mean[j]) / deviation[j], -Clip, Clip);
-        }
-    }
-
-    /// <summary>The map itself, on any statistics (ObservationFilter applies its running ones with it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Apply(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon, double clip,
-        ReadOnlySpan<double> batch, Span<float> destination)
-    {
-        int size = mean.Length;
-        Check(size, batch.Length, destination.Length);
-        for (int i = 0; i < batch.Length; i++)
-        {
-            int j = i % size;
-            destination[i] = (float)Math.Clamp((batch[i] - mean[j]) / Math.Sqrt(variance[j] + epsilon), -clip, clip);
+                destination[row + j] = (float)Math.Clamp((batch[row + j] - mean[j]) / deviation[j], -clip, clip);
         }
     }
 

@@ -5,13 +5,16 @@
 //    x_i W^T[i, .], the outputs in vector registers and x_i broadcast, no lane sums. Every output is
 //    b_j + ((a_j + b_j') + (c_j + d_j)), a_j .. d_j the fused multiply-add chains over the inputs i = 0, 1, 2, 3 mod 4 in
 //    order (four chains: a small layer's time is their latency): the same operations in every lane, so an output's
-//    value depends neither on the vector width nor on the block it falls in.
+//    pre-activation value depends neither on the vector width nor on the block it falls in.
 //  - By rows, for narrower layers (an action or value head): W (out, in), each output b_j + the lane sum of two vector
 //    chains over x and W's row j, then the inputs past the last whole vector added one by one.
-// The tanh is applied in registers before the store, with Activations' kernels split as they split a span (whole vectors
-// from the start with the vector formula, the rest with MathF.Tanh), so it gives SingleRow.Activate's bits.
+// The tanh is applied in registers before the store, with Activations' kernels split as they split a span at the widest
+// accelerated width (whole vectors from the start with the vector formula, the rest with MathF.Tanh), so it gives
+// SingleRow.Activate's bits there; a layer whose width is not a multiple of the vector can therefore differ in the last
+// bits of its tanh between an AVX-512 and an AVX2 machine.
 // The kernels are generic over the vector (Vector512, Vector256 or scalar) as the GEMM's are, the widest accelerated one
-// chosen by the JIT. They take raw pointers: RowLayer keeps its arrays pinned and checks the lengths once.
+// chosen by the JIT; the *With entries force a width, for tests, as Gemm.MultiplyWith does. They take raw pointers:
+// RowLayer keeps its arrays pinned and checks the lengths once.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -42,15 +45,11 @@ internal static unsafe class RowKernels
         if (tanh) Activations.Tanh(new ReadOnlySpan<float>(y, n), new Span<float>(y, n));
     }
 
-    /// <summary>
-    /// <see cref="ByColumns"/> on spans with the vector width forced (512, 256 or 0 for scalar), for tests; <paramref name="bias"/>
-    /// empty for none.
-    /// </summary>
+    /// <summary><see cref="ByColumns"/> on spans with the vector width forced (512, 256 or 0 for scalar); <paramref name="bias"/> empty for none.</summary>
     /// <exception cref="ArgumentException">The lengths do not fit.</exception>
     internal static void ByColumnsWith(ReadOnlySpan<float> x, ReadOnlySpan<float> weightByColumns, ReadOnlySpan<float> bias, Span<float> y, bool tanh, int vectorBits)
     {
-        if (weightByColumns.Length != x.Length * y.Length || (bias.Length != 0 && bias.Length != y.Length))
-            throw new ArgumentException($"RowKernels: expected a weight of {x.Length} x {y.Length} = {x.Length * y.Length} values and a bias of {y.Length} (or none), got {weightByColumns.Length} and {bias.Length}.");
+        Check(x.Length, y.Length, weightByColumns.Length, bias.Length);
         fixed (float* px = x)
         fixed (float* pw = weightByColumns)
         fixed (float* pb = bias)
@@ -63,6 +62,31 @@ internal static unsafe class RowKernels
                 default: Columns<float, VScalar<float>>(px, x.Length, pw, pb, py, y.Length, tanh); break;
             }
         }
+    }
+
+    /// <summary><see cref="ByRows"/> on spans (no tanh) with the vector width forced (512, 256 or 0 for scalar); <paramref name="bias"/> empty for none.</summary>
+    /// <exception cref="ArgumentException">The lengths do not fit.</exception>
+    internal static void ByRowsWith(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int vectorBits)
+    {
+        Check(x.Length, y.Length, weight.Length, bias.Length);
+        fixed (float* px = x)
+        fixed (float* pw = weight)
+        fixed (float* pb = bias)
+        fixed (float* py = y)
+        {
+            switch (vectorBits)
+            {
+                case 512: Rows<Vector512<float>, V512<float>>(px, x.Length, pw, pb, py, y.Length); break;
+                case 256: Rows<Vector256<float>, V256<float>>(px, x.Length, pw, pb, py, y.Length); break;
+                default: Rows<float, VScalar<float>>(px, x.Length, pw, pb, py, y.Length); break;
+            }
+        }
+    }
+
+    private static void Check(int inputs, int outputs, int weight, int bias)
+    {
+        if (weight != (long)inputs * outputs || (bias != 0 && bias != outputs))
+            throw new ArgumentException($"RowKernels: expected a weight of {outputs} x {inputs} = {(long)inputs * outputs} values and a bias of {outputs} (or none), got {weight} and {bias}.");
     }
 
     // Blocks of four vectors of outputs (with 32 vector registers; two with 16), then of two, then single vectors, then the

@@ -4,9 +4,10 @@
 // scaled rows summed in vector registers; a narrower one keeps W (out, in) and runs as dot products (RowKernels). A tanh
 // is applied in the kernel's registers, the other activations after it (SingleRow), to the tensor forms' bits either way.
 // The sums run in another order than the tensor path's GEMM, so the values agree with it to float32 rounding, not bit
-// for bit; they are the same on every run. The weight, the bias and the output row live in one pinned array, each on a
-// 64-byte boundary: a 512-bit load across two cache lines costs two (with the GC's placement, a 64-64 layer's time
-// varied 2x from run to run).
+// for bit; they are the same on every run. The weight, the bias and the output row live in one array on the pinned
+// object heap, each on a 64-byte boundary: a 512-bit load across two cache lines costs two (with the GC's placement, a
+// 64-64 layer's time varied 2x from run to run). The kernels read it through pointers, so every call keeps the layer
+// alive to its end, and the output row is handed out as a span of the array itself.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Control.Tensors.Kernels;
@@ -17,9 +18,10 @@ namespace Control.Tensors.NN;
 public sealed unsafe class RowLayer
 {
     private const int Align = 64 / sizeof(float);
-    // Pinned, so the pointers into it stay valid: the weight, the bias (null for none) and the output row.
+    // Pinned, so the pointers into it stay valid: the weight, the bias (null for none) and the output row (at outputAt).
     private readonly float[] storage;
     private readonly float* weight, bias, output;
+    private readonly int outputAt;
     private readonly bool tanh;
 
     /// <summary>A layer over copies of <paramref name="weight"/> (out, in) row-major and <paramref name="bias"/> (out) or empty for none.</summary>
@@ -28,21 +30,23 @@ public sealed unsafe class RowLayer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
-        if (weight.Length != inputs * outputs || (bias.Length != 0 && bias.Length != outputs))
-            throw new ArgumentException($"RowLayer: expected a weight of {outputs} x {inputs} = {inputs * outputs} values and a bias of {outputs} (or none), got {weight.Length} and {bias.Length}.");
+        if (weight.Length != (long)inputs * outputs || (bias.Length != 0 && bias.Length != outputs))
+            throw new ArgumentException($"RowLayer: expected a weight of {outputs} x {inputs} = {(long)inputs * outputs} values and a bias of {outputs} (or none), got {weight.Length} and {bias.Length}.");
         if (!SingleRow.Supports(activation)) throw new ArgumentException($"RowLayer: {activation} has no single-row form; use the tensor path.", nameof(activation));
         Inputs = inputs;
         Outputs = outputs;
         Activation = activation;
         ByColumns = outputs >= RowKernels.VectorWidth;
         tanh = activation == Activation.Tanh;
-        int biasAt = Round(weight.Length), outputAt = biasAt + Round(bias.Length);
+        int biasAt = Round(weight.Length);
+        outputAt = biasAt + Round(bias.Length);
         storage = GC.AllocateArray<float>(outputAt + Round(outputs) + Align, pinned: true);
-        float* start = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
-        start += (Align - (int)((nint)start & 63) / sizeof(float)) % Align;
+        float* first = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
+        float* start = (float*)(((nint)first + 63) & ~(nint)63);
+        outputAt += (int)(start - first);
         this.weight = start;
         this.bias = bias.Length == 0 ? null : start + biasAt;
-        output = start + outputAt;
+        output = first + outputAt;
         bias.CopyTo(new Span<float>(this.bias, bias.Length));
         var w = new Span<float>(this.weight, weight.Length);
         if (!ByColumns)
@@ -71,20 +75,24 @@ public sealed unsafe class RowLayer
     public bool ByColumns { get; }
 
     /// <summary>f(x W^T + b), in the layer's own output row (overwritten by the next call: not for two threads at once).</summary>
-    /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <see cref="Inputs"/> values.</exception>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <see cref="Inputs"/> values, or is this layer's own output row.</exception>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x)
     {
         if (x.Length != Inputs) throw new ArgumentException($"RowLayer: expected {Inputs} inputs, got {x.Length}.");
-        fixed (float* px = x) return new ReadOnlySpan<float>(Run(px), Outputs);
+        if (x.Overlaps(storage.AsSpan(outputAt, Outputs)))
+            throw new ArgumentException("RowLayer: expected an input apart from the layer's own output row (it is written while the input is read); apply another instance.");
+        fixed (float* px = x) Run(px);
+        return storage.AsSpan(outputAt, Outputs);
     }
 
-    /// <summary>f(x W^T + b) for <see cref="Inputs"/> values at <paramref name="x"/>; returns the output row.</summary>
+    /// <summary>f(x W^T + b) for <see cref="Inputs"/> values at <paramref name="x"/> (not the output row); returns the output row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal float* Run(float* x)
     {
         if (ByColumns) RowKernels.ByColumns(x, Inputs, weight, bias, output, Outputs, tanh);
         else RowKernels.ByRows(x, Inputs, weight, bias, output, Outputs, tanh);
         if (!tanh && Activation != Activation.Identity) SingleRow.Activate(Activation, new Span<float>(output, Outputs));
+        GC.KeepAlive(this);
         return output;
     }
 }

@@ -1,6 +1,6 @@
 // A chain of RowLayers run on one input row: the lengths are checked once per call, and each layer reads the previous
 // one's output row in place (pinned, 64-byte aligned), so a small policy's forward pass costs little beyond its
-// multiply-adds and activations.
+// multiply-adds and activations. A layer writes its own output row, so each instance appears once in a chain.
 using System.Runtime.CompilerServices;
 
 namespace Control.Tensors.NN;
@@ -11,7 +11,7 @@ public sealed unsafe class RowNetwork
     private readonly RowLayer[] layers;
 
     /// <summary>The chain <paramref name="layers"/>.</summary>
-    /// <exception cref="ArgumentException">No layers, or consecutive sizes that do not fit.</exception>
+    /// <exception cref="ArgumentException">No layers, consecutive sizes that do not fit, or a layer instance given twice.</exception>
     public RowNetwork(IReadOnlyList<RowLayer> layers)
     {
         if (layers is null || layers.Count == 0) throw new ArgumentException("RowNetwork: expected at least one layer, got none.");
@@ -19,6 +19,11 @@ public sealed unsafe class RowNetwork
         {
             if (layers[i].Inputs != layers[i - 1].Outputs)
                 throw new ArgumentException($"RowNetwork: layer {i} expects {layers[i].Inputs} inputs, layer {i - 1} gives {layers[i - 1].Outputs}.");
+            for (int j = 0; j < i; j++)
+            {
+                if (ReferenceEquals(layers[i], layers[j]))
+                    throw new ArgumentException($"RowNetwork: expected distinct layer instances (each writes its own output row), got layer {j} again at {i}.");
+            }
         }
         this.layers = [.. layers];
     }
@@ -42,5 +47,6 @@ public sealed unsafe class RowNetwork
             foreach (RowLayer layer in layers) x = layer.Run(x);
             new ReadOnlySpan<float>(x, output.Length).CopyTo(output);
         }
+        GC.KeepAlive(this);
     }
 }

@@ -1,8 +1,9 @@
 // The batch-1 dense kernels of a deployed policy (RowKernels, RowLayer, RowNetwork) against references written apart from
 // them: by columns, every output equals, bit for bit, the documented sum b_j + ((a_j + b_j') + (c_j + d_j)) of four
 // scalar fused multiply-add chains over the inputs i mod 4, on every vector width (sizes that fill no vector, one, and
-// several blocks with a rest); by rows, a double-precision dot product to float rounding; a tanh in the kernel gives the
-// separate activation's bits; bad lengths and activations are refused with what was expected.
+// several blocks with a rest); both layouts, by rows on every width too, a double-precision product to float rounding; a
+// tanh in the kernel gives the separate activation's bits; bad lengths (an overflowing product included), activations
+// and a layer fed its own output row are refused with what was expected.
 using System.Runtime.Intrinsics;
 using Control.Core;
 using Control.Tensors.Kernels;
@@ -13,7 +14,8 @@ namespace Control.Tensors.Tests.Kernels;
 public class RowKernelTests
 {
     private static readonly (int Inputs, int Outputs)[] Sizes =
-        [(1, 16), (2, 17), (3, 32), (3, 64), (4, 8), (5, 33), (7, 100), (16, 16), (17, 64), (64, 64), (33, 48), (256, 256), (9, 7), (64, 1)];
+        [(1, 16), (2, 17), (3, 32), (3, 64), (4, 8), (5, 33), (7, 100), (16, 16), (17, 64), (64, 64), (33, 48), (256, 256), (9, 7), (64, 1),
+         (1, 1), (20, 5), (24, 15), (40, 3)];
 
     private static IEnumerable<int> Widths()
     {
@@ -68,6 +70,22 @@ public class RowKernelTests
         }
     }
 
+    // |y_j - exact_j| within the rounding of inputs + 1 float operations on partial sums bounded by sum |x_i w_ji| + |b_j|.
+    private static void AssertRounded(float[] x, float[] weight, float[] bias, ReadOnlySpan<float> y, string what)
+    {
+        int inputs = x.Length;
+        for (int j = 0; j < y.Length; j++)
+        {
+            double exact = bias[j], magnitude = Math.Abs(bias[j]);
+            for (int i = 0; i < inputs; i++)
+            {
+                exact += (double)x[i] * weight[j * inputs + i];
+                magnitude += Math.Abs((double)x[i] * weight[j * inputs + i]);
+            }
+            Assert.True(Math.Abs(y[j] - exact) <= (inputs + 1) * 6e-8 * magnitude, $"{what}: output {j} is {y[j]}, exact {exact}");
+        }
+    }
+
     [Fact]
     public void EveryLayoutAgreesWithADoublePrecisionProductToFloatRounding()
     {
@@ -76,18 +94,12 @@ public class RowKernelTests
         {
             float[] x = Random(rng, inputs), weight = Random(rng, inputs * outputs), bias = Random(rng, outputs);
             var layer = new RowLayer(weight, bias, inputs, outputs, Activation.Identity);
-            float[] y = layer.Forward(x).ToArray();
-            for (int j = 0; j < outputs; j++)
+            AssertRounded(x, weight, bias, layer.Forward(x), $"{inputs} -> {outputs} ({(layer.ByColumns ? "by columns" : "by rows")})");
+            foreach (int width in Widths())
             {
-                double exact = bias[j], magnitude = Math.Abs(bias[j]);
-                for (int i = 0; i < inputs; i++)
-                {
-                    exact += (double)x[i] * weight[j * inputs + i];
-                    magnitude += Math.Abs((double)x[i] * weight[j * inputs + i]);
-                }
-                // Each of the inputs + 1 roundings errs by at most half an ulp of a partial sum bounded by the magnitude.
-                Assert.True(Math.Abs(y[j] - exact) <= (inputs + 1) * 6e-8 * magnitude,
-                    $"{inputs} -> {outputs} ({(layer.ByColumns ? "by columns" : "by rows")}): output {j} is {y[j]}, exact {exact}");
+                var y = new float[outputs];
+                RowKernels.ByRowsWith(x, weight, bias, y, width);
+                AssertRounded(x, weight, bias, y, $"{inputs} -> {outputs} by rows, width {width}");
             }
         }
     }
@@ -136,5 +148,20 @@ public class RowKernelTests
         var network = new RowNetwork([layer]);
         error = Assert.Throws<ArgumentException>(() => network.Forward(new float[3], new float[5]));
         Assert.Contains("expected 3 inputs and room for 4 outputs, got 3 and 5", error.Message);
+        error = Assert.Throws<ArgumentException>(() => new RowLayer(new float[4], [], 4, (1 << 30) + 1, Activation.Identity));
+        Assert.Contains("expected a weight of 1073741825 x 4 = 4294967300 values", error.Message);
+    }
+
+    // A layer writes its own output row while it reads its input: it cannot be its own input.
+    [Fact]
+    public void ALayerIsNotItsOwnInput()
+    {
+        var rng = new Rng(15);
+        var square = new RowLayer(Random(rng, 25), Random(rng, 5), 5, 5, Activation.Tanh);
+        var error = Assert.Throws<ArgumentException>(() => new RowNetwork([square, square]));
+        Assert.Contains("expected distinct layer instances (each writes its own output row), got layer 0 again at 1", error.Message);
+        float[] x = Random(rng, 5);
+        error = Assert.Throws<ArgumentException>(() => square.Forward(square.Forward(x)));
+        Assert.Contains("expected an input apart from the layer's own output row", error.Message);
     }
 }
