@@ -70,6 +70,28 @@ public class ExampleTests
     }
 
     [Fact]
+    public void APlannerIsDistilledTimedAndExportedToOnnx()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"ctl-example-distill-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string onnx = Path.Combine(directory, "distilled.onnx");
+            string output = Run("DistillMpc", onnx);
+            Assert.Contains("iteration  1:   1000 labels, score", output);
+            Assert.Contains("x faster)", output);
+            Assert.Contains("in-process: 0.1 rad from upright at rest -> torque", output);
+            Assert.Contains("exported ", output);
+            Assert.True(File.Exists(onnx));
+            Assert.True(File.Exists(Path.Combine(directory, "control-example-distill-run", "checkpoint.ctl")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheControlLoopExampleSaysHowToCallIt()
     {
         (int code, _, string error) = ExampleRunner.Run("OnnxControlLoop", 60);
