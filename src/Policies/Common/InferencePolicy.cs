@@ -110,7 +110,11 @@ public sealed class InferencePolicy : IPolicy
     /// <summary>The action space: a Box's bounds clip every action; a Discrete's size is the argmax's range.</summary>
     public Space ActionSpace { get; }
 
-    /// <summary>The deterministic action: argmax, the mean, the squashed mean, or the outputs; clipped to a Box.</summary>
+    /// <summary>
+    /// The deterministic action: argmax, the mean, the squashed mean, or the outputs; clipped to a Box. The network runs on
+    /// the single-row path (<see cref="InferenceNetwork.Forward(ReadOnlySpan{float}, Span{float})"/>), whose outputs equal
+    /// the batched tensor path's (and <see cref="Sample"/>'s) to float32 rounding.
+    /// </summary>
     /// <exception cref="PolicyInputException">Wrong lengths, or an observation value that is not finite (or not a cell index for one-hot).</exception>
     // Compiled fully optimized at its first call, as is the batch-1 path under it (the single-row layers, the action
     // head, the normalizer, Box.Clip; the GEMM kernels already are): a controller's first ticks, and a short run's
