@@ -10,6 +10,20 @@ public class ExampleTests
         return output;
     }
 
+    // Runs body in a fresh directory under the temp folder (not yet created: an example may make it), deleted after.
+    private static void InTemporaryDirectory(string name, Action<string> body)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"ctl-example-{name}-{Guid.NewGuid():N}");
+        try
+        {
+            body(directory);
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public void QuickstartTours()
         => Assert.Contains("pendulum: return", Run("Quickstart"));
@@ -24,22 +38,14 @@ public class ExampleTests
     }
 
     [Fact]
-    public void PpoTrainsAndEvaluatesItsCheckpoint()
+    public void PpoTrainsAndEvaluatesItsCheckpoint() => InTemporaryDirectory("ppo", directory =>
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"ctl-example-ppo-{Guid.NewGuid():N}");
-        try
-        {
-            string output = Run("PpoTrainEvaluate", directory);
-            Assert.Contains("trained: ", output);
-            Assert.Contains("checkpoint, stochastic actions: ", output);
-            Assert.True(File.Exists(Path.Combine(directory, "checkpoint.ctl")));
-            Assert.True(File.Exists(Path.Combine(directory, "metrics.csv")));
-        }
-        finally
-        {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        }
-    }
+        string output = Run("PpoTrainEvaluate", directory);
+        Assert.Contains("trained: ", output);
+        Assert.Contains("checkpoint, stochastic actions: ", output);
+        Assert.True(File.Exists(Path.Combine(directory, "checkpoint.ctl")));
+        Assert.True(File.Exists(Path.Combine(directory, "metrics.csv")));
+    });
 
     [Fact]
     public void PetsLearnsAModelAndControlsThroughIt()
@@ -50,46 +56,30 @@ public class ExampleTests
     }
 
     [Fact]
-    public void SacExportsToOnnxAndTheControlLoopRunsTheFile()
+    public void SacExportsToOnnxAndTheControlLoopRunsTheFile() => InTemporaryDirectory("sac", directory =>
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"ctl-example-sac-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        try
-        {
-            string onnx = Path.Combine(directory, "sac.onnx");
-            Assert.Contains("exported ", Run("SacOnnxExport", onnx));
-            Assert.True(File.Exists(onnx));
-            string output = Run("OnnxControlLoop", onnx, "pendulum");
-            Assert.Contains("on pendulum: mean return", output);
-            Assert.Contains("tick p50", output);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        string onnx = Path.Combine(directory, "sac.onnx");
+        Assert.Contains("exported ", Run("SacOnnxExport", onnx));
+        Assert.True(File.Exists(onnx));
+        string output = Run("OnnxControlLoop", onnx, "pendulum");
+        Assert.Contains("on pendulum: mean return", output);
+        Assert.Contains("tick p50", output);
+    });
 
     [Fact]
-    public void APlannerIsDistilledTimedAndExportedToOnnx()
+    public void APlannerIsDistilledTimedAndExportedToOnnx() => InTemporaryDirectory("distill", directory =>
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"ctl-example-distill-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        try
-        {
-            string onnx = Path.Combine(directory, "distilled.onnx");
-            string output = Run("DistillMpc", onnx);
-            Assert.Contains("iteration  1:   1000 labels, score", output);
-            Assert.Contains("x faster)", output);
-            Assert.Contains("in-process: 0.1 rad from upright at rest -> torque", output);
-            Assert.Contains("exported ", output);
-            Assert.True(File.Exists(onnx));
-            Assert.True(File.Exists(Path.Combine(directory, "control-example-distill-run", "checkpoint.ctl")));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        string onnx = Path.Combine(directory, "distilled.onnx");
+        string output = Run("DistillMpc", onnx);
+        Assert.Contains("iteration  1:   1000 labels, score", output);
+        Assert.Contains("x faster)", output);
+        Assert.Contains("in-process: 0.1 rad from upright at rest -> torque", output);
+        Assert.Contains("exported ", output);
+        Assert.True(File.Exists(onnx));
+        Assert.True(File.Exists(Path.Combine(directory, "control-example-distill-run", "checkpoint.ctl")));
+    });
 
     [Fact]
     public void TheControlLoopExampleSaysHowToCallIt()

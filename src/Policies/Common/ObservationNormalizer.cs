@@ -68,18 +68,13 @@ public sealed class ObservationNormalizer
     private static void Map(ReadOnlySpan<double> mean, ReadOnlySpan<double> deviation, double clip, ReadOnlySpan<double> batch, Span<float> destination)
     {
         int size = mean.Length;
-        Check(size, batch.Length, destination.Length);
+        if (batch.Length % size != 0 || destination.Length != batch.Length)
+            throw new ArgumentException($"observation normalizer: expected a batch of rows of {size} values and an equal destination, got {batch.Length} and {destination.Length}.");
         for (int row = 0; row < batch.Length; row += size)
         {
             for (int j = 0; j < size; j++)
                 destination[row + j] = (float)Math.Clamp((batch[row + j] - mean[j]) / deviation[j], -clip, clip);
         }
-    }
-
-    private static void Check(int size, int batch, int destination)
-    {
-        if (batch % size != 0 || destination != batch)
-            throw new ArgumentException($"observation normalizer: expected a batch of rows of {size} values and an equal destination, got {batch} and {destination}.");
     }
 
     internal void Write(BinaryWriter w)

@@ -33,7 +33,6 @@ public sealed class ExpertLabeller
     private double noise;
     private int expertActions;
     private IFeedbackPolicy? feedbackExpert;
-    private IStateSpace? feedbackSpace;
     private int feedbackSamples;
     private double[] feedbackNoise = [], gain = [], dx = [], nearby = [], nearbyObservation = [], nearbyLabel = [];
     private Rng feedbackRng = new(0);
@@ -119,7 +118,7 @@ public sealed class ExpertLabeller
         int nt = space.TangentSize;
         if (sigma.Count != nt || sigma.Any(v => !(v >= 0 && double.IsFinite(v))))
             throw new ArgumentException($"{Env.Name}: expected a feedback noise of {nt} finite values >= 0 (one per tangent coordinate of the state), got [{string.Join(", ", sigma)}].");
-        (feedbackExpert, feedbackSpace, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, space, samples, [.. sigma], rng);
+        (feedbackExpert, feedbackSamples, feedbackNoise, feedbackRng) = (feedback, samples, [.. sigma], rng);
         (gain, dx, nearby) = (new double[label.Length * nt], new double[nt], new double[state.Length]);
         (nearbyObservation, nearbyLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);
     }
@@ -183,7 +182,7 @@ public sealed class ExpertLabeller
         for (int k = 0; k < feedbackSamples; k++)
         {
             for (int j = 0; j < nt; j++) dx[j] = feedbackNoise[j] * feedbackRng.Normal();
-            feedbackSpace!.Integrate(state, dx, nearby);
+            feedbackExpert.StateSpace.Integrate(state, dx, nearby);
             stateful!.Observe(nearby, nearbyObservation);
             for (int i = 0; i < nearbyLabel.Length; i++)
             {

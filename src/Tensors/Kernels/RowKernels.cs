@@ -13,7 +13,7 @@
 // SingleRow.Activate's bits there; a layer whose width is not a multiple of the vector can therefore differ in the last
 // bits of its tanh between an AVX-512 and an AVX2 machine.
 // The kernels are generic over the vector (Vector512, Vector256 or scalar) as the GEMM's are, the widest accelerated one
-// chosen by the JIT; the *With entries force a width, for tests, as Gemm.MultiplyWith does. They take raw pointers:
+// chosen once; MultiplyWith forces a width, for tests, as Gemm.MultiplyWith does. They take raw pointers:
 // RowLayer keeps its arrays pinned and checks the lengths once.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -26,61 +26,49 @@ internal static unsafe class RowKernels
     /// <summary>Lanes of the widest accelerated float vector (16, 8, or 1 without one): layers at least this wide run by columns.</summary>
     public static readonly int VectorWidth = Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 1;
 
+    private static readonly int DefaultVectorBits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;
+
     /// <summary>y = x W^T + b (then tanh) with W^T (in, out) row-major; <paramref name="b"/> null for no bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ByColumns(float* x, int k, float* w, float* b, float* y, int n, bool tanh)
-    {
-        if (Vector512.IsHardwareAccelerated) Columns<Vector512<float>, V512<float>>(x, k, w, b, y, n, tanh);
-        else if (Vector256.IsHardwareAccelerated) Columns<Vector256<float>, V256<float>>(x, k, w, b, y, n, tanh);
-        else Columns<float, VScalar<float>>(x, k, w, b, y, n, tanh);
-    }
+    public static void ByColumns(float* x, int k, float* w, float* b, float* y, int n, bool tanh) => Multiply(true, x, k, w, b, y, n, tanh, DefaultVectorBits);
 
     /// <summary>y = x W^T + b (then tanh) with W (out, in) row-major; <paramref name="b"/> null for no bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ByRows(float* x, int k, float* w, float* b, float* y, int n, bool tanh)
-    {
-        if (Vector512.IsHardwareAccelerated) Rows<Vector512<float>, V512<float>>(x, k, w, b, y, n);
-        else if (Vector256.IsHardwareAccelerated) Rows<Vector256<float>, V256<float>>(x, k, w, b, y, n);
-        else Rows<float, VScalar<float>>(x, k, w, b, y, n);
-        if (tanh) Activations.Tanh(new ReadOnlySpan<float>(y, n), new Span<float>(y, n));
-    }
+    public static void ByRows(float* x, int k, float* w, float* b, float* y, int n, bool tanh) => Multiply(false, x, k, w, b, y, n, tanh, DefaultVectorBits);
 
-    /// <summary><see cref="ByColumns"/> on spans with the vector width forced (512, 256 or 0 for scalar); <paramref name="bias"/> empty for none.</summary>
+    /// <summary>
+    /// <see cref="ByColumns"/> (<paramref name="weight"/> W^T) or <see cref="ByRows"/> (W) on spans with the vector width
+    /// forced (512, 256 or 0 for scalar); <paramref name="bias"/> empty for none. A tanh after the rows kernel keeps the
+    /// widest width.
+    /// </summary>
     /// <exception cref="ArgumentException">The lengths do not fit.</exception>
-    internal static void ByColumnsWith(ReadOnlySpan<float> x, ReadOnlySpan<float> weightByColumns, ReadOnlySpan<float> bias, Span<float> y, bool tanh, int vectorBits)
-    {
-        Check(x.Length, y.Length, weightByColumns.Length, bias.Length);
-        fixed (float* px = x)
-        fixed (float* pw = weightByColumns)
-        fixed (float* pb = bias)
-        fixed (float* py = y)
-        {
-            switch (vectorBits)
-            {
-                case 512: Columns<Vector512<float>, V512<float>>(px, x.Length, pw, pb, py, y.Length, tanh); break;
-                case 256: Columns<Vector256<float>, V256<float>>(px, x.Length, pw, pb, py, y.Length, tanh); break;
-                default: Columns<float, VScalar<float>>(px, x.Length, pw, pb, py, y.Length, tanh); break;
-            }
-        }
-    }
-
-    /// <summary><see cref="ByRows"/> on spans (no tanh) with the vector width forced (512, 256 or 0 for scalar); <paramref name="bias"/> empty for none.</summary>
-    /// <exception cref="ArgumentException">The lengths do not fit.</exception>
-    internal static void ByRowsWith(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int vectorBits)
+    internal static void MultiplyWith(bool byColumns, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, bool tanh, int vectorBits)
     {
         Check(x.Length, y.Length, weight.Length, bias.Length);
         fixed (float* px = x)
         fixed (float* pw = weight)
         fixed (float* pb = bias)
         fixed (float* py = y)
+            Multiply(byColumns, px, x.Length, pw, pb, py, y.Length, tanh, vectorBits);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply(bool byColumns, float* x, int k, float* w, float* b, float* y, int n, bool tanh, int vectorBits)
+    {
+        switch (vectorBits)
         {
-            switch (vectorBits)
-            {
-                case 512: Rows<Vector512<float>, V512<float>>(px, x.Length, pw, pb, py, y.Length); break;
-                case 256: Rows<Vector256<float>, V256<float>>(px, x.Length, pw, pb, py, y.Length); break;
-                default: Rows<float, VScalar<float>>(px, x.Length, pw, pb, py, y.Length); break;
-            }
+            case 512: Layout<Vector512<float>, V512<float>>(byColumns, x, k, w, b, y, n, tanh); break;
+            case 256: Layout<Vector256<float>, V256<float>>(byColumns, x, k, w, b, y, n, tanh); break;
+            default: Layout<float, VScalar<float>>(byColumns, x, k, w, b, y, n, tanh); break;
         }
+        if (!byColumns && tanh) Activations.Tanh(new ReadOnlySpan<float>(y, n), new Span<float>(y, n));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Layout<TV, TO>(bool byColumns, float* x, int k, float* w, float* b, float* y, int n, bool tanh)
+        where TV : struct
+        where TO : struct, IVec<TV, float>
+    {
+        if (byColumns) Columns<TV, TO>(x, k, w, b, y, n, tanh);
+        else Rows<TV, TO>(x, k, w, b, y, n);
     }
 
     private static void Check(int inputs, int outputs, int weight, int bias)

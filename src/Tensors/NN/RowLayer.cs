@@ -22,7 +22,6 @@ public sealed unsafe class RowLayer
     private readonly float[] storage;
     private readonly float* weight, bias, output;
     private readonly int outputAt;
-    private readonly bool tanh;
 
     /// <summary>A layer over copies of <paramref name="weight"/> (out, in) row-major and <paramref name="bias"/> (out) or empty for none.</summary>
     /// <exception cref="ArgumentException">The lengths do not fit, or <paramref name="activation"/> has no single-row form (<see cref="SingleRow.Supports"/>).</exception>
@@ -37,7 +36,6 @@ public sealed unsafe class RowLayer
         Outputs = outputs;
         Activation = activation;
         ByColumns = outputs >= RowKernels.VectorWidth;
-        tanh = activation == Activation.Tanh;
         int biasAt = Round(weight.Length);
         outputAt = biasAt + Round(bias.Length);
         storage = GC.AllocateArray<float>(outputAt + Round(outputs) + Align, pinned: true);
@@ -89,6 +87,7 @@ public sealed unsafe class RowLayer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal float* Run(float* x)
     {
+        bool tanh = Activation == Activation.Tanh;
         if (ByColumns) RowKernels.ByColumns(x, Inputs, weight, bias, output, Outputs, tanh);
         else RowKernels.ByRows(x, Inputs, weight, bias, output, Outputs, tanh);
         if (!tanh && Activation != Activation.Identity) SingleRow.Activate(Activation, new Span<float>(output, Outputs));

@@ -58,11 +58,11 @@ public class RowKernelTests
             foreach (bool withBias in new[] { true, false })
             {
                 float[] x = Random(rng, inputs), weight = Random(rng, inputs * outputs), bias = withBias ? Random(rng, outputs) : [];
-                float[] byColumns = Transpose(weight, inputs, outputs);
+                float[] weightByColumns = Transpose(weight, inputs, outputs);
                 foreach (int width in Widths())
                 {
                     var y = new float[outputs];
-                    RowKernels.ByColumnsWith(x, byColumns, bias, y, tanh: false, width);
+                    RowKernels.MultiplyWith(byColumns: true, x, weightByColumns, bias, y, tanh: false, width);
                     for (int j = 0; j < outputs; j++)
                         Assert.True(ColumnsReference(x, weight, bias, j) == y[j], $"{inputs} -> {outputs}, bias {withBias}, width {width}: output {j} is {y[j]}, expected {ColumnsReference(x, weight, bias, j)}");
                 }
@@ -98,7 +98,7 @@ public class RowKernelTests
             foreach (int width in Widths())
             {
                 var y = new float[outputs];
-                RowKernels.ByRowsWith(x, weight, bias, y, width);
+                RowKernels.MultiplyWith(byColumns: false, x, weight, bias, y, tanh: false, width);
                 AssertRounded(x, weight, bias, y, $"{inputs} -> {outputs} by rows, width {width}");
             }
         }
