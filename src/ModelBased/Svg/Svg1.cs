@@ -5,7 +5,8 @@
 //   act       IterationSteps env steps with a = pi(s, eta), eta ~ N(0, I) (uniform random actions for the first
 //             RandomSteps), recording eta and log mu(a | s) of the acting policy;
 //   model     every ModelFitInterval env steps, refit f on every transition (continuing from its weights);
-//   update    GradientSteps times, on a batch of transitions (SVG(1): of this iteration; SVG(1)-ER: of the whole replay):
+//   update    GradientSteps times, on a batch of transitions (SVG(1): of this iteration; SVG(1)-ER: of the whole replay, or of
+//             its last ReplayWindow transitions):
 //             zeta = s' - f(s, a) under the current model, eta the noise inferred from the recorded action under the
 //             policy that acted; weights w = min(pi(a | s) / mu(a | s), MaxImportanceWeight) for SVG(1)-ER, 1 for SVG(1);
 //             V descends mean w (V(s) - (c r + gamma (1 - terminal) V'(s')))^2 (V' a Polyak-averaged copy): V^pi from the
@@ -135,8 +136,8 @@ public sealed class Svg1 : IAlgorithm
         if (collector.EnvSteps >= config.RandomSteps)
         {
             modelLoss = replay.RefitIfDue(model, collector.EnvSteps, config.ModelFitInterval, ref lastFitSteps);
-            int first = config.ExperienceReplay ? 0 : before;
-            for (int g = 0; g < config.GradientSteps; g++, steps++) TrainStep(first, replay.Count - first, sums);
+            (int first, int count) = UpdateRows(before);
+            for (int g = 0; g < config.GradientSteps; g++, steps++) TrainStep(first, count, sums);
         }
         Iterations++;
         double Mean(int k) => steps > 0 ? sums[k] / steps : double.NaN;
@@ -152,6 +153,17 @@ public sealed class Svg1 : IAlgorithm
             ["train/entropy_weight_loss"] = alphaOptimizer is null ? double.NaN : Mean(4),
             ["train/model_holdout_mse"] = modelLoss,
         };
+    }
+
+    /// <summary>
+    /// The replay rows [First, First + Count) an iteration's batches are drawn from: for SVG(1) the iteration's own, from
+    /// <paramref name="iterationStart"/>; for SVG(1)-ER the whole replay, or its last <see cref="Svg1Config.ReplayWindow"/> rows.
+    /// </summary>
+    internal (int First, int Count) UpdateRows(int iterationStart)
+    {
+        int first = !config.ExperienceReplay ? iterationStart
+            : config.ReplayWindow > 0 ? Math.Max(0, replay.Count - config.ReplayWindow) : 0;
+        return (first, replay.Count - first);
     }
 
     // One value step and one policy step on a batch drawn from rows [first, first + count) of the replay.

@@ -60,6 +60,14 @@ public sealed record Svg1Config
     /// <summary>Adam step size of the log entropy weight when it is learned (default 3e-4, SAC's).</summary>
     public double EntropyLearningRate { get; init; } = 3e-4;
 
+    /// <summary>
+    /// SVG(1)-ER: the V and policy batches come from the last ReplayWindow transitions (default 0: from the whole replay).
+    /// The model is refitted on every transition either way. A window lets early transitions leave V's fit: a cart driven
+    /// far out while V was still near its random start costs 1e4-1e5 per episode, and V fitted to those too spends itself
+    /// on them (value loss 5-10 against 0.03-0.2) instead of resolving the swing-up.
+    /// </summary>
+    public int ReplayWindow { get; init; }
+
     /// <summary>Largest importance weight pi(a | s) / mu(a | s) of SVG(1)-ER (default 5; Heess et al. truncate the weights).</summary>
     public double MaxImportanceWeight { get; init; } = 5;
 
@@ -106,6 +114,7 @@ public sealed record Svg1Config
         SvgChecks.Require(owner, TargetEntropy is null || EntropyCoefficient > 0, nameof(EntropyCoefficient), EntropyCoefficient, "a positive starting weight when the weight is learned (TargetEntropy set)");
         SvgChecks.Require(owner, TargetEntropy is null || double.IsFinite(TargetEntropy.Value), nameof(TargetEntropy), TargetEntropy ?? 0, "a finite entropy in nats");
         SvgChecks.Require(owner, EntropyLearningRate > 0 && double.IsFinite(EntropyLearningRate), nameof(EntropyLearningRate), EntropyLearningRate, "a positive finite learning rate");
+        SvgChecks.Require(owner, ReplayWindow >= 0, nameof(ReplayWindow), ReplayWindow, "a non-negative transition count (0: the whole replay)");
         SvgChecks.Require(owner, MaxImportanceWeight >= 1 && double.IsFinite(MaxImportanceWeight), nameof(MaxImportanceWeight), MaxImportanceWeight, "a finite weight of at least 1");
         SvgChecks.Require(owner, MaxGradientNorm > 0, nameof(MaxGradientNorm), MaxGradientNorm, "a positive norm");
         SvgChecks.Require(owner, ModelFitInterval > 0, nameof(ModelFitInterval), ModelFitInterval, "a positive step count");

@@ -208,6 +208,50 @@ public class SvgLearnerTests
         Assert.True(result.Returns.Average() > threshold, $"{name}: {result.Returns.Average():F1} after {steps} steps");
     }
 
+    // SVG(1)-ER's replay window: the batches come from the last ReplayWindow rows (all rows while fewer are recorded),
+    // SVG(1)'s from the iteration's own rows whatever the window; a window wider than the run changes nothing (bitwise)
+    // and a narrow one changes the updates.
+    [Fact]
+    public void TheReplayWindowBoundsTheRowsSvg1ErLearnsFrom()
+    {
+        Svg1 Learner(bool experienceReplay, int window) => new(Pendulum(6), new Svg1Config
+        {
+            ExperienceReplay = experienceReplay, ReplayWindow = window, IterationSteps = 50, RandomSteps = 100, GradientSteps = 4, BatchSize = 16,
+            ModelFitInterval = 100, Hidden = [8], PeriodicStates = [0], Model = SmallModel,
+        }, 6);
+        Svg1 windowed = Learner(true, 120), onPolicy = Learner(false, 120), whole = Learner(true, 0);
+        windowed.Iterate();
+        Assert.Equal((0, 50), windowed.UpdateRows(0));
+        for (int k = 0; k < 3; k++) windowed.Iterate();
+        for (int k = 0; k < 4; k++)
+        {
+            onPolicy.Iterate();
+            whole.Iterate();
+        }
+        Assert.Equal(200, windowed.Replay.Count);
+        Assert.Equal((80, 120), windowed.UpdateRows(150));
+        Assert.Equal((150, 50), onPolicy.UpdateRows(150));
+        Assert.Equal((0, 200), whole.UpdateRows(150));
+
+        double[] Weights(int window)
+        {
+            Svg1 learner = Learner(true, window);
+            for (int k = 0; k < 6; k++) learner.Iterate();
+            return [.. learner.Actor.Parameters().Concat(learner.Value.Parameters()).SelectMany(p => p.ToDoubleArray())];
+        }
+        double[] unbounded = Weights(0);
+        Assert.Equal(unbounded, Weights(300));
+        Assert.NotEqual(unbounded, Weights(60));
+    }
+
+    [Fact]
+    public void ANegativeReplayWindowIsRefusedByName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Svg1Config { ReplayWindow = -1 }.Validate());
+        Assert.Contains("Svg1Config.ReplayWindow", error.Message);
+        Assert.Contains("-1", error.Message);
+    }
+
     // The learned entropy weight moves toward its target: a target far above the policy's entropy raises it, one far
     // below lowers it, and the fixed weight stays where it was set.
     [Theory]
