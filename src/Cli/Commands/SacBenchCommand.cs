@@ -13,7 +13,7 @@ public static class SacBenchCommand
     public static Command Create(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var updates = new Option<int>("--updates") { Description = "Timed updates for Control (PyTorch: a tenth, at least 100).", DefaultValueFactory = _ => 2000 };
+        var updates = new Option<int>("--updates") { Description = "Timed updates for Control (PyTorch: a quarter, at least 200, about 10 s at the default).", DefaultValueFactory = _ => 2000 };
         var command = new Command("sac", "SAC gradient updates per second (twin critics and actor 256-256, batch 256), Control against PyTorch, one thread each.") { json, updates };
         command.SetAction(parse => context.Guard(() =>
         {
