@@ -182,12 +182,28 @@ internal static class Elementwise
             case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); break;
             case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); break;
             case UnaryOp.Reciprocal: TensorPrimitives.Divide(T.One, x, y); break;
-            case UnaryOp.Positive:
-                for (int i = 0; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : T.Zero;
-                break;
-            default:
-                for (int i = 0; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Zero;
-                break;
+            case UnaryOp.Positive: Step(x, y, negativeOne: false); break;
+            default: Step(x, y, negativeOne: true); break;
         }
+    }
+
+    // y = 1 where x > 0, else -1 where x < 0 and negativeOne, else 0 (NaN gives 0): the masks of ReLU's and |x|'s
+    // gradients. By vector compares and selects: a scalar branch per element mispredicts on the random signs of a
+    // layer's pre-activations, and took 16 % of a SAC update's time at 256-256.
+    private static void Step<T>(ReadOnlySpan<T> x, Span<T> y, bool negativeOne) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var minusOne = -Vector<T>.One;
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                Vector<T> step = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
+                if (negativeOne) step = Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), minusOne, step);
+                step.CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++) y[i] = x[i] > T.Zero ? T.One : negativeOne && x[i] < T.Zero ? -T.One : T.Zero;
     }
 }

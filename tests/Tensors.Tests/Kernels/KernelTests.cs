@@ -6,6 +6,33 @@ namespace Control.Tensors.Tests.Kernels;
 
 public class KernelTests
 {
+    // The step masks of ReLU's (Positive) and |x|'s (Sign) gradients, vectorized, equal their scalar definition on every
+    // length around the vector widths (the tail loop included), with signed zeros, NaN and infinities among the inputs.
+    [Fact]
+    public void StepMasksEqualTheScalarDefinition()
+    {
+        var rng = new Rng(3);
+        double[] special = [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, -double.Epsilon];
+        for (int length = 0; length <= 40; length++)
+        {
+            var x = new double[length];
+            for (int i = 0; i < length; i++) x[i] = i % 5 == 0 ? special[(i / 5) % special.Length] : rng.Normal();
+            float[] xf = [.. x.Select(v => (float)v)];
+            foreach (UnaryOp op in new[] { UnaryOp.Positive, UnaryOp.Sign })
+            {
+                var y = new double[length];
+                var yf = new float[length];
+                Elementwise.Unary(op, x, y);
+                Elementwise.Unary(op, xf, yf);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.Equal(x[i] > 0 ? 1 : op == UnaryOp.Sign && x[i] < 0 ? -1 : 0, y[i]);
+                    Assert.Equal(xf[i] > 0 ? 1 : op == UnaryOp.Sign && xf[i] < 0 ? -1 : 0, yf[i]);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void FloatTanhIsAccurateEverywhere()
     {
