@@ -1,6 +1,7 @@
 // The frozen observation statistics of a trained policy: x_norm = clip((x - mean) / sqrt(variance + epsilon), +-clip),
 // computed in double and rounded to float once, as SB3's VecNormalize does for observations. ObservationFilter
 // applies the same map with its running statistics while training; this is the copy an exported policy carries.
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Control.Policies.Common;
@@ -58,9 +59,18 @@ public sealed class ObservationNormalizer
     internal static void Apply(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon, double clip,
         ReadOnlySpan<double> batch, Span<float> destination)
     {
-        Span<double> deviation = mean.Length <= 128 ? stackalloc double[mean.Length] : new double[mean.Length];
-        for (int j = 0; j < deviation.Length; j++) deviation[j] = Math.Sqrt(variance[j] + epsilon);
-        Map(mean, deviation, clip, batch, destination);
+        // Called once per collected batch while training: the divisors on the stack, or in a pooled array for long rows.
+        double[]? rented = mean.Length <= 128 ? null : ArrayPool<double>.Shared.Rent(mean.Length);
+        try
+        {
+            Span<double> deviation = rented is null ? stackalloc double[mean.Length] : rented.AsSpan(0, mean.Length);
+            for (int j = 0; j < deviation.Length; j++) deviation[j] = Math.Sqrt(variance[j] + epsilon);
+            Map(mean, deviation, clip, batch, destination);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
     // clip((x - mean) / deviation) row by row, rounded to float once.

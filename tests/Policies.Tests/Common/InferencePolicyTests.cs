@@ -175,6 +175,24 @@ public class InferencePolicyTests
         Assert.Equal(3f, outputs[1]);
     }
 
+    // The map on running statistics (ObservationFilter's) gives the frozen normalizer's values, for short rows (divisors
+    // on the stack) and long ones (a pooled buffer, past 128 values), over several rows of a batch.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(200)]
+    public void TheMapOnAnyStatisticsEqualsTheFrozenNormalizer(int size)
+    {
+        var rng = new Rng(size);
+        double[] mean = [.. Enumerable.Range(0, size).Select(_ => rng.Normal())];
+        double[] variance = [.. Enumerable.Range(0, size).Select(_ => rng.Uniform(0, 4))];
+        double[] batch = [.. Enumerable.Range(0, 3 * size).Select(_ => 5 * rng.Normal())];
+        float[] frozen = new float[batch.Length], mapped = new float[batch.Length];
+        new ObservationNormalizer(mean, variance, epsilon: 1e-8, clip: 3.0).Apply(batch, frozen);
+        ObservationNormalizer.Apply(mean, variance, 1e-8, 3.0, batch, mapped);
+        Assert.Equal(frozen, mapped);
+        Assert.Equal((float)Math.Clamp((batch[size + 1] - mean[1]) / Math.Sqrt(variance[1] + 1e-8), -3, 3), mapped[size + 1]);
+    }
+
     [Fact]
     public void BadInputsAreRejectedSayingWhatWasExpected()
     {
