@@ -56,9 +56,15 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
 
     /// <summary>
     /// Hidden layer widths of the distilled network; null (the default) takes the config's, which for a null
-    /// <see cref="Config"/> is <see cref="DistillRun.Preset"/>'s (32-32 on the pendulum, 256-256 on mj-reacher, else 64-64).
+    /// <see cref="Config"/> is <see cref="DistillRun.Preset"/>'s (32-32 on the pendulum, 256-256 on mj-reacher, 128-128-128 on acrobot-swingup, else 64-64).
     /// </summary>
     public int[]? Hidden { get; init; }
+
+    /// <summary>
+    /// The distilled network's head on a Box action space (deterministic, Gaussian or binned); null (the default) takes
+    /// the config's, which for a null <see cref="Config"/> is the env's preset (binned on acrobot-swingup, else deterministic).
+    /// </summary>
+    public ImitationHead? Head { get; init; }
 
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/> and <see cref="DistillRun.FeedbackPreset"/>.</summary>
     public DaggerConfig? Config { get; init; }

@@ -52,6 +52,23 @@ public sealed class DistillTests : IDisposable
     }
 
     [Fact]
+    public void HeadBinnedFitsLogitsOverLevelsAndExportsToOnnx()
+    {
+        string output = Path.Combine(directory, "binned");
+        (int code, _, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "bc", "--steps", "400", "--head", "binned", "--out", output);
+        Assert.True(code == 0, error);
+        string checkpoint = Path.Combine(output, "checkpoint.ctl");
+        var policy = Control.Policies.Common.InferencePolicy.Load(checkpoint);
+        Assert.Equal(Control.Policies.Common.ActionHeadKind.Binned, policy.Head.Kind);
+        Assert.Equal(13, policy.Network.Outputs);
+        Assert.Equal([-2.0, -1.5, -1.0, -0.5, -0.25, -0.125, 0.0, 0.125, 0.25, 0.5, 1.0, 1.5, 2.0], policy.Head.Levels.ToArray());
+        string onnx = Path.Combine(output, "policy.onnx");
+        (code, _, error) = Run("export", "--checkpoint", checkpoint, "--out", onnx);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(onnx));
+    }
+
+    [Fact]
     public void DistillPrintsAProgressLinePerIteration()
     {
         (int code, string stdout, string error) = Run("distill", "--env", "pendulum", "--expert", "ilqr", "--method", "bc", "--steps", "400");
@@ -80,6 +97,7 @@ public sealed class DistillTests : IDisposable
         Refused("feedback labels need the ilqr expert", "--expert", "mppi", "--feedback-samples", "2", "--feedback-noise", "0.05,0.1");
         Refused("--hidden: expected comma-separated whole numbers, got \"wide\"", "--expert", "ilqr", "--hidden", "32,wide");
         Refused("expected positive hidden layer widths, got [0, 32]", "--expert", "ilqr", "--hidden", "0,32");
+        Refused("--head: expected deterministic, gaussian or binned, got 'mixture'", "--expert", "ilqr", "--head", "mixture");
         Assert.False(Directory.Exists(output));
     }
 }

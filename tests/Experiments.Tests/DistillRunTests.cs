@@ -1,9 +1,17 @@
 // A distillation as a library call: DAgger distils iLQR-MPC on the pendulum; the checkpoint holds the policy under every
 // algorithm's sections (InferencePolicy.Load, `control eval` and `control export` read it) and metrics.csv a row per iteration or epoch;
 // an expert that does not fit the env is refused before anything is written.
+using Control.Core;
+using Control.Core.Envs;
+using Control.Core.Episodes;
+using Control.Dynamics.Analytic;
+using Control.Planning;
+using Control.Planning.IterativeLqr;
 using Control.Policies.Common;
 using Control.Policies.Imitation;
 using Control.Policies.Registry;
+using Control.Robots;
+using Control.Robots.Analytic;
 
 namespace Control.Experiments.Tests;
 
@@ -162,6 +170,25 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal(reacher with { Cloning = cartPole.Cloning, LabelsPerIteration = cartPole.LabelsPerIteration }, cartPole);
         Assert.Equal(10, DistillRun.GuidedPreset("mj-reacher", "ilqr"));
         Assert.Equal((0, 0), (DistillRun.GuidedPreset("mj-reacher", "cem"), DistillRun.GuidedPreset("pendulum", "ilqr")));
+    }
+
+    [Fact]
+    public void TheAcrobotsIlqrExpertPlansFortyStepsOnTheEnergyShapedCostAndItsLearnerIsBinned()
+    {
+        IEnv env = Envs.Make("acrobot-swingup", 1);
+        (IPolicy expert, PolicyInput input) = DistillRun.Expert("ilqr", env, 1);
+        Assert.Equal(PolicyInput.State, input);
+        var ilqr = Assert.IsType<Ilqr>(Assert.IsType<MpcController>(expert).Planner);
+        Assert.Equal((40, 10, 1), (ilqr.Horizon, ilqr.Config.WarmMaxIterations, ilqr.Config.ColdStarts));
+        Assert.IsType<AnalyticCost<AcrobotEnergyShapedCost>>(ilqr.Cost);
+        // `control plan`'s controller and the other envs' experts keep the task's cost
+        Assert.IsType<AnalyticCost<AcrobotCost>>(((Ilqr)PlanRun.Controller(env, "ilqr", null, 1).Planner).Cost);
+        Assert.Equal(100, ((Ilqr)PlanRun.Controller(env, "ilqr", null, 1).Planner).Horizon);
+        Assert.Same(Envs.Make("pendulum", 1).Find<IModelEnv>()!.Cost.GetType(), ((Ilqr)((MpcController)DistillRun.Expert("ilqr", Envs.Make("pendulum", 1), 1).Expert).Planner).Cost.GetType());
+
+        BehaviourCloningConfig cloning = DistillRun.Preset("acrobot-swingup").Cloning;
+        Assert.Equal((ImitationHead.Binned, 13), (cloning.Head, cloning.Levels.Count));
+        Assert.Equal([128, 128, 128], cloning.Network.Hidden);
     }
 
     [Fact]

@@ -130,13 +130,13 @@ public class DerivativeTests
         Assert.Equal(0.1, fu[1], 15);
     }
 
-    private static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double tolerance, string what)
+    internal static void AssertClose(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double tolerance, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], tolerance, $"{what} [{i}]");
     }
 
-    private static void AssertClose(double expected, double actual, double tolerance, string what)
+    internal static void AssertClose(double expected, double actual, double tolerance, string what)
     {
         double error = Math.Abs(expected - actual);
         Assert.True(error <= tolerance * (1 + Math.Abs(expected)),

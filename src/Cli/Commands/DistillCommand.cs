@@ -3,6 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Control.Experiments;
+using Control.Policies.Imitation;
 
 namespace Control.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class DistillCommand
         var env = new Option<string>("--env") { Description = "Environment name (see `control envs`).", Required = true };
         var expert = new Option<string>("--expert")
         {
-            Description = $"The expert: {string.Join(", ", DistillRun.Planners)} (MPC on the env's true model, as `control plan`) or {DistillRun.CheckpointPrefix}FILE (a trained policy).",
+            Description = $"The expert: {string.Join(", ", DistillRun.Planners)} (MPC on the env's true model, as `control plan`; ilqr on acrobot-swingup plans 40 steps on the task cost plus an energy term) or {DistillRun.CheckpointPrefix}FILE (a trained policy).",
             Required = true,
         };
         var method = new Option<string>("--method") { Description = $"{string.Join(" or ", DistillRun.Methods)}.", DefaultValueFactory = _ => "dagger" };
@@ -41,13 +42,17 @@ public static class DistillCommand
         };
         var hidden = new Option<string?>("--hidden")
         {
-            Description = "Hidden layer widths of the distilled network (comma-separated, e.g. 32,32); default: the env's preset (32-32 on pendulum, 256-256 on mj-reacher, else 64-64).",
+            Description = "Hidden layer widths of the distilled network (comma-separated, e.g. 32,32); default: the env's preset (32-32 on pendulum, 256-256 on mj-reacher, 128-128-128 on acrobot-swingup, else 64-64).",
+        };
+        var head = new Option<string?>("--head")
+        {
+            Description = "The distilled network's head: deterministic (least squares: the mean of the expert's actions), gaussian, or binned (each action one of 13 levels across its bounds, fitted by cross-entropy: a mode of the expert's actions where they go two ways); default: the env's preset (binned on acrobot-swingup, else deterministic).",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, hidden, json, task,
+            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, hidden, head, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
@@ -58,11 +63,20 @@ public static class DistillCommand
                 ValidationEpisodes = parse.GetValue(validation), FeedbackSamples = parse.GetValue(feedback),
                 FeedbackNoise = parse.GetValue(feedbackNoise) is string noise ? NumberList.Parse(noise, "--feedback-noise") : null,
                 Hidden = parse.GetValue(hidden) is string widths ? NumberList.ParseIntegers(widths, "--hidden") : null,
+                Head = parse.GetValue(head) is string name ? HeadOf(name) : null,
             };
             return Execute(context, request, parse.GetValue(json));
         }));
         return command;
     }
+
+    private static ImitationHead HeadOf(string name) => name switch
+    {
+        "deterministic" => ImitationHead.Deterministic,
+        "gaussian" => ImitationHead.Gaussian,
+        "binned" => ImitationHead.Binned,
+        _ => throw new ArgumentException($"--head: expected deterministic, gaussian or binned, got '{name}'"),
+    };
 
     private static int Execute(CommandContext context, DistillRequest request, bool json)
     {

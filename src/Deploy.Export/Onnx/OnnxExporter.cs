@@ -46,6 +46,7 @@ public static class OnnxExporter
         ActionHeadKind.GaussianMean => "gaussian_mean",
         ActionHeadKind.TanhSquash => "tanh_squash",
         ActionHeadKind.Deterministic => "deterministic",
+        ActionHeadKind.Binned => "binned",
         _ => throw new ArgumentException($"OnnxExporter: expected an action head kind, got {kind}."),
     };
 
@@ -107,6 +108,7 @@ public static class OnnxExporter
         {
             ActionHeadKind.Argmax => $"{OnnxContract.Action} int64 [batch], {(policy.Head.SamplesLogits ? OnnxContract.Logits : OnnxContract.QValues)} float32 [batch, {policy.Head.NetworkOutputs}]",
             ActionHeadKind.Deterministic => $"{OnnxContract.Action} float32 [batch, {policy.ActionSize}]",
+            ActionHeadKind.Binned => $"{OnnxContract.Action} float32 [batch, {policy.ActionSize}] (each value the level, among {policy.Head.LevelsPerAction} in {OnnxNames.HeadLevels}, of its largest logit)",
             _ => $"{OnnxContract.Action} float32 [batch, {policy.ActionSize}], {OnnxContract.ActionMean} float32 [batch, {policy.ActionSize}]"
                 + (policy.Head.LogStdSource == LogStdSource.None ? "" : $", {OnnxContract.LogStd} float32 [{(policy.Head.LogStdSource == LogStdSource.Vector ? "1" : "batch")}, {policy.ActionSize}]"),
         };

@@ -40,6 +40,8 @@ internal static class OnnxNames
     public const string HeadLogStdMax = "head.log_std_max";
     public const string HeadScale = "head.scale";
     public const string HeadBias = "head.bias";
+    /// <summary>The levels of a binned head, float32 [actions, levels per action].</summary>
+    public const string HeadLevels = "head.levels";
     public const string BoundsLow = "bounds.low";
     public const string BoundsHigh = "bounds.high";
 
@@ -50,6 +52,6 @@ internal static class OnnxNames
     public static readonly IReadOnlySet<string> Ops = new HashSet<string>(StringComparer.Ordinal)
     {
         "Sub", "Div", "Clip", "Equal", "Cast", "Mul", "Sin", "Cos", "Concat", "Gemm", "Tanh", "Relu", "Sigmoid", "Elu", "Softplus",
-        "ReduceMean", "Add", "Slice", "Identity", "ArgMax", "Max", "Min",
+        "ReduceMean", "Add", "Slice", "Identity", "ArgMax", "Max", "Min", "Gather",
     };
 }

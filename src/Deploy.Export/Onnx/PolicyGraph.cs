@@ -127,6 +127,25 @@ internal static class PolicyGraph
                 GraphWriter.Value(name, DataType.Float, batch, head.NetworkOutputs),
             ];
         }
+        if (head.Kind == ActionHeadKind.Binned)
+        {
+            // per action value i: ArgMax over its slice of the logits, kept as [batch, 1], offset by i K into the flat
+            // levels and gathered; the values side by side
+            int k = head.LevelsPerAction;
+            string levels = graph.Floats(OnnxNames.HeadLevels, Floats(head.Levels), a * k);
+            string axes = graph.Int64s("head.axes", 1);
+            var chosen = new string[a];
+            for (int i = 0; i < a; i++)
+            {
+                string logits = graph.Node("Slice", $"head.logits_{i}", [u, graph.Int64s($"head.start_{i}", i * k), graph.Int64s($"head.end_{i}", (i + 1) * k), axes]);
+                string index = graph.Node("ArgMax", $"head.argmax_{i}", [logits], GraphWriter.Int("axis", 1), GraphWriter.Int("keepdims", 1));
+                if (i > 0) index = graph.Node("Add", $"head.offset_{i}", [index, graph.Int64s($"head.offset_{i}_value", i * k)]);
+                chosen[i] = graph.Node("Gather", $"head.level_{i}", [levels, index], GraphWriter.Int("axis", 0));
+            }
+            string binnedAction = a == 1 ? chosen[0] : graph.Node("Concat", "head.concat", chosen, GraphWriter.Int("axis", 1));
+            graph.Expose(Bounds(graph, (Box)policy.ActionSpace, binnedAction), OnnxContract.Action);
+            return [GraphWriter.Value(OnnxContract.Action, DataType.Float, batch, a)];
+        }
         if (head.Kind == ActionHeadKind.Deterministic)
         {
             graph.Expose(Bounds(graph, (Box)policy.ActionSpace, u), OnnxContract.Action);

@@ -115,11 +115,16 @@ internal sealed class PolicyReader
         if (actionSpace is not Box box) throw Error($"a {name} head expects a Box action space, got {actionSpace.Describe()}");
         int a = box.FlatSize;
         if (name == OnnxExporter.HeadName(ActionHeadKind.Deterministic)) return ActionHead.Deterministic(a);
+        if (name == OnnxExporter.HeadName(ActionHeadKind.Binned))
+        {
+            if (outputs % a != 0) throw Error($"a binned head of {a} actions expects a multiple of {a} logits, got {outputs}");
+            return ActionHead.Binned(a, [.. Floats(OnnxNames.HeadLevels, outputs).Select(v => (double)v)]);
+        }
         Tensor? logStd = initializers.ContainsKey(OnnxNames.HeadLogStd) ? Tensor.FromArray(Floats(OnnxNames.HeadLogStd, a), a) : null;
         bool stateDependent = logStd is null && HasOutput(OnnxContract.LogStd);
         if (name == OnnxExporter.HeadName(ActionHeadKind.GaussianMean)) return ActionHead.GaussianMean(a, logStd, stateDependent);
         if (name != OnnxExporter.HeadName(ActionHeadKind.TanhSquash))
-            throw Error($"metadata {OnnxContract.Keys.ActionHead}: expected argmax, gaussian_mean, tanh_squash or deterministic, got \"{name}\"");
+            throw Error($"metadata {OnnxContract.Keys.ActionHead}: expected argmax, gaussian_mean, tanh_squash, deterministic or binned, got \"{name}\"");
         double[] scale = [.. Floats(OnnxNames.HeadScale, a).Select(v => (double)v)], bias = [.. Floats(OnnxNames.HeadBias, a).Select(v => (double)v)];
         return ActionHead.TanhSquash(scale, bias, logStd, stateDependent);
     }

@@ -73,7 +73,7 @@ public static class OnnxContract
         /// <summary>The version of Control that wrote the file.</summary>
         public const string ControlVersion = "control.version";
 
-        /// <summary>The action head: argmax, gaussian_mean, tanh_squash or deterministic.</summary>
+        /// <summary>The action head: argmax, gaussian_mean, tanh_squash, deterministic or binned.</summary>
         public const string ActionHead = "control.action_head";
 
         /// <summary>

@@ -19,10 +19,12 @@ public sealed class ActionHead
     private readonly Tensor? logStd;
     private readonly double[] scale;
     private readonly double[] bias;
+    private readonly double[] levels;
 
     private ActionHead(ActionHeadKind kind, int actionSize, int networkOutputs, bool samplesLogits, LogStdSource source, Tensor? logStd,
-        double[] scale, double[] bias)
+        double[] scale, double[] bias, double[]? levels = null)
     {
+        this.levels = levels ?? [];
         Kind = kind;
         ActionSize = actionSize;
         NetworkOutputs = networkOutputs;
@@ -72,6 +74,25 @@ public sealed class ActionHead
         return new(ActionHeadKind.Deterministic, actions, actions, false, LogStdSource.None, null, [], []);
     }
 
+    /// <summary>
+    /// Each of <paramref name="actions"/> values takes one of its levels: <paramref name="levels"/> holds K increasing,
+    /// finite levels per action (actions x K, row-major, K >= 2), and action i is the level of the largest of outputs
+    /// i K .. i K + K - 1.
+    /// </summary>
+    public static ActionHead Binned(int actions, ReadOnlySpan<double> levels)
+    {
+        if (actions <= 0) throw new ArgumentException($"ActionHead: expected a positive action size, got {actions}.");
+        if (levels.Length % actions != 0 || levels.Length / actions < 2)
+            throw new ArgumentException($"ActionHead: expected at least 2 levels per action for {actions} actions (a multiple of {actions}), got {levels.Length}.");
+        int k = levels.Length / actions;
+        for (int i = 0; i < levels.Length; i++)
+        {
+            if (!double.IsFinite(levels[i]) || (i % k > 0 && levels[i] <= levels[i - 1]))
+                throw new ArgumentException($"ActionHead: expected finite levels increasing within each action, got {levels[i]} at {i} (action {i / k}).");
+        }
+        return new(ActionHeadKind.Binned, actions, levels.Length, false, LogStdSource.None, null, [], [], levels.ToArray());
+    }
+
     /// <summary>The kind.</summary>
     public ActionHeadKind Kind { get; }
 
@@ -96,6 +117,12 @@ public sealed class ActionHead
     /// <summary>The squash bias (with <see cref="ActionHeadKind.TanhSquash"/>), else empty.</summary>
     public ReadOnlySpan<double> Bias => bias;
 
+    /// <summary>The levels of a <see cref="ActionHeadKind.Binned"/> head (actions x levels per action, row-major), else empty.</summary>
+    public ReadOnlySpan<double> Levels => levels;
+
+    /// <summary>Levels per action of a <see cref="ActionHeadKind.Binned"/> head, else 0.</summary>
+    public int LevelsPerAction => levels.Length / ActionSize;
+
     /// <summary>Whether <see cref="Sample"/> can draw (logits or a log-std).</summary>
     public bool CanSample => SamplesLogits || LogStdSource != LogStdSource.None;
 
@@ -116,14 +143,25 @@ public sealed class ActionHead
     {
         if (Kind == ActionHeadKind.Argmax)
         {
-            // The first largest output, a NaN above any number: Tensor.ArgMax's rule.
-            int best = 0;
-            for (int k = 1; k < u.Length; k++)
-                if (u[k] > u[best] || (float.IsNaN(u[k]) && !float.IsNaN(u[best]))) best = k;
-            action[0] = best;
+            action[0] = FirstLargest(u);
+            return;
+        }
+        if (Kind == ActionHeadKind.Binned)
+        {
+            int k = LevelsPerAction;
+            for (int i = 0; i < ActionSize; i++) action[i] = levels[i * k + FirstLargest(u.Slice(i * k, k))];
             return;
         }
         for (int i = 0; i < ActionSize; i++) action[i] = Kind == ActionHeadKind.TanhSquash ? bias[i] + scale[i] * Math.Tanh(u[i]) : u[i];
+    }
+
+    // The first largest value, a NaN above any number: Tensor.ArgMax's rule.
+    private static int FirstLargest(ReadOnlySpan<float> u)
+    {
+        int best = 0;
+        for (int k = 1; k < u.Length; k++)
+            if (u[k] > u[best] || (float.IsNaN(u[k]) && !float.IsNaN(u[best]))) best = k;
+        return best;
     }
 
     /// <summary>A draw from the distribution one row of outputs parameterizes.</summary>
@@ -169,6 +207,9 @@ public sealed class ActionHead
             w.Write(scale[i]);
             w.Write(bias[i]);
         }
+        if (Kind != ActionHeadKind.Binned) return;
+        w.Write(levels.Length);
+        foreach (double level in levels) w.Write(level);
     }
 
     internal static ActionHead Read(BinaryReader r)
@@ -188,11 +229,20 @@ public sealed class ActionHead
             scale[i] = r.ReadDouble();
             bias[i] = r.ReadDouble();
         }
+        var levels = Array.Empty<double>();
+        if (kind == ActionHeadKind.Binned)
+        {
+            int count = r.ReadInt32();
+            if (count < 0 || count > 1 << 20) throw new InvalidDataException($"expected a level count in [0, 2^20], got {count}");
+            levels = new double[count];
+            for (int i = 0; i < count; i++) levels[i] = r.ReadDouble();
+        }
         ActionHead head;
         try
         {
             head = kind switch
             {
+                ActionHeadKind.Binned => Binned(actionSize, levels),
                 ActionHeadKind.Argmax => Argmax(outputs, logits),
                 ActionHeadKind.GaussianMean => GaussianMean(actionSize, logStd, source == LogStdSource.Outputs),
                 ActionHeadKind.TanhSquash => TanhSquash(scale, bias, logStd, source == LogStdSource.Outputs),

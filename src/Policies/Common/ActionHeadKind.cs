@@ -11,4 +11,10 @@ public enum ActionHeadKind
     TanhSquash,
     /// <summary>a = the outputs as they are (a deterministic actor without squashing).</summary>
     Deterministic,
+
+    /// <summary>
+    /// a_i = the level of the largest of action i's K outputs (logits over K fixed levels of each action value, as a
+    /// behaviour-cloning fit by cross-entropy makes them): a mode of the expert's actions rather than their mean.
+    /// </summary>
+    Binned,
 }

@@ -35,7 +35,7 @@ public static class BehaviourCloning
     /// Fits a policy to <paramref name="observations"/> (n x <paramref name="observationSpace"/>.FlatSize, row-major) and
     /// <paramref name="actions"/> (n x <paramref name="actionSpace"/>.FlatSize; a Discrete action is its index) from an
     /// expert or a dataset. The policy acts on raw observations of that space and clips to a Box's bounds; it is
-    /// deterministic or Gaussian on a Box (<see cref="BehaviourCloningConfig.Head"/>) and categorical (argmax over
+    /// deterministic, Gaussian or binned on a Box (<see cref="BehaviourCloningConfig.Head"/>) and categorical (argmax over
     /// logits) on a Discrete space. Same data, config and <paramref name="seed"/> (weights, holdout split, minibatch
     /// order), same policy.
     /// </summary>
@@ -92,10 +92,17 @@ public static class BehaviourCloning
         int width = observationSpace is Discrete cells ? cells.N : n;
         float[] inputs = Encode(observations, n, width, normalizer);
 
-        // ---- targets: standardized actions (Box) or class indices (Discrete)
-        (double[] shift, double[] scale) = actionSpace is Box ? ActionScaling(actions, a) : ([], []);
+        // ---- targets: standardized actions (Box), the nearest level's index (Box, binned) or class indices (Discrete)
+        bool binned = actionSpace is Box && config.Head == ImitationHead.Binned;
+        double[] levels = binned ? Levels((Box)actionSpace, config.Levels) : [];
+        int levelCount = config.Levels.Count;
+        (double[] shift, double[] scale) = actionSpace is Box && !binned ? ActionScaling(actions, a) : ([], []);
         float[] targets = new float[actions.Length];
-        for (int i = 0; i < actions.Length; i++) targets[i] = (float)(actionSpace is Box ? (actions[i] - shift[i % a]) / scale[i % a] : actions[i]);
+        for (int i = 0; i < actions.Length; i++)
+        {
+            targets[i] = (float)(binned ? NearestLevel(levels.AsSpan(i % a * levelCount, levelCount), actions[i])
+                : actionSpace is Box ? (actions[i] - shift[i % a]) / scale[i % a] : actions[i]);
+        }
 
         // ---- the network being trained
         Rng init = rng.Fork(0);
@@ -103,7 +110,7 @@ public static class BehaviourCloning
         {
             Discrete d => new CategoricalPolicy(width, d, config.Network, init),
             Box box when config.Head == ImitationHead.Gaussian => new GaussianPolicy(width, box, config.Network, init, LogStdMode.StateIndependent, config.InitialLogStd),
-            _ => Networks.Mlp(width, config.Network, a, init, outputGain: 0.01),
+            _ => Networks.Mlp(width, config.Network, binned ? a * levelCount : a, init, outputGain: 0.01),
         };
         var optimizer = new Adam(model.Parameters(), new AdamConfig { LearningRate = config.LearningRate });
         var stopping = new EarlyStopping(model, config.Patience);
@@ -121,7 +128,7 @@ public static class BehaviourCloning
             {
                 ReadOnlySpan<int> rows = trainRows.AsSpan(start, Math.Min(config.BatchSize, trainRows.Length - start));
                 using TensorScope scope = TensorScope.Begin();
-                Tensor loss = Objective(model, inputs, width, targets, a, rows);
+                Tensor loss = Objective(model, inputs, width, targets, a, binned ? levelCount : 0, rows);
                 double value = NonFiniteLossException.Check(Name, epoch - 1, "training loss", loss.Item());
                 optimizer.ZeroGrad();
                 loss.Backward();
@@ -136,7 +143,7 @@ public static class BehaviourCloning
             double holdout;
             using (TensorScope.Begin())
             using (Autograd.NoGrad())
-                holdout = Objective(model, inputs, width, targets, a, holdoutRows).Item();
+                holdout = Objective(model, inputs, width, targets, a, binned ? levelCount : 0, holdoutRows).Item();
             holdoutLoss.Add(holdout);
             seconds[^1] = clock.Elapsed.TotalSeconds;
             stopping.Observe(holdout, epoch);
@@ -144,7 +151,9 @@ public static class BehaviourCloning
         }
         if (holdoutRows.Length > 0) stopping.Restore();
 
-        (InferenceNetwork network, ActionHead head) = Inference(model, actionSpace, shift, scale);
+        (InferenceNetwork network, ActionHead head) = binned
+            ? (new InferenceNetwork(InferenceNetwork.LayersOf((Sequential)model)), ActionHead.Binned(a, levels))
+            : Inference(model, actionSpace, shift, scale);
         var policy = new InferencePolicy(n, encoding, normalizer, network, head, actionSpace);
         return new BehaviourCloningResult(policy, holdoutRows.Length > 0 ? stopping.BestLoss : double.NaN,
             holdoutRows.Length > 0 ? stopping.BestEpoch : trainLoss.Count, trainLoss, holdoutLoss, trainRows.Length, holdoutRows.Length, seconds);
@@ -186,20 +195,57 @@ public static class BehaviourCloning
     }
 
     // The mean loss over the given rows.
-    private static Tensor Objective(Module model, float[] inputs, int width, float[] targets, int a, ReadOnlySpan<int> rows)
+    // The fit's loss on `rows`: cross-entropy (categorical policies, and per action over its `levels` logits when the
+    // head is binned), the Gaussian's negative log-likelihood per action value, or least squares.
+    private static Tensor Objective(Module model, float[] inputs, int width, float[] targets, int a, int levels, ReadOnlySpan<int> rows)
     {
         Tensor x = Gather(inputs, width, rows);
         switch (model)
         {
             case CategoricalPolicy categorical:
-                var classes = new int[rows.Length];
-                for (int k = 0; k < rows.Length; k++) classes[k] = (int)targets[rows[k]];
-                return Loss.CrossEntropy(categorical.Forward(x), classes);
+                return Loss.CrossEntropy(categorical.Forward(x), Classes(targets, 1, 0, rows));
             case GaussianPolicy gaussian:
                 return gaussian.Distribution(x).LogProb(Gather(targets, a, rows)).Mean().Neg() / a;
+            case Sequential network when levels > 0:
+                Tensor logits = network.Forward(x);
+                Tensor loss = Loss.CrossEntropy(logits.Narrow(1, 0, levels), Classes(targets, a, 0, rows));
+                for (int i = 1; i < a; i++) loss = loss + Loss.CrossEntropy(logits.Narrow(1, i * levels, levels), Classes(targets, a, i, rows));
+                return a == 1 ? loss : loss / a;
             default:
                 return Loss.Mse(((Sequential)model).Forward(x), Gather(targets, a, rows));
         }
+    }
+
+    // The class index of value `index` of each row (of `width` per row) in `rows`.
+    private static int[] Classes(float[] targets, int width, int index, ReadOnlySpan<int> rows)
+    {
+        var classes = new int[rows.Length];
+        for (int r = 0; r < rows.Length; r++) classes[r] = (int)targets[rows[r] * width + index];
+        return classes;
+    }
+
+    // The levels of each action value of `box` (actions x positions, row-major): position f in [-1, 1] of its range.
+    private static double[] Levels(Box box, IReadOnlyList<double> positions)
+    {
+        int a = box.FlatSize, k = positions.Count;
+        var levels = new double[a * k];
+        for (int i = 0; i < a; i++)
+        {
+            double low = box.Low[i], high = box.High[i];
+            if (!double.IsFinite(low) || !double.IsFinite(high))
+                throw new ArgumentException($"{Name}: the binned head places its levels inside each action's bounds; action {i} has bounds [{low}, {high}].");
+            for (int j = 0; j < k; j++) levels[i * k + j] = 0.5 * (low + high) + 0.5 * (high - low) * positions[j];
+        }
+        return levels;
+    }
+
+    // The index of the level nearest to `value` (the lower of two as near).
+    private static int NearestLevel(ReadOnlySpan<double> levels, double value)
+    {
+        int best = 0;
+        for (int j = 1; j < levels.Length; j++)
+            if (Math.Abs(levels[j] - value) < Math.Abs(levels[best] - value)) best = j;
+        return best;
     }
 
     private static Tensor Gather(float[] source, int width, ReadOnlySpan<int> rows)

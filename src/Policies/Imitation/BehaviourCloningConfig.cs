@@ -38,13 +38,27 @@ public sealed record BehaviourCloningConfig
     /// <summary>Starting log-std of the <see cref="ImitationHead.Gaussian"/> head, in standardized action units (default 0).</summary>
     public double InitialLogStd { get; init; }
 
+    /// <summary>
+    /// The levels of the <see cref="ImitationHead.Binned"/> head, as positions in each action's range (-1 its low bound, 1
+    /// its high bound), increasing. Default 13, finer near the middle, where balancing torques are small: -1, -0.75, -0.5,
+    /// -0.25, -0.125, -0.0625, 0 and their mirror images (on the acrobot's +-4 N m: 4, 3, 2, 1, 0.5, 0.25, 0).
+    /// </summary>
+    public IReadOnlyList<double> Levels { get; init; } = [-1, -0.75, -0.5, -0.25, -0.125, -0.0625, 0, 0.0625, 0.125, 0.25, 0.5, 0.75, 1];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
         const string owner = nameof(BehaviourCloningConfig);
         ArgumentNullException.ThrowIfNull(Network);
         Network.Validate(owner);
-        if (!Enum.IsDefined(Head)) throw new ArgumentException($"{owner}.{nameof(Head)}: expected Deterministic or Gaussian, got {(int)Head}.");
+        if (!Enum.IsDefined(Head)) throw new ArgumentException($"{owner}.{nameof(Head)}: expected Deterministic, Gaussian or Binned, got {(int)Head}.");
+        ArgumentNullException.ThrowIfNull(Levels);
+        if (Levels.Count < 2) throw new ArgumentException($"{owner}.{nameof(Levels)}: expected at least 2 levels, got {Levels.Count}.");
+        for (int i = 0; i < Levels.Count; i++)
+        {
+            if (!(Levels[i] >= -1 && Levels[i] <= 1) || (i > 0 && Levels[i] <= Levels[i - 1]))
+                throw new ArgumentException($"{owner}.{nameof(Levels)}: expected increasing positions in [-1, 1], got [{string.Join(", ", Levels)}].");
+        }
         ConfigChecks.Positive(owner, nameof(LearningRate), LearningRate);
         ConfigChecks.Positive(owner, nameof(BatchSize), BatchSize);
         ConfigChecks.Positive(owner, nameof(Epochs), Epochs);

@@ -46,6 +46,25 @@ public readonly record struct AcrobotPhysics() : IContinuousEquations
         derivative[2] = ddtheta1;
         derivative[3] = ddtheta2;
     }
+
+    /// <summary>
+    /// Total energy (J): kinetic, 1/2 qdot' M(q) qdot with the mass matrix of <see cref="Derivative"/>, plus potential,
+    /// zero at the pivot's height (theta = 0 hangs down). The elbow torque's power is tau dtheta2; nothing else changes it.
+    /// </summary>
+    public T Energy<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
+    {
+        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia, g = Gravity;
+        T cos2 = T.Cos(x[1]);
+        T d11 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2;
+        T d12 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2;
+        double d22 = m2 * lc2 * lc2 + i2;
+        T kinetic = 0.5 * (d11 * x[2] * x[2] + 2.0 * d12 * x[2] * x[3] + d22 * x[3] * x[3]);
+        T potential = -(m1 * lc1 + m2 * l1) * g * T.Cos(x[0]) - m2 * lc2 * g * T.Cos(x[0] + x[1]);
+        return kinetic + potential;
+    }
+
+    /// <summary>The energy of both links straight up and at rest (J): the level a swing-up must reach.</summary>
+    public double UprightEnergy => (Mass1 * CenterOfMass1 + Mass2 * Length1) * Gravity + Mass2 * CenterOfMass2 * Gravity;
 }
 
 /// <summary>
@@ -155,6 +174,34 @@ public readonly record struct AcrobotCost() : IClosedFormCostTerms
 }
 
 /// <summary>
+/// A planning cost for the swing-up: <see cref="Task"/> plus EnergyWeight (E(x) - E_top)^2 at every step and
+/// TerminalScale times it at the end, E the total energy of <see cref="Physics"/> and E_top its value upright at rest.
+/// The term pulls a short plan toward the energy of upright, so that a horizon of 2 s pumps and then brakes, as the
+/// energy-based swing-up controllers do (Spong, "The swing up control problem for the acrobot", IEEE Control Systems
+/// 1995). It is a planner's objective, not the task's: returns are still measured on <see cref="Task"/>.
+/// </summary>
+public readonly record struct AcrobotEnergyShapedCost() : ICostTerms
+{
+    /// <summary>The task cost the shaping is added to.</summary>
+    public AcrobotCost Task { get; init; } = new() { Name = "acrobot-swingup" };
+    /// <summary>The physics whose energy is shaped (the env's).</summary>
+    public AcrobotPhysics Physics { get; init; } = new();
+    /// <summary>Weight of (E - E_top)^2, J^-2 in cost units (default 0.03: iLQR-MPC over 40 steps of the swing-up returns -234 with it, bench/RESULTS.md).</summary>
+    public double EnergyWeight { get; init; } = 0.03;
+
+    public string Name => Task.Name;
+    public int StateSize => 4;
+    public int ControlSize => 1;
+
+    public T Stage<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u) where T : unmanaged, IScalar<T> => Task.Stage(x, u) + Shaping(x);
+
+    public T Terminal<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T> => Task.Terminal(x) + Task.TerminalScale * Shaping(x);
+
+    private T Shaping<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
+        => EnergyWeight * Scalar.Square(Physics.Energy(x) - Physics.UprightEnergy);
+}
+
+/// <summary>
 /// The Acrobot-v1 env: observation (cos t1, sin t1, cos t2, sin t2, dt1, dt2), action Discrete(3) = torque
 /// {-1, 0, 1}, reward -1 per step until the tip is above height 1, where the episode terminates.
 /// </summary>
@@ -198,6 +245,13 @@ public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv
 
     /// <summary>The swing-up variant's equations: Acrobot-v1's with a finer step and a larger continuous torque.</summary>
     public static AcrobotEquations DefaultEquations => new() { MaxTorque = 4.0, TimeStep = 0.05, WrapAngles = false, Name = "acrobot-swingup" };
+
+    /// <summary>
+    /// The swing-up's task cost with <see cref="AcrobotEnergyShapedCost"/>'s energy term of weight
+    /// <paramref name="energyWeight"/> on the default physics: a planning objective for short horizons.
+    /// </summary>
+    public static ICost EnergyShapedCost(double energyWeight = 0.03)
+        => new AnalyticCost<AcrobotEnergyShapedCost>(new AcrobotEnergyShapedCost { Physics = DefaultEquations.Physics, EnergyWeight = energyWeight });
 
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public AcrobotSwingUpEnv(long seed = 0, AcrobotEquations? equations = null)

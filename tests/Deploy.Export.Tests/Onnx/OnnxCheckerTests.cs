@@ -86,6 +86,7 @@ public class OnnxCheckerTests
 
     private static string[] ExpectedOutputs(ActionHead head) => head.Kind switch
     {
+        ActionHeadKind.Binned => [OnnxContract.Action],
         ActionHeadKind.Argmax => [OnnxContract.Action, head.SamplesLogits ? OnnxContract.Logits : OnnxContract.QValues],
         ActionHeadKind.Deterministic => [OnnxContract.Action],
         _ when head.LogStdSource == LogStdSource.None => [OnnxContract.Action, OnnxContract.ActionMean],

@@ -155,7 +155,7 @@ public class OnnxImporterTests
     [InlineData("activation", "\"layer0.activation\": expected an activation op")]
     [InlineData("opset", "expected one opset import")]
     [InlineData("input", "expected the one input observation")]
-    [InlineData("head", "expected argmax, gaussian_mean, tanh_squash or deterministic, got \"beta\"")]
+    [InlineData("head", "expected argmax, gaussian_mean, tanh_squash, deterministic or binned, got \"beta\"")]
     [InlineData("space", "metadata control.action_space")]
     [InlineData("doc", "doc_string differs")]
     public void AStructureTheExporterDoesNotWriteIsRefused(string change, string message)

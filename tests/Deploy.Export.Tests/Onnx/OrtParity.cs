@@ -57,7 +57,7 @@ public static class OrtParity
             return max;
         }
         for (int j = 0; j < action.Length; j++) Check(OnnxContract.Action, j, action[j]);
-        if (head.Kind == ActionHeadKind.Deterministic) return max;
+        if (head.Kind is ActionHeadKind.Deterministic or ActionHeadKind.Binned) return max;
         for (int j = 0; j < action.Length; j++) Check(OnnxContract.ActionMean, j, network[j]);
         for (int j = 0; j < action.Length && head.LogStdSource != LogStdSource.None; j++)
         {

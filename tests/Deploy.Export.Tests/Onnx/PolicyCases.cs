@@ -28,7 +28,7 @@ public static class PolicyCases
     public static readonly string[] Names =
     [
         "ppo-discrete", "ppo-gaussian", "ppo-kl", "trpo", "npg", "a2c", "reinforce", "dqn", "dqn-dueling", "dqn-gridworld", "bptt",
-        "tanh-state-dependent", "unequal-bounds", "infinite-bounds", "one-sided-bounds", "unbounded", "no-bias-activations",
+        "tanh-state-dependent", "unequal-bounds", "infinite-bounds", "one-sided-bounds", "unbounded", "no-bias-activations", "binned",
     ];
 
     public static TheoryData<string> Cases => [.. Names];
@@ -61,6 +61,14 @@ public static class PolicyCases
                 InferencePolicy policy = Hand(4, [Activation.Relu], 3, ActionHead.GaussianMean(3, Tensor.FromArray([-0.5f, 0.1f, -1.7f], 3)),
                     new Box([-0.5, -2.0, -0.1], [0.5, 0.25, 3.0]), bias: true, outputScale: 3);
                 return Case(name, "hand", "none", policy, new Box([-1.0, -1.0, double.NegativeInfinity, 0.0], [1.0, 1.0, double.PositiveInfinity, 10.0]));
+            }
+            case "binned":
+            {
+                // Two action values, five levels each (a behaviour-cloning fit's binned head): per value the level of
+                // its largest logit, one level on the upper bound.
+                InferencePolicy policy = Hand(3, [Activation.Tanh], 10, ActionHead.Binned(2, [-1.0, -0.5, 0.0, 0.25, 1.0, 0.0, 0.5, 1.0, 1.5, 2.0]),
+                    new Box([-1.0, 0.0], [1.0, 2.0]), bias: true, outputScale: 3);
+                return Case(name, "hand", "none", policy, Box.Uniform(3, -1, 1));
             }
             case "infinite-bounds":
             {

@@ -100,6 +100,102 @@ public class BehaviourCloningTests
         Assert.True(right >= 970, $"{right} of 1000 test labels right");
     }
 
+    // Labels that go two ways: where x > 0 the first action is 4 with probability 0.7 and -4 otherwise (mirrored where
+    // x < 0); the second is 2 sign(x) always.
+    private static (double[] X, double[] A) TwoWayData(int rows, int seed)
+    {
+        var rng = new Rng(seed);
+        var x = new double[rows];
+        var a = new double[rows * 2];
+        for (int r = 0; r < rows; r++)
+        {
+            x[r] = rng.Uniform(-1, 1);
+            double side = Math.Sign(x[r]);
+            a[2 * r] = 4 * side * (rng.NextDouble() < 0.7 ? 1 : -1);
+            a[2 * r + 1] = 2 * side;
+        }
+        return (x, a);
+    }
+
+    [Fact]
+    public void ABinnedHeadCommitsToTheMoreFrequentActionWhereLeastSquaresAveragesThem()
+    {
+        (double[] x, double[] a) = TwoWayData(4000, seed: 31);
+        var observations = Box.Uniform(1, -1, 1);
+        var actions = new Box([-4.0, -2.0], [4.0, 2.0]);
+        var binned = new BehaviourCloningConfig { Network = new NetworkConfig { Hidden = [32] }, Head = ImitationHead.Binned, LearningRate = 1e-2, Epochs = 50 };
+        InferencePolicy policy = BehaviourCloning.Fit(x, a, observations, actions, binned, seed: 32).Policy;
+        InferencePolicy mean = BehaviourCloning.Fit(x, a, observations, actions, binned with { Head = ImitationHead.Deterministic }, seed: 32).Policy;
+        Assert.Equal(ActionHeadKind.Binned, policy.Head.Kind);
+        Assert.Equal(26, policy.Network.Outputs);
+        Assert.Equal([-4.0, -3.0, -2.0, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0], policy.Head.Levels[..13].ToArray());
+        Assert.Equal(-2.0, policy.Head.Levels[13]);
+
+        var action = new double[2];
+        int committed = 0, averaged = 0, tested = 0;
+        for (double probe = -0.95; probe <= 0.95; probe += 0.01)
+        {
+            if (Math.Abs(probe) < 0.05) continue;
+            tested++;
+            double side = Math.Sign(probe);
+            policy.Act([probe], action);
+            if (action[0] == 4 * side && action[1] == 2 * side) committed++;
+            mean.Act([probe], action);
+            if (Math.Abs(action[0] - 1.6 * side) < 0.5) averaged++;
+        }
+        Assert.True(committed >= 0.97 * tested, $"the binned head took (4, 2) sign(x) at {committed} of {tested} probes");
+        Assert.True(averaged >= 0.9 * tested, $"least squares took the mean 1.6 sign(x) at only {averaged} of {tested} probes");
+    }
+
+    [Fact]
+    public void ABinnedPolicysCheckpointActsAsIt()
+    {
+        (double[] x, double[] a) = TwoWayData(300, seed: 33);
+        var config = new BehaviourCloningConfig { Head = ImitationHead.Binned, Levels = [-1, -0.2, 0.3, 1], Epochs = 5 };
+        InferencePolicy policy = BehaviourCloning.Fit(x, a, Box.Uniform(1, -1, 1), new Box([-4.0, -2.0], [4.0, 2.0]), config, seed: 34).Policy;
+        var checkpoint = new Checkpoint();
+        policy.Save(checkpoint);
+        InferencePolicy loaded = InferencePolicy.Load(checkpoint);
+        Assert.Equal([-4.0, -0.8, 1.2, 4.0, -2.0, -0.4, 0.6, 2.0], loaded.Head.Levels.ToArray());
+        var expected = new double[2];
+        var actual = new double[2];
+        for (int r = 0; r < 100; r++)
+        {
+            policy.Act(x.AsSpan(r, 1), expected);
+            loaded.Act(x.AsSpan(r, 1), actual);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void ABinnedHeadSaysWhatItExpects()
+    {
+        (double[] x, double[] a) = TwoWayData(100, seed: 35);
+        var observations = Box.Uniform(1, -1, 1);
+        var unbounded = new Box([-4.0, double.NegativeInfinity], [4.0, 2.0]);
+        var binned = new BehaviourCloningConfig { Head = ImitationHead.Binned, Epochs = 1 };
+        var e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, unbounded, binned, seed: 1));
+        Assert.Contains("action 1 has bounds [-Infinity, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, new Box([-4.0, -2.0], [4.0, 2.0]), binned with { Levels = [-1, 0.5, 0.5] }, seed: 1));
+        Assert.Contains("Levels: expected increasing positions in [-1, 1], got [-1, 0.5, 0.5]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, new Box([-4.0, -2.0], [4.0, 2.0]), binned with { Levels = [-1, 1.5] }, seed: 1));
+        Assert.Contains("got [-1, 1.5]", e.Message);
+        Assert.Contains("at least 2 levels per action", Assert.Throws<ArgumentException>(() => ActionHead.Binned(2, [0.0, 1.0, 2.0])).Message);
+        Assert.Contains("increasing within each action", Assert.Throws<ArgumentException>(() => ActionHead.Binned(1, [0.0, 1.0, 1.0])).Message);
+    }
+
+    [Fact]
+    public void ABinnedHeadTakesTheFirstLargestLogitOfEachActionAndANaNAboveAny()
+    {
+        ActionHead head = ActionHead.Binned(2, [-1.0, 0.0, 1.0, 10.0, 20.0, 30.0]);
+        var action = new double[2];
+        head.Act([0.5f, 2f, 2f, 3f, -1f, 3f], action);
+        Assert.Equal([0.0, 10.0], action);
+        head.Act([0f, 1f, float.NaN, float.NaN, 5f, float.NaN], action);
+        Assert.Equal([1.0, 10.0], action);
+        Assert.False(head.CanSample);
+    }
+
     [Fact]
     public void EarlyStoppingKeepsTheEpochOfTheLowestHoldoutLoss()
     {
