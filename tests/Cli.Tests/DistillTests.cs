@@ -66,6 +66,12 @@ public sealed class DistillTests : IDisposable
         (code, _, error) = Run("export", "--checkpoint", checkpoint, "--out", onnx);
         Assert.True(code == 0, error);
         Assert.True(File.Exists(onnx));
+
+        // a binned (or deterministic) head has nothing to sample: --stochastic is refused in one line, not a crash
+        (code, _, error) = Run("eval", "--checkpoint", checkpoint, "--episodes", "1", "--stochastic");
+        Assert.Equal(2, code);
+        Assert.Contains("expected a policy that can sample to act stochastically, got a Binned head without a log-std; act deterministically", error);
+        Assert.Equal(0, Run("eval", "--checkpoint", checkpoint, "--episodes", "1").Code);
     }
 
     [Fact]

@@ -13,9 +13,12 @@ public sealed class PolicyActor : IPolicy
     private readonly Rng rng;
 
     /// <summary>Acts with <paramref name="policy"/>.</summary>
+    /// <exception cref="ArgumentException">Stochastic acting asked of a head with nothing to sample (no log-std, no logits).</exception>
     public PolicyActor(InferencePolicy policy, bool deterministic, long seed = 0)
     {
         this.policy = policy ?? throw new ArgumentNullException(nameof(policy));
+        if (!deterministic && !policy.Head.CanSample)
+            throw new ArgumentException($"PolicyActor: expected a policy that can sample to act stochastically, got a {policy.Head.Kind} head {(policy.Head.Kind == ActionHeadKind.Argmax ? "over Q values" : "without a log-std")}; act deterministically.");
         this.deterministic = deterministic;
         rng = new Rng(seed);
     }
