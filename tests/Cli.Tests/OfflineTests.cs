@@ -70,6 +70,26 @@ public sealed class OfflineTests : IDisposable
     }
 
     [Fact]
+    public void BehaviourCloningFromLogsTakesTheBinnedHeadThroughSetAndExportsIt()
+    {
+        Assert.Equal(0, Run("collect", "--env", "pendulum", "--steps", "300", "--out", PathOf("logged.bin")).Code);
+        (int code, _, string error) = Run("train", "--env", "pendulum", "--algo", "bc", "--dataset", PathOf("logged.bin"),
+            "--set", "head=binned", "--set", "levels=[-1,0,1]", "--out", PathOf("bc-binned"));
+        Assert.True(code == 0, error);
+        var policy = Control.Policies.Common.InferencePolicy.Load(PathOf("bc-binned/checkpoint.ctl"));
+        Assert.Equal(Control.Policies.Common.ActionHeadKind.Binned, policy.Head.Kind);
+        Assert.Equal([-2.0, 0.0, 2.0], policy.Head.Levels.ToArray());
+        (code, _, error) = Run("export", "--checkpoint", PathOf("bc-binned/checkpoint.ctl"), "--out", PathOf("bc-binned.onnx"));
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(PathOf("bc-binned.onnx")));
+
+        (code, _, error) = Run("train", "--env", "pendulum", "--algo", "bc", "--dataset", PathOf("logged.bin"), "--set", "levels=[0.5,-0.5]", "--out", PathOf("bc-bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("Levels: expected increasing positions in [-1, 1], got [0.5, -0.5]", error);
+        Assert.False(Directory.Exists(PathOf("bc-bad")));
+    }
+
+    [Fact]
     public void BadInputIsOneLineWithExitCodeTwoAndWritesNothing()
     {
         File.WriteAllText(PathOf("bad.csv"), "x0,x1,x2,x3,u0,x'0,x'1,x'2,x'3,reward,terminated\n0,0,0,0,1,0,0,0,0,1,0\n0,0,0,0,3,0,0,0,0,1,0\n");
