@@ -9,6 +9,7 @@ using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
 using Control.Core.Metrics;
+using Control.Core.Models;
 using Control.ModelBased.Registry;
 using Control.Planning;
 using Control.Planning.IterativeLqr;
@@ -246,9 +247,16 @@ public static class DistillRun
     {
         ArgumentNullException.ThrowIfNull(env);
         IModelEnv model = env.Find<IModelEnv>() ?? throw new ArgumentException($"{env.Name}: the acrobot expert plans on the env's model, which it does not expose");
-        var config = new IlqrConfig { Horizon = 40, MaxIterations = 100, WarmMaxIterations = 10, ColdStarts = 1, ColdStages = 1 };
-        return new MpcController(new Ilqr(model.Dynamics, AcrobotSwingUpEnv.EnergyShapedCost(), config));
+        (ICost cost, int horizon) = IlqrObjective(env.Name, model);
+        var config = new IlqrConfig { Horizon = horizon, MaxIterations = 100, WarmMaxIterations = 10, ColdStarts = 1, ColdStages = 1 };
+        return new MpcController(new Ilqr(model.Dynamics, cost, config));
     }
+
+    // What the ilqr expert of `envName` minimizes and over how many steps: on acrobot-swingup the energy-shaped cost over
+    // 40 steps (AcrobotExpert), elsewhere the task's cost over `control plan`'s horizon. The guided labeller plans the same.
+    private static (ICost Cost, int Horizon) IlqrObjective(string envName, IModelEnv model) => envName == "acrobot-swingup"
+        ? (AcrobotSwingUpEnv.EnergyShapedCost(), 40)
+        : (model.Cost, Control.Planning.Registry.Planners.DefaultHorizon("ilqr", envName));
 
     // The request's DAgger settings: its config or the env's presets, with its feedback settings over them; checked.
     private static DaggerConfig Configure(DistillRequest request)
@@ -265,15 +273,15 @@ public static class DistillRun
         return config;
     }
 
-    // The guided labeller of the iLQR expert: iLQR over the expert's horizon, `iterations` from the learner's rollout,
+    // The guided labeller of the iLQR expert: iLQR on the expert's objective and horizon, `iterations` from the learner's rollout,
     // observing through an env of its own; the MPC expert acts until the first refit.
-    private static PolicyWarmStartedIlqr Guided(string expertName, string envName, IPolicy expert, int iterations, long seed)
+    internal static PolicyWarmStartedIlqr Guided(string expertName, string envName, IPolicy expert, int iterations, long seed)
     {
         if (expertName != "ilqr")
             throw new ArgumentException($"guided labels need the ilqr expert (they improve the learner's rollout by iLQR iterations), got expert '{expertName}'");
         IModelEnv model = Envs.Make(envName, seed).Find<IModelEnv>()!;
-        var config = new IlqrConfig { Horizon = Control.Planning.Registry.Planners.DefaultHorizon("ilqr", envName), MaxIterations = iterations };
-        return new PolicyWarmStartedIlqr(model.Dynamics, model.Cost, config, model, expert);
+        (ICost cost, int horizon) = IlqrObjective(envName, model);
+        return new PolicyWarmStartedIlqr(model.Dynamics, cost, new IlqrConfig { Horizon = horizon, MaxIterations = iterations }, model, expert);
     }
 
     // One row per epoch of behaviour cloning's fit, timed as the fit went (it ended at `end`).

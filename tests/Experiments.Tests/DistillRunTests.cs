@@ -186,6 +186,14 @@ public sealed class DistillRunTests : IDisposable
         Assert.Equal(100, ((Ilqr)PlanRun.Controller(env, "ilqr", null, 1).Planner).Horizon);
         Assert.Same(Envs.Make("pendulum", 1).Find<IModelEnv>()!.Cost.GetType(), ((Ilqr)((MpcController)DistillRun.Expert("ilqr", Envs.Make("pendulum", 1), 1).Expert).Planner).Cost.GetType());
 
+        // the guided labeller improves the learner's rollout on the expert's objective, not the task's
+        Ilqr guided = DistillRun.Guided("ilqr", "acrobot-swingup", expert, 10, 1).Planner;
+        Assert.Equal((40, 10), (guided.Horizon, guided.Config.MaxIterations));
+        Assert.IsType<AnalyticCost<AcrobotEnergyShapedCost>>(guided.Cost);
+        Ilqr cartPole = DistillRun.Guided("ilqr", "cartpole-swingup", expert, 10, 1).Planner;
+        Assert.Equal(30, cartPole.Horizon);
+        Assert.Same(Envs.Make("cartpole-swingup", 1).Find<IModelEnv>()!.Cost.GetType(), cartPole.Cost.GetType());
+
         BehaviourCloningConfig cloning = DistillRun.Preset("acrobot-swingup").Cloning;
         Assert.Equal((ImitationHead.Binned, 13), (cloning.Head, cloning.Levels.Count));
         Assert.Equal([128, 128, 128], cloning.Network.Hidden);

@@ -40,7 +40,7 @@ internal static class OnnxNames
     public const string HeadLogStdMax = "head.log_std_max";
     public const string HeadScale = "head.scale";
     public const string HeadBias = "head.bias";
-    /// <summary>The levels of a binned head, float32 [actions, levels per action].</summary>
+    /// <summary>The levels of a binned head, float32 [actions x levels per action], flat, action by action.</summary>
     public const string HeadLevels = "head.levels";
     public const string BoundsLow = "bounds.low";
     public const string BoundsHigh = "bounds.high";

@@ -126,6 +126,9 @@ public sealed class ActionHead
     /// <summary>Whether <see cref="Sample"/> can draw (logits or a log-std).</summary>
     public bool CanSample => SamplesLogits || LogStdSource != LogStdSource.None;
 
+    // What a head that cannot sample lacks, for the messages that refuse to sample it.
+    internal string WithoutSampling => $"a {Kind} head {(Kind == ActionHeadKind.Argmax ? "over Q values" : "without a log-std")}";
+
     /// <summary>The deterministic action from one row of outputs (1, <see cref="NetworkOutputs"/>).</summary>
     public void Act(Tensor outputs, Span<double> action)
     {
@@ -169,7 +172,7 @@ public sealed class ActionHead
     public void Sample(Tensor outputs, Rng rng, Span<double> action)
     {
         if (!CanSample)
-            throw new InvalidOperationException($"ActionHead: a {Kind} head {(Kind == ActionHeadKind.Argmax ? "over Q values" : "without a log-std")} has no distribution to sample; act deterministically (or explore with a wrapper such as epsilon-greedy).");
+            throw new InvalidOperationException($"ActionHead: {WithoutSampling} has no distribution to sample; act deterministically (or explore with a wrapper such as epsilon-greedy).");
         if (Kind == ActionHeadKind.Argmax)
         {
             new CategoricalActions(outputs).Sample(rng, action);

@@ -18,7 +18,7 @@ public sealed class PolicyActor : IPolicy
     {
         this.policy = policy ?? throw new ArgumentNullException(nameof(policy));
         if (!deterministic && !policy.Head.CanSample)
-            throw new ArgumentException($"PolicyActor: expected a policy that can sample to act stochastically, got a {policy.Head.Kind} head {(policy.Head.Kind == ActionHeadKind.Argmax ? "over Q values" : "without a log-std")}; act deterministically.");
+            throw new ArgumentException($"PolicyActor: expected a policy that can sample to act stochastically, got {policy.Head.WithoutSampling}; act deterministically.");
         this.deterministic = deterministic;
         rng = new Rng(seed);
     }

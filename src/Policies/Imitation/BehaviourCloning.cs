@@ -194,8 +194,7 @@ public static class BehaviourCloning
         return Fit(data.States, data.Controls, observationSpace, actionSpace, config, seed);
     }
 
-    // The mean loss over the given rows.
-    // The fit's loss on `rows`: cross-entropy (categorical policies, and per action over its `levels` logits when the
+    // The fit's mean loss on `rows`: cross-entropy (categorical policies, and per action over its `levels` logits when the
     // head is binned), the Gaussian's negative log-likelihood per action value, or least squares.
     private static Tensor Objective(Module model, float[] inputs, int width, float[] targets, int a, int levels, ReadOnlySpan<int> rows)
     {
@@ -210,7 +209,7 @@ public static class BehaviourCloning
                 Tensor logits = network.Forward(x);
                 Tensor loss = Loss.CrossEntropy(logits.Narrow(1, 0, levels), Classes(targets, a, 0, rows));
                 for (int i = 1; i < a; i++) loss = loss + Loss.CrossEntropy(logits.Narrow(1, i * levels, levels), Classes(targets, a, i, rows));
-                return a == 1 ? loss : loss / a;
+                return loss / a;
             default:
                 return Loss.Mse(((Sequential)model).Forward(x), Gather(targets, a, rows));
         }

@@ -2,6 +2,7 @@
 // of unit mass, RK4 over dt = 0.2 s, joint angles wrapped to [-pi, pi], speeds clipped to 4 pi and 9 pi,
 // torque {-1, 0, 1} on the second joint, reward -1 per step until the tip rises one link length above the
 // pivot, 500 steps. State (theta1, theta2, dtheta1, dtheta2), theta1 = 0 hanging down.
+using System.Runtime.CompilerServices;
 using Control.Core.Envs;
 using Control.Core.Models;
 using Control.Dynamics.Analytic;
@@ -30,16 +31,15 @@ public readonly record struct AcrobotPhysics() : IContinuousEquations
 
     public void Derivative<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> u, Span<T> derivative) where T : unmanaged, IScalar<T>
     {
-        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia, g = Gravity;
+        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, g = Gravity;
         T theta1 = x[0], theta2 = x[1], dtheta1 = x[2], dtheta2 = x[3], torque = u[0];
         (T sin2, T cos2) = T.SinCos(theta2);
-        T d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2;
-        T d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2;
+        (T d1, T d2, double d22) = MassMatrix(cos2);
         T phi2 = m2 * lc2 * g * T.Cos(theta1 + theta2 - Math.PI / 2.0);
         T phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin2 - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2
                  + (m1 * lc1 + m2 * l1) * g * T.Cos(theta1 - Math.PI / 2.0) + phi2;
         T ddtheta2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin2 - phi2)
-                     / (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
+                     / (d22 - d2 * d2 / d1);
         T ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
         derivative[0] = dtheta1;
         derivative[1] = dtheta2;
@@ -53,14 +53,19 @@ public readonly record struct AcrobotPhysics() : IContinuousEquations
     /// </summary>
     public T Energy<T>(ReadOnlySpan<T> x) where T : unmanaged, IScalar<T>
     {
-        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia, g = Gravity;
-        T cos2 = T.Cos(x[1]);
-        T d11 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2;
-        T d12 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2;
-        double d22 = m2 * lc2 * lc2 + i2;
+        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, g = Gravity;
+        (T d11, T d12, double d22) = MassMatrix(T.Cos(x[1]));
         T kinetic = 0.5 * (d11 * x[2] * x[2] + 2.0 * d12 * x[2] * x[3] + d22 * x[3] * x[3]);
         T potential = -(m1 * lc1 + m2 * l1) * g * T.Cos(x[0]) - m2 * lc2 * g * T.Cos(x[0] + x[1]);
         return kinetic + potential;
+    }
+
+    // The mass matrix [[d11, d12], [d12, d22]] at elbow angle theta2 (given its cosine); d22 does not depend on it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (T D11, T D12, double D22) MassMatrix<T>(T cos2) where T : unmanaged, IScalar<T>
+    {
+        double m1 = Mass1, m2 = Mass2, l1 = Length1, lc1 = CenterOfMass1, lc2 = CenterOfMass2, i1 = Inertia, i2 = Inertia;
+        return (m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + i1 + i2, m2 * (lc2 * lc2 + l1 * lc2 * cos2) + i2, m2 * lc2 * lc2 + i2);
     }
 
     /// <summary>The energy of both links straight up and at rest (J): the level a swing-up must reach.</summary>
@@ -247,11 +252,10 @@ public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv
     public static AcrobotEquations DefaultEquations => new() { MaxTorque = 4.0, TimeStep = 0.05, WrapAngles = false, Name = "acrobot-swingup" };
 
     /// <summary>
-    /// The swing-up's task cost with <see cref="AcrobotEnergyShapedCost"/>'s energy term of weight
-    /// <paramref name="energyWeight"/> on the default physics: a planning objective for short horizons.
+    /// The swing-up's task cost with <see cref="AcrobotEnergyShapedCost"/>'s energy term (its default weight) on the
+    /// default physics: a planning objective for short horizons.
     /// </summary>
-    public static ICost EnergyShapedCost(double energyWeight = 0.03)
-        => new AnalyticCost<AcrobotEnergyShapedCost>(new AcrobotEnergyShapedCost { Physics = DefaultEquations.Physics, EnergyWeight = energyWeight });
+    public static ICost EnergyShapedCost() => new AnalyticCost<AcrobotEnergyShapedCost>(new AcrobotEnergyShapedCost { Physics = DefaultEquations.Physics });
 
     /// <summary>Creates the env with the default constants unless others are given.</summary>
     public AcrobotSwingUpEnv(long seed = 0, AcrobotEquations? equations = null)

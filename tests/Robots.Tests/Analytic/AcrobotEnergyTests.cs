@@ -11,6 +11,8 @@ public class AcrobotEnergyTests
 {
     private static readonly AcrobotPhysics Physics = AcrobotSwingUpEnv.DefaultEquations.Physics;
 
+    private static double EnergyOf(double[] x) => Physics.Energy<Real>(Array.ConvertAll(x, v => new Real(v))).Value;
+
     // RK4 of the continuous equations with a fine step, and the trapezoid sum of the torque's power tau dtheta2 on the way.
     private static (double[] X, double Work) Integrate(double[] x0, double torque, double seconds, double step)
     {
@@ -35,15 +37,15 @@ public class AcrobotEnergyTests
         for (int trial = 0; trial < 10; trial++)
         {
             double[] x0 = [rng.Uniform(-3, 3), rng.Uniform(-3, 3), rng.Uniform(-3, 3), rng.Uniform(-3, 3)];
-            double e0 = Physics.Energy<Real>(Array.ConvertAll(x0, v => new Real(v))).Value;
+            double e0 = EnergyOf(x0);
 
             (double[] free, _) = Integrate(x0, 0, 2.0, 1e-3);
-            double freeEnergy = Physics.Energy<Real>(Array.ConvertAll(free, v => new Real(v))).Value;
+            double freeEnergy = EnergyOf(free);
             Assert.True(Math.Abs(freeEnergy - e0) < 1e-8 * (1 + Math.Abs(e0)), $"unforced energy {e0:R} -> {freeEnergy:R} from [{string.Join(", ", x0)}]");
 
             double torque = rng.Uniform(-4, 4);
             (double[] forced, double work) = Integrate(x0, torque, 1.0, 1e-3);
-            double forcedEnergy = Physics.Energy<Real>(Array.ConvertAll(forced, v => new Real(v))).Value;
+            double forcedEnergy = EnergyOf(forced);
             Assert.True(Math.Abs(forcedEnergy - e0 - work) < 1e-5 * (1 + Math.Abs(work)),
                 $"energy change {forcedEnergy - e0:R} against the torque's work {work:R} (torque {torque}) from [{string.Join(", ", x0)}]");
         }
@@ -54,8 +56,8 @@ public class AcrobotEnergyTests
     {
         double[] upright = [Math.PI, 0, 0, 0];
         Assert.Equal(19.6, Physics.UprightEnergy, 12);
-        Assert.Equal(Physics.UprightEnergy, Physics.Energy<Real>(Array.ConvertAll(upright, v => new Real(v))).Value, 12);
-        Assert.Equal(-Physics.UprightEnergy, Physics.Energy<Real>([new Real(0), new Real(0), new Real(0), new Real(0)]).Value, 12);
+        Assert.Equal(Physics.UprightEnergy, EnergyOf(upright), 12);
+        Assert.Equal(-Physics.UprightEnergy, EnergyOf([0, 0, 0, 0]), 12);
 
         var task = new AnalyticCost<AcrobotCost>(new AcrobotCost { Name = "acrobot-swingup" });
         ICost shaped = AcrobotSwingUpEnv.EnergyShapedCost();
