@@ -9,6 +9,7 @@ namespace Control.Experiments;
 /// <param name="Seed">Seed of the run.</param>
 /// <param name="EnvSteps">Expert labels used (env steps of the labelled episodes).</param>
 /// <param name="FeedbackRows">Rows labelled by the expert's feedback gain, fitted beside the labels (0 without them; not labels: no expert call made them).</param>
+/// <param name="MirroredRows">Mirror images of the labels fitted beside them (0 without them; not labels either).</param>
 /// <param name="Iterations">Refits (DAgger iterations; 1 for behaviour cloning).</param>
 /// <param name="SelectedIteration">The refit returned (1-based): the best on the validation episodes, or the last without them.</param>
 /// <param name="ExpertReturn">Mean return of the expert on the evaluation episodes.</param>
@@ -27,7 +28,7 @@ namespace Control.Experiments;
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
 /// <param name="Checkpoint">The checkpoint written, or null.</param>
 /// <param name="Curve">The policy after every refit (not in the JSON form).</param>
-public sealed record DistillReport(string Env, string Expert, string Method, long Seed, int EnvSteps, int FeedbackRows, int Iterations, int SelectedIteration, double ExpertReturn, double PolicyReturn,
+public sealed record DistillReport(string Env, string Expert, string Method, long Seed, int EnvSteps, int FeedbackRows, int MirroredRows, int Iterations, int SelectedIteration, double ExpertReturn, double PolicyReturn,
     double RandomReturn, double ExpertMsPerAction, double PolicyUsPerAction, double? HoldoutLoss, double Seconds, string? Checkpoint,
     [property: JsonIgnore] IReadOnlyList<DistillPoint> Curve)
 {

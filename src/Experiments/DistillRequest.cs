@@ -66,6 +66,13 @@ public sealed record DistillRequest(string Env, string Expert, string Method, lo
     /// </summary>
     public ImitationHead? Head { get; init; }
 
+    /// <summary>
+    /// Whether to fit the mirror image of every label too (<see cref="DaggerConfig.Mirror"/>; the env must declare its
+    /// reflection symmetry); null (the default) takes the config's, which for a null <see cref="Config"/> is the env's
+    /// preset (on for acrobot-swingup, else off).
+    /// </summary>
+    public bool? Mirror { get; init; }
+
     /// <summary>The DAgger settings (the cloning fit's too, for "bc"); null (the default) takes <see cref="DistillRun.Preset"/> and <see cref="DistillRun.FeedbackPreset"/>.</summary>
     public DaggerConfig? Config { get; init; }
 }

@@ -40,7 +40,9 @@ public static class DistillRun
     /// The DAgger settings for an env: the documented defaults (beta_i = 1 at i = 0 only, the cloning fit's), and as many whole episodes
     /// per iteration as make at least 1000 labels (five of the 200-step swing-ups, three of the acrobot's 400); on mj-reacher
     /// a 256-256 network fitted for up to 400 epochs (<see cref="ReacherCloning"/>), on the pendulum a 32-32 one
-    /// (<see cref="PendulumCloning"/>), on acrobot-swingup a 128-128-128 one with the binned head (<see cref="AcrobotCloning"/>).
+    /// (<see cref="PendulumCloning"/>), on acrobot-swingup a 128-128-128 one with the binned head (<see cref="AcrobotCloning"/>),
+    /// fitted with the mirror image of every label (<see cref="DaggerConfig.Mirror"/>: the swing-up's task is left-right
+    /// symmetric; with them DAgger's policies after 20,000 labels score as those after about 40,000 without).
     /// </summary>
     public static DaggerConfig Preset(string env)
     {
@@ -50,7 +52,7 @@ public static class DistillRun
         {
             "mj-reacher" => config with { Cloning = ReacherCloning },
             "pendulum" => config with { Cloning = PendulumCloning },
-            "acrobot-swingup" => config with { Cloning = AcrobotCloning },
+            "acrobot-swingup" => config with { Cloning = AcrobotCloning, Mirror = true },
             _ => config,
         };
     }
@@ -200,16 +202,16 @@ public static class DistillRun
             var checkpoint = new Checkpoint();
             string described = JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config, ["feedback_rows"] = dagger.Feedback.Count, ["guided_label_iterations"] = guidedIterations,
+                [DistilledPolicy.ExpertProperty] = request.Expert, ["config"] = config, ["feedback_rows"] = dagger.Feedback.Count, ["mirrored_rows"] = dagger.Mirrored.Count, ["guided_label_iterations"] = guidedIterations,
                 ["validation_episodes"] = validate ? request.ValidationEpisodes : 0, ["selected_iteration"] = chosen.Iteration,
             });
             checkpoint.PutJson(RunDescription.Section, new RunDescription(request.Method, envName, seed, described));
-            new DistilledPolicy(request.Method, policy, dagger.Labels, dagger.Iterations).Save(checkpoint);
+            new DistilledPolicy(request.Method, policy, chosenIteration.Labels, chosen.Iteration).Save(checkpoint);
             checkpointPath = Path.Combine(directory, Trainer.CheckpointFile);
             checkpoint.Save(checkpointPath);
         }
         double holdout = chosenIteration.Fit.HoldoutLoss;
-        return new DistillReport(envName, request.Expert, request.Method, seed, dagger.Labels, dagger.Feedback.Count, dagger.Iterations, chosen.Iteration, expertReturn, chosen.PolicyReturn,
+        return new DistillReport(envName, request.Expert, request.Method, seed, dagger.Labels, dagger.Feedback.Count, dagger.Mirrored.Count, dagger.Iterations, chosen.Iteration, expertReturn, chosen.PolicyReturn,
             randomReturn, 1e3 * timing.ExpertSeconds, 1e6 * timing.PolicySeconds, double.IsNaN(holdout) ? null : holdout, clock.Elapsed.TotalSeconds,
             checkpointPath, curve);
     }
@@ -267,6 +269,7 @@ public static class DistillRun
         if (request.FeedbackNoise is double[] requestedNoise) config = config with { FeedbackNoise = requestedNoise };
         if (request.Hidden is int[] hidden) config = config with { Cloning = config.Cloning with { Network = config.Cloning.Network with { Hidden = hidden } } };
         if (request.Head is ImitationHead head) config = config with { Cloning = config.Cloning with { Head = head } };
+        if (request.Mirror is bool mirror) config = config with { Mirror = mirror };
         if (config.FeedbackSamples > 0 && request.Expert != "ilqr")
             throw new ArgumentException($"feedback labels need the ilqr expert (its gains label the states near each labelled one), got expert '{request.Expert}'; set the feedback samples to 0");
         config.Validate();

@@ -104,6 +104,8 @@ public sealed class DistillTests : IDisposable
         Refused("--hidden: expected comma-separated whole numbers, got \"wide\"", "--expert", "ilqr", "--hidden", "32,wide");
         Refused("expected positive hidden layer widths, got [0, 32]", "--expert", "ilqr", "--hidden", "0,32");
         Refused("--head: expected deterministic, gaussian or binned, got 'mixture'", "--expert", "ilqr", "--head", "mixture");
+        Refused("pendulum: mirrored labels need an env with a declared reflection symmetry (IMirrorSymmetricEnv); this one declares none", "--expert", "ilqr", "--mirror");
+        Refused("pendulum: mirrored labels need an env with a declared reflection symmetry", "--expert", "ilqr", "--mirror", "true");
         Assert.False(Directory.Exists(output));
     }
 }

@@ -82,6 +82,10 @@ public sealed class DistillRunTests : IDisposable
         DistillPoint chosen = validated.Curve[validated.SelectedIteration - 1];
         Assert.Equal((chosen.PolicyReturn, chosen.HoldoutLoss), (validated.PolicyReturn, validated.HoldoutLoss));
         InferencePolicy saved = InferencePolicy.Load(Checkpoint.Load(validated.Checkpoint!));
+        // the checkpoint counts the labels and refits of the policy it holds, not of the whole run
+        Checkpoint file = Checkpoint.Load(validated.Checkpoint!);
+        DistilledPolicy restored = DistilledPolicy.Restore(file, file.GetJson<RunDescription>(RunDescription.Section));
+        Assert.Equal((200 * validated.SelectedIteration, validated.SelectedIteration), (restored.Labels, restored.Iterations));
         Assert.Equal(chosen.PolicyReturn, Evaluation.Run(saved, s => Robots.Envs.Make("pendulum", s), 3, Evaluation.SeedOf(SelectionSeed)).Mean);
         Assert.Equal(chosen.ValidationReturn, Evaluation.Run(saved, s => Robots.Envs.Make("pendulum", s), 3, Evaluation.SeedOf(SelectionSeed) + DistillRun.ValidationSeedOffset).Mean);
         Assert.All(validated.Curve, p => Assert.NotEqual(p.PolicyReturn, p.ValidationReturn));
@@ -197,6 +201,20 @@ public sealed class DistillRunTests : IDisposable
         BehaviourCloningConfig cloning = DistillRun.Preset("acrobot-swingup").Cloning;
         Assert.Equal((ImitationHead.Binned, 13), (cloning.Head, cloning.Levels.Count));
         Assert.Equal([128, 128, 128], cloning.Network.Hidden);
+    }
+
+    [Fact]
+    public void TheAcrobotsPresetFitsTheMirrorOfEveryLabelAndTheRequestCanTurnItOff()
+    {
+        Assert.True(DistillRun.Preset("acrobot-swingup").Mirror);
+        Assert.False(DistillRun.Preset("cartpole-swingup").Mirror);
+        DaggerConfig quick = DistillRun.Preset("acrobot-swingup") with { Cloning = DistillRun.AcrobotCloning with { Epochs = 3 } };
+        var request = new DistillRequest("acrobot-swingup", "ilqr", BehaviourCloning.Name, 1) { Steps = 400, EvaluationEpisodes = 1, ValidationEpisodes = 0, Config = quick };
+        DistillReport with = DistillRun.Run(request), without = DistillRun.Run(request with { Mirror = false });
+        Assert.Equal((400, 400, 0), (with.EnvSteps, with.MirroredRows, with.FeedbackRows));
+        Assert.Equal((400, 0), (without.EnvSteps, without.MirroredRows));
+        var ex = Assert.Throws<ArgumentException>(() => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 1) { Steps = 200, Mirror = true }));
+        Assert.Contains("pendulum: mirrored labels need an env with a declared reflection symmetry", ex.Message);
     }
 
     [Fact]

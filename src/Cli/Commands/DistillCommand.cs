@@ -48,11 +48,15 @@ public static class DistillCommand
         {
             Description = "The distilled network's head: deterministic (least squares: the mean of the expert's actions), gaussian, or binned (each action one of 13 levels across its bounds, fitted by cross-entropy: a mode of the expert's actions where they go two ways); default: the env's preset (binned on acrobot-swingup, else deterministic).",
         };
+        var mirror = new Option<bool?>("--mirror")
+        {
+            Description = "Fit the mirror image of every label too (true or false; the env must be left-right symmetric: acrobot-swingup); no expert calls, not counted as labels; default: the env's preset (true on acrobot-swingup, else false).",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();
         var command = new Command("distill", "Distil a planner (or a trained policy) into a fast network policy by behaviour cloning or DAgger.")
         {
-            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, hidden, head, json, task,
+            env, expert, method, steps, seed, output, guided, feedback, feedbackNoise, validation, hidden, head, mirror, json, task,
         };
         command.SetAction(parse => context.Guard(() =>
         {
@@ -63,7 +67,7 @@ public static class DistillCommand
                 ValidationEpisodes = parse.GetValue(validation), FeedbackSamples = parse.GetValue(feedback),
                 FeedbackNoise = parse.GetValue(feedbackNoise) is string noise ? NumberList.Parse(noise, "--feedback-noise") : null,
                 Hidden = parse.GetValue(hidden) is string widths ? NumberList.ParseIntegers(widths, "--hidden") : null,
-                Head = parse.GetValue(head) is string name ? HeadOf(name) : null,
+                Head = parse.GetValue(head) is string name ? HeadOf(name) : null, Mirror = parse.GetValue(mirror),
             };
             return Execute(context, request, parse.GetValue(json));
         }));
@@ -92,7 +96,13 @@ public static class DistillCommand
             context.WriteJson(run);
             return 0;
         }
-        string feedbackRows = run.FeedbackRows > 0 ? $" (and {run.FeedbackRows} rows labelled by its feedback gain)" : "";
+        string feedbackRows = (run.FeedbackRows, run.MirroredRows) switch
+        {
+            (0, 0) => "",
+            (> 0, 0) => $" (and {run.FeedbackRows} rows labelled by its feedback gain)",
+            (0, > 0) => $" (and their {run.MirroredRows} mirror images)",
+            _ => $" (and {run.FeedbackRows} rows labelled by its feedback gain, {run.MirroredRows} mirror images)",
+        };
         context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels{feedbackRows}; mean return over {request.EvaluationEpisodes} evaluation episodes:");
         context.Output.WriteLine($"  expert:           {F(run.ExpertReturn, "F1")}  ({F(run.ExpertMsPerAction)} ms per action)");
         if (run.SelectedIteration != run.Iterations)

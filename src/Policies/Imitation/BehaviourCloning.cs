@@ -143,7 +143,7 @@ public static class BehaviourCloning
             double holdout;
             using (TensorScope.Begin())
             using (Autograd.NoGrad())
-                holdout = Objective(model, inputs, width, targets, a, binned ? levelCount : 0, holdoutRows).Item();
+                holdout = NonFiniteLossException.Check(Name, epoch - 1, "holdout loss", Objective(model, inputs, width, targets, a, binned ? levelCount : 0, holdoutRows).Item());
             holdoutLoss.Add(holdout);
             seconds[^1] = clock.Elapsed.TotalSeconds;
             stopping.Observe(holdout, epoch);
@@ -231,8 +231,8 @@ public static class BehaviourCloning
         for (int i = 0; i < a; i++)
         {
             double low = box.Low[i], high = box.High[i];
-            if (!double.IsFinite(low) || !double.IsFinite(high))
-                throw new ArgumentException($"{Name}: the binned head places its levels inside each action's bounds; action {i} has bounds [{low}, {high}].");
+            if (!double.IsFinite(low) || !double.IsFinite(high) || !(high > low) || !double.IsFinite(high - low))
+                throw new ArgumentException($"{Name}: the binned head places its levels inside each action's bounds, which must be finite, ordered and apart; action {i} has bounds [{low}, {high}].");
             for (int j = 0; j < k; j++) levels[i * k + j] = 0.5 * (low + high) + 0.5 * (high - low) * positions[j];
         }
         return levels;

@@ -11,7 +11,8 @@
 // Iteration 0 runs the expert alone (beta_0 = 1), so its refit is behaviour cloning on the expert's own data. The
 // expert is any IPolicy: an iLQR, CEM or MPPI controller reading the env's state, or a trained policy. With
 // FeedbackSamples, an iLQR expert's gains label states near each labelled one too (ExpertLabeller.LabelNearby), and
-// every refit fits D with those rows, each held out with the label it was made around.
+// every refit fits D with those rows, each left out of training when the label it was made around is held out; with
+// Mirror, on a mirror-symmetric env, the mirror image of every label likewise.
 using Control.Core;
 using Control.Core.Envs;
 using Control.Core.Episodes;
@@ -47,6 +48,7 @@ public sealed class Dagger
         var rng = new Rng(seed);
         (episodeSeeds, coin, fitSeeds) = (rng.Fork(1), rng.Fork(2), rng.Fork(3));
         if (config.FeedbackSamples > 0) labeller.LabelNearby(config.FeedbackSamples, config.FeedbackNoise, rng.Fork(4));
+        if (config.Mirror) labeller.LabelMirrored();
     }
 
     /// <summary>The settings.</summary>
@@ -57,6 +59,9 @@ public sealed class Dagger
 
     /// <summary>The rows labelled by the expert's feedback so far (<see cref="DaggerConfig.FeedbackSamples"/>); empty without them.</summary>
     public ImitationDataset Feedback => labeller.Feedback;
+
+    /// <summary>The mirror images of the labels so far (<see cref="DaggerConfig.Mirror"/>): row k the image of row k of <see cref="Data"/>; empty without them.</summary>
+    public ImitationDataset Mirrored => labeller.Mirrored;
 
     /// <summary>Expert labels so far (= env steps taken).</summary>
     public int Labels => labeller.Data.Count;
@@ -105,15 +110,27 @@ public sealed class Dagger
             expertActions += byExpert;
         }
 
-        // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data (and the feedback rows)
+        // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data (and the feedback rows and mirror images)
         IEnv env = labeller.Env;
         long fitSeed = (long)(fitSeeds.NextUInt64() >> 1);
-        BehaviourCloningResult fit = Feedback.Count == 0
+        (ImitationDataset companions, int[] sources) = Companions();
+        BehaviourCloningResult fit = companions.Count == 0
             ? BehaviourCloning.Fit(Data, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed)
-            : BehaviourCloning.Fit(Data, Feedback, labeller.FeedbackSources, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed);
+            : BehaviourCloning.Fit(Data, companions, sources, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed);
         Policy = fit.Policy;
         Iterations++;
         int added = Labels - start;
-        return new DaggerIteration(iteration, beta, Labels, added, (double)expertActions / added, seeds, returns, fit, Feedback.Count);
+        return new DaggerIteration(iteration, beta, Labels, added, (double)expertActions / added, seeds, returns, fit, Feedback.Count, Mirrored.Count);
+    }
+
+    // The rows fitted beside the labels, each with the label row it was made from: the feedback rows, then the mirror images.
+    private (ImitationDataset Rows, int[] Sources) Companions()
+    {
+        if (Mirrored.Count == 0) return (Feedback, [.. labeller.FeedbackSources]);
+        if (Feedback.Count == 0) return (Mirrored, [.. labeller.MirroredSources]);
+        var rows = new ImitationDataset(Data.ObservationSize, Data.ActionSize);
+        foreach (ImitationDataset part in (ImitationDataset[])[Feedback, Mirrored])
+            for (int k = 0; k < part.Count; k++) rows.Add(part.Observation(k), part.Action(k));
+        return (rows, [.. labeller.FeedbackSources, .. labeller.MirroredSources]);
     }
 }

@@ -10,8 +10,9 @@ namespace Control.Policies.Imitation;
 /// <param name="EpisodeReturns">Their returns under the mixture policy (the last one possibly cut at the iteration's label count).</param>
 /// <param name="Fit">The refit of the policy on the aggregated data.</param>
 /// <param name="FeedbackRows">Rows labelled by the expert's feedback so far, fitted beside the labels (0 without them).</param>
+/// <param name="MirroredRows">Mirror images of the labels so far, fitted beside them (0 without them).</param>
 public sealed record DaggerIteration(int Iteration, double Beta, int Labels, int NewLabels, double ExpertActionFraction, IReadOnlyList<long> EpisodeSeeds,
-    IReadOnlyList<double> EpisodeReturns, BehaviourCloningResult Fit, int FeedbackRows)
+    IReadOnlyList<double> EpisodeReturns, BehaviourCloningResult Fit, int FeedbackRows, int MirroredRows)
 {
     /// <summary>The metrics of the iteration under namespaced keys (dagger/..., rollout/..., fit/...), the same keys every iteration.</summary>
     public IReadOnlyDictionary<string, double> Metrics() => new Dictionary<string, double>
@@ -24,5 +25,6 @@ public sealed record DaggerIteration(int Iteration, double Beta, int Labels, int
         ["fit/holdout_loss"] = Fit.HoldoutLoss,
         ["fit/epochs"] = Fit.Epochs,
         ["dagger/feedback_rows"] = FeedbackRows,
+        ["dagger/mirrored_rows"] = MirroredRows,
     };
 }

@@ -10,6 +10,8 @@
 // optimizer's parametric sensitivities of Krishnamoorthy, "A Sensitivity-Based Data Augmentation Framework for Model
 // Predictive Control Policy Approximation" (IEEE TAC 2022), K being iLQR's sensitivity of the first control to the
 // start state. They go to Feedback, apart from the expert's own labels.
+// On an env whose task is mirror-symmetric (IMirrorSymmetricEnv), each label (o, u) also gives (g o, g u), what the
+// expert's mirror image would answer at the mirrored state; they go to Mirrored.
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;
@@ -37,6 +39,9 @@ public sealed class ExpertLabeller
     private double[] feedbackNoise = [], gain = [], dx = [], nearby = [], nearbyObservation = [], nearbyLabel = [];
     private Rng feedbackRng = new(0);
     private readonly List<int> feedbackSources = [];
+    private IMirrorSymmetricEnv? mirror;
+    private double[] mirroredObservation = [], mirroredLabel = [];
+    private readonly List<int> mirroredSources = [];
 
     /// <summary>
     /// Labels states of <paramref name="env"/> with <paramref name="expert"/>, which reads what <paramref name="expertInput"/>
@@ -71,6 +76,7 @@ public sealed class ExpertLabeller
         label = new double[actionSize];
         Data = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
         Feedback = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
+        Mirrored = new ImitationDataset(env.ObservationSpace.FlatSize, actionSize);
     }
 
     /// <summary>The env the episodes run on.</summary>
@@ -90,6 +96,27 @@ public sealed class ExpertLabeller
 
     /// <summary>For each row of <see cref="Feedback"/>, the row of <see cref="Data"/> it was made around.</summary>
     public IReadOnlyList<int> FeedbackSources => feedbackSources;
+
+    /// <summary>
+    /// The mirror image of each row of <see cref="Data"/> labelled since <see cref="LabelMirrored"/> (row k of this the
+    /// image of row k of Data when it was on from the start); empty without it.
+    /// </summary>
+    public ImitationDataset Mirrored { get; }
+
+    /// <summary>For each row of <see cref="Mirrored"/>, the row of <see cref="Data"/> it is the image of.</summary>
+    public IReadOnlyList<int> MirroredSources => mirroredSources;
+
+    /// <summary>
+    /// From now on, with each expert label (o, u) also records its mirror image (g o, g u) under the env's reflection
+    /// symmetry in <see cref="Mirrored"/>: a label of the expert's mirror image, made without asking the expert.
+    /// </summary>
+    /// <exception cref="ArgumentException">The env declares no mirror symmetry (<see cref="IMirrorSymmetricEnv"/>).</exception>
+    public void LabelMirrored()
+    {
+        mirror = Env.Find<IMirrorSymmetricEnv>()
+            ?? throw new ArgumentException($"{Env.Name}: mirrored labels need an env with a declared reflection symmetry (IMirrorSymmetricEnv); this one declares none.");
+        (mirroredObservation, mirroredLabel) = (new double[Env.ObservationSpace.FlatSize], new double[label.Length]);
+    }
 
     /// <summary>
     /// From now on, after each label u the expert gives at a state x, adds <paramref name="samples"/> rows to
@@ -159,6 +186,13 @@ public sealed class ExpertLabeller
         expert.Act(input, label);
         ExpertTime += Stopwatch.GetElapsedTime(start);
         Data.Add(observation, label);
+        if (mirror is not null)
+        {
+            mirror.MirrorObservation(observation, mirroredObservation);
+            mirror.MirrorAction(label, mirroredLabel);
+            Mirrored.Add(mirroredObservation, mirroredLabel);
+            mirroredSources.Add(Data.Count - 1);
+        }
         if (feedbackSamples > 0) AddNearby();
         bool expertActs = coin.NextDouble() < beta || learner is null;
         if (expertActs)

@@ -241,8 +241,9 @@ public sealed class AcrobotEnv : RobotEnv
 /// <summary>
 /// Continuous-torque acrobot swing-up: Acrobot-v1's physics with torque in [-4, 4] N m, RK4 at dt = 0.05 s,
 /// reward = -<see cref="AcrobotCost"/> (get the tip straight up and keep it there), no termination, 400 steps.
+/// Mirror-symmetric: both angles, both rates and the torque change sign together.
 /// </summary>
-public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv
+public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
 {
     /// <summary>Both links within about 0.2 rad of straight up (tip depth under 0.04 m) and both joints slower than 1 rad/s.</summary>
     public bool AtGoal(ReadOnlySpan<double> x)
@@ -269,6 +270,22 @@ public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv
     public override void Observe(ReadOnlySpan<double> x, Span<double> observation) => AcrobotObservation.Write(x, observation);
 
     protected override void SampleInitialState(Span<double> x) => Random.FillUniform(x, -0.1, 0.1);
+
+    /// <summary>(theta1, theta2, dtheta1, dtheta2) to its negative: gravity, the coupling torques and the control enter
+    /// the equations of motion oddly, the mass matrix and the cost evenly.</summary>
+    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
+    {
+        for (int i = 0; i < 4; i++) mirrored[i] = -state[i];
+    }
+
+    /// <summary>(cos, sin, cos, sin, rate, rate): the sines and the rates change sign.</summary>
+    public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
+    {
+        for (int i = 0; i < 6; i++) mirrored[i] = i is 0 or 2 ? observation[i] : -observation[i];
+    }
+
+    /// <summary>The elbow torque changes sign.</summary>
+    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);

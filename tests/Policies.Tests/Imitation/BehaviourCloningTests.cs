@@ -176,6 +176,8 @@ public class BehaviourCloningTests
         var binned = new BehaviourCloningConfig { Head = ImitationHead.Binned, Epochs = 1 };
         var e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, unbounded, binned, seed: 1));
         Assert.Contains("action 1 has bounds [-Infinity, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, new Box([-4.0, 2.0], [4.0, 2.0]), binned, seed: 1));
+        Assert.Contains("must be finite, ordered and apart; action 1 has bounds [2, 2]", e.Message);
         e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, new Box([-4.0, -2.0], [4.0, 2.0]), binned with { Levels = [-1, 0.5, 0.5] }, seed: 1));
         Assert.Contains("Levels: expected increasing positions in [-1, 1], got [-1, 0.5, 0.5]", e.Message);
         e = Assert.Throws<ArgumentException>(() => BehaviourCloning.Fit(x, a, observations, new Box([-4.0, -2.0], [4.0, 2.0]), binned with { Levels = [-1, 1.5] }, seed: 1));

@@ -266,6 +266,43 @@ public class DaggerTests
         Assert.Contains("feedback labels need an expert that reads the state and gives the gain of its action", ex.Message);
     }
 
+    [Fact]
+    public void MirroredRowsAreTheImageOfEveryLabelAndAreFittedUnlessTheirLabelIsHeldOut()
+    {
+        // acrobot-swingup observes (cos t1, sin t1, cos t2, sin t2, t1dot, t2dot); its mirror negates the sines, the rates and the torque.
+        IEnv env = Envs.Make("acrobot-swingup");
+        var expert = new FunctionPolicy(6, 1, (o, u) => u[0] = Math.Clamp(3 * o[1] + 0.5 * o[3] - 0.2 * o[4] + 0.7, -4, 4));
+        var config = Affine with { LabelsPerIteration = 300, Mirror = true };
+        var dagger = new Dagger(env, expert, PolicyInput.Observation, config, seed: 2);
+        DaggerIteration first = dagger.Iterate();
+        DaggerIteration second = dagger.Iterate();
+        Assert.Equal((600, 600), (dagger.Labels, dagger.Mirrored.Count));
+        Assert.Equal((300, 600, 0), (first.MirroredRows, second.MirroredRows, second.FeedbackRows));
+        Assert.Equal(600.0, second.Metrics()["dagger/mirrored_rows"]);
+        for (int row = 0; row < dagger.Labels; row++)
+        {
+            double[] o = dagger.Data.Observation(row).ToArray(), image = dagger.Mirrored.Observation(row).ToArray();
+            Assert.Equal([o[0], -o[1], o[2], -o[3], -o[4], -o[5]], image);
+            Assert.Equal(-dagger.Data.Action(row)[0], dagger.Mirrored.Action(row)[0]);
+        }
+
+        // Every image is fitted unless its label is held out (the holdout is a part of the labels alone).
+        BehaviourCloningResult fit = second.Fit;
+        Assert.InRange(fit.HoldoutCount, 30, 90);
+        Assert.Equal(2 * (600 - fit.HoldoutCount), fit.TrainCount);
+
+        var plain = new Dagger(env, expert, PolicyInput.Observation, config with { Mirror = false }, seed: 2);
+        DaggerIteration alone = plain.Iterate();
+        Assert.Equal((0, 300), (plain.Mirrored.Count, alone.Fit.TrainCount + alone.Fit.HoldoutCount));
+    }
+
+    [Fact]
+    public void MirroredRowsNeedAnEnvThatDeclaresItsSymmetry()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Dagger(Envs.Make("double-integrator"), Expert, PolicyInput.Observation, Affine with { Mirror = true }, 1));
+        Assert.Contains("double-integrator: mirrored labels need an env with a declared reflection symmetry (IMirrorSymmetricEnv)", ex.Message);
+    }
+
     // The observations a policy acts on in episodes reset with the given seeds, the last cut so that the total is `labels`.
     private static List<double[]> Replay(IPolicy policy, IReadOnlyList<long> seeds, int labels)
     {
