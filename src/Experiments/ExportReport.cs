@@ -11,6 +11,6 @@ namespace Control.Experiments;
 /// <param name="ParityObservations">Observations compared.</param>
 /// <param name="ParityMaxAbsDiff">Largest absolute difference over every float output (actions, means, log-stds, logits, Q values).</param>
 /// <param name="ParityMaxRelDiff">Largest difference relative to the value's magnitude, |diff| / max(1, |value|).</param>
-/// <param name="ActionMismatches">Observations whose discrete action differs (0 for continuous actions).</param>
+/// <param name="ActionMismatches">Observations whose discrete action differs, or whose binned action took another level across a near-tie of Control's logits (0 for other continuous actions).</param>
 public sealed record ExportReport(string Path, int Opset, string Env, string Algorithm, string CheckpointSha256, IReadOnlyList<OnnxTensorInfo> Inputs,
     IReadOnlyList<OnnxTensorInfo> Outputs, int ParityObservations, double ParityMaxAbsDiff, double ParityMaxRelDiff, int ActionMismatches);

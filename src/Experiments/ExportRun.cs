@@ -104,6 +104,19 @@ public static class ExportRun
                 {
                     if (batch.ActionIndices[r] != (long)action[0]) mismatches++;
                 }
+                else if (policy.Head.Kind == ActionHeadKind.Binned)
+                {
+                    ReadOnlySpan<float> exported = batch.Output(OnnxContract.Action).Slice(r * a, a);
+                    switch (BinnedAgreement(exported, action, networkOutputs, policy.Head.LevelsPerAction))
+                    {
+                        case BinnedParity.NearTie:
+                            mismatches++;
+                            break;
+                        default:
+                            diff.Add(exported, action);
+                            break;
+                    }
+                }
                 else
                 {
                     diff.Add(batch.Output(OnnxContract.Action).Slice(r * a, a), action);
@@ -114,6 +127,47 @@ public static class ExportRun
                 [new("max |diff|", diff.Absolute, "E2"), new("max relative", diff.Relative, "E2"), new("differing actions", mismatches, "F0")]);
         }
         return (diff, mismatches);
+    }
+
+    /// <summary>How a binned head's exported action compares with Control's on one observation.</summary>
+    internal enum BinnedParity
+    {
+        /// <summary>Every action value took the same level.</summary>
+        Same,
+
+        /// <summary>Some took another level, each where Control's two largest logits are within float32 rounding (<see cref="BinnedTieTolerance"/>): a choice either engine could make.</summary>
+        NearTie,
+
+        /// <summary>Some took another level where Control's choice is clear: the graph computes something else.</summary>
+        Differs,
+    }
+
+    /// <summary>Control's two largest logits of an action value closer than this, relative to max(1, |largest|), are a tie float32 rounding may break either way.</summary>
+    internal const double BinnedTieTolerance = 1e-4;
+
+    /// <summary>
+    /// Compares the levels the exported graph chose (<paramref name="exported"/>) with Control's (<paramref name="action"/>),
+    /// given Control's logits (<paramref name="levels"/> per action value): a level taken apart only across a near-tie of
+    /// Control's two largest logits is counted as a differing action, as a discrete head's flipped argmax is, not as a
+    /// numerical disagreement of the graph.
+    /// </summary>
+    internal static BinnedParity BinnedAgreement(ReadOnlySpan<float> exported, ReadOnlySpan<double> action, ReadOnlySpan<float> logits, int levels)
+    {
+        var result = BinnedParity.Same;
+        for (int i = 0; i < action.Length; i++)
+        {
+            if (exported[i] == (float)action[i]) continue;
+            ReadOnlySpan<float> values = logits.Slice(i * levels, levels);
+            float largest = float.NegativeInfinity, second = float.NegativeInfinity;
+            foreach (float v in values)
+            {
+                if (v > largest) (largest, second) = (v, largest);
+                else if (v > second) second = v;
+            }
+            if (!(largest - second <= BinnedTieTolerance * Math.Max(1, Math.Abs(largest)))) return BinnedParity.Differs;
+            result = BinnedParity.NearTie;
+        }
+        return result;
     }
 
     // The extra outputs against Control's: logits or Q values (all outputs), the mean (the first A), the log-std.

@@ -40,7 +40,7 @@ public static class ExportCommand
             foreach (OnnxTensorInfo s in report.Outputs) table.AddRow("output", s.Name, s.Type, Markup.Escape($"[{string.Join(", ", s.Shape)}]"));
             context.Console.Write(table);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Algorithm} policy for {report.Env} -> {report.Path} (opset {report.Opset}); ONNX Runtime against Control on {report.ParityObservations} observations: max |diff| {report.ParityMaxAbsDiff:E2} (relative to the value {report.ParityMaxRelDiff:E2}), {report.ActionMismatches} differing discrete actions"));
+                $"{report.Algorithm} policy for {report.Env} -> {report.Path} (opset {report.Opset}); ONNX Runtime against Control on {report.ParityObservations} observations: max |diff| {report.ParityMaxAbsDiff:E2} (relative to the value {report.ParityMaxRelDiff:E2}), {report.ActionMismatches} differing discrete (or near-tie binned) actions"));
             return 0;
         }));
         return command;
