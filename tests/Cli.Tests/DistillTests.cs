@@ -104,8 +104,13 @@ public sealed class DistillTests : IDisposable
         Refused("--hidden: expected comma-separated whole numbers, got \"wide\"", "--expert", "ilqr", "--hidden", "32,wide");
         Refused("expected positive hidden layer widths, got [0, 32]", "--expert", "ilqr", "--hidden", "0,32");
         Refused("--head: expected deterministic, gaussian or binned, got 'mixture'", "--expert", "ilqr", "--head", "mixture");
-        Refused("pendulum: mirrored labels need an env with a declared reflection symmetry (IMirrorSymmetricEnv); this one declares none", "--expert", "ilqr", "--mirror");
-        Refused("pendulum: mirrored labels need an env with a declared reflection symmetry", "--expert", "ilqr", "--mirror", "true");
         Assert.False(Directory.Exists(output));
+        foreach (string[] mirror in new[] { new[] { "--mirror" }, ["--mirror", "true"] })
+        {
+            (int code, _, string error) = Run(["distill", "--env", "reacher2d", "--expert", "ilqr", .. mirror, "--out", output]);
+            Assert.Equal(2, code);
+            Assert.Contains("reacher2d: mirrored labels need an env with a declared reflection symmetry (IMirrorSymmetricEnv); this one declares none", error);
+            Assert.False(Directory.Exists(output));
+        }
     }
 }

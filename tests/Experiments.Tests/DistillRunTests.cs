@@ -213,8 +213,8 @@ public sealed class DistillRunTests : IDisposable
         DistillReport with = DistillRun.Run(request), without = DistillRun.Run(request with { Mirror = false });
         Assert.Equal((400, 400, 0), (with.EnvSteps, with.MirroredRows, with.FeedbackRows));
         Assert.Equal((400, 0), (without.EnvSteps, without.MirroredRows));
-        var ex = Assert.Throws<ArgumentException>(() => DistillRun.Run(new DistillRequest("pendulum", "ilqr", Dagger.Name, 1) { Steps = 200, Mirror = true }));
-        Assert.Contains("pendulum: mirrored labels need an env with a declared reflection symmetry", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => DistillRun.Run(new DistillRequest("reacher2d", "ilqr", Dagger.Name, 1) { Steps = 200, Mirror = true }));
+        Assert.Contains("reacher2d: mirrored labels need an env with a declared reflection symmetry", ex.Message);
     }
 
     [Fact]

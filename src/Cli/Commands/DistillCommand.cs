@@ -50,7 +50,7 @@ public static class DistillCommand
         };
         var mirror = new Option<bool?>("--mirror")
         {
-            Description = "Fit the mirror image of every label too (true or false; the env must be left-right symmetric: acrobot-swingup); no expert calls, not counted as labels; default: the env's preset (true on acrobot-swingup, else false).",
+            Description = "Fit the mirror image of every label too (true or false; the env must declare a left-right symmetry: acrobot-swingup, pendulum, cartpole-swingup); no expert calls, not counted as labels; default: the env's preset (true on acrobot-swingup, else false).",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         Option<string?> task = MuJoCoTaskOption.Create();

@@ -87,7 +87,7 @@ public readonly record struct CartPoleSwingUpCost() : IClosedFormCostTerms
 /// The swing-up env: observation (x, xdot, cos theta, sin theta, thetadot), action force in [-10, 10] N,
 /// reward = -stage cost, no termination.
 /// </summary>
-public sealed class CartPoleSwingUpEnv : RobotEnv, IGoalEnv
+public sealed class CartPoleSwingUpEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
 {
     /// <summary>Pole within 0.1 rad of upright and turning slower than 0.5 rad/s, cart within 1 m of the origin and slower than 0.5 m/s.</summary>
     public bool AtGoal(ReadOnlySpan<double> x)
@@ -120,6 +120,24 @@ public sealed class CartPoleSwingUpEnv : RobotEnv, IGoalEnv
         Random.FillUniform(x, -0.05, 0.05);
         x[2] += Math.PI;
     }
+
+    /// <summary>
+    /// (x, x dot, theta, theta dot) to its negative: the cart and the pole reflected through the track's origin (the
+    /// hanging start theta = pi maps to -pi, the same pose).
+    /// </summary>
+    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
+    {
+        for (int i = 0; i < 4; i++) mirrored[i] = -state[i];
+    }
+
+    /// <summary>(x, x dot, cos, sin, theta dot): all but the cosine change sign.</summary>
+    public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
+    {
+        for (int i = 0; i < 5; i++) mirrored[i] = i == 2 ? observation[i] : -observation[i];
+    }
+
+    /// <summary>The force changes sign.</summary>
+    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);

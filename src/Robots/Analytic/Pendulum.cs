@@ -76,7 +76,7 @@ public readonly record struct PendulumCost() : IClosedFormCostTerms
 }
 
 /// <summary>The Pendulum-v1 env: observation (cos theta, sin theta, thdot), action torque in [-2, 2].</summary>
-public sealed class PendulumEnv : RobotEnv, IGoalEnv
+public sealed class PendulumEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
 {
     /// <summary>Within 0.1 rad of upright and turning slower than 0.5 rad/s.</summary>
     public bool AtGoal(ReadOnlySpan<double> x) => Math.Abs(Math.IEEERemainder(x[0], 2 * Math.PI)) < 0.1 && Math.Abs(x[1]) < 0.5;
@@ -105,6 +105,24 @@ public sealed class PendulumEnv : RobotEnv, IGoalEnv
         x[0] = Random.Uniform(-Math.PI, Math.PI);
         x[1] = Random.Uniform(-1.0, 1.0);
     }
+
+    /// <summary>(theta, theta dot) to its negative: gravity and the torque enter the dynamics oddly, the cost evenly.</summary>
+    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
+    {
+        mirrored[0] = -state[0];
+        mirrored[1] = -state[1];
+    }
+
+    /// <summary>(cos, sin, rate): the sine and the rate change sign.</summary>
+    public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
+    {
+        mirrored[0] = observation[0];
+        mirrored[1] = -observation[1];
+        mirrored[2] = -observation[2];
+    }
+
+    /// <summary>The torque changes sign.</summary>
+    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);
