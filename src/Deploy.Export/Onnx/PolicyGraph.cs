@@ -5,7 +5,8 @@
 //              Periodic: Concat(x * keep, sin x, cos x) with keep 0 at the angles
 //   network    per dense layer Gemm(x, W, b, transB = 1) (W stored [out, in], as the policy holds it), then its activation;
 //              dueling streams Q = (V + A) - mean(A), in the order the policy's own forward pass adds them
-//   head       argmax: ArgMax(axis 1) over logits or Q values; Gaussian: the mean (a Slice when the log-std is state-
+//   head       argmax: ArgMax(axis 1) over logits or Q values; binned: per action value Slice of its logits, ArgMax
+//              and Gather of its levels; Gaussian: the mean (a Slice when the log-std is state-
 //              dependent, whose second half is clipped to [-20, 2]); tanh squash: scale * tanh(u) + bias
 //   bounds     Clip with scalar bounds when every dimension shares them, else Max/Min with per-dimension rows; an
 //              infinite side is left out

@@ -99,7 +99,7 @@ public sealed class ActionHead
     /// <summary>Doubles per action (1 for <see cref="ActionHeadKind.Argmax"/>).</summary>
     public int ActionSize { get; }
 
-    /// <summary>Network outputs the head reads (classes for argmax; A, or 2A with a state-dependent log-std).</summary>
+    /// <summary>Network outputs the head reads (classes for argmax; A, or 2A with a state-dependent log-std; A x levels for binned).</summary>
     public int NetworkOutputs { get; }
 
     /// <summary>Whether an argmax head's outputs are logits that <see cref="Sample"/> draws from.</summary>

@@ -1,5 +1,5 @@
 // A trained policy for inference, as one object: observation normalizer (frozen statistics, or none), network
-// (dense layers, optionally dueling Q heads), action head (argmax, Gaussian mean, tanh squash, deterministic),
+// (dense layers, optionally dueling Q heads), action head (argmax, Gaussian mean, tanh squash, deterministic, binned),
 // and the action space's bounds. Every algorithm exposes its policy as one of these; it is what controllers run,
 // what checkpoints store under the same section names for every algorithm, and what an exporter writes as a graph.
 //
@@ -7,7 +7,8 @@
 //   policy/normalizer   observation size, encoding (values, one-hot or periodic), the normalizer (mean, variance, epsilon, clip) if any,
 //                       then, for the periodic encoding, the angle indices
 //   policy/network      the dense layers in order (activation code, weight (out, in), bias), then the dueling streams if any
-//   policy/head         head kind, sizes, log-std source and vector, squash scale and bias, then the action space (Discrete n, or Box shape, low, high)
+//   policy/head         head kind, sizes, log-std source and vector, squash scale and bias, the levels of a binned head,
+//                       then the action space (Discrete n, or Box shape, low, high)
 using System.Runtime.CompilerServices;
 using Control.Core;
 using Control.Core.Envs;

@@ -7,11 +7,13 @@
 //                 folded into the last layer (W' = diag(s) W, b' = s b + mu; log-std' = log-std + log s), so the policy
 //                 reads raw observations and writes raw actions, as every InferencePolicy does
 //   loss          least squares (deterministic head), Gaussian negative log-likelihood per action value (Gaussian head),
-//                 cross-entropy of the logits (Discrete actions)
+//                 cross-entropy of the logits (Discrete actions), cross-entropy per action value of its levels' logits
+//                 against the nearest level (binned head)
 //   optimizer     Adam on shuffled minibatches of the training rows; after each epoch the loss on a random holdout part;
 //                 training stops after Patience epochs without improvement and keeps the weights of the best epoch
-//   companions    rows made around a labelled row (DAgger's feedback rows) train with it and are held out with it: the
-//                 holdout is drawn from the labelled rows alone and measures the fit on them
+//   companions    rows made from a labelled row (DAgger's feedback rows and mirror images) train with it and are left
+//                 out of training when it is held out: the holdout is drawn from the labelled rows alone and measures
+//                 the fit on them
 using System.Diagnostics;
 using Control.Core;
 using Control.Core.Envs;

@@ -6,7 +6,7 @@ namespace Control.Policies.Imitation;
 /// What <see cref="BehaviourCloning.Fit(ReadOnlySpan{double}, ReadOnlySpan{double}, Core.Envs.Space, Core.Envs.Space, BehaviourCloningConfig, long)"/>
 /// gives: the policy (at the epoch of the lowest holdout loss) and its learning curves. Losses are the fit's objective:
 /// the mean squared error of the standardized actions (deterministic head), their Gaussian negative log-likelihood per
-/// action value (Gaussian head), or the cross-entropy (Discrete actions).
+/// action value (Gaussian head), or the cross-entropy (Discrete actions; per action value over its levels, binned head).
 /// </summary>
 /// <param name="Policy">The fitted policy, acting on raw observations.</param>
 /// <param name="HoldoutLoss">Holdout loss of the kept epoch (NaN without a holdout).</param>

@@ -166,7 +166,8 @@ public sealed class ExpertLabeller
         ArgumentNullException.ThrowIfNull(rng);
         if (!(beta >= 0 && beta <= 1)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "expected a mixing coefficient in [0, 1]");
         if (!(expertNoise >= 0 && double.IsFinite(expertNoise))) throw new ArgumentOutOfRangeException(nameof(expertNoise), expertNoise, "expected a finite noise scale >= 0");
-        if (expertNoise > 0 && Env.ActionSpace is not Box) throw new ArgumentException($"{Env.Name}: expert noise needs a Box action space, got {Env.ActionSpace.Describe()}", nameof(expertNoise));
+        if (expertNoise > 0 && (Env.ActionSpace is not Box box || !box.IsBounded))
+            throw new ArgumentException($"{Env.Name}: expert noise is scaled by each action's half-range and needs a Box action space with finite bounds, got {Env.ActionSpace.Describe()}", nameof(expertNoise));
         if (policy is not null) runner.CheckPolicy(policy);
         (learner, this.beta, coin, noise, expertActions) = (policy, beta, rng, expertNoise, 0);
         EpisodeResult episode = runner.Run(new Mixture(this), seed, maxSteps);

@@ -121,7 +121,10 @@ public class DaggerTests
 
         Assert.Contains("ExpertNoise: expected a finite value >= 0, got -0.1", Assert.Throws<ArgumentException>(() => (config with { ExpertNoise = -0.1 }).Validate()).Message);
         var labeller = new ExpertLabeller(Envs.Make("cartpole"), new FunctionPolicy(4, 1, (_, u) => u[0] = 1), PolicyInput.Observation);
-        Assert.Contains("expert noise needs a Box action space, got Discrete(2)", Assert.Throws<ArgumentException>(() => labeller.RunEpisode(null, 1, new Rng(0), 0, 10, expertNoise: 0.1)).Message);
+        Assert.Contains("needs a Box action space with finite bounds, got Discrete(2)", Assert.Throws<ArgumentException>(() => labeller.RunEpisode(null, 1, new Rng(0), 0, 10, expertNoise: 0.1)).Message);
+        // an unbounded Box (ClipAction takes any action) has no half-range to scale the noise by
+        var unbounded = new ExpertLabeller(new Control.Robots.Wrappers.ClipAction(Envs.Make("double-integrator")), gentle, PolicyInput.Observation);
+        Assert.Contains("needs a Box action space with finite bounds, got Box", Assert.Throws<ArgumentException>(() => unbounded.RunEpisode(null, 1, new Rng(0), 0, 10, expertNoise: 0.1)).Message);
     }
 
     [Fact]
