@@ -248,7 +248,7 @@ public static class DistillRun
     public static MpcController AcrobotExpert(IEnv env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        IModelEnv model = env.Find<IModelEnv>() ?? throw new ArgumentException($"{env.Name}: the acrobot expert plans on the env's model, which it does not expose");
+        IModelEnv model = env.Find<IModelEnv>() ?? throw new ArgumentException($"{env.Name}: the acrobot expert plans on the env's model; expected an env that exposes it (IModelEnv), got one that does not");
         (ICost cost, int horizon) = IlqrObjective(env.Name, model);
         var config = new IlqrConfig { Horizon = horizon, MaxIterations = 100, WarmMaxIterations = 10, ColdStarts = 1, ColdStages = 1 };
         return new MpcController(new Ilqr(model.Dynamics, cost, config));

@@ -107,15 +107,8 @@ public static class ExportRun
                 else if (policy.Head.Kind == ActionHeadKind.Binned)
                 {
                     ReadOnlySpan<float> exported = batch.Output(OnnxContract.Action).Slice(r * a, a);
-                    switch (BinnedAgreement(exported, action, networkOutputs, policy.Head.LevelsPerAction))
-                    {
-                        case BinnedParity.NearTie:
-                            mismatches++;
-                            break;
-                        default:
-                            diff.Add(exported, action);
-                            break;
-                    }
+                    if (BinnedAgreement(exported, action, networkOutputs, policy.Head.LevelsPerAction) == BinnedParity.NearTie) mismatches++;
+                    else diff.Add(exported, action);
                 }
                 else
                 {

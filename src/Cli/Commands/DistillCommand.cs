@@ -96,13 +96,10 @@ public static class DistillCommand
             context.WriteJson(run);
             return 0;
         }
-        string feedbackRows = (run.FeedbackRows, run.MirroredRows) switch
-        {
-            (0, 0) => "",
-            (> 0, 0) => $" (and {run.FeedbackRows} rows labelled by its feedback gain)",
-            (0, > 0) => $" (and their {run.MirroredRows} mirror images)",
-            _ => $" (and {run.FeedbackRows} rows labelled by its feedback gain, {run.MirroredRows} mirror images)",
-        };
+        var extraRows = new List<string>();
+        if (run.FeedbackRows > 0) extraRows.Add($"{run.FeedbackRows} rows labelled by its feedback gain");
+        if (run.MirroredRows > 0) extraRows.Add($"{run.MirroredRows} mirror images");
+        string feedbackRows = extraRows.Count == 0 ? "" : $" (and {string.Join(", ", extraRows)})";
         context.Output.WriteLine($"{run.Env}: {run.Method} from {run.Expert} (seed {run.Seed}), {run.EnvSteps} expert labels{feedbackRows}; mean return over {request.EvaluationEpisodes} evaluation episodes:");
         context.Output.WriteLine($"  expert:           {F(run.ExpertReturn, "F1")}  ({F(run.ExpertMsPerAction)} ms per action)");
         if (run.SelectedIteration != run.Iterations)

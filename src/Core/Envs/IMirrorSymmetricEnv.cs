@@ -9,12 +9,21 @@ namespace Control.Core.Envs;
 /// </summary>
 public interface IMirrorSymmetricEnv : IStatefulEnv
 {
-    /// <summary>Writes g x, the mirror image of the state <paramref name="state"/>, into <paramref name="mirrored"/>.</summary>
-    void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored);
+    /// <summary>
+    /// Writes g x, the mirror image of the state <paramref name="state"/>, into <paramref name="mirrored"/>; by default
+    /// every coordinate changes sign (angles, positions and rates measured from a symmetric rest pose).
+    /// </summary>
+    void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
+    {
+        for (int i = 0; i < state.Length; i++) mirrored[i] = -state[i];
+    }
 
     /// <summary>Writes the mirror image of the observation <paramref name="observation"/> into <paramref name="mirrored"/>.</summary>
     void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored);
 
-    /// <summary>Writes g u, the mirror image of the action <paramref name="action"/>, into <paramref name="mirrored"/>.</summary>
-    void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored);
+    /// <summary>Writes g u, the mirror image of the action <paramref name="action"/>, into <paramref name="mirrored"/>; by default every value changes sign.</summary>
+    void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored)
+    {
+        for (int i = 0; i < action.Length; i++) mirrored[i] = -action[i];
+    }
 }

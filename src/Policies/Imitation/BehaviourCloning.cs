@@ -233,7 +233,7 @@ public static class BehaviourCloning
         for (int i = 0; i < a; i++)
         {
             double low = box.Low[i], high = box.High[i];
-            if (!double.IsFinite(low) || !double.IsFinite(high) || !(high > low) || !double.IsFinite(high - low))
+            if (!(high > low) || !double.IsFinite(high - low))
                 throw new ArgumentException($"{Name}: the binned head places its levels inside each action's bounds, which must be finite, ordered and apart; action {i} has bounds [{low}, {high}].");
             for (int j = 0; j < k; j++) levels[i * k + j] = 0.5 * (low + high) + 0.5 * (high - low) * positions[j];
         }

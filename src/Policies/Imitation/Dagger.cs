@@ -113,24 +113,13 @@ public sealed class Dagger
         // ---- pi_hat_{i+1}: behaviour cloning on the aggregated data (and the feedback rows and mirror images)
         IEnv env = labeller.Env;
         long fitSeed = (long)(fitSeeds.NextUInt64() >> 1);
-        (ImitationDataset companions, int[] sources) = Companions();
-        BehaviourCloningResult fit = companions.Count == 0
+        BehaviourCloningResult fit = Feedback.Count + Mirrored.Count == 0
             ? BehaviourCloning.Fit(Data, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed)
-            : BehaviourCloning.Fit(Data, companions, sources, env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed);
+            : BehaviourCloning.Fit([.. Data.Observations, .. Feedback.Observations, .. Mirrored.Observations], [.. Data.Actions, .. Feedback.Actions, .. Mirrored.Actions],
+                env.ObservationSpace, env.ActionSpace, config.Cloning, fitSeed, [.. labeller.FeedbackSources, .. labeller.MirroredSources]);
         Policy = fit.Policy;
         Iterations++;
         int added = Labels - start;
         return new DaggerIteration(iteration, beta, Labels, added, (double)expertActions / added, seeds, returns, fit, Feedback.Count, Mirrored.Count);
-    }
-
-    // The rows fitted beside the labels, each with the label row it was made from: the feedback rows, then the mirror images.
-    private (ImitationDataset Rows, int[] Sources) Companions()
-    {
-        if (Mirrored.Count == 0) return (Feedback, [.. labeller.FeedbackSources]);
-        if (Feedback.Count == 0) return (Mirrored, [.. labeller.MirroredSources]);
-        var rows = new ImitationDataset(Data.ObservationSize, Data.ActionSize);
-        foreach (ImitationDataset part in (ImitationDataset[])[Feedback, Mirrored])
-            for (int k = 0; k < part.Count; k++) rows.Add(part.Observation(k), part.Action(k));
-        return (rows, [.. labeller.FeedbackSources, .. labeller.MirroredSources]);
     }
 }

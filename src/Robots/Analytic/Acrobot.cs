@@ -271,21 +271,15 @@ public sealed class AcrobotSwingUpEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
 
     protected override void SampleInitialState(Span<double> x) => Random.FillUniform(x, -0.1, 0.1);
 
-    /// <summary>(theta1, theta2, dtheta1, dtheta2) to its negative: gravity, the coupling torques and the control enter
-    /// the equations of motion oddly, the mass matrix and the cost evenly.</summary>
-    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
-    {
-        for (int i = 0; i < 4; i++) mirrored[i] = -state[i];
-    }
-
-    /// <summary>(cos, sin, cos, sin, rate, rate): the sines and the rates change sign.</summary>
+    /// <summary>
+    /// (cos, sin, cos, sin, rate, rate): the sines and the rates change sign, the mirror of the state's and the torque's
+    /// sign change (<see cref="IMirrorSymmetricEnv"/>'s defaults): gravity, the coupling torques and the control enter the
+    /// equations of motion oddly, the mass matrix and the cost evenly.
+    /// </summary>
     public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
     {
         for (int i = 0; i < 6; i++) mirrored[i] = i is 0 or 2 ? observation[i] : -observation[i];
     }
-
-    /// <summary>The elbow torque changes sign.</summary>
-    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);

@@ -122,22 +122,14 @@ public sealed class CartPoleSwingUpEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
     }
 
     /// <summary>
-    /// (x, x dot, theta, theta dot) to its negative: the cart and the pole reflected through the track's origin (the
-    /// hanging start theta = pi maps to -pi, the same pose).
+    /// (x, x dot, cos, sin, theta dot): all but the cosine change sign, the mirror of the state's and the force's sign
+    /// change (<see cref="IMirrorSymmetricEnv"/>'s defaults): the cart and the pole reflected through the track's origin
+    /// (the hanging start theta = pi maps to -pi, the same pose).
     /// </summary>
-    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
-    {
-        for (int i = 0; i < 4; i++) mirrored[i] = -state[i];
-    }
-
-    /// <summary>(x, x dot, cos, sin, theta dot): all but the cosine change sign.</summary>
     public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
     {
         for (int i = 0; i < 5; i++) mirrored[i] = i == 2 ? observation[i] : -observation[i];
     }
-
-    /// <summary>The force changes sign.</summary>
-    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);

@@ -106,23 +106,16 @@ public sealed class PendulumEnv : RobotEnv, IGoalEnv, IMirrorSymmetricEnv
         x[1] = Random.Uniform(-1.0, 1.0);
     }
 
-    /// <summary>(theta, theta dot) to its negative: gravity and the torque enter the dynamics oddly, the cost evenly.</summary>
-    public void MirrorState(ReadOnlySpan<double> state, Span<double> mirrored)
-    {
-        mirrored[0] = -state[0];
-        mirrored[1] = -state[1];
-    }
-
-    /// <summary>(cos, sin, rate): the sine and the rate change sign.</summary>
+    /// <summary>
+    /// (cos, sin, rate): the sine and the rate change sign, the mirror of the state's and the torque's sign change
+    /// (<see cref="IMirrorSymmetricEnv"/>'s defaults): gravity and the torque enter the dynamics oddly, the cost evenly.
+    /// </summary>
     public void MirrorObservation(ReadOnlySpan<double> observation, Span<double> mirrored)
     {
         mirrored[0] = observation[0];
         mirrored[1] = -observation[1];
         mirrored[2] = -observation[2];
     }
-
-    /// <summary>The torque changes sign.</summary>
-    public void MirrorAction(ReadOnlySpan<double> action, Span<double> mirrored) => mirrored[0] = -action[0];
 
     protected override (double Reward, bool Terminated) Evaluate(ReadOnlySpan<double> x, ReadOnlySpan<double> u, ReadOnlySpan<double> next)
         => (NegativeStageCost(x, u), false);
